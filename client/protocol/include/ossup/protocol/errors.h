@@ -1,0 +1,54 @@
+// The OSS error codes this project speaks, with their HTTP status, message and EC, and the
+// one rule that decides which errors are worth retrying.
+//
+// Facts come from ../shared/spec/oss-protocol.md §3. Messages are OSS's own, typos included
+// ("speficy", "Your proposed upload smaller than..."), because clients match on them.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ossup/protocol/status.h"
+
+namespace ossup::protocol {
+
+struct ErrorSpec {
+  std::string_view code;
+  int http_status;
+  std::string_view message;
+  /// Default EC for the most common occurrence; a caller may override it.
+  std::string_view ec;
+};
+
+/// The spec for an OSS error code, or nullptr when the code is not in the table.
+const ErrorSpec* FindErrorSpec(std::string_view code);
+
+/// An Error for a known OSS code with its table status and message. `message` replaces the
+/// table message when non-empty. An unknown code yields HTTP 500.
+Error MakeError(std::string_view code, std::string_view message = {});
+
+/// Client-side codes: no OSS server sends these.
+namespace client_codes {
+/// No HTTP response: connection refused, reset, timed out, or a truncated response.
+inline constexpr std::string_view kConnectionError = "ConnectionError";
+/// The server lost the upload (expired, aborted) or its parts cannot belong to this file.
+inline constexpr std::string_view kCannotResumeUpload = "CannotResumeUpload";
+/// The caller cancelled the operation.
+inline constexpr std::string_view kCancelled = "Cancelled";
+/// A checksum the server returned does not match the bytes we sent (CRC64 or ETag).
+inline constexpr std::string_view kChecksumMismatch = "ChecksumMismatch";
+/// The response could not be parsed (malformed or oversized XML, missing header).
+inline constexpr std::string_view kInvalidResponse = "InvalidResponse";
+/// Local I/O failed (the file could not be read, the record could not be written).
+inline constexpr std::string_view kIoError = "IoError";
+/// The request itself is invalid (bad part size, empty bucket, ...).
+inline constexpr std::string_view kInvalidRequest = "InvalidRequest";
+}  // namespace client_codes
+
+/// True when trying the same request again may succeed: transport failures, any 5xx
+/// (InternalError, ServiceUnavailable, SlowDown), and RequestTimeTooSkewed (after the caller
+/// corrects its clock from the error's ServerTime). Everything else (AccessDenied,
+/// SignatureDoesNotMatch, InvalidPart, EntityTooSmall, NoSuchUpload, ...) is permanent.
+bool IsRetryable(const Error& error);
+
+}  // namespace ossup::protocol

@@ -1,0 +1,135 @@
+// Request signing and verification for OSS: V1 (`OSS ak:sig`, HMAC-SHA1) and V4
+// (`OSS4-HMAC-SHA256`), each in the Authorization header and as a presigned URL, plus STS
+// security tokens.
+//
+// Both sides use the same canonicalization: the client signs with Sign*/Presign*, the fake
+// server calls Verify, and both build the string to sign through the same functions below.
+// The official test vectors in ../shared/spec/oss-protocol.md §7 pin these functions.
+//
+// All functions take the time as an argument and never read a clock. Thread-safe.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ossup/protocol/status.h"
+#include "ossup/protocol/wire.h"
+
+namespace ossup::protocol {
+
+struct Credentials {
+  std::string access_key_id;
+  std::string access_key_secret;
+  /// STS token; sent as `x-oss-security-token` (header) or `security-token` /
+  /// `x-oss-security-token` (presigned URLs) when non-empty.
+  std::string security_token;
+};
+
+enum class SignatureVersion { kV1, kV4 };
+
+struct V4Params {
+  /// Bare region id, e.g. "cn-hangzhou" (a leading "oss-" is stripped).
+  std::string region;
+  /// "oss", or "oss-cloudbox" for CloudBox.
+  std::string product = "oss";
+  /// Extra headers to sign (besides x-oss-*, content-type, content-md5). Names absent from
+  /// the request or default-signed are dropped; the rest are lower-cased and sorted.
+  std::vector<std::string> additional_headers;
+};
+
+// --- V1 -------------------------------------------------------------------------------------
+
+/// `/bucket/key[?sub-resources]` with the raw (decoded) key and only the signed
+/// sub-resources, sorted by name; bare `name` when the value is empty.
+std::string V1CanonicalizedResource(const WireRequest& request);
+/// VERB ⏎ Content-MD5 ⏎ Content-Type ⏎ date ⏎ CanonicalizedOSSHeaders CanonicalizedResource.
+/// `date` is the Date slot: x-oss-date, Date, or the Expires value for presigned URLs.
+std::string V1StringToSign(const WireRequest& request, std::string_view date);
+/// base64(HMAC-SHA1(secret, string_to_sign)).
+std::string V1Signature(std::string_view secret, std::string_view string_to_sign);
+/// True for the sub-resources V1 signs (acl, uploads, uploadId, partNumber, ...,
+/// and any name starting with "x-oss-").
+bool IsV1SignedSubresource(std::string_view name);
+
+/// Adds `x-oss-date` (unless Date or x-oss-date is already set), `x-oss-security-token`
+/// when the credentials carry one, then `Authorization: OSS ak:signature`.
+void SignV1(WireRequest& request, const Credentials& credentials, TimePoint now);
+/// Query parameters to append for a V1 presigned URL that expires at `expires`:
+/// OSSAccessKeyId, Expires, Signature (+ security-token). Values are not URL-encoded.
+QueryParams PresignV1(const WireRequest& request, const Credentials& credentials,
+                      TimePoint expires);
+
+// --- V4 -------------------------------------------------------------------------------------
+
+/// The normalised AdditionalHeaders list for `request`: lower-cased, sorted, unique,
+/// present in the request, and not default-signed.
+std::vector<std::string> V4AdditionalHeaders(const WireRequest& request,
+                                             const std::vector<std::string>& requested);
+/// VERB ⏎ URI ⏎ query ⏎ headers ⏎ additional ⏎ payload. `exclude_query` names a query
+/// parameter to leave out (x-oss-signature for presigned URLs).
+std::string V4CanonicalRequest(const WireRequest& request,
+                               const std::vector<std::string>& additional_headers,
+                               std::string_view exclude_query = {});
+/// "<yyyymmdd>/<region>/<product>/aliyun_v4_request".
+std::string V4Scope(std::string_view yyyymmdd, std::string_view region, std::string_view product);
+std::string V4StringToSign(std::string_view v4_time, std::string_view scope,
+                           std::string_view canonical_request);
+std::array<uint8_t, 32> V4SigningKey(std::string_view secret, std::string_view yyyymmdd,
+                                     std::string_view region, std::string_view product);
+/// lower-hex(HMAC-SHA256(signing key, string_to_sign)).
+std::string V4Signature(std::string_view secret, std::string_view yyyymmdd, std::string_view region,
+                        std::string_view product, std::string_view string_to_sign);
+
+/// Adds `x-oss-date`, `x-oss-content-sha256: UNSIGNED-PAYLOAD` (unless present),
+/// `x-oss-security-token` when set, then the `OSS4-HMAC-SHA256` Authorization header.
+void SignV4(WireRequest& request, const Credentials& credentials, const V4Params& params,
+            TimePoint now);
+/// Query parameters to append for a V4 presigned URL valid `expires` after `now`:
+/// x-oss-signature-version, x-oss-credential, x-oss-date, x-oss-expires,
+/// [x-oss-additional-headers], [x-oss-security-token], x-oss-signature.
+QueryParams PresignV4(const WireRequest& request, const Credentials& credentials,
+                      const V4Params& params, TimePoint now, std::chrono::seconds expires);
+
+// --- Verification (server side) ---------------------------------------------------------------
+
+/// What the verifier knows about an access key id.
+struct KnownCredential {
+  std::string access_key_secret;
+  /// Non-empty for a temporary (STS) credential: requests must carry exactly this token.
+  std::string security_token;
+  /// When a temporary credential stops working.
+  std::optional<TimePoint> expiration;
+};
+using CredentialLookup = std::function<std::optional<KnownCredential>(std::string_view ak)>;
+
+struct VerifyOptions {
+  /// Allowed difference between the request's time and `now`.
+  std::chrono::seconds max_skew{15 * 60};
+  /// When set, V4 scopes must name this region; otherwise any region is accepted.
+  std::optional<std::string> region;
+};
+
+struct VerifiedRequest {
+  std::string access_key_id;
+  SignatureVersion version = SignatureVersion::kV1;
+  bool presigned = false;
+};
+
+/// Checks the signature of `request` (header or URL, V1 or V4) against `lookup`.
+/// Errors, as OSS answers them:
+///   AccessDenied (no signature at all, or a presigned URL past its expiry),
+///   InvalidAccessKeyId (unknown AK; a long-term AK sent with a security token),
+///   SecurityTokenExpired / InvalidSecurityToken (temporary credentials),
+///   RequestTimeTooSkewed (details RequestTime, ServerTime), InvalidArgument (bad V4 scope),
+///   SignatureDoesNotMatch (details OSSAccessKeyId, SignatureProvided, StringToSign,
+///   StringToSignBytes).
+StatusOr<VerifiedRequest> Verify(const WireRequest& request, const CredentialLookup& lookup,
+                                 TimePoint now, const VerifyOptions& options = {});
+
+}  // namespace ossup::protocol

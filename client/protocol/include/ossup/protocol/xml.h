@@ -1,0 +1,199 @@
+// XML bodies of the OSS operations this project speaks, as plain structs, with one encoder
+// and one decoder per body (tinyxml2 underneath).
+//
+// Decoders tolerate unknown elements, whitespace, an XML prolog and a namespace attribute.
+// They reject malformed XML, a wrong root element, missing required elements, bad numbers
+// and bodies larger than limits::kMaxXmlBodySize with a `MalformedXML` error (the code OSS
+// uses for bad request bodies; the client maps it to InvalidResponse for responses).
+// Encoders write OSS's element names and order, with an XML prolog.
+//
+// Times are TimePoints (ISO-8601 with milliseconds on the wire). ETags are kept as they
+// appear in the document, quotes included. `encoding_type == "url"` means keys, prefixes and
+// markers are URL-encoded on the wire; the structs always hold decoded values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ossup/protocol/status.h"
+#include "ossup/protocol/wire.h"
+
+namespace ossup::protocol {
+
+struct InitiateMultipartUploadResult {
+  std::string bucket;
+  std::string key;
+  std::string upload_id;
+  std::string encoding_type;
+  friend bool operator==(const InitiateMultipartUploadResult&,
+                         const InitiateMultipartUploadResult&) = default;
+};
+
+struct PartInfo {
+  int part_number = 0;
+  TimePoint last_modified{};
+  std::string etag;
+  std::optional<uint64_t> crc64;  // <HashCrc64ecma>
+  uint64_t size = 0;
+  friend bool operator==(const PartInfo&, const PartInfo&) = default;
+};
+
+struct ListPartsResult {
+  std::string bucket;
+  std::string key;
+  std::string upload_id;
+  std::string storage_class = "Standard";
+  int part_number_marker = 0;
+  int next_part_number_marker = 0;
+  int max_parts = 1000;
+  bool is_truncated = false;
+  std::string encoding_type;
+  std::vector<PartInfo> parts;
+  friend bool operator==(const ListPartsResult&, const ListPartsResult&) = default;
+};
+
+struct CompletePart {
+  int part_number = 0;
+  std::string etag;
+  friend bool operator==(const CompletePart&, const CompletePart&) = default;
+};
+
+/// Request body of CompleteMultipartUpload. Decoding keeps the listed order (the server
+/// checks it) and XML-unescapes ETags (&quot; and &#34; become '"').
+struct CompleteMultipartUpload {
+  std::vector<CompletePart> parts;
+  friend bool operator==(const CompleteMultipartUpload&, const CompleteMultipartUpload&) = default;
+};
+
+struct CompleteMultipartUploadResult {
+  std::string location;
+  std::string bucket;
+  std::string key;
+  std::string etag;
+  std::string encoding_type;
+  friend bool operator==(const CompleteMultipartUploadResult&,
+                         const CompleteMultipartUploadResult&) = default;
+};
+
+struct UploadInfo {
+  std::string key;
+  std::string upload_id;
+  std::string storage_class = "Standard";
+  TimePoint initiated{};
+  friend bool operator==(const UploadInfo&, const UploadInfo&) = default;
+};
+
+struct ListMultipartUploadsResult {
+  std::string bucket;
+  std::string key_marker;
+  std::string upload_id_marker;
+  std::string next_key_marker;
+  std::string next_upload_id_marker;
+  std::string delimiter;
+  std::string prefix;
+  int max_uploads = 1000;
+  bool is_truncated = false;
+  std::string encoding_type;
+  std::vector<UploadInfo> uploads;
+  std::vector<std::string> common_prefixes;
+  friend bool operator==(const ListMultipartUploadsResult&,
+                         const ListMultipartUploadsResult&) = default;
+};
+
+struct ObjectSummary {
+  std::string key;
+  TimePoint last_modified{};
+  std::string etag;
+  std::string type = "Normal";  // Normal | Multipart | Appendable
+  uint64_t size = 0;
+  std::string storage_class = "Standard";
+  friend bool operator==(const ObjectSummary&, const ObjectSummary&) = default;
+};
+
+/// ListObjects (v1) result: <ListBucketResult>.
+struct ListObjectsResult {
+  std::string name;
+  std::string prefix;
+  std::string marker;
+  int max_keys = 100;
+  std::string delimiter;
+  bool is_truncated = false;
+  std::string next_marker;
+  std::string encoding_type;
+  std::vector<ObjectSummary> contents;
+  std::vector<std::string> common_prefixes;
+  friend bool operator==(const ListObjectsResult&, const ListObjectsResult&) = default;
+};
+
+struct BucketInfo {
+  std::string name;
+  TimePoint creation_date{};
+  std::string location = "oss-cn-hangzhou";
+  std::string region = "cn-hangzhou";
+  std::string storage_class = "Standard";
+  friend bool operator==(const BucketInfo&, const BucketInfo&) = default;
+};
+
+/// GetService result: <ListAllMyBucketsResult>.
+struct ListBucketsResult {
+  std::string owner_id;
+  std::string owner_display_name;
+  std::vector<BucketInfo> buckets;
+  friend bool operator==(const ListBucketsResult&, const ListBucketsResult&) = default;
+};
+
+struct LifecycleRule {
+  std::string id;
+  std::string prefix;
+  bool enabled = true;  // <Status>Enabled|Disabled</Status>
+  /// <AbortMultipartUpload><Days>: abort uploads this many days after initiation.
+  std::optional<int> abort_multipart_days;
+  /// <AbortMultipartUpload><CreatedBeforeDate>: abort uploads initiated before this.
+  std::optional<TimePoint> abort_multipart_created_before;
+  /// <Expiration><Days>: delete objects this many days after last modification.
+  std::optional<int> expiration_days;
+  friend bool operator==(const LifecycleRule&, const LifecycleRule&) = default;
+};
+
+/// Decoding also validates what OSS validates: at least one rule; AbortMultipartUpload has
+/// exactly one of Days/CreatedBeforeDate (else InvalidArgument); Days > 0.
+struct LifecycleConfiguration {
+  std::vector<LifecycleRule> rules;
+  friend bool operator==(const LifecycleConfiguration&, const LifecycleConfiguration&) = default;
+};
+
+/// <CreateBucketConfiguration> (optional body of PutBucket).
+struct CreateBucketConfiguration {
+  std::string storage_class = "Standard";
+  friend bool operator==(const CreateBucketConfiguration&,
+                         const CreateBucketConfiguration&) = default;
+};
+
+std::string EncodeXml(const InitiateMultipartUploadResult& v);
+std::string EncodeXml(const ListPartsResult& v);
+std::string EncodeXml(const CompleteMultipartUpload& v);
+std::string EncodeXml(const CompleteMultipartUploadResult& v);
+std::string EncodeXml(const ListMultipartUploadsResult& v);
+std::string EncodeXml(const ListObjectsResult& v);
+std::string EncodeXml(const ListBucketsResult& v);
+std::string EncodeXml(const LifecycleConfiguration& v);
+std::string EncodeXml(const CreateBucketConfiguration& v);
+/// <Error> with Code, Message, RequestId, HostId, the details in order, then EC.
+std::string EncodeXml(const Error& v);
+
+StatusOr<InitiateMultipartUploadResult> DecodeInitiateMultipartUploadResult(std::string_view xml);
+StatusOr<ListPartsResult> DecodeListPartsResult(std::string_view xml);
+StatusOr<CompleteMultipartUpload> DecodeCompleteMultipartUpload(std::string_view xml);
+StatusOr<CompleteMultipartUploadResult> DecodeCompleteMultipartUploadResult(std::string_view xml);
+StatusOr<ListMultipartUploadsResult> DecodeListMultipartUploadsResult(std::string_view xml);
+StatusOr<ListObjectsResult> DecodeListObjectsResult(std::string_view xml);
+StatusOr<ListBucketsResult> DecodeListBucketsResult(std::string_view xml);
+StatusOr<LifecycleConfiguration> DecodeLifecycleConfiguration(std::string_view xml);
+StatusOr<CreateBucketConfiguration> DecodeCreateBucketConfiguration(std::string_view xml);
+/// The <Error> document; `http_status` is left 0 for the caller to fill.
+StatusOr<Error> DecodeErrorDocument(std::string_view xml);
+
+}  // namespace ossup::protocol
