@@ -1,0 +1,101 @@
+// A fault plan: what to break, where, and how often. Pure data with a JSON codec.
+//
+// A plan is a list of rules checked first-match-wins. Each rule has a match (which requests),
+// an action (what goes wrong) and a budget (how many times). The JSON form is the contract
+// used by `POST /_fake/faults`, scenario files and other SDKs' test suites:
+//
+//   {"seed": 7, "scope": "global",
+//    "rules": [{"match": {"operation": "UploadPart", "nth": 3},
+//               "action": {"type": "reset", "afterBytes": 65536},
+//               "times": 1}]}
+//
+// Match fields (all optional; absent = any): operation (OSS API name), bucket, key (glob with
+// `*` and `?`), uploadId, partNumber, nth (only the Kth request that matches the other
+// fields, counting from 1), probability (0..1, drawn from the plan's seed).
+// Action types and fields:
+//   error              status (default 503), code (default ServiceUnavailable), message
+//   reset              afterBytes (request body bytes read before the RST; 0 = before body)
+//   drop-response      perform the operation, then reset instead of answering
+//   truncate-response  perform, send status, headers and afterBytes body bytes, then close
+//   stall              ms, afterBytes (pause after that many request bytes, then carry on)
+//   expire-upload      the request's upload vanishes first, as if lifecycle aborted it
+//   corrupt-checksum   perform, but return a wrong x-oss-hash-crc64ecma (and ETag)
+//   restart            disk mode: reload all state from disk first, as after a crash
+// Budget: "times": N (default 1) or "times": "unlimited".
+// Scope: "global" (every request) or "header" (only requests carrying
+// `x-fake-oss-plan: <plan id>`).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ossup/protocol/operation.h"
+#include "ossup/protocol/status.h"
+
+namespace ossup::faults {
+
+enum class ActionType {
+  kError,
+  kReset,
+  kDropResponse,
+  kTruncateResponse,
+  kStall,
+  kExpireUpload,
+  kCorruptChecksum,
+  kRestart,
+};
+
+/// "error", "reset", "drop-response", ... (the JSON names).
+std::string_view ActionTypeName(ActionType type);
+std::optional<ActionType> ActionTypeFromName(std::string_view name);
+
+struct Action {
+  ActionType type = ActionType::kError;
+  int http_status = 503;                    // error
+  std::string code = "ServiceUnavailable";  // error
+  std::string message;                      // error; empty = the code's OSS message
+  uint64_t after_bytes = 0;                 // reset, truncate-response, stall
+  uint64_t stall_ms = 0;                    // stall
+  friend bool operator==(const Action&, const Action&) = default;
+};
+
+struct Match {
+  std::optional<protocol::Operation> operation;
+  std::optional<std::string> bucket;
+  std::optional<std::string> key_glob;
+  std::optional<std::string> upload_id;
+  std::optional<int> part_number;
+  std::optional<uint64_t> nth;
+  std::optional<double> probability;
+  friend bool operator==(const Match&, const Match&) = default;
+};
+
+struct Rule {
+  Match match;
+  Action action;
+  /// How many times the rule may fire; nullopt = unlimited.
+  std::optional<uint64_t> times = 1;
+  friend bool operator==(const Rule&, const Rule&) = default;
+};
+
+enum class Scope { kGlobal, kHeader };
+
+struct Plan {
+  uint64_t seed = 0;
+  Scope scope = Scope::kGlobal;
+  std::vector<Rule> rules;
+  friend bool operator==(const Plan&, const Plan&) = default;
+};
+
+/// Parses the JSON form. Unknown fields, unknown operations or action types, bad globs and
+/// out-of-range values are errors (code InvalidArgument, message naming the field).
+protocol::StatusOr<Plan> ParsePlan(std::string_view json);
+std::string PlanToJson(const Plan& plan);
+
+/// Glob match with `*` (any run, including '/') and `?` (one byte).
+bool GlobMatch(std::string_view pattern, std::string_view text);
+
+}  // namespace ossup::faults
