@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# tools/check-layering must reject forbidden edges and accept allowed ones.
+set -euo pipefail
+checker="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp"/client/protocol/src "$tmp"/client/src "$tmp"/fake-oss/src "$tmp"/faults/src
+
+echo '#include "ossup/protocol/status.h"' > "$tmp"/client/src/ok.cc
+echo '#include "ossup/faults/plan.h"' > "$tmp"/fake-oss/src/ok.cc
+"$checker" "$tmp" >/dev/null || { echo "allowed edges were rejected"; exit 1; }
+
+for bad in "client/protocol/src/x.cc:ossup/client/client.h" \
+           "client/src/x.cc:ossup/fake/server.h" \
+           "client/src/y.cc:ossup/faults/plan.h" \
+           "faults/src/x.cc:ossup/fake/server.h" \
+           "fake-oss/src/x.cc:ossup/client/client.h"; do
+  file=${bad%%:*}
+  echo "#include \"${bad#*:}\"" > "$tmp/$file"
+  if "$checker" "$tmp" >/dev/null; then echo "missed forbidden edge $bad"; exit 1; fi
+  rm "$tmp/$file"
+done
+echo "check-layering self-test: ok"
