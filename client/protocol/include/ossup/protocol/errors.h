@@ -24,7 +24,8 @@ struct ErrorSpec {
 const ErrorSpec* FindErrorSpec(std::string_view code);
 
 /// An Error for a known OSS code with its table status and message. `message` replaces the
-/// table message when non-empty. An unknown code yields HTTP 500.
+/// table message when non-empty. A client code (below) yields HTTP 0 (no response); any other
+/// unknown code yields HTTP 500.
 Error MakeError(std::string_view code, std::string_view message = {});
 
 /// Client-side codes: no OSS server sends these.
@@ -45,10 +46,13 @@ inline constexpr std::string_view kIoError = "IoError";
 inline constexpr std::string_view kInvalidRequest = "InvalidRequest";
 }  // namespace client_codes
 
-/// True when trying the same request again may succeed: transport failures, any 5xx
-/// (InternalError, ServiceUnavailable, SlowDown), and RequestTimeTooSkewed (after the caller
-/// corrects its clock from the error's ServerTime). Everything else (AccessDenied,
-/// SignatureDoesNotMatch, InvalidPart, EntityTooSmall, NoSuchUpload, ...) is permanent.
+/// True when trying the same request again may succeed: transport failures (ConnectionError,
+/// and the in-transit damage codes InvalidResponse and ChecksumMismatch), any 5xx
+/// (InternalError, ServiceUnavailable, SlowDown), RequestTimeout and IncompleteBody (the server
+/// did not get the whole body), and RequestTimeTooSkewed (after the caller corrects its clock
+/// from the error's ServerTime). Everything else (AccessDenied, SignatureDoesNotMatch,
+/// InvalidPart, EntityTooSmall, NoSuchUpload, CannotResumeUpload, Cancelled, IoError, ...) is
+/// permanent. Client codes are judged by code alone, whatever their http_status.
 bool IsRetryable(const Error& error);
 
 }  // namespace ossup::protocol

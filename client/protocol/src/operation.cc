@@ -1,0 +1,146 @@
+#include "ossup/protocol/operation.h"
+
+#include <algorithm>
+#include <array>
+#include <initializer_list>
+#include <utility>
+#include <vector>
+
+namespace ossup::protocol {
+namespace {
+
+constexpr std::array<std::pair<Operation, std::string_view>, 20> kNames = {{
+    {Operation::kUnknown, "Unknown"},
+    {Operation::kListBuckets, "ListBuckets"},
+    {Operation::kPutBucket, "PutBucket"},
+    {Operation::kDeleteBucket, "DeleteBucket"},
+    {Operation::kGetBucketAcl, "GetBucketAcl"},
+    {Operation::kListObjects, "ListObjects"},
+    {Operation::kListMultipartUploads, "ListMultipartUploads"},
+    {Operation::kPutBucketLifecycle, "PutBucketLifecycle"},
+    {Operation::kGetBucketLifecycle, "GetBucketLifecycle"},
+    {Operation::kDeleteBucketLifecycle, "DeleteBucketLifecycle"},
+    {Operation::kPutObject, "PutObject"},
+    {Operation::kGetObject, "GetObject"},
+    {Operation::kHeadObject, "HeadObject"},
+    {Operation::kGetObjectMeta, "GetObjectMeta"},
+    {Operation::kDeleteObject, "DeleteObject"},
+    {Operation::kInitiateMultipartUpload, "InitiateMultipartUpload"},
+    {Operation::kUploadPart, "UploadPart"},
+    {Operation::kListParts, "ListParts"},
+    {Operation::kCompleteMultipartUpload, "CompleteMultipartUpload"},
+    {Operation::kAbortMultipartUpload, "AbortMultipartUpload"},
+}};
+
+// Query parameters that select a different operation (OSS "sub-resources"). Every other
+// parameter (prefix, max-keys, encoding-type, response-content-type, ...) is an argument of
+// the operation and does not affect classification. A selector we do not support (e.g. ?cors)
+// makes the request kUnknown instead of silently falling back to the plain operation.
+constexpr std::string_view kSelectors[] = {"acl",        "uploads",       "uploadId",
+                                           "partNumber", "objectMeta",    "lifecycle",
+                                           "location",   "cors",          "logging",
+                                           "website",    "referer",       "delete",
+                                           "append",     "position",      "tagging",
+                                           "symlink",    "restore",       "policy",
+                                           "stat",       "encryption",    "versions",
+                                           "versioning", "versionId",     "replication",
+                                           "bucketInfo", "worm",          "inventory",
+                                           "qos",        "list-type",     "requestPayment",
+                                           "comp",       "x-oss-process", "continuation-token",
+                                           "select",     "cname",         "live"};
+
+// The distinct selectors present in `query`, in first-seen order.
+std::vector<std::string_view> SelectorsIn(const QueryParams& query) {
+  std::vector<std::string_view> found;
+  for (const auto& [name, value] : query) {
+    bool is_selector =
+        std::find(std::begin(kSelectors), std::end(kSelectors), name) != std::end(kSelectors);
+    if (is_selector && std::find(found.begin(), found.end(), name) == found.end()) {
+      found.push_back(name);
+    }
+  }
+  return found;
+}
+
+// True when `present` holds exactly the selectors in `expected` (in any order).
+bool Exactly(const std::vector<std::string_view>& present,
+             std::initializer_list<std::string_view> expected) {
+  if (present.size() != expected.size()) return false;
+  return std::all_of(expected.begin(), expected.end(), [&](std::string_view name) {
+    return std::find(present.begin(), present.end(), name) != present.end();
+  });
+}
+
+Operation ClassifyService(std::string_view method, const std::vector<std::string_view>& sel) {
+  if (method == "GET" && sel.empty()) return Operation::kListBuckets;
+  return Operation::kUnknown;
+}
+
+Operation ClassifyBucket(std::string_view method, const std::vector<std::string_view>& sel) {
+  if (method == "GET") {
+    if (sel.empty()) return Operation::kListObjects;
+    if (Exactly(sel, {"uploads"})) return Operation::kListMultipartUploads;
+    if (Exactly(sel, {"acl"})) return Operation::kGetBucketAcl;
+    if (Exactly(sel, {"lifecycle"})) return Operation::kGetBucketLifecycle;
+  } else if (method == "PUT") {
+    if (sel.empty()) return Operation::kPutBucket;
+    if (Exactly(sel, {"lifecycle"})) return Operation::kPutBucketLifecycle;
+  } else if (method == "DELETE") {
+    if (sel.empty()) return Operation::kDeleteBucket;
+    if (Exactly(sel, {"lifecycle"})) return Operation::kDeleteBucketLifecycle;
+  }
+  return Operation::kUnknown;
+}
+
+Operation ClassifyObject(std::string_view method, const std::vector<std::string_view>& sel) {
+  if (method == "POST") {
+    if (Exactly(sel, {"uploads"})) return Operation::kInitiateMultipartUpload;
+    if (Exactly(sel, {"uploadId"})) return Operation::kCompleteMultipartUpload;
+  } else if (method == "PUT") {
+    if (sel.empty()) return Operation::kPutObject;
+    // uploadId without partNumber is still UploadPart, so the server can answer OSS's
+    // InvalidArgument ("Unexpected query string parameter") instead of a generic error.
+    if (Exactly(sel, {"uploadId", "partNumber"}) || Exactly(sel, {"uploadId"})) {
+      return Operation::kUploadPart;
+    }
+  } else if (method == "GET") {
+    if (sel.empty()) return Operation::kGetObject;
+    if (Exactly(sel, {"uploadId"})) return Operation::kListParts;
+    if (Exactly(sel, {"objectMeta"})) return Operation::kGetObjectMeta;
+  } else if (method == "HEAD") {
+    if (sel.empty()) return Operation::kHeadObject;
+    if (Exactly(sel, {"objectMeta"})) return Operation::kGetObjectMeta;
+  } else if (method == "DELETE") {
+    if (sel.empty()) return Operation::kDeleteObject;
+    if (Exactly(sel, {"uploadId"})) return Operation::kAbortMultipartUpload;
+  }
+  return Operation::kUnknown;
+}
+
+}  // namespace
+
+std::string_view OperationName(Operation op) {
+  for (const auto& [candidate, name] : kNames) {
+    if (candidate == op) return name;
+  }
+  return "Unknown";
+}
+
+std::optional<Operation> OperationFromName(std::string_view name) {
+  for (const auto& [op, candidate] : kNames) {
+    if (candidate == name) return op;
+  }
+  return std::nullopt;
+}
+
+Operation ClassifyOperation(std::string_view method, std::string_view bucket, std::string_view key,
+                            const QueryParams& query) {
+  const std::vector<std::string_view> selectors = SelectorsIn(query);
+  if (bucket.empty()) {
+    return key.empty() ? ClassifyService(method, selectors) : Operation::kUnknown;
+  }
+  if (key.empty()) return ClassifyBucket(method, selectors);
+  return ClassifyObject(method, selectors);
+}
+
+}  // namespace ossup::protocol
