@@ -1,0 +1,280 @@
+#include "ossup/protocol/checksum.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace ossup::protocol {
+namespace {
+
+// --- CRC-64/XZ ------------------------------------------------------------------------------
+
+constexpr uint64_t kCrc64ReflectedPoly = 0xC96C5795D7870F42ull;
+
+using Crc64Tables = std::array<std::array<uint64_t, 256>, 8>;
+
+// tables[0] is the classic reflected byte table; tables[k][i] is the CRC contribution of byte
+// value i followed by k zero bytes, which lets the main loop consume 8 bytes per step.
+constexpr Crc64Tables MakeCrc64Tables() {
+  Crc64Tables tables{};
+  for (uint64_t i = 0; i < 256; ++i) {
+    uint64_t crc = i;
+    for (int bit = 0; bit < 8; ++bit) {
+      crc = (crc & 1) ? (crc >> 1) ^ kCrc64ReflectedPoly : crc >> 1;
+    }
+    tables[0][i] = crc;
+  }
+  for (size_t k = 1; k < 8; ++k) {
+    for (size_t i = 0; i < 256; ++i) {
+      const uint64_t prev = tables[k - 1][i];
+      tables[k][i] = (prev >> 8) ^ tables[0][prev & 0xFF];
+    }
+  }
+  return tables;
+}
+
+constexpr Crc64Tables kCrc64Tables = MakeCrc64Tables();
+
+uint64_t LoadLittleEndian64(const uint8_t* p) {
+  uint64_t value = 0;
+  for (int i = 7; i >= 0; --i) value = (value << 8) | p[i];
+  return value;
+}
+
+// The GF(2) operator helpers of the zlib combine method: a 64x64 bit matrix is 64 columns.
+using GfMatrix = std::array<uint64_t, 64>;
+
+uint64_t GfTimes(const GfMatrix& matrix, uint64_t vector) {
+  uint64_t sum = 0;
+  for (int i = 0; vector != 0; ++i, vector >>= 1) {
+    if (vector & 1) sum ^= matrix[i];
+  }
+  return sum;
+}
+
+GfMatrix GfSquare(const GfMatrix& matrix) {
+  GfMatrix square{};
+  for (size_t n = 0; n < 64; ++n) square[n] = GfTimes(matrix, matrix[n]);
+  return square;
+}
+
+// --- Hex ------------------------------------------------------------------------------------
+
+std::string Hex(std::span<const uint8_t> bytes, const char* digits) {
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (uint8_t b : bytes) {
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 0xF]);
+  }
+  return out;
+}
+
+// --- Base64 ---------------------------------------------------------------------------------
+
+int Base64Value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+std::string_view StripSurrounding(std::string_view text, std::string_view token) {
+  while (text.size() >= token.size() && text.substr(0, token.size()) == token) {
+    text.remove_prefix(token.size());
+  }
+  while (text.size() >= token.size() && text.substr(text.size() - token.size()) == token) {
+    text.remove_suffix(token.size());
+  }
+  return text;
+}
+
+}  // namespace
+
+uint64_t Crc64Extend(uint64_t crc, const void* data, size_t size) {
+  const auto* p = static_cast<const uint8_t*>(data);
+  const auto& t = kCrc64Tables;
+  crc = ~crc;
+  while (size >= 8) {
+    crc ^= LoadLittleEndian64(p);
+    crc = t[7][crc & 0xFF] ^ t[6][(crc >> 8) & 0xFF] ^ t[5][(crc >> 16) & 0xFF] ^
+          t[4][(crc >> 24) & 0xFF] ^ t[3][(crc >> 32) & 0xFF] ^ t[2][(crc >> 40) & 0xFF] ^
+          t[1][(crc >> 48) & 0xFF] ^ t[0][crc >> 56];
+    p += 8;
+    size -= 8;
+  }
+  while (size-- > 0) crc = t[0][(crc ^ *p++) & 0xFF] ^ (crc >> 8);
+  return ~crc;
+}
+
+uint64_t Crc64Combine(uint64_t crc_a, uint64_t crc_b, uint64_t len_b) {
+  if (len_b == 0) return crc_a;
+  GfMatrix odd{};  // operator for one zero bit
+  odd[0] = kCrc64ReflectedPoly;
+  uint64_t row = 1;
+  for (size_t n = 1; n < 64; ++n, row <<= 1) odd[n] = row;
+  GfMatrix even = GfSquare(odd);  // two zero bits
+  odd = GfSquare(even);           // four zero bits
+  // Each round squares the operator (8, 16, 32, ... zero bits, i.e. 1, 2, 4, ... zero bytes)
+  // and applies it when the matching bit of len_b is set.
+  while (true) {
+    even = GfSquare(odd);
+    if (len_b & 1) crc_a = GfTimes(even, crc_a);
+    len_b >>= 1;
+    if (len_b == 0) break;
+    odd = GfSquare(even);
+    if (len_b & 1) crc_a = GfTimes(odd, crc_a);
+    len_b >>= 1;
+    if (len_b == 0) break;
+  }
+  return crc_a ^ crc_b;
+}
+
+std::string Crc64ToString(uint64_t crc) { return std::to_string(crc); }
+
+std::optional<uint64_t> ParseCrc64(std::string_view text) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+// --- MD5 ------------------------------------------------------------------------------------
+
+Md5::Md5() : ctx_(EVP_MD_CTX_new()) {
+  if (ctx_ == nullptr ||
+      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_md5(), nullptr) != 1) {
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+    throw std::runtime_error("MD5 is unavailable in this OpenSSL");
+  }
+}
+
+Md5::~Md5() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void Md5::Update(const void* data, size_t size) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data, size);
+}
+
+Md5Digest Md5::Final() {
+  Md5Digest digest{};
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), digest.data(), &length);
+  return digest;
+}
+
+Md5Digest Md5Of(std::string_view data) {
+  Md5 md5;
+  md5.Update(data.data(), data.size());
+  return md5.Final();
+}
+
+std::string HexUpper(std::span<const uint8_t> bytes) { return Hex(bytes, "0123456789ABCDEF"); }
+std::string HexLower(std::span<const uint8_t> bytes) { return Hex(bytes, "0123456789abcdef"); }
+
+std::string Base64Encode(std::span<const uint8_t> bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  if (bytes.empty()) return out;
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
+                                      static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(written));
+  return out;
+}
+
+std::optional<std::vector<uint8_t>> Base64Decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  size_t padding = 0;
+  if (!text.empty() && text.back() == '=') {
+    ++padding;
+    if (text[text.size() - 2] == '=') ++padding;
+  }
+  std::vector<uint8_t> out;
+  out.reserve(text.size() / 4 * 3);
+  for (size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    const size_t data_chars = last ? 4 - padding : 4;
+    uint32_t group = 0;
+    for (size_t j = 0; j < 4; ++j) {
+      int value = 0;
+      if (j < data_chars) {
+        value = Base64Value(text[i + j]);
+        if (value < 0) return std::nullopt;
+      } else if (text[i + j] != '=') {
+        return std::nullopt;
+      }
+      group = (group << 6) | static_cast<uint32_t>(value);
+    }
+    out.push_back(static_cast<uint8_t>(group >> 16));
+    if (data_chars > 2) out.push_back(static_cast<uint8_t>(group >> 8));
+    if (data_chars > 3) out.push_back(static_cast<uint8_t>(group));
+    // Canonical encodings leave the bits below the last data character zero.
+    if ((data_chars == 2 && (group & 0xFFFF) != 0) || (data_chars == 3 && (group & 0xFF) != 0)) {
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+std::array<uint8_t, 20> HmacSha1(std::string_view key, std::string_view data) {
+  std::array<uint8_t, 20> mac{};
+  unsigned int length = 0;
+  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(), &length);
+  return mac;
+}
+
+std::array<uint8_t, 32> HmacSha256(std::span<const uint8_t> key, std::string_view data) {
+  std::array<uint8_t, 32> mac{};
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(), &length);
+  return mac;
+}
+
+std::array<uint8_t, 32> Sha256(std::string_view data) {
+  std::array<uint8_t, 32> digest{};
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr);
+  return digest;
+}
+
+// --- ETags ----------------------------------------------------------------------------------
+
+std::string ETagOf(const Md5Digest& md5) { return "\"" + HexUpper(md5) + "\""; }
+
+std::string NormalizeETag(std::string_view etag) {
+  std::string_view core = etag;
+  size_t before = 0;
+  do {
+    before = core.size();
+    while (!core.empty() && (core.front() == ' ' || core.front() == '\t')) core.remove_prefix(1);
+    while (!core.empty() && (core.back() == ' ' || core.back() == '\t')) core.remove_suffix(1);
+    core = StripSurrounding(core, "&quot;");
+    core = StripSurrounding(core, "&#34;");
+    core = StripSurrounding(core, "\"");
+  } while (core.size() != before);
+  std::string out(core);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'f') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+std::string MultipartETag(const std::vector<std::string>& part_etags) {
+  Md5 md5;
+  for (const std::string& etag : part_etags) {
+    const std::string text = NormalizeETag(etag);
+    md5.Update(text.data(), text.size());
+  }
+  return "\"" + HexUpper(md5.Final()) + "-" + std::to_string(part_etags.size()) + "\"";
+}
+
+}  // namespace ossup::protocol
