@@ -1,0 +1,114 @@
+// ossup::client::Client: resumable uploads to Alibaba Cloud OSS (or fake-oss), plus the few
+// object and multipart operations a user needs around them.
+//
+// Layers, top to bottom (each a small file in client/src):
+//   Client -> ResumableUploader (checkpoint, reconcile, part workers)
+//          -> RetryingStub (the only place that sleeps: backoff, jitter, clock-skew and STS
+//             refresh) -> OssStub (encode, sign, decode one OSS operation)
+//          -> HttpTransport (cpp-httplib, HTTP/HTTPS, keep-alive pool, cancellable).
+//
+// Thread-safety: a Client is cheap to copy (shared state) and safe to use from many threads;
+// uploads started on it run independently and are cancelled independently.
+// Errors: every call returns Status/StatusOr with a typed protocol::Error (see upload_task.h
+// for the client codes). Transient errors are retried per ClientOptions::retry_policy.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ossup/client/credentials.h"
+#include "ossup/client/retry_policy.h"
+#include "ossup/client/upload_request.h"
+#include "ossup/client/upload_task.h"
+#include "ossup/protocol/addressing.h"
+#include "ossup/protocol/signing.h"
+#include "ossup/protocol/status.h"
+#include "ossup/protocol/xml.h"
+
+namespace ossup::client {
+
+struct ClientOptions {
+  /// "https://oss-cn-hangzhou.aliyuncs.com", "http://127.0.0.1:9000", or a bare host.
+  std::string endpoint;
+  /// Bare region id ("cn-hangzhou"); required for V4 signing.
+  std::string region;
+  protocol::SignatureVersion signature_version = protocol::SignatureVersion::kV4;
+  /// kAuto = path style for IP/localhost endpoints, virtual host otherwise.
+  protocol::AddressingStyle addressing_style = protocol::AddressingStyle::kAuto;
+  /// nullptr = MakeEnvironmentCredentialsProvider().
+  std::shared_ptr<CredentialsProvider> credentials;
+
+  std::chrono::milliseconds connect_timeout{10000};
+  /// Maximum time a socket read or write may stall.
+  std::chrono::milliseconds io_timeout{60000};
+  RetryPolicy retry_policy;
+  /// Verify the server's TLS certificate (https endpoints).
+  bool verify_tls = true;
+  std::string user_agent = "ossup/0.1";
+};
+
+/// HEAD result.
+struct ObjectMeta {
+  uint64_t size_bytes = 0;
+  std::string etag;
+  std::optional<uint64_t> crc64;
+  std::string content_type;
+  std::string object_type;  // Normal | Multipart | Appendable
+  /// Every response header, as received.
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+class Client {
+ public:
+  /// Fails with InvalidRequest for a malformed endpoint or a V4 client without a region.
+  static protocol::StatusOr<Client> Create(ClientOptions options);
+
+  /// Starts `request` on a background thread and returns its handle at once. Validation
+  /// errors are reported through the task. `on_complete` (optional) runs on the worker
+  /// thread after the outcome is known and before Wait() returns.
+  UploadTask ResumableUpload(UploadRequest request, CompletionCallback on_complete = nullptr);
+  /// Blocking convenience: ResumableUpload(request).Wait().
+  UploadOutcome Upload(UploadRequest request);
+
+  /// The checkpoint record file `request` uses ("" when it has no record_directory).
+  std::string CheckpointPath(const UploadRequest& request) const;
+
+  // --- Other operations (retried per the client's policy) -------------------------------
+  /// Every in-progress multipart upload under `prefix` (all pages).
+  protocol::StatusOr<std::vector<protocol::UploadInfo>> ListMultipartUploads(
+      const std::string& bucket, const std::string& prefix = "");
+  /// Every uploaded part of `upload_id` (all pages).
+  protocol::StatusOr<std::vector<protocol::PartInfo>> ListParts(const std::string& bucket,
+                                                                const std::string& key,
+                                                                const std::string& upload_id);
+  protocol::Status AbortMultipartUpload(const std::string& bucket, const std::string& key,
+                                        const std::string& upload_id);
+  protocol::StatusOr<ObjectMeta> HeadObject(const std::string& bucket, const std::string& key);
+  /// The whole object in memory (for small objects and tests).
+  protocol::StatusOr<std::string> GetObject(const std::string& bucket, const std::string& key);
+  /// Streams the object into `file_path` (written to a temp file, then renamed); checks the
+  /// CRC-64 when the server sends one. Returns the byte count.
+  protocol::StatusOr<uint64_t> GetObjectToFile(const std::string& bucket, const std::string& key,
+                                               const std::string& file_path);
+  /// Simple upload of an in-memory body (Content-MD5 and CRC-64 checked).
+  protocol::StatusOr<std::string> PutObject(const std::string& bucket, const std::string& key,
+                                            const std::string& body,
+                                            const ObjectHeaders& headers = {});
+
+  const ClientOptions& options() const;
+
+  struct Impl;  // defined in client/src
+
+ private:
+  explicit Client(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;
+};
+
+/// Parses "1MiB", "512KiB", "8MB", "4k" or plain bytes. nullopt on anything else.
+std::optional<uint64_t> ParseByteSize(std::string_view text);
+
+}  // namespace ossup::client
