@@ -7,9 +7,24 @@
 // mid-response). Every firing is returned to the caller, who writes it to the journal next
 // to the request it hit.
 //
+// The fault model (what each action does to the server and what a client must survive) is in
+// fault_model.h.
+//
+// Evaluation of one request: the plans that apply are every global plan, in installation
+// order, then the plan named by the request's x-fake-oss-plan header if it has header scope.
+// Every rule of every applicable plan sees the request, whether or not an earlier rule fires,
+// so a rule's counting and drawing never depend on the other rules:
+//   1. if the rule's fields (operation, bucket, key glob, upload id, part number) do not all
+//      hold, the rule is skipped; otherwise its `matched` count goes up by one;
+//   2. with `nth`, the rule is eligible only when `matched` == nth;
+//   3. with `probability`, one number is drawn from the plan's generator (rng.h, seeded with
+//      plan.seed at AddPlan) and the rule is eligible only when it is below the probability;
+//   4. the first eligible rule with budget left (over all applicable plans) fires: `fired`
+//      goes up, `remaining` goes down. At most one rule fires per request.
+//
 // Determinism: given the same plans (and seeds) and the same sequence of Decide() calls, the
-// same faults fire. Probabilities draw from a per-plan generator seeded by the plan's seed,
-// one draw per request that matches a rule's other fields; nothing depends on time.
+// same faults fire. A plan's draws happen in (request, rule) order and only for requests
+// that reach step 3, regardless of budgets; nothing depends on time or on other plans.
 //
 // Thread-safe: all methods may be called concurrently; Decide() calls are serialised.
 #pragma once
@@ -44,7 +59,7 @@ struct Firing {
 };
 
 struct RuleAccounting {
-  uint64_t matched = 0;               // requests that matched the rule's fields
+  uint64_t matched = 0;               // requests that matched the rule's fields (what nth counts)
   uint64_t fired = 0;                 // times the action was returned
   std::optional<uint64_t> remaining;  // nullopt = unlimited
 };
@@ -64,7 +79,9 @@ class Injector {
   std::string AddPlan(Plan plan);
   /// False when no plan has that id.
   bool RemovePlan(const std::string& id);
+  /// Removes every plan. Ids are never reused: the next plan after "plan-3" is "plan-4".
   void Clear();
+  bool HasPlan(const std::string& id) const;
 
   /// The fault to inject into this request, if any. Global plans are consulted in
   /// installation order, then the plan named by the request's header; within a plan the
@@ -73,7 +90,8 @@ class Injector {
 
   std::optional<PlanAccounting> Accounting(const std::string& id) const;
   std::vector<PlanAccounting> AllAccounting() const;
-  /// JSON for GET /_fake/faults/{id}: {"id", "plan", "rules": [{"matched","fired","remaining"}]}.
+  /// JSON for GET /_fake/faults/{id}: {"id", "plan", "rules": [{"matched","fired","remaining"}]}
+  /// where "plan" is PlanToJson's form and "remaining" is a number or "unlimited".
   static std::string AccountingToJson(const PlanAccounting& accounting);
 
  private:
@@ -81,5 +99,8 @@ class Injector {
   mutable std::mutex mu_;
   std::unique_ptr<State> state_;
 };
+
+/// One journal-ready JSON object: {"plan": "plan-1", "rule": 0, "action": {...}}.
+std::string FiringToJson(const Firing& firing);
 
 }  // namespace ossup::faults

@@ -2,28 +2,35 @@
 //
 // A plan is a list of rules checked first-match-wins. Each rule has a match (which requests),
 // an action (what goes wrong) and a budget (how many times). The JSON form is the contract
-// used by `POST /_fake/faults`, scenario files and other SDKs' test suites:
+// used by `POST /_fake/faults`, scenario files and other SDKs' test suites (docs/faults.md):
 //
 //   {"seed": 7, "scope": "global",
-//    "rules": [{"match": {"operation": "UploadPart", "nth": 3},
+//    "rules": [{"match": {"op": "UploadPart", "nth": 3},
 //               "action": {"type": "reset", "afterBytes": 65536},
 //               "times": 1}]}
 //
-// Match fields (all optional; absent = any): operation (OSS API name), bucket, key (glob with
-// `*` and `?`), uploadId, partNumber, nth (only the Kth request that matches the other
-// fields, counting from 1), probability (0..1, drawn from the plan's seed).
+// Match fields (all optional; absent or no "match" = any): op (OSS API name; "operation" is
+// accepted as an alias), bucket, key (glob with `*` and `?`, not empty), uploadId, partNumber
+// (1..10000), nth (only the Kth request that matches the other fields, counting from 1),
+// probability (0..1, drawn from the plan's seed).
 // Action types and fields:
-//   error              status (default 503), code (default ServiceUnavailable), message
+//   error              status (400..599; default: the code's OSS status, else 503),
+//                      code (default ServiceUnavailable), message (default: the code's)
 //   reset              afterBytes (request body bytes read before the RST; 0 = before body)
 //   drop-response      perform the operation, then reset instead of answering
 //   truncate-response  perform, send status, headers and afterBytes body bytes, then close
-//   stall              ms, afterBytes (pause after that many request bytes, then carry on)
+//   stall              ms (required, at most 600000), afterBytes (pause after that many
+//                      request bytes, then carry on)
 //   expire-upload      the request's upload vanishes first, as if lifecycle aborted it
 //   corrupt-checksum   perform, but return a wrong x-oss-hash-crc64ecma (and ETag)
 //   restart            disk mode: reload all state from disk first, as after a crash
-// Budget: "times": N (default 1) or "times": "unlimited".
-// Scope: "global" (every request) or "header" (only requests carrying
-// `x-fake-oss-plan: <plan id>`).
+// A field that the action type does not use is an error.
+// Budget: "times": N (N >= 1, default 1) or "times": "unlimited".
+// Scope: "global" (every request, the default) or "header" (only requests carrying
+// `x-fake-oss-plan: <plan id>`). "seed" defaults to 0.
+//
+// PlanToJson writes the canonical form (always "op", "scope", "times" and the action's
+// fields); ParsePlan(PlanToJson(p)) == p for every plan ParsePlan can produce.
 #pragma once
 
 #include <cstdint>
@@ -94,6 +101,9 @@ struct Plan {
 /// out-of-range values are errors (code InvalidArgument, message naming the field).
 protocol::StatusOr<Plan> ParsePlan(std::string_view json);
 std::string PlanToJson(const Plan& plan);
+/// The JSON object for one action, as it appears in a plan ({"type": "reset", "afterBytes": 0}).
+/// Only the fields that the action type uses are written.
+std::string ActionToJson(const Action& action);
 
 /// Glob match with `*` (any run, including '/') and `?` (one byte).
 bool GlobMatch(std::string_view pattern, std::string_view text);
