@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -60,13 +61,19 @@ class Status {
   std::optional<Error> error_;
 };
 
+/// For T = Error (a decoded error document) an Error converts to the value; failures are
+/// then built from a Status.
 template <typename T>
 class StatusOr {
  public:
-  StatusOr(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
-  StatusOr(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  StatusOr(T value)  // NOLINT(google-explicit-constructor)
+      : v_(std::in_place_index<0>, std::move(value)) {}
+  StatusOr(Error error)  // NOLINT(google-explicit-constructor)
+      requires(!std::is_same_v<T, Error>)
+      : v_(std::in_place_index<1>, std::move(error)) {}
   /// REQUIRES: !status.ok()
-  StatusOr(const Status& status) : v_(status.error()) {}  // NOLINT(google-explicit-constructor)
+  StatusOr(const Status& status)  // NOLINT(google-explicit-constructor)
+      : v_(std::in_place_index<1>, status.error()) {}
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
