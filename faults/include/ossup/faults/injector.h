@@ -62,6 +62,7 @@ struct RuleAccounting {
   uint64_t matched = 0;               // requests that matched the rule's fields (what nth counts)
   uint64_t fired = 0;                 // times the action was returned
   std::optional<uint64_t> remaining;  // nullopt = unlimited
+  friend bool operator==(const RuleAccounting&, const RuleAccounting&) = default;
 };
 
 struct PlanAccounting {
