@@ -64,7 +64,7 @@ describe(`ali-oss objects, path style (sldEnable) on http://localhost:PORT`, () 
     const got = await client.get(key);
     assert.deepEqual(got.content, body);
     const listed = await client.list({ prefix: key, 'max-keys': 10 });
-    assert.deepEqual(listed.objects.map(o => o.name), [key]);
+    assert.deepEqual(listed.objects.map(o => [o.name, o.size]), [[key, body.length]]);
     await client.delete(key);
   });
 
