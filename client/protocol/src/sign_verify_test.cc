@@ -1,0 +1,447 @@
+// Verify(): the server side of signing. Every official vector (spec §7) must verify; any change
+// to a signed part must fail with the string to sign the server computed; time, expiry and STS
+// rules follow spec §3.2, §7 and §12.10.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <map>
+
+#include "ossup/protocol/checksum.h"
+#include "ossup/protocol/signing.h"
+
+namespace ossup::protocol {
+namespace {
+
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+TimePoint At(int64_t unix_seconds) { return TimePoint(seconds(unix_seconds)); }
+
+const Credentials kAkSk{"ak", "sk", ""};
+const Credentials kAkSkToken{"ak", "sk", "token"};
+const TimePoint kV1Time = At(1672223261);  // Wed, 28 Dec 2022 10:27:41 GMT
+const TimePoint kT1Time = At(1702743657);  // 20231216T162057Z
+
+CredentialLookup LookupOf(std::map<std::string, KnownCredential> known) {
+  return [known = std::move(known)](std::string_view ak) -> std::optional<KnownCredential> {
+    const auto it = known.find(std::string(ak));
+    if (it == known.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+const CredentialLookup kLongTerm = LookupOf({{"ak", {"sk", "", std::nullopt}}});
+CredentialLookup Temporary(std::optional<TimePoint> expiration = std::nullopt) {
+  return LookupOf({{"ak", {"sk", "token", expiration}}});
+}
+
+WireRequest WithQuery(WireRequest request, const QueryParams& params) {
+  request.query.insert(request.query.end(), params.begin(), params.end());
+  return request;
+}
+
+std::string SpacedHex(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (!out.empty()) out += ' ';
+    out += HexUpper(std::span<const uint8_t>(&c, 1));
+  }
+  return out;
+}
+
+void ExpectOk(const StatusOr<VerifiedRequest>& result, SignatureVersion version, bool presigned) {
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->access_key_id, "ak");
+  EXPECT_EQ(result->version, version);
+  EXPECT_EQ(result->presigned, presigned);
+}
+
+// The error, after checking its code and status; an empty Error when verification succeeded.
+Error ExpectError(const StatusOr<VerifiedRequest>& result, std::string_view code, int http_status) {
+  EXPECT_FALSE(result.ok()) << "expected " << code;
+  if (result.ok()) return {};
+  EXPECT_EQ(result.error().code, code) << result.error().ToString();
+  EXPECT_EQ(result.error().http_status, http_status);
+  return result.error();
+}
+
+void ExpectMismatch(const StatusOr<VerifiedRequest>& result, std::string_view string_to_sign,
+                    std::string_view provided) {
+  const Error error = ExpectError(result, "SignatureDoesNotMatch", 403);
+  EXPECT_EQ(error.Detail("OSSAccessKeyId"), "ak");
+  EXPECT_EQ(error.Detail("SignatureProvided"), provided);
+  EXPECT_EQ(error.Detail("StringToSign"), string_to_sign);
+  EXPECT_EQ(error.Detail("StringToSignBytes"), SpacedHex(string_to_sign));
+}
+
+// V1-H1 (go-v2 oss/signer/signer_test.go TestV1AuthHeader), signed.
+WireRequest SignedV1H1(const Credentials& credentials = kAkSk) {
+  WireRequest request{"PUT", "examplebucket", "nelson", {}, {}};
+  request.headers = {{"Content-MD5", "eB5eJF1ptWaXm4bijSPyxw=="},
+                     {"Content-Type", "text/html"},
+                     {"x-oss-meta-author", "alice"},
+                     {"x-oss-meta-magic", "abracadabra"},
+                     {"x-oss-date", "Wed, 28 Dec 2022 10:27:41 GMT"}};
+  SignV1(request, credentials, kV1Time);
+  return request;
+}
+
+// V4-T1 (go-v2 oss/signer/signer_test.go), unsigned.
+WireRequest V4Common(std::string content_type) {
+  WireRequest request{"PUT", "bucket", "1234+-/123/1.txt", {}, {}};
+  request.headers = {{"x-oss-head1", "value"},
+                     {"abc", "value"},
+                     {"ZAbc", "value"},
+                     {"XYZ", "value"},
+                     {"content-type", content_type}};
+  request.query = {{"param1", "value1"}, {"+param1", "value3"}, {"|param1", "value4"},
+                   {"+param2", ""},      {"|param2", ""},       {"param2", ""}};
+  return request;
+}
+
+WireRequest SignedV4T(const Credentials& credentials, std::vector<std::string> additional,
+                      TimePoint now, V4Params params = {"cn-hangzhou", "oss", {}}) {
+  WireRequest request = V4Common("text/plain");
+  request.headers.emplace_back("x-oss-content-sha256", "UNSIGNED-PAYLOAD");
+  params.additional_headers = std::move(additional);
+  SignV4(request, credentials, params, now);
+  return request;
+}
+
+std::string Authorization(const WireRequest& request) {
+  return std::string(FindHeader(request.headers, "Authorization").value_or(""));
+}
+
+std::string ProvidedV4Signature(const WireRequest& request) {
+  const std::string authorization = Authorization(request);
+  return authorization.substr(authorization.find("Signature=") + 10, 64);
+}
+
+// --- Vectors verify ---------------------------------------------------------------------------
+
+TEST(VerifyTest, V1HeaderVectorsVerify) {
+  ExpectOk(Verify(SignedV1H1(), kLongTerm, kV1Time), SignatureVersion::kV1, false);
+  // V1-H3 / V1-H4 carry the official Authorization values directly.
+  WireRequest h3{"GET",
+                 "examplebucket",
+                 "",
+                 {{"resourceGroup", ""}, {"non-resousce", "null"}},
+                 {{"x-oss-date", "Wed, 28 Dec 2022 10:27:41 GMT"},
+                  {"Authorization", "OSS ak:vkQmfuUDyi1uDi3bKt67oemssIs="}}};
+  ExpectOk(Verify(h3, kLongTerm, kV1Time), SignatureVersion::kV1, false);
+  WireRequest h4{"GET",
+                 "examplebucket",
+                 "",
+                 {{"resourceGroup", ""}, {"acl", ""}},
+                 {{"x-oss-date", "Wed, 28 Dec 2022 10:27:41 GMT"},
+                  {"Authorization", "OSS ak:x3E5TgOvl/i7PN618s5mEvpJDYk="}}};
+  ExpectOk(Verify(h4, kLongTerm, kV1Time), SignatureVersion::kV1, false);
+}
+
+TEST(VerifyTest, V1PresignedVectorsVerify) {
+  // go-v2 TestV1AuthQuery: the URL's parameters after percent-decoding.
+  const WireRequest q1{"GET",
+                       "bucket",
+                       "key",
+                       {{"Expires", "1699807420"},
+                        {"OSSAccessKeyId", "ak"},
+                        {"Signature", "dcLTea+Yh9ApirQ8o8dOPqtvJXQ="},
+                        {"versionId", "versionId"}},
+                       {}};
+  ExpectOk(Verify(q1, kLongTerm, At(1699807420)), SignatureVersion::kV1, true);
+  const WireRequest q2{"GET",
+                       "bucket",
+                       "key+123",
+                       {{"Expires", "1699808204"},
+                        {"OSSAccessKeyId", "ak"},
+                        {"Signature", "jzKYRrM5y6Br0dRFPaTGOsbrDhY="},
+                        {"security-token", "token"},
+                        {"versionId", "versionId"}},
+                       {}};
+  ExpectOk(Verify(q2, Temporary(), At(1699808204) - minutes(1)), SignatureVersion::kV1, true);
+}
+
+TEST(VerifyTest, V4HeaderVectorsVerify) {
+  ExpectOk(Verify(SignedV4T(kAkSk, {}, kT1Time), kLongTerm, kT1Time), SignatureVersion::kV4, false);
+  ExpectOk(Verify(SignedV4T(kAkSkToken, {}, At(1702784856)), Temporary(), At(1702784856)),
+           SignatureVersion::kV4, false);
+  ExpectOk(Verify(SignedV4T(kAkSk, {"ZAbc", "abc"}, At(1702747512)), kLongTerm, At(1702747512)),
+           SignatureVersion::kV4, false);
+  ExpectOk(
+      Verify(SignedV4T(kAkSkToken, {"ZAbc", "abc"}, At(1702747512)), Temporary(), At(1702747512)),
+      SignatureVersion::kV4, false);
+  ExpectOk(
+      Verify(SignedV4T(kAkSk, {}, kT1Time, {"cb-123", "oss-cloudbox", {}}), kLongTerm, kT1Time),
+      SignatureVersion::kV4, false);
+}
+
+TEST(VerifyTest, V4AuthorizationFieldsInAnyOrderWithSpaces) {
+  // python oss2 emits ", " and puts AdditionalHeaders after Signature (spec §12.5).
+  WireRequest request = SignedV4T(kAkSk, {"abc", "zabc"}, At(1702747512));
+  SetHeader(request.headers, "Authorization",
+            "OSS4-HMAC-SHA256 Credential=ak/20231216/cn-hangzhou/oss/aliyun_v4_request, "
+            "Signature=4a4183c187c07c8947db7620deb0a6b38d9fbdd34187b6dbaccb316fa251212f, "
+            "AdditionalHeaders=abc;zabc");
+  ExpectOk(Verify(request, kLongTerm, At(1702747512)), SignatureVersion::kV4, false);
+}
+
+TEST(VerifyTest, HeaderNamesAreCaseInsensitive) {
+  WireRequest request = SignedV1H1();
+  for (auto& [name, value] : request.headers) {
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  ExpectOk(Verify(request, kLongTerm, kV1Time), SignatureVersion::kV1, false);
+}
+
+// --- Tampering ---------------------------------------------------------------------------------
+
+TEST(VerifyTest, V1TamperedHeaderReportsServerStringToSign) {
+  WireRequest request = SignedV1H1();
+  SetHeader(request.headers, "x-oss-meta-author", "mallory");
+  ExpectMismatch(Verify(request, kLongTerm, kV1Time),
+                 V1StringToSign(request, "Wed, 28 Dec 2022 10:27:41 GMT"),
+                 "kSHKmLxlyEAKtZPkJhG9bZb5k7M=");
+}
+
+TEST(VerifyTest, V1TamperedPartsFail) {
+  const std::string date = "Wed, 28 Dec 2022 10:27:41 GMT";
+  {
+    WireRequest request = SignedV1H1();
+    SetHeader(request.headers, "Content-MD5", "fB5eJF1ptWaXm4bijSPyxw==");
+    ExpectMismatch(Verify(request, kLongTerm, kV1Time), V1StringToSign(request, date),
+                   "kSHKmLxlyEAKtZPkJhG9bZb5k7M=");
+  }
+  {
+    WireRequest request = SignedV1H1();
+    request.query.emplace_back("acl", "");
+    ExpectMismatch(Verify(request, kLongTerm, kV1Time), V1StringToSign(request, date),
+                   "kSHKmLxlyEAKtZPkJhG9bZb5k7M=");
+  }
+  {
+    WireRequest request = SignedV1H1();
+    request.key = "nelsoN";
+    ExpectMismatch(Verify(request, kLongTerm, kV1Time), V1StringToSign(request, date),
+                   "kSHKmLxlyEAKtZPkJhG9bZb5k7M=");
+  }
+  {
+    WireRequest request = SignedV1H1();
+    SetHeader(request.headers, "Authorization", "OSS ak:kSHKmLxlyEAKtZPkJhG9bZb5k7N=");
+    ExpectMismatch(Verify(request, kLongTerm, kV1Time), V1StringToSign(request, date),
+                   "kSHKmLxlyEAKtZPkJhG9bZb5k7N=");
+  }
+  {
+    // Unsigned parts may change: a non-signed query parameter and a non-x-oss header.
+    WireRequest request = SignedV1H1();
+    request.query.emplace_back("encoding-type", "url");
+    request.headers.emplace_back("User-Agent", "test");
+    ExpectOk(Verify(request, kLongTerm, kV1Time), SignatureVersion::kV1, false);
+  }
+}
+
+TEST(VerifyTest, V4TamperedPartsFail) {
+  const auto expect_v4_mismatch = [](const WireRequest& request) {
+    const auto result = Verify(request, kLongTerm, kT1Time);
+    const std::string canonical = V4CanonicalRequest(request, {});
+    ExpectMismatch(
+        result,
+        V4StringToSign("20231216T162057Z", V4Scope("20231216", "cn-hangzhou", "oss"), canonical),
+        ProvidedV4Signature(request));
+    EXPECT_EQ(result.ok() ? "" : result.error().Detail("CanonicalRequest"), canonical);
+  };
+  {
+    WireRequest request = SignedV4T(kAkSk, {}, kT1Time);
+    SetHeader(request.headers, "x-oss-head1", "valuE");
+    expect_v4_mismatch(request);
+  }
+  {
+    WireRequest request = SignedV4T(kAkSk, {}, kT1Time);
+    request.query[0].second = "value2";  // V4 signs every query parameter
+    expect_v4_mismatch(request);
+  }
+  {
+    WireRequest request = SignedV4T(kAkSk, {}, kT1Time);
+    request.method = "POST";
+    expect_v4_mismatch(request);
+  }
+  {
+    // XYZ is not signed in T1, so changing it is harmless.
+    WireRequest request = SignedV4T(kAkSk, {}, kT1Time);
+    SetHeader(request.headers, "XYZ", "other");
+    ExpectOk(Verify(request, kLongTerm, kT1Time), SignatureVersion::kV4, false);
+  }
+  {
+    // ... but in T3 abc is, via AdditionalHeaders.
+    WireRequest request = SignedV4T(kAkSk, {"abc"}, kT1Time);
+    SetHeader(request.headers, "abc", "other");
+    ExpectError(Verify(request, kLongTerm, kT1Time), "SignatureDoesNotMatch", 403);
+  }
+}
+
+TEST(VerifyTest, PresignedTamperingFails) {
+  const WireRequest base{"GET", "bucket", "key", {{"versionId", "versionId"}}, {}};
+  WireRequest v1 = WithQuery(base, PresignV1(base, kAkSk, At(1699807420)));
+  v1.query[0].second = "other";
+  ExpectMismatch(Verify(v1, kLongTerm, At(1699807000)), V1StringToSign(v1, "1699807420"),
+                 "dcLTea+Yh9ApirQ8o8dOPqtvJXQ=");
+
+  const WireRequest v4_base = V4Common("application/octet-stream");
+  WireRequest v4 = WithQuery(
+      v4_base, PresignV4(v4_base, kAkSk, {"cn-hangzhou", "oss", {}}, At(1702781677), seconds(599)));
+  for (auto& [name, value] : v4.query) {
+    if (name == "x-oss-expires") value = "600";
+  }
+  ExpectError(Verify(v4, kLongTerm, At(1702781677)), "SignatureDoesNotMatch", 403);
+}
+
+// --- Credentials ---------------------------------------------------------------------------------
+
+TEST(VerifyTest, UnknownAccessKey) {
+  const auto nobody = LookupOf({});
+  ExpectError(Verify(SignedV1H1(), nobody, kV1Time), "InvalidAccessKeyId", 403);
+  ExpectError(Verify(SignedV4T(kAkSk, {}, kT1Time), nobody, kT1Time), "InvalidAccessKeyId", 403);
+  const WireRequest base{"GET", "bucket", "key", {}, {}};
+  ExpectError(
+      Verify(WithQuery(base, PresignV1(base, kAkSk, At(1699807420))), nobody, At(1699807000)),
+      "InvalidAccessKeyId", 403);
+}
+
+TEST(VerifyTest, SecurityTokenRulesForEveryForm) {
+  const TimePoint expiry = kV1Time + minutes(5);
+  // Header V1.
+  ExpectOk(Verify(SignedV1H1(kAkSkToken), Temporary(expiry), kV1Time), SignatureVersion::kV1,
+           false);
+  ExpectError(Verify(SignedV1H1(kAkSk), Temporary(), kV1Time), "InvalidSecurityToken", 403);
+  ExpectError(Verify(SignedV1H1({"ak", "sk", "forged"}), Temporary(), kV1Time),
+              "InvalidSecurityToken", 403);
+  EXPECT_EQ(ExpectError(Verify(SignedV1H1(kAkSkToken), Temporary(kV1Time), kV1Time),
+                        "SecurityTokenExpired", 403)
+                .Detail("SecurityToken"),
+            "token");
+  // A long-term key sent with a token is an unknown key to OSS (spec §12.10).
+  ExpectError(Verify(SignedV1H1(kAkSkToken), kLongTerm, kV1Time), "InvalidAccessKeyId", 403);
+
+  // Header V4.
+  ExpectError(Verify(SignedV4T(kAkSk, {}, kT1Time), Temporary(), kT1Time), "InvalidSecurityToken",
+              403);
+  ExpectError(Verify(SignedV4T(kAkSkToken, {}, kT1Time), kLongTerm, kT1Time), "InvalidAccessKeyId",
+              403);
+
+  // URL V1 and V4.
+  const WireRequest base{"GET", "bucket", "key", {}, {}};
+  const WireRequest v1 = WithQuery(base, PresignV1(base, kAkSkToken, At(1699807420)));
+  ExpectOk(Verify(v1, Temporary(), At(1699807000)), SignatureVersion::kV1, true);
+  ExpectError(Verify(v1, Temporary(At(1699806000)), At(1699807000)), "SecurityTokenExpired", 403);
+  ExpectError(Verify(v1, kLongTerm, At(1699807000)), "InvalidAccessKeyId", 403);
+  const WireRequest v4 =
+      WithQuery(base, PresignV4(base, kAkSk, {"cn-hangzhou", "oss", {}}, kT1Time, seconds(60)));
+  ExpectError(Verify(v4, Temporary(), kT1Time), "InvalidSecurityToken", 403);
+  const WireRequest v4_token = WithQuery(
+      base, PresignV4(base, kAkSkToken, {"cn-hangzhou", "oss", {}}, kT1Time, seconds(60)));
+  ExpectOk(Verify(v4_token, Temporary(), kT1Time), SignatureVersion::kV4, true);
+}
+
+// --- Time ----------------------------------------------------------------------------------------
+
+TEST(VerifyTest, HeaderAuthRejectsSkewBeyondFifteenMinutes) {
+  ExpectOk(Verify(SignedV1H1(), kLongTerm, kV1Time + minutes(15)), SignatureVersion::kV1, false);
+  ExpectOk(Verify(SignedV1H1(), kLongTerm, kV1Time - minutes(15)), SignatureVersion::kV1, false);
+  const Error late =
+      ExpectError(Verify(SignedV1H1(), kLongTerm, kV1Time + minutes(15) + seconds(1)),
+                  "RequestTimeTooSkewed", 403);
+  EXPECT_EQ(late.Detail("RequestTime"), "2022-12-28T10:27:41.000Z");
+  EXPECT_EQ(late.Detail("ServerTime"), "2022-12-28T10:42:42.000Z");
+  ExpectError(Verify(SignedV4T(kAkSk, {}, kT1Time), kLongTerm, kT1Time - minutes(16)),
+              "RequestTimeTooSkewed", 403);
+  VerifyOptions lenient;
+  lenient.max_skew = minutes(30);
+  ExpectOk(Verify(SignedV4T(kAkSk, {}, kT1Time), kLongTerm, kT1Time - minutes(16), lenient),
+           SignatureVersion::kV4, false);
+}
+
+TEST(VerifyTest, V1DateSlotRules) {
+  // Date is used when x-oss-date is absent; no date at all is AccessDenied.
+  WireRequest with_date{"GET", "b", "k", {}, {{"Date", "Wed, 28 Dec 2022 10:27:41 GMT"}}};
+  SignV1(with_date, kAkSk, kV1Time);
+  ExpectOk(Verify(with_date, kLongTerm, kV1Time), SignatureVersion::kV1, false);
+
+  WireRequest no_date{"GET", "b", "k", {}, {}};
+  SetHeader(no_date.headers, "Authorization",
+            "OSS ak:" + V1Signature("sk", V1StringToSign(no_date, "")));
+  ExpectError(Verify(no_date, kLongTerm, kV1Time), "AccessDenied", 403);
+}
+
+TEST(VerifyTest, PresignedUrlsExpire) {
+  const WireRequest base{"GET", "bucket", "key", {}, {}};
+  const WireRequest v1 = WithQuery(base, PresignV1(base, kAkSk, At(1699807420)));
+  ExpectOk(Verify(v1, kLongTerm, At(1699807420)), SignatureVersion::kV1, true);
+  EXPECT_EQ(ExpectError(Verify(v1, kLongTerm, At(1699807421)), "AccessDenied", 403).message,
+            "Request has expired.");
+
+  const WireRequest v4 =
+      WithQuery(base, PresignV4(base, kAkSk, {"cn-hangzhou", "oss", {}}, kT1Time, seconds(599)));
+  ExpectOk(Verify(v4, kLongTerm, kT1Time + seconds(599)), SignatureVersion::kV4, true);
+  EXPECT_EQ(ExpectError(Verify(v4, kLongTerm, kT1Time + seconds(600)), "AccessDenied", 403).message,
+            "Request has expired.");
+}
+
+// --- V4 scope ------------------------------------------------------------------------------------
+
+TEST(VerifyTest, V4RegionCheckedOnlyWhenConfigured) {
+  const WireRequest request = SignedV4T(kAkSk, {}, kT1Time);
+  VerifyOptions hangzhou;
+  hangzhou.region = "oss-cn-hangzhou";
+  ExpectOk(Verify(request, kLongTerm, kT1Time, hangzhou), SignatureVersion::kV4, false);
+  VerifyOptions beijing;
+  beijing.region = "cn-beijing";
+  const Error wrong =
+      ExpectError(Verify(request, kLongTerm, kT1Time, beijing), "InvalidArgument", 400);
+  EXPECT_EQ(wrong.message, "Invalid signing region in Authorization header.");
+  EXPECT_EQ(wrong.ec, "0002-00000226");
+  const WireRequest base{"GET", "bucket", "key", {}, {}};
+  const WireRequest url =
+      WithQuery(base, PresignV4(base, kAkSk, {"cn-hangzhou", "oss", {}}, kT1Time, seconds(60)));
+  ExpectError(Verify(url, kLongTerm, kT1Time, beijing), "InvalidArgument", 400);
+}
+
+TEST(VerifyTest, V4BadScopes) {
+  const auto with_credential = [](std::string_view credential) {
+    WireRequest request = SignedV4T(kAkSk, {}, kT1Time);
+    SetHeader(request.headers, "Authorization",
+              "OSS4-HMAC-SHA256 Credential=" + std::string(credential) +
+                  ",Signature=" + std::string(64, '0'));
+    return Verify(request, kLongTerm, kT1Time);
+  };
+  EXPECT_EQ(ExpectError(with_credential("ak/20231216/cn-hangzhou/s3/aliyun_v4_request"),
+                        "InvalidArgument", 400)
+                .message,
+            "Invalid signing product in Authorization header.");
+  // The scope date must be the date of x-oss-date.
+  ExpectError(with_credential("ak/20231215/cn-hangzhou/oss/aliyun_v4_request"), "InvalidArgument",
+              400);
+  EXPECT_EQ(
+      ExpectError(with_credential("ak/20231216/cn-hangzhou/oss"), "InvalidArgument", 400).message,
+      "Invalid credential in Authorization header.");
+}
+
+// --- Request shapes ------------------------------------------------------------------------------
+
+TEST(VerifyTest, UnsignedAndMalformedRequestsAreDenied) {
+  ExpectError(Verify(WireRequest{"GET", "b", "k", {}, {}}, kLongTerm, kV1Time), "AccessDenied",
+              403);
+  WireRequest garbage = SignedV1H1();
+  SetHeader(garbage.headers, "Authorization", "Bearer xyz");
+  ExpectError(Verify(garbage, kLongTerm, kV1Time), "AccessDenied", 403);
+  WireRequest no_colon = SignedV1H1();
+  SetHeader(no_colon.headers, "Authorization", "OSS ak");
+  ExpectError(Verify(no_colon, kLongTerm, kV1Time), "AccessDenied", 403);
+  // Both an Authorization header and a URL signature.
+  WireRequest both = SignedV1H1();
+  both.query.emplace_back("Signature", "x");
+  ExpectError(Verify(both, kLongTerm, kV1Time), "AccessDenied", 403);
+  // A V1 URL missing Expires.
+  const WireRequest partial{"GET", "b", "k", {{"OSSAccessKeyId", "ak"}, {"Signature", "x"}}, {}};
+  ExpectError(Verify(partial, kLongTerm, kV1Time), "AccessDenied", 403);
+}
+
+}  // namespace
+}  // namespace ossup::protocol
