@@ -1,7 +1,8 @@
 // Starts the real fake-oss binary for one test file and talks to its control API.
 //
 // Contract: startFakeOss() spawns `fake-oss --host 127.0.0.1 --port 0 ...`, waits (bounded) for
-// the first stdout line `fake-oss listening on http://HOST:PORT`, and returns a FakeOss handle.
+// the first stdout line `fake-oss listening on http://HOST:PORT` and for GET /_fake/health,
+// and returns a FakeOss handle.
 // The caller must call stop() (SIGTERM, then SIGKILL after a bounded wait). Control-API calls
 // throw an Error naming the call and the HTTP status when the fake answers outside 2xx.
 // Errors: a missing binary, an early exit or a wrong first line throw with the binary's path
@@ -158,5 +159,12 @@ export async function startFakeOss({ virtualHostDomain } = {}) {
     throw new Error(`fake-oss first stdout line is ${JSON.stringify(firstLine)}, ` +
       'expected "fake-oss listening on http://HOST:PORT"');
   }
-  return new FakeOss(child, match[1], match[2], Number(match[3]), output);
+  const fake = new FakeOss(child, match[1], match[2], Number(match[3]), output);
+  try {
+    await fake.health();
+  } catch (err) {
+    await fake.stop();
+    throw new Error(`fake-oss printed its endpoint but GET /_fake/health failed: ${err.message}`);
+  }
+  return fake;
 }
