@@ -1,0 +1,115 @@
+#include "ossup/protocol/operation.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace ossup::protocol {
+namespace {
+
+struct Case {
+  const char* method;
+  const char* bucket;
+  const char* key;
+  QueryParams query;
+  Operation expected;
+};
+
+TEST(OperationClassify, MapsEverySupportedRequestShape) {
+  const Case cases[] = {
+      {"GET", "", "", {}, Operation::kListBuckets},
+      {"GET", "", "", {{"prefix", "a"}, {"max-keys", "10"}}, Operation::kListBuckets},
+      {"PUT", "b", "", {}, Operation::kPutBucket},
+      {"PUT", "b", "", {{"lifecycle", ""}}, Operation::kPutBucketLifecycle},
+      {"GET", "b", "", {{"lifecycle", ""}}, Operation::kGetBucketLifecycle},
+      {"DELETE", "b", "", {{"lifecycle", ""}}, Operation::kDeleteBucketLifecycle},
+      {"GET", "b", "", {{"uploads", ""}, {"prefix", "big/"}}, Operation::kListMultipartUploads},
+      {"GET", "b", "", {{"acl", ""}}, Operation::kGetBucketAcl},
+      {"GET", "b", "", {}, Operation::kListObjects},
+      {"GET",
+       "b",
+       "",
+       {{"prefix", ""}, {"marker", ""}, {"max-keys", "100"}, {"encoding-type", "url"}},
+       Operation::kListObjects},
+      {"DELETE", "b", "", {}, Operation::kDeleteBucket},
+      {"POST", "b", "k", {{"uploads", ""}}, Operation::kInitiateMultipartUpload},
+      {"POST",
+       "b",
+       "k",
+       {{"uploads", ""}, {"encoding-type", "url"}},
+       Operation::kInitiateMultipartUpload},
+      {"PUT", "b", "k", {{"partNumber", "1"}, {"uploadId", "U"}}, Operation::kUploadPart},
+      {"PUT", "b", "k", {{"uploadId", "U"}, {"partNumber", "1"}}, Operation::kUploadPart},
+      {"PUT", "b", "k", {{"uploadId", "U"}}, Operation::kUploadPart},
+      {"GET", "b", "k", {{"uploadId", "U"}, {"max-parts", "1000"}}, Operation::kListParts},
+      {"POST", "b", "k", {{"uploadId", "U"}}, Operation::kCompleteMultipartUpload},
+      {"DELETE", "b", "k", {{"uploadId", "U"}}, Operation::kAbortMultipartUpload},
+      {"PUT", "b", "k", {}, Operation::kPutObject},
+      {"GET", "b", "k", {}, Operation::kGetObject},
+      {"GET", "b", "k", {{"response-content-type", "text/plain"}}, Operation::kGetObject},
+      {"HEAD", "b", "k", {}, Operation::kHeadObject},
+      {"HEAD", "b", "k", {{"objectMeta", ""}}, Operation::kGetObjectMeta},
+      {"GET", "b", "k", {{"objectMeta", ""}}, Operation::kGetObjectMeta},
+      {"DELETE", "b", "k", {}, Operation::kDeleteObject},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(ClassifyOperation(c.method, c.bucket, c.key, c.query), c.expected)
+        << c.method << " bucket=" << c.bucket << " key=" << c.key << " -> expected "
+        << OperationName(c.expected);
+  }
+}
+
+TEST(OperationClassify, UnsupportedCombinationsAreUnknown) {
+  const Case cases[] = {
+      {"POST", "b", "k", {}, Operation::kUnknown},
+      {"POST", "b", "k", {{"uploads", ""}, {"uploadId", "U"}}, Operation::kUnknown},
+      {"PUT", "b", "k", {{"partNumber", "1"}}, Operation::kUnknown},
+      {"PUT", "b", "k", {{"acl", ""}}, Operation::kUnknown},
+      {"GET", "b", "k", {{"acl", ""}}, Operation::kUnknown},
+      {"GET", "b", "", {{"cors", ""}}, Operation::kUnknown},
+      {"GET", "b", "", {{"list-type", "2"}}, Operation::kUnknown},
+      {"GET", "b", "", {{"acl", ""}, {"lifecycle", ""}}, Operation::kUnknown},
+      {"PUT", "b", "", {{"acl", ""}}, Operation::kUnknown},
+      {"POST", "b", "", {}, Operation::kUnknown},
+      {"HEAD", "b", "", {}, Operation::kUnknown},
+      {"PUT", "", "", {}, Operation::kUnknown},
+      {"GET", "", "k", {}, Operation::kUnknown},
+      {"GET", "", "", {{"uploads", ""}}, Operation::kUnknown},
+      {"get", "b", "k", {}, Operation::kUnknown},
+      {"PATCH", "b", "k", {}, Operation::kUnknown},
+      {"DELETE", "b", "k", {{"partNumber", "1"}}, Operation::kUnknown},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(ClassifyOperation(c.method, c.bucket, c.key, c.query), Operation::kUnknown)
+        << c.method << " bucket=" << c.bucket << " key=" << c.key << " -> got "
+        << OperationName(ClassifyOperation(c.method, c.bucket, c.key, c.query));
+  }
+}
+
+TEST(OperationClassify, RepeatedSelectorCountsOnce) {
+  EXPECT_EQ(ClassifyOperation("POST", "b", "k", {{"uploads", ""}, {"uploads", ""}}),
+            Operation::kInitiateMultipartUpload);
+}
+
+TEST(OperationName, UsesOssApiNamesAndRoundTrips) {
+  EXPECT_EQ(OperationName(Operation::kUploadPart), "UploadPart");
+  EXPECT_EQ(OperationName(Operation::kInitiateMultipartUpload), "InitiateMultipartUpload");
+  EXPECT_EQ(OperationName(Operation::kListBuckets), "ListBuckets");
+  EXPECT_EQ(OperationName(Operation::kUnknown), "Unknown");
+  for (int i = static_cast<int>(Operation::kUnknown);
+       i <= static_cast<int>(Operation::kAbortMultipartUpload); ++i) {
+    const auto op = static_cast<Operation>(i);
+    const std::optional<Operation> back = OperationFromName(OperationName(op));
+    ASSERT_TRUE(back.has_value()) << i;
+    EXPECT_EQ(*back, op) << OperationName(op);
+  }
+}
+
+TEST(OperationName, RejectsNamesItDoesNotProduce) {
+  EXPECT_EQ(OperationFromName("uploadpart"), std::nullopt);
+  EXPECT_EQ(OperationFromName(""), std::nullopt);
+  EXPECT_EQ(OperationFromName("ListObjectsV2"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace ossup::protocol
