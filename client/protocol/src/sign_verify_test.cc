@@ -4,10 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
-#include <map>
 
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/signing.h"
+#include "sign_test_vectors.h"
 
 namespace ossup::protocol {
 namespace {
@@ -15,29 +15,11 @@ namespace {
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-TimePoint At(int64_t unix_seconds) { return TimePoint(seconds(unix_seconds)); }
+using namespace test_vectors;  // NOLINT(google-build-using-namespace)
 
-const Credentials kAkSk{"ak", "sk", ""};
-const Credentials kAkSkToken{"ak", "sk", "token"};
-const TimePoint kV1Time = At(1672223261);  // Wed, 28 Dec 2022 10:27:41 GMT
-const TimePoint kT1Time = At(1702743657);  // 20231216T162057Z
-
-CredentialLookup LookupOf(std::map<std::string, KnownCredential> known) {
-  return [known = std::move(known)](std::string_view ak) -> std::optional<KnownCredential> {
-    const auto it = known.find(std::string(ak));
-    if (it == known.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
-const CredentialLookup kLongTerm = LookupOf({{"ak", {"sk", "", std::nullopt}}});
+const CredentialLookup kLongTerm = LongTermLookup();
 CredentialLookup Temporary(std::optional<TimePoint> expiration = std::nullopt) {
-  return LookupOf({{"ak", {"sk", "token", expiration}}});
-}
-
-WireRequest WithQuery(WireRequest request, const QueryParams& params) {
-  request.query.insert(request.query.end(), params.begin(), params.end());
-  return request;
+  return TemporaryLookup(expiration);
 }
 
 std::string SpacedHex(std::string_view text) {
@@ -76,44 +58,21 @@ void ExpectMismatch(const StatusOr<VerifiedRequest>& result, std::string_view st
 
 // V1-H1 (go-v2 oss/signer/signer_test.go TestV1AuthHeader), signed.
 WireRequest SignedV1H1(const Credentials& credentials = kAkSk) {
-  WireRequest request{"PUT", "examplebucket", "nelson", {}, {}};
-  request.headers = {{"Content-MD5", "eB5eJF1ptWaXm4bijSPyxw=="},
-                     {"Content-Type", "text/html"},
-                     {"x-oss-meta-author", "alice"},
-                     {"x-oss-meta-magic", "abracadabra"},
-                     {"x-oss-date", "Wed, 28 Dec 2022 10:27:41 GMT"}};
+  WireRequest request = V1SharedRequest("PUT", "examplebucket", "nelson");
   SignV1(request, credentials, kV1Time);
-  return request;
-}
-
-// V4-T1 (go-v2 oss/signer/signer_test.go), unsigned.
-WireRequest V4Common(std::string content_type) {
-  WireRequest request{"PUT", "bucket", "1234+-/123/1.txt", {}, {}};
-  request.headers = {{"x-oss-head1", "value"},
-                     {"abc", "value"},
-                     {"ZAbc", "value"},
-                     {"XYZ", "value"},
-                     {"content-type", content_type}};
-  request.query = {{"param1", "value1"}, {"+param1", "value3"}, {"|param1", "value4"},
-                   {"+param2", ""},      {"|param2", ""},       {"param2", ""}};
   return request;
 }
 
 WireRequest SignedV4T(const Credentials& credentials, std::vector<std::string> additional,
                       TimePoint now, V4Params params = {"cn-hangzhou", "oss", {}}) {
-  WireRequest request = V4Common("text/plain");
-  request.headers.emplace_back("x-oss-content-sha256", "UNSIGNED-PAYLOAD");
+  WireRequest request = V4HeaderRequest();
   params.additional_headers = std::move(additional);
   SignV4(request, credentials, params, now);
   return request;
 }
 
-std::string Authorization(const WireRequest& request) {
-  return std::string(FindHeader(request.headers, "Authorization").value_or(""));
-}
-
 std::string ProvidedV4Signature(const WireRequest& request) {
-  const std::string authorization = Authorization(request);
+  const std::string authorization = AuthorizationOf(request);
   return authorization.substr(authorization.find("Signature=") + 10, 64);
 }
 
@@ -284,7 +243,7 @@ TEST(VerifyTest, PresignedTamperingFails) {
   ExpectMismatch(Verify(v1, kLongTerm, At(1699807000)), V1StringToSign(v1, "1699807420"),
                  "dcLTea+Yh9ApirQ8o8dOPqtvJXQ=");
 
-  const WireRequest v4_base = V4Common("application/octet-stream");
+  const WireRequest v4_base = V4CommonRequest("application/octet-stream");
   WireRequest v4 = WithQuery(
       v4_base, PresignV4(v4_base, kAkSk, {"cn-hangzhou", "oss", {}}, At(1702781677), seconds(599)));
   for (auto& [name, value] : v4.query) {

@@ -5,57 +5,21 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <map>
 
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/checksum.h"
+#include "sign_test_vectors.h"
 
 namespace ossup::protocol {
 namespace {
 
 using std::chrono::seconds;
+using namespace test_vectors;  // NOLINT(google-build-using-namespace)
 
-TimePoint At(int64_t unix_seconds) { return TimePoint(seconds(unix_seconds)); }
-
-const Credentials kAkSk{"ak", "sk", ""};
-const Credentials kAkSkToken{"ak", "sk", "token"};
-
-// 2022-12-28 10:27:41 UTC, the instant of the V1 header vectors.
-const TimePoint kV1Time = At(1672223261);
-constexpr std::string_view kV1Date = "Wed, 28 Dec 2022 10:27:41 GMT";
-
-CredentialLookup LookupOf(std::map<std::string, KnownCredential> known) {
-  return [known = std::move(known)](std::string_view ak) -> std::optional<KnownCredential> {
-    const auto it = known.find(std::string(ak));
-    if (it == known.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
-const CredentialLookup kLongTermLookup = LookupOf({{"ak", {"sk", "", std::nullopt}}});
-
-std::string AuthorizationOf(const WireRequest& request) {
-  return std::string(FindHeader(request.headers, "Authorization").value_or(""));
-}
-
-// Appends presigned parameters, as the server would see them after percent-decoding.
-WireRequest WithQuery(WireRequest request, const QueryParams& params) {
-  request.query.insert(request.query.end(), params.begin(), params.end());
-  return request;
-}
+const CredentialLookup kLongTermLookup = LongTermLookup();
 
 // --- V1 header vectors: go-v2 oss/signer/signer_test.go TestV1AuthHeader (= go v1
 // oss/conn_test.go TestAuthV1Header) -------------------------------------------------------------
-
-WireRequest V1SharedRequest(std::string method, std::string bucket, std::string key) {
-  WireRequest request{std::move(method), std::move(bucket), std::move(key), {}, {}};
-  request.headers = {{"Content-MD5", "eB5eJF1ptWaXm4bijSPyxw=="},
-                     {"Content-Type", "text/html"},
-                     {"x-oss-meta-author", "alice"},
-                     {"x-oss-meta-magic", "abracadabra"},
-                     {"x-oss-date", std::string(kV1Date)}};
-  return request;
-}
 
 TEST(V1SigningTest, H1PutObject) {
   WireRequest request = V1SharedRequest("PUT", "examplebucket", "nelson");
@@ -75,13 +39,14 @@ TEST(V1SigningTest, H2PutObjectAcl) {
   EXPECT_EQ(AuthorizationOf(request), "OSS ak:/afkugFbmWDQ967j1vr6zygBLQk=");
 }
 
+// V1-H3/H4: a bucket-level GET with only x-oss-date.
+WireRequest BucketGet(QueryParams query) {
+  return {"GET", "examplebucket", "", std::move(query), {{"x-oss-date", std::string(kV1Date)}}};
+}
+
 TEST(V1SigningTest, H3ResourceGroupIgnoresUnsignedParams) {
   // H3 declares resourceGroup as an extra sub-resource; it is in our signed list already.
-  WireRequest request{"GET",
-                      "examplebucket",
-                      "",
-                      {{"resourceGroup", ""}, {"non-resousce", "null"}},
-                      {{"x-oss-date", std::string(kV1Date)}}};
+  WireRequest request = BucketGet({{"resourceGroup", ""}, {"non-resousce", "null"}});
   EXPECT_TRUE(IsV1SignedSubresource("resourceGroup"));
   EXPECT_FALSE(IsV1SignedSubresource("non-resousce"));
   EXPECT_EQ(V1StringToSign(request, kV1Date),
@@ -92,11 +57,7 @@ TEST(V1SigningTest, H3ResourceGroupIgnoresUnsignedParams) {
 }
 
 TEST(V1SigningTest, H4SubresourcesSortedByName) {
-  WireRequest request{"GET",
-                      "examplebucket",
-                      "",
-                      {{"resourceGroup", ""}, {"acl", ""}},
-                      {{"x-oss-date", std::string(kV1Date)}}};
+  WireRequest request = BucketGet({{"resourceGroup", ""}, {"acl", ""}});
   EXPECT_EQ(V1CanonicalizedResource(request), "/examplebucket/?acl&resourceGroup");
   SignV1(request, kAkSk, kV1Time);
   EXPECT_EQ(AuthorizationOf(request), "OSS ak:x3E5TgOvl/i7PN618s5mEvpJDYk=");
@@ -225,28 +186,6 @@ TEST(V1PresignTest, Q2SecurityTokenAndPlusInKey) {
 
 // --- V4 vectors: go-v2 oss/signer/signer_test.go (same numbers in C++ test/src/Other/
 // SignerTest.cc; T4/P4 from iOS AliyunOSSiOSTests/OSSSingerTest.m) ------------------------------
-
-WireRequest V4CommonRequest(std::string content_type) {
-  WireRequest request{"PUT", "bucket", "1234+-/123/1.txt", {}, {}};
-  request.headers = {{"x-oss-head1", "value"},
-                     {"abc", "value"},
-                     {"ZAbc", "value"},
-                     {"XYZ", "value"},
-                     {"content-type", content_type}};
-  request.query = {{"param1", "value1"}, {"+param1", "value3"}, {"|param1", "value4"},
-                   {"+param2", ""},      {"|param2", ""},       {"param2", ""}};
-  return request;
-}
-
-WireRequest V4HeaderRequest() {
-  WireRequest request = V4CommonRequest("text/plain");
-  request.headers.emplace_back("x-oss-content-sha256", "UNSIGNED-PAYLOAD");
-  return request;
-}
-
-V4Params HangzhouParams(std::vector<std::string> additional = {}) {
-  return V4Params{"cn-hangzhou", "oss", std::move(additional)};
-}
 
 std::string Sha256Hex(std::string_view text) { return HexLower(Sha256(text)); }
 
