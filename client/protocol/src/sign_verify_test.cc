@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <functional>
 
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/signing.h"
@@ -162,43 +163,51 @@ TEST(VerifyTest, V1TamperedHeaderReportsServerStringToSign) {
                  "kSHKmLxlyEAKtZPkJhG9bZb5k7M=");
 }
 
+using Tamper = std::function<void(WireRequest&)>;
+using NamedTampers = std::vector<std::pair<std::string, Tamper>>;
+
 TEST(VerifyTest, V1TamperedPartsFail) {
-  const std::string date = "Wed, 28 Dec 2022 10:27:41 GMT";
-  {
+  const NamedTampers tampers = {
+      {"Content-MD5",
+       [](WireRequest& r) { SetHeader(r.headers, "Content-MD5", "fB5eJF1ptWaXm4bijSPyxw=="); }},
+      {"Content-Type", [](WireRequest& r) { SetHeader(r.headers, "Content-Type", "text/xml"); }},
+      {"sub-resource", [](WireRequest& r) { r.query.emplace_back("acl", ""); }},
+      {"key", [](WireRequest& r) { r.key = "nelsoN"; }},
+      {"method", [](WireRequest& r) { r.method = "POST"; }},
+      {"new x-oss header", [](WireRequest& r) { r.headers.emplace_back("x-oss-acl", "private"); }},
+  };
+  for (const auto& [name, tamper] : tampers) {
+    SCOPED_TRACE(name);
     WireRequest request = SignedV1H1();
-    SetHeader(request.headers, "Content-MD5", "fB5eJF1ptWaXm4bijSPyxw==");
-    ExpectMismatch(Verify(request, kLongTerm, kV1Time), V1StringToSign(request, date),
+    tamper(request);
+    ExpectMismatch(Verify(request, kLongTerm, kV1Time), V1StringToSign(request, kV1Date),
                    "kSHKmLxlyEAKtZPkJhG9bZb5k7M=");
   }
-  {
-    WireRequest request = SignedV1H1();
-    request.query.emplace_back("acl", "");
-    ExpectMismatch(Verify(request, kLongTerm, kV1Time), V1StringToSign(request, date),
-                   "kSHKmLxlyEAKtZPkJhG9bZb5k7M=");
-  }
-  {
-    WireRequest request = SignedV1H1();
-    request.key = "nelsoN";
-    ExpectMismatch(Verify(request, kLongTerm, kV1Time), V1StringToSign(request, date),
-                   "kSHKmLxlyEAKtZPkJhG9bZb5k7M=");
-  }
-  {
-    WireRequest request = SignedV1H1();
-    SetHeader(request.headers, "Authorization", "OSS ak:kSHKmLxlyEAKtZPkJhG9bZb5k7N=");
-    ExpectMismatch(Verify(request, kLongTerm, kV1Time), V1StringToSign(request, date),
-                   "kSHKmLxlyEAKtZPkJhG9bZb5k7N=");
-  }
-  {
-    // Unsigned parts may change: a non-signed query parameter and a non-x-oss header.
-    WireRequest request = SignedV1H1();
-    request.query.emplace_back("encoding-type", "url");
-    request.headers.emplace_back("User-Agent", "test");
-    ExpectOk(Verify(request, kLongTerm, kV1Time), SignatureVersion::kV1, false);
-  }
+
+  WireRequest flipped = SignedV1H1();
+  SetHeader(flipped.headers, "Authorization", "OSS ak:kSHKmLxlyEAKtZPkJhG9bZb5k7N=");
+  ExpectMismatch(Verify(flipped, kLongTerm, kV1Time), V1StringToSign(flipped, kV1Date),
+                 "kSHKmLxlyEAKtZPkJhG9bZb5k7N=");
+
+  // Unsigned parts may change: a non-signed query parameter and a non-x-oss header.
+  WireRequest unsigned_changes = SignedV1H1();
+  unsigned_changes.query.emplace_back("encoding-type", "url");
+  unsigned_changes.headers.emplace_back("User-Agent", "test");
+  ExpectOk(Verify(unsigned_changes, kLongTerm, kV1Time), SignatureVersion::kV1, false);
 }
 
 TEST(VerifyTest, V4TamperedPartsFail) {
-  const auto expect_v4_mismatch = [](const WireRequest& request) {
+  const NamedTampers tampers = {
+      {"x-oss header", [](WireRequest& r) { SetHeader(r.headers, "x-oss-head1", "valuE"); }},
+      {"query value", [](WireRequest& r) { r.query[0].second = "value2"; }},
+      {"unsigned-in-V1 query", [](WireRequest& r) { r.query.emplace_back("prefix", "a"); }},
+      {"method", [](WireRequest& r) { r.method = "POST"; }},
+      {"key", [](WireRequest& r) { r.key += "x"; }},
+  };
+  for (const auto& [name, tamper] : tampers) {
+    SCOPED_TRACE(name);
+    WireRequest request = SignedV4T(kAkSk, {}, kT1Time);
+    tamper(request);
     const auto result = Verify(request, kLongTerm, kT1Time);
     const std::string canonical = V4CanonicalRequest(request, {});
     ExpectMismatch(
@@ -206,34 +215,16 @@ TEST(VerifyTest, V4TamperedPartsFail) {
         V4StringToSign("20231216T162057Z", V4Scope("20231216", "cn-hangzhou", "oss"), canonical),
         ProvidedV4Signature(request));
     EXPECT_EQ(result.ok() ? "" : result.error().Detail("CanonicalRequest"), canonical);
-  };
-  {
-    WireRequest request = SignedV4T(kAkSk, {}, kT1Time);
-    SetHeader(request.headers, "x-oss-head1", "valuE");
-    expect_v4_mismatch(request);
   }
-  {
-    WireRequest request = SignedV4T(kAkSk, {}, kT1Time);
-    request.query[0].second = "value2";  // V4 signs every query parameter
-    expect_v4_mismatch(request);
-  }
-  {
-    WireRequest request = SignedV4T(kAkSk, {}, kT1Time);
-    request.method = "POST";
-    expect_v4_mismatch(request);
-  }
-  {
-    // XYZ is not signed in T1, so changing it is harmless.
-    WireRequest request = SignedV4T(kAkSk, {}, kT1Time);
-    SetHeader(request.headers, "XYZ", "other");
-    ExpectOk(Verify(request, kLongTerm, kT1Time), SignatureVersion::kV4, false);
-  }
-  {
-    // ... but in T3 abc is, via AdditionalHeaders.
-    WireRequest request = SignedV4T(kAkSk, {"abc"}, kT1Time);
-    SetHeader(request.headers, "abc", "other");
-    ExpectError(Verify(request, kLongTerm, kT1Time), "SignatureDoesNotMatch", 403);
-  }
+
+  // XYZ is not signed in T1, so changing it is harmless ...
+  WireRequest unsigned_change = SignedV4T(kAkSk, {}, kT1Time);
+  SetHeader(unsigned_change.headers, "XYZ", "other");
+  ExpectOk(Verify(unsigned_change, kLongTerm, kT1Time), SignatureVersion::kV4, false);
+  // ... but abc is once it is listed in AdditionalHeaders.
+  WireRequest additional_change = SignedV4T(kAkSk, {"abc"}, kT1Time);
+  SetHeader(additional_change.headers, "abc", "other");
+  ExpectError(Verify(additional_change, kLongTerm, kT1Time), "SignatureDoesNotMatch", 403);
 }
 
 TEST(VerifyTest, PresignedTamperingFails) {
