@@ -83,7 +83,7 @@ StatusOr<ListPartsResult> DecodeListPartsResult(std::string_view xml) {
   v.upload_id = r.Token("UploadId");
   if (r.Has("StorageClass")) v.storage_class = r.Token("StorageClass");
   r.Number("PartNumberMarker", v.part_number_marker);
-  r.Number("NextPartNumberMarker", v.next_part_number_marker, Need::kOptional);
+  r.Number("NextPartNumberMarker", v.next_part_number_marker);
   r.Number("MaxParts", v.max_parts);
   r.Bool("IsTruncated", v.is_truncated, Need::kRequired);
   if (v.is_truncated && !r.Has("NextPartNumberMarker")) {

@@ -672,6 +672,13 @@ TEST(XmlDecodeMalformed, OversizedBodyIsRejectedBeforeParsing) {
   EXPECT_NE(v.error().message.find("limit"), std::string::npos) << v.error().message;
 }
 
+TEST(XmlDecodeMalformed, DeeplyNestedBodyIsRejectedWithoutExhaustingTheStack) {
+  std::string body = "<CompleteMultipartUpload>";
+  for (int i = 0; i < 100000; ++i) body += "<Part>";
+  StatusOr<CompleteMultipartUpload> v = DecodeCompleteMultipartUpload(body);
+  ExpectMalformed(v, "deep nesting");
+}
+
 TEST(XmlDecodeMalformed, TenThousandPartsFitTheLimit) {
   CompleteMultipartUpload in;
   for (int i = 1; i <= 10000; ++i) {

@@ -4,7 +4,10 @@
 // Decoders tolerate unknown elements, whitespace, an XML prolog and a namespace attribute.
 // They reject malformed XML, a wrong root element, missing required elements, bad numbers
 // and bodies larger than limits::kMaxXmlBodySize with a `MalformedXML` error (the code OSS
-// uses for bad request bodies; the client maps it to InvalidResponse for responses).
+// uses for bad request bodies; the client maps it to InvalidResponse for responses). That
+// error carries OSS's MalformedXML message followed by what was wrong and where
+// ("... CompleteMultipartUpload/Part[2]: missing required element <PartNumber>.").
+// DecodeLifecycleConfiguration reports OSS's semantic checks as InvalidArgument instead.
 // Encoders write OSS's element names and order, with an XML prolog.
 //
 // Times are TimePoints (ISO-8601 with milliseconds on the wire). ETags are kept as they
