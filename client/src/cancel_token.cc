@@ -1,0 +1,56 @@
+#include "cancel_token.h"
+
+#include <vector>
+
+namespace ossup::client::internal {
+
+void CancelToken::Cancel() {
+  std::map<uint64_t, std::function<void()>> callbacks;
+  {
+    std::lock_guard lock(mu_);
+    if (cancelled_) return;
+    cancelled_ = true;
+    callbacks.swap(callbacks_);
+  }
+  cv_.notify_all();
+  for (auto& [id, fn] : callbacks) fn();
+}
+
+bool CancelToken::cancelled() const {
+  std::lock_guard lock(mu_);
+  return cancelled_;
+}
+
+bool CancelToken::WaitFor(std::chrono::milliseconds duration) const {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, duration, [this] { return cancelled_; });
+}
+
+uint64_t CancelToken::Register(std::function<void()> on_cancel) {
+  {
+    std::lock_guard lock(mu_);
+    if (!cancelled_) {
+      uint64_t id = next_id_++;
+      callbacks_.emplace(id, std::move(on_cancel));
+      return id;
+    }
+  }
+  on_cancel();
+  return 0;
+}
+
+void CancelToken::Unregister(uint64_t id) {
+  std::lock_guard lock(mu_);
+  callbacks_.erase(id);
+}
+
+CancelRegistration::CancelRegistration(const CancelToken* token, std::function<void()> on_cancel)
+    : token_(const_cast<CancelToken*>(token)) {
+  if (token_ != nullptr) id_ = token_->Register(std::move(on_cancel));
+}
+
+CancelRegistration::~CancelRegistration() {
+  if (token_ != nullptr && id_ != 0) token_->Unregister(id_);
+}
+
+}  // namespace ossup::client::internal

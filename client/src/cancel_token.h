@@ -1,0 +1,49 @@
+// Cooperative cancellation for one upload: a flag, a wait that wakes on cancel, and hooks that
+// abort in-flight I/O (the transport registers one per request to stop its socket).
+//
+// Thread-safety: all members may be called concurrently. Callbacks run on the thread that
+// calls Cancel(), outside the token's lock, and must not call back into the token.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+
+namespace ossup::client::internal {
+
+class CancelToken {
+ public:
+  void Cancel();
+  bool cancelled() const;
+  /// Sleeps for `duration` or until Cancel(); true when cancelled.
+  bool WaitFor(std::chrono::milliseconds duration) const;
+  /// Runs `on_cancel` at Cancel() (at once if already cancelled). Returns an id for
+  /// Unregister().
+  uint64_t Register(std::function<void()> on_cancel);
+  void Unregister(uint64_t id);
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  bool cancelled_ = false;
+  uint64_t next_id_ = 1;
+  std::map<uint64_t, std::function<void()>> callbacks_;
+};
+
+/// Registers a callback for the lifetime of the guard. `token` may be null.
+class CancelRegistration {
+ public:
+  CancelRegistration(const CancelToken* token, std::function<void()> on_cancel);
+  ~CancelRegistration();
+  CancelRegistration(const CancelRegistration&) = delete;
+  CancelRegistration& operator=(const CancelRegistration&) = delete;
+
+ private:
+  CancelToken* token_;
+  uint64_t id_ = 0;
+};
+
+}  // namespace ossup::client::internal

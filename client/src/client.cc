@@ -1,0 +1,218 @@
+#include "ossup/client/client.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "client_impl.h"
+#include "oss_stub_impl.h"
+#include "ossup/protocol/checksum.h"
+#include "ossup/protocol/errors.h"
+#include "resumable_uploader.h"
+#include "retrying_stub.h"
+#include "upload_task_state.h"
+
+namespace ossup::client {
+namespace {
+
+using protocol::Error;
+using protocol::Status;
+using protocol::StatusOr;
+
+Error ClientError(std::string_view code, std::string message) {
+  Error e;
+  e.code = std::string(code);
+  e.message = std::move(message);
+  return e;
+}
+
+}  // namespace
+
+StatusOr<Client> Client::Create(ClientOptions options) {
+  auto endpoint = protocol::ParseEndpoint(options.endpoint);
+  if (!endpoint.ok()) return endpoint.error();
+  if (options.signature_version == protocol::SignatureVersion::kV4 && options.region.empty()) {
+    return ClientError(protocol::client_codes::kInvalidRequest,
+                       "V4 signing needs a region (e.g. cn-hangzhou)");
+  }
+  if (!options.credentials) options.credentials = MakeEnvironmentCredentialsProvider();
+  auto impl = std::make_shared<Impl>();
+  impl->endpoint = *endpoint;
+  impl->endpoint_id =
+      endpoint->scheme + "://" + endpoint->host + ":" + std::to_string(endpoint->port);
+  impl->clock = std::make_shared<internal::ServerClock>();
+  internal::TransportOptions transport;
+  transport.connect_timeout = options.connect_timeout;
+  transport.io_timeout = options.io_timeout;
+  transport.verify_tls = options.verify_tls;
+  transport.user_agent = options.user_agent;
+  impl->transport = std::make_shared<internal::HttpTransport>(*endpoint, transport);
+  internal::SigningOptions signing;
+  signing.version = options.signature_version;
+  signing.region = options.region;
+  signing.addressing = options.addressing_style;
+  auto base = std::make_shared<internal::OssStubImpl>(impl->transport, signing, options.credentials,
+                                                      impl->clock);
+  impl->stub = std::make_shared<internal::RetryingStub>(base, options.credentials, impl->clock);
+  impl->options = std::move(options);
+  return Client(std::move(impl));
+}
+
+Client::Client(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+const ClientOptions& Client::options() const { return impl_->options; }
+
+UploadTask Client::ResumableUpload(UploadRequest request, CompletionCallback on_complete) {
+  auto state = std::make_shared<UploadTask::State>();
+  internal::UploaderEnv env{impl_->stub, impl_->endpoint_id, impl_->options.retry_policy};
+  std::thread([state, env = std::move(env), request = std::move(request),
+               on_complete = std::move(on_complete)]() mutable {
+    UploadOutcome outcome = [&] {
+      internal::ResumableUploader uploader(std::move(env), std::move(request), &state->cancel);
+      return uploader.Run();
+    }();
+    if (on_complete) on_complete(outcome);
+    state->Finish(std::move(outcome));
+  }).detach();
+  return UploadTask(state);
+}
+
+UploadOutcome Client::Upload(UploadRequest request) {
+  UploadTask task = ResumableUpload(std::move(request));
+  return task.Wait();
+}
+
+std::string Client::CheckpointPath(const UploadRequest& request) const {
+  return internal::CheckpointPathFor(impl_->endpoint_id, request);
+}
+
+StatusOr<std::vector<protocol::UploadInfo>> Client::ListMultipartUploads(
+    const std::string& bucket, const std::string& prefix) {
+  std::vector<protocol::UploadInfo> uploads;
+  std::string key_marker, upload_id_marker;
+  for (int page = 0; page < 100000; ++page) {
+    auto result = impl_->stub->ListMultipartUploads(impl_->DefaultContext(), bucket, prefix,
+                                                    key_marker, upload_id_marker);
+    if (!result.ok()) return result.error();
+    uploads.insert(uploads.end(), result->uploads.begin(), result->uploads.end());
+    if (!result->is_truncated) break;
+    if (result->next_key_marker == key_marker &&
+        result->next_upload_id_marker == upload_id_marker) {
+      return ClientError(protocol::client_codes::kInvalidResponse,
+                         "ListMultipartUploads: markers do not advance");
+    }
+    key_marker = result->next_key_marker;
+    upload_id_marker = result->next_upload_id_marker;
+  }
+  return uploads;
+}
+
+StatusOr<std::vector<protocol::PartInfo>> Client::ListParts(const std::string& bucket,
+                                                            const std::string& key,
+                                                            const std::string& upload_id) {
+  std::vector<protocol::PartInfo> parts;
+  int marker = 0;
+  for (int page = 0; page < 20; ++page) {
+    auto result = impl_->stub->ListParts(impl_->DefaultContext(), bucket, key, upload_id, marker);
+    if (!result.ok()) return result.error();
+    parts.insert(parts.end(), result->parts.begin(), result->parts.end());
+    if (!result->is_truncated || result->next_part_number_marker <= marker) break;
+    marker = result->next_part_number_marker;
+  }
+  return parts;
+}
+
+Status Client::AbortMultipartUpload(const std::string& bucket, const std::string& key,
+                                    const std::string& upload_id) {
+  return impl_->stub->AbortMultipartUpload(impl_->DefaultContext(), bucket, key, upload_id);
+}
+
+StatusOr<ObjectMeta> Client::HeadObject(const std::string& bucket, const std::string& key) {
+  return impl_->stub->HeadObject(impl_->DefaultContext(), bucket, key);
+}
+
+StatusOr<std::string> Client::GetObject(const std::string& bucket, const std::string& key) {
+  std::string body;
+  internal::BodySink sink;
+  sink.reset = [&body] { body.clear(); };
+  sink.write = [&body](const char* data, size_t size) {
+    body.append(data, size);
+    return true;
+  };
+  auto meta = impl_->stub->GetObject(impl_->DefaultContext(), bucket, key, sink);
+  if (!meta.ok()) return meta.error();
+  return body;
+}
+
+StatusOr<uint64_t> Client::GetObjectToFile(const std::string& bucket, const std::string& key,
+                                           const std::string& file_path) {
+  const std::string tmp = file_path + ".ossup-part." + std::to_string(::getpid());
+  std::ofstream out;
+  uint64_t crc = 0, size = 0;
+  bool write_failed = false;
+  internal::BodySink sink;
+  sink.reset = [&] {
+    out.close();
+    out.open(tmp, std::ios::binary | std::ios::trunc);
+    crc = 0;
+    size = 0;
+    write_failed = !out;
+  };
+  sink.write = [&](const char* data, size_t n) {
+    out.write(data, static_cast<std::streamsize>(n));
+    crc = protocol::Crc64Extend(crc, data, n);
+    size += n;
+    if (!out) write_failed = true;
+    return !write_failed;
+  };
+  auto meta = impl_->stub->GetObject(impl_->DefaultContext(), bucket, key, sink);
+  out.close();
+  if (write_failed) {
+    std::filesystem::remove(tmp);
+    return ClientError(protocol::client_codes::kIoError, "cannot write " + tmp);
+  }
+  if (!meta.ok()) {
+    std::filesystem::remove(tmp);
+    return meta.error();
+  }
+  if (meta->crc64 && *meta->crc64 != crc) {
+    std::filesystem::remove(tmp);
+    return ClientError(protocol::client_codes::kChecksumMismatch,
+                       "GetObject: server CRC-64 " + protocol::Crc64ToString(*meta->crc64) +
+                           " != CRC-64 of the received bytes " + protocol::Crc64ToString(crc));
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file_path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp);
+    return ClientError(protocol::client_codes::kIoError,
+                       "cannot rename " + tmp + " to " + file_path + ": " + ec.message());
+  }
+  return size;
+}
+
+StatusOr<std::string> Client::PutObject(const std::string& bucket, const std::string& key,
+                                        const std::string& body, const ObjectHeaders& headers) {
+  internal::PutObjectArgs args;
+  args.bucket = bucket;
+  args.key = key;
+  args.body = std::span<const char>(body.data(), body.size());
+  auto md5 = protocol::Md5Of(body);
+  args.content_md5 = protocol::Base64Encode(md5);
+  args.headers.emplace_back("Content-Type", headers.content_type.empty()
+                                                ? "application/octet-stream"
+                                                : headers.content_type);
+  for (const auto& [name, value] : headers.metadata) {
+    args.headers.emplace_back("x-oss-meta-" + name, value);
+  }
+  auto response = impl_->stub->PutObject(impl_->DefaultContext(), args);
+  if (!response.ok()) return response.error();
+  if (response->crc64 && *response->crc64 != protocol::Crc64(body)) {
+    return ClientError(protocol::client_codes::kChecksumMismatch, "PutObject: CRC-64 mismatch");
+  }
+  return response->etag;
+}
+
+}  // namespace ossup::client

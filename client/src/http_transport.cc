@@ -1,0 +1,136 @@
+#include "http_transport.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+
+#include "ossup/protocol/errors.h"
+
+namespace ossup::client::internal {
+namespace {
+
+/// Bytes handed to the socket per write: small enough for prompt cancellation.
+constexpr size_t kWriteChunkBytes = 256 * 1024;
+/// Idle connections kept per host.
+constexpr size_t kMaxIdlePerHost = 16;
+
+protocol::Error TransportError(httplib::Error error, const std::string& what) {
+  protocol::Error e;
+  e.code = std::string(protocol::client_codes::kConnectionError);
+  e.message = what + ": " + httplib::to_string(error);
+  return e;
+}
+
+protocol::Error CancelledError() {
+  protocol::Error e;
+  e.code = std::string(protocol::client_codes::kCancelled);
+  e.message = "the operation was cancelled";
+  return e;
+}
+
+}  // namespace
+
+HttpTransport::HttpTransport(protocol::Endpoint endpoint, TransportOptions options)
+    : endpoint_(std::move(endpoint)), options_(std::move(options)) {}
+
+HttpTransport::~HttpTransport() = default;
+
+std::unique_ptr<httplib::Client> HttpTransport::Acquire(const std::string& host) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = idle_.find(host);
+    if (it != idle_.end() && !it->second.empty()) {
+      auto client = std::move(it->second.back());
+      it->second.pop_back();
+      return client;
+    }
+  }
+  std::string url = endpoint_.scheme + "://" + host + ":" + std::to_string(endpoint_.port);
+  auto client = std::make_unique<httplib::Client>(url);
+  client->set_keep_alive(true);
+  client->set_tcp_nodelay(true);
+  client->set_connection_timeout(options_.connect_timeout);
+  client->set_read_timeout(options_.io_timeout);
+  client->set_write_timeout(options_.io_timeout);
+  client->set_decompress(false);
+  if (endpoint_.scheme == "https") {
+    client->enable_server_certificate_verification(options_.verify_tls);
+  }
+  return client;
+}
+
+void HttpTransport::Release(const std::string& host, std::unique_ptr<httplib::Client> client) {
+  std::lock_guard lock(mu_);
+  auto& pool = idle_[host];
+  if (pool.size() < kMaxIdlePerHost) pool.push_back(std::move(client));
+}
+
+protocol::StatusOr<HttpResponse> HttpTransport::Send(const HttpRequest& request,
+                                                     const CancelToken* cancel) {
+  if (cancel != nullptr && cancel->cancelled()) return CancelledError();
+  auto client = Acquire(request.connect_host);
+  if (!client->is_valid()) {
+    protocol::Error e;
+    e.code = std::string(protocol::client_codes::kConnectionError);
+    e.message = "cannot create an HTTP client for " + request.connect_host;
+    return e;
+  }
+
+  httplib::Request req;
+  req.method = request.method;
+  req.path = request.target;
+  for (const auto& [name, value] : request.headers) req.headers.emplace(name, value);
+  if (!protocol::FindHeader(request.headers, "User-Agent")) {
+    req.headers.emplace("User-Agent", options_.user_agent);
+  }
+  std::atomic<bool> stopped{false};
+  if (!request.body.empty()) {
+    const std::span<const char> body = request.body;
+    req.content_length_ = body.size();
+    req.content_provider_ = [body, cancel](size_t offset, size_t length, httplib::DataSink& sink) {
+      if (cancel != nullptr && cancel->cancelled()) return false;
+      size_t n = std::min({length, kWriteChunkBytes, body.size() - offset});
+      return sink.write(body.data() + offset, n);
+    };
+  }
+
+  int status = 0;
+  std::string error_body;
+  if (request.body_sink) {
+    req.response_handler = [&status](const httplib::Response& r) {
+      status = r.status;
+      return true;
+    };
+    req.content_receiver = [&](const char* data, size_t size, uint64_t, uint64_t) {
+      if (status >= 200 && status < 300) return request.body_sink(data, size);
+      error_body.append(data, size);
+      return true;
+    };
+  }
+
+  httplib::Response res;
+  httplib::Error error = httplib::Error::Success;
+  bool sent;
+  {
+    httplib::Client* raw = client.get();
+    CancelRegistration registration(cancel, [raw, &stopped] {
+      stopped = true;
+      raw->stop();
+    });
+    sent = client->send(req, res, error);
+  }
+  if (stopped || (cancel != nullptr && cancel->cancelled())) return CancelledError();
+  if (!sent) return TransportError(error, request.method + " " + request.connect_host);
+
+  HttpResponse out;
+  out.status = res.status;
+  for (const auto& [name, value] : res.headers) out.headers.emplace_back(name, value);
+  out.body = request.body_sink && !(res.status >= 200 && res.status < 300) ? std::move(error_body)
+                                                                           : std::move(res.body);
+  auto connection = protocol::FindHeader(out.headers, "Connection");
+  if (!connection || *connection != "close") Release(request.connect_host, std::move(client));
+  return out;
+}
+
+}  // namespace ossup::client::internal

@@ -1,0 +1,107 @@
+// ResumableUploader: runs one UploadRequest to completion, failure or cancellation.
+//
+// Protocol notes (the traps this code exists for):
+//  1. The server is the truth. A record only says which upload to continue; on resume the
+//     parts are listed (all pages) and each listed part is kept only when its size is the
+//     planned size AND its HashCrc64ecma equals the CRC-64 of the local bytes (MD5 vs ETag
+//     when the server sends no CRC). Others are re-sent.
+//  2. Listed parts that cannot belong to this file (number past the plan, size above the
+//     planned size) and NoSuchUpload anywhere mean the upload is lost: the record is removed
+//     (and the upload aborted) and the result is kCannotResumeUpload, or a fresh upload when
+//     LostUploadPolicy::kRestart.
+//  3. Whenever a record is thrown away (corrupt, file changed, other part size), its upload
+//     is aborted on the server first (best effort).
+//  4. A record is written (atomically) right after Initiate and after every completed part,
+//     so a crash loses at most the parts in flight.
+//  5. Failure is not cancel: on failure the record and the upload are kept. Only Cancel()
+//     with delete_upload_id_on_cancelling aborts and removes the record.
+//  6. A part is sent only after exactly its planned length was read, with Content-MD5; the
+//     returned ETag (and CRC-64 when checking) must match.
+//  7. Complete is sent once with every part in order. If its response is lost (transport
+//     error, or NoSuchUpload because a retried Complete found it already done), HEAD the
+//     object and accept it when its CRC-64 (else multipart ETag) matches the local one.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "cancel_token.h"
+#include "checkpoint.h"
+#include "oss_stub.h"
+#include "ossup/client/upload_request.h"
+#include "ossup/client/upload_task.h"
+#include "part_plan.h"
+
+namespace ossup::client::internal {
+
+struct UploaderEnv {
+  std::shared_ptr<OssStub> stub;  // the retrying stub
+  /// Canonical endpoint text ("https://host:443"), part of the record's identity.
+  std::string endpoint_id;
+  RetryPolicy default_retry;
+};
+
+/// The record path `request` uses under `endpoint_id`; "" without a record_directory, or
+/// when the file cannot be sized (the effective part size depends on the file size).
+std::string CheckpointPathFor(const std::string& endpoint_id, const UploadRequest& request);
+
+class ResumableUploader {
+ public:
+  /// `cancel` must outlive Run().
+  ResumableUploader(UploaderEnv env, UploadRequest request, const CancelToken* cancel);
+  ~ResumableUploader();
+  ResumableUploader(const ResumableUploader&) = delete;
+  ResumableUploader& operator=(const ResumableUploader&) = delete;
+
+  UploadOutcome Run();
+
+ private:
+  protocol::Status Prepare();
+  UploadOutcome SimpleUpload();
+  UploadOutcome MultipartOnce();
+  void RetireOtherRecords();
+  protocol::StatusOr<std::optional<CheckpointRecord>> LoadRecord();
+  protocol::Status Reconcile(const CheckpointRecord& record);
+  protocol::Status VerifyListedParts(const std::vector<protocol::PartInfo>& candidates);
+  protocol::Status Initiate();
+  protocol::Status UploadRemainingParts();
+  protocol::Status UploadOnePart(int part_number, std::vector<char>& buffer);
+  UploadOutcome Complete();
+  bool ObjectMatches(const ObjectMeta& meta, uint64_t combined_crc) const;
+  /// Handles a lost upload per the policy: removes the record (aborting the upload when
+  /// `abort` is set) and returns CannotResumeUpload, or arms a restart.
+  protocol::Error LoseUpload(const std::string& why, bool abort);
+  protocol::Error Cancelled();
+  protocol::Status SaveRecordLocked();
+  void AbortQuietly(const std::string& upload_id);
+  void ReportProgressLocked(uint64_t bytes);
+  UploadResult BaseResult() const;
+
+  UploaderEnv env_;
+  UploadRequest request_;
+  const CancelToken* cancel_;
+  CallContext ctx_;
+
+  std::string abs_path_;
+  FileIdentity identity_;
+  PartPlan plan_;
+  std::string record_path_;
+  int fd_ = -1;
+  bool restart_requested_ = false;
+
+  std::mutex mu_;  // guards everything below
+  std::string upload_id_;
+  std::map<int, RecordedPart> done_;
+  uint64_t done_bytes_ = 0;
+  int parts_uploaded_ = 0;
+  int parts_skipped_ = 0;
+  uint64_t bytes_sent_ = 0;
+  uint64_t bytes_resent_ = 0;
+  bool resumed_ = false;
+};
+
+}  // namespace ossup::client::internal
