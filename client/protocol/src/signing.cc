@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <map>
 
 #include "ossup/protocol/addressing.h"
@@ -159,6 +160,15 @@ bool IsV4DefaultSigned(std::string_view lower_name) {
 std::string StandardRegion(std::string_view region) {
   if (region.starts_with("oss-")) region.remove_prefix(4);
   return std::string(region);
+}
+
+/// A non-negative decimal count of seconds ("Expires", "x-oss-expires"); nothing else.
+std::optional<uint64_t> ParseSeconds(std::string_view text) {
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (error != std::errc() || stop != end) return std::nullopt;
+  return value;
 }
 
 int64_t UnixSeconds(TimePoint t) {
@@ -362,7 +372,7 @@ StatusOr<VerifiedRequest> VerifyV1Url(const WireRequest& request, const Credenti
   auto secret = ResolveSecret(*access_key_id, token, lookup, now);
   if (!secret.ok()) return secret.error();
 
-  const std::optional<uint64_t> expires_seconds = ParseCrc64(*expires);  // plain decimal
+  const std::optional<uint64_t> expires_seconds = ParseSeconds(*expires);
   if (!expires_seconds) return AccessDenied("Invalid Expires.");
   if (UnixSeconds(now) > static_cast<int64_t>(*expires_seconds)) {
     Error error = AccessDenied("Request has expired.");
@@ -429,7 +439,7 @@ StatusOr<VerifiedRequest> VerifyV4Url(const WireRequest& request, const Credenti
   }
   const std::optional<TimePoint> request_time = ParseV4Time(*v4_time);
   if (!request_time) return AccessDenied("OSS authentication requires a valid Date.");
-  const std::optional<uint64_t> expires_seconds = ParseCrc64(*expires);  // plain decimal
+  const std::optional<uint64_t> expires_seconds = ParseSeconds(*expires);
   if (!expires_seconds || *expires_seconds < 1 || *expires_seconds > 604800) {
     return InvalidV4Argument("x-oss-expires should be between 1 and 604800.", "0002-00000232",
                              "x-oss-expires", *expires);
