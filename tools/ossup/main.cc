@@ -1,0 +1,358 @@
+// ossup: resumable uploads to OSS from the command line.
+//
+//   ossup cp FILE oss://BUCKET/KEY --endpoint URL [options]
+//   ossup ls-uploads oss://BUCKET[/PREFIX] --endpoint URL
+//   ossup abort oss://BUCKET/KEY --upload-id ID --endpoint URL
+//   ossup get oss://BUCKET/KEY FILE --endpoint URL
+//
+// Credentials come from OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN.
+// Exit codes: 0 success, 1 failure, 2 usage, 3 cannot resume, 130 interrupted (Ctrl-C).
+// Ctrl-C cancels the upload; the checkpoint is kept unless --delete-on-cancel, so the same
+// command resumes.
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "oss_url.h"
+#include "ossup/client/client.h"
+#include "ossup/protocol/errors.h"
+#include "progress_reporter.h"
+
+namespace {
+
+using ossup::client::Client;
+using ossup::protocol::Error;
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitCannotResume = 3;
+constexpr int kExitInterrupted = 130;
+
+struct CommonFlags {
+  std::string endpoint;
+  std::string region;
+  std::string sign;  // "", "v1", "v4"
+  bool path_style = false;
+  bool json = false;
+};
+
+void AddCommonFlags(CLI::App* app, CommonFlags& flags) {
+  app->add_option("--endpoint", flags.endpoint, "OSS endpoint URL (or $OSS_ENDPOINT)");
+  app->add_option("--region", flags.region, "region id, e.g. cn-hangzhou (or $OSS_REGION)");
+  app->add_option("--sign", flags.sign, "signature version (default v4 with a region, else v1)")
+      ->check(CLI::IsMember({"v1", "v4"}));
+  app->add_flag("--path-style", flags.path_style,
+                "bucket in the path (default for IP and localhost endpoints)");
+  app->add_flag("--json", flags.json, "machine-readable output, one JSON object per line");
+}
+
+std::string EnvOr(const std::string& value, const char* name) {
+  if (!value.empty()) return value;
+  const char* env = std::getenv(name);
+  return env ? env : "";
+}
+
+int ExitCodeFor(const Error& error) {
+  if (error.code == ossup::protocol::client_codes::kCannotResumeUpload) return kExitCannotResume;
+  if (error.code == ossup::protocol::client_codes::kCancelled) return kExitInterrupted;
+  if (error.code == ossup::protocol::client_codes::kInvalidRequest) return kExitUsage;
+  return kExitFailure;
+}
+
+int ReportError(const CommonFlags& flags, const Error& error) {
+  if (flags.json) {
+    nlohmann::json line = {{"event", "error"},
+                           {"code", error.code},
+                           {"message", error.message},
+                           {"http_status", error.http_status},
+                           {"request_id", error.request_id}};
+    std::printf("%s\n", line.dump().c_str());
+  }
+  std::fprintf(stderr, "ossup: error: %s\n", error.ToString().c_str());
+  return ExitCodeFor(error);
+}
+
+std::optional<Client> MakeClient(const CommonFlags& flags, int& exit_code) {
+  ossup::client::ClientOptions options;
+  options.endpoint = EnvOr(flags.endpoint, "OSS_ENDPOINT");
+  options.region = EnvOr(flags.region, "OSS_REGION");
+  if (options.endpoint.empty()) {
+    std::fprintf(stderr, "ossup: error: --endpoint is required (or set OSS_ENDPOINT)\n");
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  std::string sign = flags.sign.empty() ? (options.region.empty() ? "v1" : "v4") : flags.sign;
+  options.signature_version = sign == "v1" ? ossup::protocol::SignatureVersion::kV1
+                                           : ossup::protocol::SignatureVersion::kV4;
+  if (flags.path_style) options.addressing_style = ossup::protocol::AddressingStyle::kPath;
+  auto client = Client::Create(options);
+  if (!client.ok()) {
+    exit_code = ReportError(flags, client.error());
+    return std::nullopt;
+  }
+  return std::move(*client);
+}
+
+std::string DefaultCheckpointDir() {
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || *home == '\0') return ".ossup-checkpoints";
+  return (std::filesystem::path(home) / ".ossup" / "checkpoints").string();
+}
+
+/// SIGINT/SIGTERM are blocked in every thread and consumed here, so Ctrl-C becomes a
+/// cancel of the running upload instead of killing the process.
+class InterruptWatcher {
+ public:
+  InterruptWatcher() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+  }
+  void Watch(std::function<void()> on_interrupt) {
+    std::thread([this, on_interrupt = std::move(on_interrupt)] {
+      int signal_number = 0;
+      if (sigwait(&set_, &signal_number) == 0) {
+        interrupted_ = true;
+        on_interrupt();
+      }
+    }).detach();
+  }
+  bool interrupted() const { return interrupted_; }
+
+ private:
+  sigset_t set_;
+  std::atomic<bool> interrupted_{false};
+};
+
+struct CpFlags {
+  std::string file;
+  std::string destination;
+  std::string part_size = "1MiB";
+  int parallel = 4;
+  std::string checkpoint_dir;
+  bool delete_on_cancel = false;
+  bool no_crc = false;
+  std::string content_type;
+  std::vector<std::string> meta;
+};
+
+int RunCp(const CommonFlags& common, const CpFlags& flags, InterruptWatcher& interrupts) {
+  auto url = ossup::cli::ParseOssUrl(flags.destination);
+  if (!url || url->key.empty()) {
+    std::fprintf(stderr, "ossup: error: destination must be oss://BUCKET/KEY\n");
+    return kExitUsage;
+  }
+  auto part_size = ossup::client::ParseByteSize(flags.part_size);
+  if (!part_size) {
+    std::fprintf(stderr, "ossup: error: bad --part-size '%s' (try 1MiB, 512KiB or bytes)\n",
+                 flags.part_size.c_str());
+    return kExitUsage;
+  }
+  int exit_code = kExitOk;
+  auto client = MakeClient(common, exit_code);
+  if (!client) return exit_code;
+
+  ossup::client::UploadRequest request;
+  request.bucket = url->bucket;
+  request.key = url->key;
+  request.file_path = flags.file;
+  request.part_size_bytes = *part_size;
+  request.parallelism = flags.parallel;
+  request.record_directory =
+      flags.checkpoint_dir.empty() ? DefaultCheckpointDir() : flags.checkpoint_dir;
+  request.delete_upload_id_on_cancelling = flags.delete_on_cancel;
+  request.crc64_check = !flags.no_crc;
+  request.object_headers.content_type = flags.content_type;
+  for (const auto& kv : flags.meta) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::fprintf(stderr, "ossup: error: --meta expects k=v, got '%s'\n", kv.c_str());
+      return kExitUsage;
+    }
+    request.object_headers.metadata.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  ossup::cli::ProgressReporter progress(common.json, ::isatty(STDERR_FILENO) != 0,
+                                        flags.destination);
+  request.progress = [&progress](uint64_t sent, uint64_t total, uint64_t expected) {
+    progress.Update(sent, total, expected);
+  };
+
+  auto task = client->ResumableUpload(std::move(request));
+  interrupts.Watch([&task] { task.Cancel(); });
+  const auto& outcome = task.Wait();
+  progress.Finish();
+  if (!outcome.ok()) {
+    if (interrupts.interrupted() &&
+        outcome.error().code == ossup::protocol::client_codes::kCancelled) {
+      std::fprintf(stderr, "ossup: interrupted; %s\n",
+                   flags.delete_on_cancel ? "the upload was aborted"
+                                          : "run the same command again to resume");
+      if (common.json) std::printf("{\"event\":\"interrupted\"}\n");
+      return kExitInterrupted;
+    }
+    return ReportError(common, outcome.error());
+  }
+  const auto& r = *outcome;
+  if (common.json) {
+    nlohmann::json line = {{"event", "done"},
+                           {"bucket", r.bucket},
+                           {"key", r.key},
+                           {"etag", r.etag},
+                           {"crc64", std::to_string(r.crc64)},
+                           {"upload_id", r.upload_id},
+                           {"size", r.file_size_bytes},
+                           {"part_size", r.part_size_bytes},
+                           {"part_size_grown", r.part_size_grown},
+                           {"parts_total", r.parts_total},
+                           {"parts_uploaded", r.parts_uploaded},
+                           {"parts_skipped", r.parts_skipped},
+                           {"bytes_sent", r.bytes_sent},
+                           {"bytes_resent", r.bytes_resent},
+                           {"resumed", r.resumed},
+                           {"verified_by_head", r.verified_by_head},
+                           {"simple_upload", r.simple_upload}};
+    std::printf("%s\n", line.dump().c_str());
+  } else {
+    std::printf("uploaded %s to oss://%s/%s (%s; %d parts of %s%s, %d skipped%s) etag %s\n",
+                flags.file.c_str(), r.bucket.c_str(), r.key.c_str(),
+                ossup::cli::HumanBytes(static_cast<double>(r.file_size_bytes)).c_str(),
+                r.parts_total,
+                ossup::cli::HumanBytes(static_cast<double>(r.part_size_bytes)).c_str(),
+                r.part_size_grown ? ", grown" : "", r.parts_skipped, r.resumed ? ", resumed" : "",
+                r.etag.c_str());
+  }
+  return kExitOk;
+}
+
+int RunLsUploads(const CommonFlags& common, const std::string& target) {
+  auto url = ossup::cli::ParseOssUrl(target);
+  if (!url) {
+    std::fprintf(stderr, "ossup: error: expected oss://BUCKET[/PREFIX]\n");
+    return kExitUsage;
+  }
+  int exit_code = kExitOk;
+  auto client = MakeClient(common, exit_code);
+  if (!client) return exit_code;
+  auto uploads = client->ListMultipartUploads(url->bucket, url->key);
+  if (!uploads.ok()) return ReportError(common, uploads.error());
+  for (const auto& u : *uploads) {
+    if (common.json) {
+      nlohmann::json line = {{"key", u.key},
+                             {"upload_id", u.upload_id},
+                             {"initiated", ossup::protocol::FormatIso8601(u.initiated)}};
+      std::printf("%s\n", line.dump().c_str());
+    } else {
+      std::printf("%s\t%s\t%s\n", ossup::protocol::FormatIso8601(u.initiated).c_str(),
+                  u.upload_id.c_str(), u.key.c_str());
+    }
+  }
+  return kExitOk;
+}
+
+int RunAbort(const CommonFlags& common, const std::string& target, const std::string& upload_id) {
+  auto url = ossup::cli::ParseOssUrl(target);
+  if (!url || url->key.empty()) {
+    std::fprintf(stderr, "ossup: error: expected oss://BUCKET/KEY\n");
+    return kExitUsage;
+  }
+  int exit_code = kExitOk;
+  auto client = MakeClient(common, exit_code);
+  if (!client) return exit_code;
+  auto status = client->AbortMultipartUpload(url->bucket, url->key, upload_id);
+  if (!status.ok()) return ReportError(common, status.error());
+  if (common.json) std::printf("{\"event\":\"aborted\",\"upload_id\":\"%s\"}\n", upload_id.c_str());
+  return kExitOk;
+}
+
+int RunGet(const CommonFlags& common, const std::string& source, const std::string& file) {
+  auto url = ossup::cli::ParseOssUrl(source);
+  if (!url || url->key.empty()) {
+    std::fprintf(stderr, "ossup: error: expected oss://BUCKET/KEY\n");
+    return kExitUsage;
+  }
+  int exit_code = kExitOk;
+  auto client = MakeClient(common, exit_code);
+  if (!client) return exit_code;
+  auto size = client->GetObjectToFile(url->bucket, url->key, file);
+  if (!size.ok()) return ReportError(common, size.error());
+  if (common.json) {
+    std::printf("%s\n", nlohmann::json({{"event", "done"}, {"size", *size}}).dump().c_str());
+  } else {
+    std::printf("downloaded %s to %s (%llu bytes)\n", source.c_str(), file.c_str(),
+                static_cast<unsigned long long>(*size));
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::signal(SIGPIPE, SIG_IGN);
+  InterruptWatcher interrupts;  // before any thread exists
+
+  CLI::App app{"ossup: resumable uploads to Alibaba Cloud OSS"};
+  app.require_subcommand(1);
+
+  CommonFlags cp_common, ls_common, abort_common, get_common;
+  CpFlags cp;
+  auto* cp_cmd = app.add_subcommand("cp", "upload a local file (resumable)");
+  cp_cmd->add_option("file", cp.file, "local file")->required();
+  cp_cmd->add_option("destination", cp.destination, "oss://BUCKET/KEY")->required();
+  AddCommonFlags(cp_cmd, cp_common);
+  cp_cmd->add_option("--part-size", cp.part_size, "part size: 1MiB, 512KiB or bytes (>= 100KiB)");
+  cp_cmd->add_option("--parallel", cp.parallel, "parts in flight")->check(CLI::Range(1, 64));
+  cp_cmd->add_option("--checkpoint-dir", cp.checkpoint_dir,
+                     "checkpoint directory (default ~/.ossup/checkpoints)");
+  cp_cmd->add_flag("--delete-on-cancel", cp.delete_on_cancel,
+                   "on Ctrl-C abort the upload and delete the checkpoint");
+  cp_cmd->add_flag("--no-crc", cp.no_crc, "skip the CRC-64 checks");
+  cp_cmd->add_option("--content-type", cp.content_type, "object Content-Type");
+  cp_cmd->add_option("--meta", cp.meta, "user metadata k=v (repeatable)")->take_all();
+
+  std::string ls_target;
+  auto* ls_cmd = app.add_subcommand("ls-uploads", "list in-progress multipart uploads");
+  ls_cmd->add_option("target", ls_target, "oss://BUCKET[/PREFIX]")->required();
+  AddCommonFlags(ls_cmd, ls_common);
+
+  std::string abort_target, abort_upload_id;
+  auto* abort_cmd = app.add_subcommand("abort", "abort a multipart upload");
+  abort_cmd->add_option("target", abort_target, "oss://BUCKET/KEY")->required();
+  abort_cmd->add_option("--upload-id", abort_upload_id, "upload id")->required();
+  AddCommonFlags(abort_cmd, abort_common);
+
+  std::string get_source, get_file;
+  auto* get_cmd = app.add_subcommand("get", "download an object to a file");
+  get_cmd->add_option("source", get_source, "oss://BUCKET/KEY")->required();
+  get_cmd->add_option("file", get_file, "local file")->required();
+  AddCommonFlags(get_cmd, get_common);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  if (cp_cmd->parsed()) return RunCp(cp_common, cp, interrupts);
+  if (ls_cmd->parsed()) return RunLsUploads(ls_common, ls_target);
+  if (abort_cmd->parsed()) return RunAbort(abort_common, abort_target, abort_upload_id);
+  if (get_cmd->parsed()) return RunGet(get_common, get_source, get_file);
+  return kExitUsage;
+}

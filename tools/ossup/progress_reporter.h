@@ -1,0 +1,34 @@
+// Prints upload progress: a redrawn bar with speed and ETA on a terminal (stderr), or one
+// JSON line per update on stdout with --json. Thread-safe: the upload calls Update() from
+// its worker threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+namespace ossup::cli {
+
+class ProgressReporter {
+ public:
+  ProgressReporter(bool json, bool tty, std::string label);
+  void Update(uint64_t bytes_sent, uint64_t total_bytes_sent, uint64_t total_bytes_expected);
+  /// Ends the bar's line (terminal mode).
+  void Finish();
+
+ private:
+  const bool json_;
+  const bool tty_;
+  const std::string label_;
+  std::mutex mu_;
+  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_draw_{};
+  uint64_t first_total_ = UINT64_MAX;  // bytes already on the server when progress began
+  bool drawn_ = false;
+};
+
+/// "12.3 MiB".
+std::string HumanBytes(double bytes);
+
+}  // namespace ossup::cli
