@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "ossup/faults/rng.h"
+#include "plan_json.h"
 
 namespace ossup::faults {
 
@@ -126,7 +127,7 @@ std::vector<PlanAccounting> Injector::AllAccounting() const {
 std::string Injector::AccountingToJson(const PlanAccounting& accounting) {
   nlohmann::ordered_json json;
   json["id"] = accounting.id;
-  json["plan"] = nlohmann::ordered_json::parse(PlanToJson(accounting.plan));
+  json["plan"] = internal::PlanJsonValue(accounting.plan);
   nlohmann::ordered_json rules = nlohmann::ordered_json::array();
   for (const RuleAccounting& rule : accounting.rules) {
     nlohmann::ordered_json entry;
@@ -140,15 +141,15 @@ std::string Injector::AccountingToJson(const PlanAccounting& accounting) {
     rules.push_back(std::move(entry));
   }
   json["rules"] = std::move(rules);
-  return json.dump();
+  return internal::Dump(json);
 }
 
 std::string FiringToJson(const Firing& firing) {
   nlohmann::ordered_json json;
   json["plan"] = firing.plan_id;
   json["rule"] = firing.rule_index;
-  json["action"] = nlohmann::ordered_json::parse(ActionToJson(firing.action));
-  return json.dump();
+  json["action"] = internal::ActionJsonValue(firing.action);
+  return internal::Dump(json);
 }
 
 }  // namespace ossup::faults

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "ossup/protocol/errors.h"
+#include "plan_json.h"
 
 namespace ossup::faults {
 namespace {
@@ -228,7 +229,9 @@ std::optional<ActionType> ActionTypeFromName(std::string_view name) {
   return std::nullopt;
 }
 
-std::string ActionToJson(const Action& action) {
+namespace internal {
+
+OrderedJson ActionJsonValue(const Action& action) {
   OrderedJson json;
   json["type"] = std::string(ActionTypeName(action.type));
   switch (action.type) {
@@ -251,8 +254,37 @@ std::string ActionToJson(const Action& action) {
     case ActionType::kRestart:
       break;
   }
-  return json.dump();
+  return json;
 }
+
+OrderedJson PlanJsonValue(const Plan& plan) {
+  OrderedJson json;
+  json["seed"] = plan.seed;
+  json["scope"] = plan.scope == Scope::kGlobal ? "global" : "header";
+  OrderedJson rules = OrderedJson::array();
+  for (const Rule& rule : plan.rules) {
+    OrderedJson entry;
+    OrderedJson match = MatchToJson(rule.match);
+    if (!match.empty()) entry["match"] = std::move(match);
+    entry["action"] = ActionJsonValue(rule.action);
+    if (rule.times) {
+      entry["times"] = *rule.times;
+    } else {
+      entry["times"] = "unlimited";
+    }
+    rules.push_back(std::move(entry));
+  }
+  json["rules"] = std::move(rules);
+  return json;
+}
+
+}  // namespace internal
+
+std::string ActionToJson(const Action& action) {
+  return internal::Dump(internal::ActionJsonValue(action));
+}
+
+std::string PlanToJson(const Plan& plan) { return internal::Dump(internal::PlanJsonValue(plan)); }
 
 protocol::StatusOr<Plan> ParsePlan(std::string_view text) {
   const Json json = Json::parse(text, /*cb=*/nullptr, /*allow_exceptions=*/false);
@@ -283,27 +315,6 @@ protocol::StatusOr<Plan> ParsePlan(std::string_view text) {
     plan.rules.push_back(std::move(rule));
   }
   return plan;
-}
-
-std::string PlanToJson(const Plan& plan) {
-  OrderedJson json;
-  json["seed"] = plan.seed;
-  json["scope"] = plan.scope == Scope::kGlobal ? "global" : "header";
-  OrderedJson rules = OrderedJson::array();
-  for (const Rule& rule : plan.rules) {
-    OrderedJson entry;
-    OrderedJson match = MatchToJson(rule.match);
-    if (!match.empty()) entry["match"] = std::move(match);
-    entry["action"] = OrderedJson::parse(ActionToJson(rule.action));
-    if (rule.times) {
-      entry["times"] = *rule.times;
-    } else {
-      entry["times"] = "unlimited";
-    }
-    rules.push_back(std::move(entry));
-  }
-  json["rules"] = std::move(rules);
-  return json.dump();
 }
 
 bool GlobMatch(std::string_view pattern, std::string_view text) {

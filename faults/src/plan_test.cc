@@ -306,3 +306,20 @@ TEST(GlobMatch, ManyStarsStayFast) {
 
 }  // namespace
 }  // namespace ossup::faults
+
+namespace ossup::faults {
+namespace {
+
+TEST(PlanJson, BytesThatAreNotUtf8DoNotThrow) {
+  Plan plan;
+  Rule rule;
+  rule.match.key_glob = std::string("bad\xff\xfe*");
+  rule.action.type = ActionType::kReset;
+  plan.rules.push_back(rule);
+  const std::string json = PlanToJson(plan);
+  EXPECT_THAT(json, ::testing::HasSubstr("bad\xEF\xBF\xBD"));  // U+FFFD
+  EXPECT_TRUE(ParsePlan(json).ok());
+}
+
+}  // namespace
+}  // namespace ossup::faults
