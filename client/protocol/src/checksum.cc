@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <bit>
 #include <cstring>
 #include <stdexcept>
 
@@ -39,14 +40,16 @@ constexpr Crc64Tables kCrc64Tables = MakeCrc64Tables();
 
 uint64_t LoadLittleEndian64(const uint8_t* p) {
   uint64_t value = 0;
-  for (int i = 7; i >= 0; --i) value = (value << 8) | p[i];
+  std::memcpy(&value, p, sizeof value);
+  if constexpr (std::endian::native == std::endian::big) value = __builtin_bswap64(value);
   return value;
 }
 
-// The GF(2) operator helpers of the zlib combine method: a 64x64 bit matrix is 64 columns.
+// CRC combination works on GF(2) operators: a 64x64 bit matrix, stored as its 64 columns, that
+// maps the CRC register before a run of zero bits to the register after it (zlib's method).
 using GfMatrix = std::array<uint64_t, 64>;
 
-uint64_t GfTimes(const GfMatrix& matrix, uint64_t vector) {
+constexpr uint64_t GfTimes(const GfMatrix& matrix, uint64_t vector) {
   uint64_t sum = 0;
   for (int i = 0; vector != 0; ++i, vector >>= 1) {
     if (vector & 1) sum ^= matrix[i];
@@ -54,11 +57,27 @@ uint64_t GfTimes(const GfMatrix& matrix, uint64_t vector) {
   return sum;
 }
 
-GfMatrix GfSquare(const GfMatrix& matrix) {
+constexpr GfMatrix GfSquare(const GfMatrix& matrix) {
   GfMatrix square{};
   for (size_t n = 0; n < 64; ++n) square[n] = GfTimes(matrix, matrix[n]);
   return square;
 }
+
+// kZeroBytesOperators[k] appends 2^k zero bytes. Squaring the one-zero-bit operator three times
+// gives the one-zero-byte operator; each further squaring doubles the run.
+using GfOperators = std::array<GfMatrix, 64>;
+
+constexpr GfOperators MakeZeroBytesOperators() {
+  GfMatrix one_bit{};
+  one_bit[0] = kCrc64ReflectedPoly;
+  for (size_t n = 1; n < 64; ++n) one_bit[n] = uint64_t{1} << (n - 1);
+  GfOperators operators{};
+  operators[0] = GfSquare(GfSquare(GfSquare(one_bit)));
+  for (size_t k = 1; k < 64; ++k) operators[k] = GfSquare(operators[k - 1]);
+  return operators;
+}
+
+constexpr GfOperators kZeroBytesOperators = MakeZeroBytesOperators();
 
 // --- Hex ------------------------------------------------------------------------------------
 
@@ -112,24 +131,10 @@ uint64_t Crc64Extend(uint64_t crc, const void* data, size_t size) {
 }
 
 uint64_t Crc64Combine(uint64_t crc_a, uint64_t crc_b, uint64_t len_b) {
-  if (len_b == 0) return crc_a;
-  GfMatrix odd{};  // operator for one zero bit
-  odd[0] = kCrc64ReflectedPoly;
-  uint64_t row = 1;
-  for (size_t n = 1; n < 64; ++n, row <<= 1) odd[n] = row;
-  GfMatrix even = GfSquare(odd);  // two zero bits
-  odd = GfSquare(even);           // four zero bits
-  // Each round squares the operator (8, 16, 32, ... zero bits, i.e. 1, 2, 4, ... zero bytes)
-  // and applies it when the matching bit of len_b is set.
-  while (true) {
-    even = GfSquare(odd);
-    if (len_b & 1) crc_a = GfTimes(even, crc_a);
-    len_b >>= 1;
-    if (len_b == 0) break;
-    odd = GfSquare(even);
-    if (len_b & 1) crc_a = GfTimes(odd, crc_a);
-    len_b >>= 1;
-    if (len_b == 0) break;
+  // CRC(A ‖ B) = CRC(A ‖ zeros(len_b)) ^ CRC(B): the init/xorout terms cancel. Appending
+  // len_b zero bytes applies the precomputed operator of every set bit of len_b.
+  for (size_t k = 0; len_b != 0; ++k, len_b >>= 1) {
+    if (len_b & 1) crc_a = GfTimes(kZeroBytesOperators[k], crc_a);
   }
   return crc_a ^ crc_b;
 }
