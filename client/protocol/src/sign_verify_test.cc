@@ -5,6 +5,8 @@
 
 #include <cctype>
 #include <functional>
+#include <thread>
+#include <vector>
 
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/signing.h"
@@ -186,8 +188,9 @@ TEST(VerifyTest, V1TamperedPartsFail) {
 
   WireRequest flipped = SignedV1H1();
   SetHeader(flipped.headers, "Authorization", "OSS ak:kSHKmLxlyEAKtZPkJhG9bZb5k7N=");
-  ExpectMismatch(Verify(flipped, kLongTerm, kV1Time), V1StringToSign(flipped, kV1Date),
-                 "kSHKmLxlyEAKtZPkJhG9bZb5k7N=");
+  const auto flipped_result = Verify(flipped, kLongTerm, kV1Time);
+  ExpectMismatch(flipped_result, V1StringToSign(flipped, kV1Date), "kSHKmLxlyEAKtZPkJhG9bZb5k7N=");
+  EXPECT_EQ(flipped_result.ok() ? "" : flipped_result.error().ec, "0002-00000040");  // header form
 
   // Unsigned parts may change: a non-signed query parameter and a non-x-oss header.
   WireRequest unsigned_changes = SignedV1H1();
@@ -231,8 +234,9 @@ TEST(VerifyTest, PresignedTamperingFails) {
   const WireRequest base{"GET", "bucket", "key", {{"versionId", "versionId"}}, {}};
   WireRequest v1 = WithQuery(base, PresignV1(base, kAkSk, At(1699807420)));
   v1.query[0].second = "other";
-  ExpectMismatch(Verify(v1, kLongTerm, At(1699807000)), V1StringToSign(v1, "1699807420"),
-                 "dcLTea+Yh9ApirQ8o8dOPqtvJXQ=");
+  const auto v1_result = Verify(v1, kLongTerm, At(1699807000));
+  ExpectMismatch(v1_result, V1StringToSign(v1, "1699807420"), "dcLTea+Yh9ApirQ8o8dOPqtvJXQ=");
+  EXPECT_EQ(v1_result.ok() ? "" : v1_result.error().ec, "0002-00000307");  // URL form's EC
 
   const WireRequest v4_base = V4CommonRequest("application/octet-stream");
   WireRequest v4 = WithQuery(
@@ -320,6 +324,15 @@ TEST(VerifyTest, V1DateSlotRules) {
   ExpectError(Verify(no_date, kLongTerm, kV1Time), "AccessDenied", 403);
 }
 
+TEST(VerifyTest, V1XOssDateWinsOverDate) {
+  // A stale Date next to a current x-oss-date: only x-oss-date is signed and checked for skew.
+  WireRequest request = V1SharedRequest("PUT", "examplebucket", "nelson");
+  request.headers.emplace_back("Date", "Thu, 01 Jan 1970 00:00:00 GMT");
+  SignV1(request, kAkSk, kV1Time);
+  EXPECT_EQ(AuthorizationOf(request), "OSS ak:kSHKmLxlyEAKtZPkJhG9bZb5k7M=");  // V1-H1
+  ExpectOk(Verify(request, kLongTerm, kV1Time), SignatureVersion::kV1, false);
+}
+
 TEST(VerifyTest, PresignedUrlsExpire) {
   const WireRequest base{"GET", "bucket", "key", {}, {}};
   const WireRequest v1 = WithQuery(base, PresignV1(base, kAkSk, At(1699807420)));
@@ -391,6 +404,30 @@ TEST(VerifyTest, UnsignedAndMalformedRequestsAreDenied) {
   // A V1 URL missing Expires.
   const WireRequest partial{"GET", "b", "k", {{"OSSAccessKeyId", "ak"}, {"Signature", "x"}}, {}};
   ExpectError(Verify(partial, kLongTerm, kV1Time), "AccessDenied", 403);
+}
+
+// --- Threads ------------------------------------------------------------------------------------
+
+TEST(VerifyTest, ConcurrentSigningAndVerificationAgree) {
+  // Everything is a pure function of its arguments; run under TSan this checks for hidden state.
+  constexpr int kThreads = 4;
+  constexpr int kRequestsPerThread = 25;
+  std::vector<int> verified(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([t, &verified] {
+      for (int i = 0; i < kRequestsPerThread; ++i) {
+        WireRequest v1{"PUT", "b", "k" + std::to_string(t * 1000 + i), {}, {}};
+        SignV1(v1, kAkSk, kV1Time);
+        WireRequest v4{"PUT", "b", "k" + std::to_string(t * 1000 + i), {{"partNumber", "1"}}, {}};
+        SignV4(v4, kAkSkToken, HangzhouParams(), kT1Time);
+        verified[t] += Verify(v1, kLongTerm, kV1Time).ok();
+        verified[t] += Verify(v4, Temporary(), kT1Time).ok();
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(verified, std::vector<int>(kThreads, 2 * kRequestsPerThread));
 }
 
 }  // namespace

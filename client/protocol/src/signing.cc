@@ -1,5 +1,5 @@
 // Signing and verification share one pipeline per version: the signer and the verifier both
-// call V1Sign / V4Sign below (which call the public canonicalization functions), so a request
+// call ComputeV1 / ComputeV4 below (which call the public canonicalization functions), so a request
 // signed here verifies here by construction, and the official vectors pin both directions.
 #include "ossup/protocol/signing.h"
 
@@ -196,7 +196,7 @@ struct Computed {
   std::string canonical_request;  // V4 only
 };
 
-Computed V1Sign(const WireRequest& request, std::string_view date, std::string_view secret) {
+Computed ComputeV1(const WireRequest& request, std::string_view date, std::string_view secret) {
   Computed computed;
   computed.string_to_sign = V1StringToSign(request, date);
   computed.signature = V1Signature(secret, computed.string_to_sign);
@@ -215,9 +215,9 @@ struct SigningScope {
   std::string product;
 };
 
-Computed V4Sign(const WireRequest& request, const std::vector<std::string>& additional_headers,
-                std::string_view exclude_query, std::string_view v4_time, const SigningScope& scope,
-                std::string_view secret) {
+Computed ComputeV4(const WireRequest& request, const std::vector<std::string>& additional_headers,
+                   std::string_view exclude_query, std::string_view v4_time,
+                   const SigningScope& scope, std::string_view secret) {
   Computed computed;
   computed.canonical_request = V4CanonicalRequest(request, additional_headers, exclude_query);
   computed.string_to_sign = V4StringToSign(
@@ -245,8 +245,9 @@ Error InvalidV4Argument(std::string_view message, std::string_view ec,
 }
 
 Error SignatureMismatch(std::string_view access_key_id, std::string_view provided,
-                        const Computed& computed) {
+                        const Computed& computed, bool presigned) {
   Error error = MakeError("SignatureDoesNotMatch");
+  if (presigned) error.ec = "0002-00000307";  // the table's EC is the header form's
   error.details = {{"OSSAccessKeyId", std::string(access_key_id)},
                    {"SignatureProvided", std::string(provided)},
                    {"StringToSign", computed.string_to_sign},
@@ -287,9 +288,9 @@ Status CheckSkew(TimePoint request_time, TimePoint now, const VerifyOptions& opt
 }
 
 Status CheckSignature(std::string_view access_key_id, std::string_view provided,
-                      const Computed& computed) {
+                      const Computed& computed, bool presigned) {
   if (ConstantTimeEquals(provided, computed.signature)) return {};
-  return SignatureMismatch(access_key_id, provided, computed);
+  return SignatureMismatch(access_key_id, provided, computed, presigned);
 }
 
 /// Parsed `<ak>/<yyyymmdd>/<region>/<product>/aliyun_v4_request`, checked against the request
@@ -353,8 +354,10 @@ StatusOr<VerifiedRequest> VerifyV1Header(const WireRequest& request, std::string
   if (!request_time) return AccessDenied("OSS authentication requires a valid Date.");
   if (Status skew = CheckSkew(*request_time, now, options); !skew.ok()) return skew;
 
-  const Computed computed = V1Sign(request, *date, *secret);
-  if (Status match = CheckSignature(access_key_id, provided, computed); !match.ok()) return match;
+  const Computed computed = ComputeV1(request, *date, *secret);
+  if (Status match = CheckSignature(access_key_id, provided, computed, /*presigned=*/false);
+      !match.ok())
+    return match;
   return VerifiedRequest{std::string(access_key_id), SignatureVersion::kV1, false};
 }
 
@@ -380,8 +383,9 @@ StatusOr<VerifiedRequest> VerifyV1Url(const WireRequest& request, const Credenti
     return error;
   }
 
-  const Computed computed = V1Sign(request, *expires, *secret);
-  if (Status match = CheckSignature(*access_key_id, *provided, computed); !match.ok()) {
+  const Computed computed = ComputeV1(request, *expires, *secret);
+  if (Status match = CheckSignature(*access_key_id, *provided, computed, /*presigned=*/true);
+      !match.ok()) {
     return match;
   }
   return VerifiedRequest{std::string(*access_key_id), SignatureVersion::kV1, true};
@@ -413,9 +417,11 @@ StatusOr<VerifiedRequest> VerifyV4Header(const WireRequest& request, std::string
   if (!secret.ok()) return secret.error();
   if (Status skew = CheckSkew(*request_time, now, options); !skew.ok()) return skew;
 
-  const Computed computed = V4Sign(request, ParseAdditionalHeaderList(additional.value_or("")), {},
-                                   *v4_time, parsed->scope, *secret);
-  if (Status match = CheckSignature(parsed->access_key_id, *provided, computed); !match.ok()) {
+  const Computed computed = ComputeV4(request, ParseAdditionalHeaderList(additional.value_or("")),
+                                      {}, *v4_time, parsed->scope, *secret);
+  if (Status match =
+          CheckSignature(parsed->access_key_id, *provided, computed, /*presigned=*/false);
+      !match.ok()) {
     return match;
   }
   return VerifiedRequest{parsed->access_key_id, SignatureVersion::kV4, false};
@@ -459,8 +465,9 @@ StatusOr<VerifiedRequest> VerifyV4Url(const WireRequest& request, const Credenti
   const std::vector<std::string> additional =
       ParseAdditionalHeaderList(FindParam(request.query, "x-oss-additional-headers").value_or(""));
   const Computed computed =
-      V4Sign(request, additional, "x-oss-signature", *v4_time, parsed->scope, *secret);
-  if (Status match = CheckSignature(parsed->access_key_id, *provided, computed); !match.ok()) {
+      ComputeV4(request, additional, "x-oss-signature", *v4_time, parsed->scope, *secret);
+  if (Status match = CheckSignature(parsed->access_key_id, *provided, computed, /*presigned=*/true);
+      !match.ok()) {
     return match;
   }
   return VerifiedRequest{parsed->access_key_id, SignatureVersion::kV4, true};
@@ -515,7 +522,8 @@ void SignV1(WireRequest& request, const Credentials& credentials, TimePoint now)
   if (!credentials.security_token.empty()) {
     SetHeader(request.headers, kSecurityTokenHeader, credentials.security_token);
   }
-  const Computed computed = V1Sign(request, *V1HeaderDate(request), credentials.access_key_secret);
+  const Computed computed =
+      ComputeV1(request, *V1HeaderDate(request), credentials.access_key_secret);
   SetHeader(request.headers, "Authorization",
             "OSS " + credentials.access_key_id + ":" + computed.signature);
 }
@@ -527,7 +535,7 @@ QueryParams PresignV1(const WireRequest& request, const Credentials& credentials
   if (!credentials.security_token.empty()) {
     signed_request.query.emplace_back("security-token", credentials.security_token);
   }
-  const Computed computed = V1Sign(signed_request, expires_text, credentials.access_key_secret);
+  const Computed computed = ComputeV1(signed_request, expires_text, credentials.access_key_secret);
   QueryParams params = {{"OSSAccessKeyId", credentials.access_key_id},
                         {"Expires", expires_text},
                         {"Signature", computed.signature}};
@@ -620,7 +628,7 @@ void SignV4(WireRequest& request, const Credentials& credentials, const V4Params
       V4AdditionalHeaders(request, params.additional_headers);
   const SigningScope scope = ScopeFor(now, params);
   const Computed computed =
-      V4Sign(request, additional, {}, v4_time, scope, credentials.access_key_secret);
+      ComputeV4(request, additional, {}, v4_time, scope, credentials.access_key_secret);
 
   std::string authorization = std::string(kV4Algorithm) +
                               " Credential=" + credentials.access_key_id + "/" +
@@ -651,8 +659,8 @@ QueryParams PresignV4(const WireRequest& request, const Credentials& credentials
 
   WireRequest signed_request = request;
   signed_request.query.insert(signed_request.query.end(), added.begin(), added.end());
-  const Computed computed = V4Sign(signed_request, additional, "x-oss-signature", v4_time, scope,
-                                   credentials.access_key_secret);
+  const Computed computed = ComputeV4(signed_request, additional, "x-oss-signature", v4_time, scope,
+                                      credentials.access_key_secret);
   added.emplace_back("x-oss-signature", computed.signature);
   return added;
 }
