@@ -1,0 +1,38 @@
+// VirtualClock: the fake server's notion of "now". Date skew checks, STS expiry, lifecycle
+// rules, Last-Modified and the Date header all read it; nothing in the fake reads the system
+// clock directly.
+//
+// A frozen clock starts at a fixed time (or the real time at construction) and moves only
+// when told (Advance/Set). A ticking clock follows the real clock plus an offset that
+// Advance/Set adjust; the standalone server uses it so long runs stay within the 15-minute
+// skew window. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+
+#include "ossup/protocol/wire.h"
+
+namespace ossup::fake {
+
+class VirtualClock {
+ public:
+  /// Starts at `start`, or at the real time now when absent.
+  explicit VirtualClock(std::optional<protocol::TimePoint> start = std::nullopt,
+                        bool follows_real_time = false);
+
+  protocol::TimePoint Now() const;
+  /// REQUIRES: delta >= 0 (time never runs backwards through Advance).
+  void Advance(std::chrono::seconds delta);
+  /// Jumps to `t`, forwards or backwards.
+  void Set(protocol::TimePoint t);
+
+ private:
+  mutable std::mutex mu_;
+  bool follows_real_time_;
+  protocol::TimePoint frozen_;            // frozen mode: the current time
+  protocol::TimePoint::duration offset_;  // ticking mode: added to the real clock
+};
+
+}  // namespace ossup::fake

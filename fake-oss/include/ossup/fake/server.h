@@ -1,0 +1,148 @@
+// ossup::fake::Server: a strict fake Alibaba Cloud OSS server over HTTP on loopback.
+//
+// It speaks the OSS wire protocol (../shared/spec/oss-protocol.md) for the multipart
+// operations, simple objects, buckets and lifecycle, checks V1/V4/presigned/STS signatures
+// unless `anonymous` is set, and exposes a JSON control API under /_fake/ (health, reset,
+// clock, uploads, journal, sts, faults). Every control also exists as a method below.
+//
+// Storage is in memory by default; with `data_dir` it is on disk, written with temp file +
+// fsync + rename, and survives a restart or kill -9. Keys never name files: on disk
+// everything is stored under hashed or random names.
+//
+// Lifetime: construct, Start(), use, Stop() (or destroy). Many servers may run in one
+// process. All methods are thread-safe; the HTTP side serves requests concurrently.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ossup/faults/injector.h"
+#include "ossup/faults/plan.h"
+#include "ossup/protocol/signing.h"
+#include "ossup/protocol/status.h"
+#include "ossup/protocol/wire.h"
+#include "ossup/protocol/xml.h"
+
+namespace ossup::fake {
+
+struct AccessKey {
+  std::string access_key_id;
+  std::string access_key_secret;
+};
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  /// 0 picks a free port; port() reports it after Start().
+  uint16_t port = 0;
+  /// Empty: everything is held in memory. Otherwise the directory holding all data; it is
+  /// created if missing and reloaded if it holds data from an earlier run.
+  std::string data_dir;
+  /// Long-term credentials accepted for signed requests.
+  std::vector<AccessKey> credentials;
+  /// Accept unsigned and wrongly signed requests.
+  bool anonymous = false;
+  /// Buckets created at start (and again after Reset).
+  std::vector<std::string> buckets;
+  /// Seeds upload ids, request ids and STS credentials.
+  uint64_t seed = 0;
+  /// When set, `Host: <bucket>.<virtual_host_domain>` addresses <bucket>. Hosts ending in
+  /// ".aliyuncs.com" (as ali-oss sends for IP endpoints) are always read that way.
+  std::string virtual_host_domain;
+  /// When set, requests that name no bucket in the Host header address this bucket and the
+  /// whole path is the key (ali-oss `cname: true`). Path style is then off.
+  std::string default_bucket;
+  /// When set, V4 signatures must be scoped to this region (e.g. "cn-hangzhou").
+  std::string region;
+  /// Worker threads; each keep-alive connection holds one for its lifetime.
+  int threads = 64;
+  /// Where the virtual clock starts; absent = the real time at construction.
+  std::optional<protocol::TimePoint> clock_start;
+  /// False: the clock moves only through Advance/Set. True: it follows the real clock.
+  bool clock_follows_real_time = false;
+  /// How many requests the journal keeps (oldest dropped first).
+  size_t journal_capacity = 10000;
+};
+
+/// One in-progress multipart upload, as GET /_fake/uploads reports it.
+struct UploadSnapshot {
+  std::string bucket;
+  std::string key;
+  std::string upload_id;
+  protocol::TimePoint initiated{};
+  std::vector<protocol::PartInfo> parts;  // ascending part numbers
+};
+
+/// One served request, as GET /_fake/journal reports it.
+struct JournalEntry {
+  uint64_t sequence = 0;  // 1, 2, ... in arrival order
+  std::string request_id;
+  std::string method;
+  std::string operation;  // OSS API name, "Unknown" when unclassified
+  std::string bucket;
+  std::string key;
+  std::string upload_id;
+  std::optional<int> part_number;
+  int http_status = 0;     // 0 when no response was sent (reset, dropped)
+  std::string error_code;  // "" on success
+  uint64_t request_body_bytes = 0;
+  /// The fault injected into this request, if any.
+  std::optional<faults::Firing> fault;
+};
+
+struct StsCredential {
+  protocol::Credentials credentials;  // security_token is set
+  protocol::TimePoint expiration{};
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();  // Stop()s
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Loads the data directory (if any), binds and starts serving. Returns once the server
+  /// accepts connections. Errors: InternalError (bind failure, unusable data_dir).
+  /// REQUIRES: not started.
+  protocol::Status Start();
+  /// Stops accepting, closes connections and waits for the workers. Idempotent.
+  void Stop();
+
+  /// The bound port. REQUIRES: Start() succeeded.
+  uint16_t port() const;
+  /// "http://<host>:<port>".
+  std::string endpoint() const;
+
+  // --- Controls (also under /_fake/) -------------------------------------------------------
+
+  /// Deletes all buckets, objects, uploads, STS credentials, fault plans and the journal,
+  /// re-creates the configured buckets and restarts the id sequences from the seed.
+  void Reset();
+  protocol::TimePoint Now() const;
+  void AdvanceClock(std::chrono::seconds delta);
+  void SetClock(protocol::TimePoint t);
+  std::vector<UploadSnapshot> ListUploads() const;
+  /// Makes an upload vanish as a lifecycle rule would. False when it does not exist.
+  bool ExpireUpload(const std::string& upload_id);
+  std::vector<JournalEntry> Journal() const;
+  /// A temporary credential valid for `duration` on the virtual clock.
+  StsCredential IssueStsCredential(std::chrono::seconds duration);
+  /// Drops all in-memory state and reloads it from disk, as after a crash. In memory mode
+  /// nothing changes.
+  void SimulateRestart();
+
+  std::string AddFaultPlan(faults::Plan plan);
+  bool RemoveFaultPlan(const std::string& id);
+  void ClearFaultPlans();
+  std::optional<faults::PlanAccounting> FaultAccounting(const std::string& id) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ossup::fake

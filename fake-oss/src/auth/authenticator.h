@@ -1,0 +1,39 @@
+// Authenticator: decides whether a request's signature is acceptable, using the protocol
+// layer's Verify over the configured long-term keys plus STS credentials it has issued.
+// STS credentials expire on the virtual clock (Verify compares against the time it is given).
+// Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ossup/fake/server.h"
+#include "ossup/protocol/signing.h"
+#include "service/ids.h"
+
+namespace ossup::fake {
+
+class Authenticator {
+ public:
+  Authenticator(std::vector<AccessKey> keys, bool anonymous, std::string region);
+
+  /// OK in anonymous mode; otherwise protocol::Verify's verdict at `now`.
+  protocol::Status Check(const protocol::WireRequest& request, protocol::TimePoint now) const;
+  StsCredential IssueSts(IdGenerator& ids, protocol::TimePoint now, std::chrono::seconds duration);
+  /// Forgets every STS credential.
+  void Reset();
+
+ private:
+  std::optional<protocol::KnownCredential> Lookup(std::string_view access_key_id) const;
+
+  const std::vector<AccessKey> keys_;
+  const bool anonymous_;
+  protocol::VerifyOptions verify_options_;
+  mutable std::mutex mu_;
+  std::map<std::string, protocol::KnownCredential, std::less<>> sts_;
+};
+
+}  // namespace ossup::fake

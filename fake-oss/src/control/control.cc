@@ -1,0 +1,151 @@
+#include "control/control.h"
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "ossup/faults/plan.h"
+#include "ossup/protocol/wire.h"
+
+namespace ossup::fake {
+namespace {
+
+using nlohmann::json;
+
+void Reply(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void Fail(httplib::Response& res, int status, const std::string& message) {
+  Reply(res, status, json{{"error", message}});
+}
+
+json ClockJson(protocol::TimePoint now) {
+  return {{"now", protocol::FormatIso8601(now)},
+          {"epochSeconds",
+           std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count()}};
+}
+
+json UploadsJson(const std::vector<UploadSnapshot>& uploads) {
+  json list = json::array();
+  for (const auto& u : uploads) {
+    json parts = json::array();
+    for (const auto& p : u.parts) {
+      parts.push_back({{"partNumber", p.part_number},
+                       {"size", p.size},
+                       {"etag", p.etag},
+                       {"crc64", std::to_string(p.crc64.value_or(0))},
+                       {"lastModified", protocol::FormatIso8601(p.last_modified)}});
+    }
+    list.push_back({{"bucket", u.bucket},
+                    {"key", u.key},
+                    {"uploadId", u.upload_id},
+                    {"initiated", protocol::FormatIso8601(u.initiated)},
+                    {"parts", parts}});
+  }
+  return {{"uploads", list}};
+}
+
+}  // namespace
+
+void Control::Serve(const httplib::Request& req, httplib::Response& res,
+                    const httplib::ContentReader* reader) {
+  std::string body = req.body;
+  if (reader) {
+    (*reader)([&](const char* data, size_t size) {
+      if (body.size() < (1 << 20)) body.append(data, size);
+      return true;
+    });
+  }
+  const std::string& path = req.path;
+  const std::string& method = req.method;
+  json request_json;
+  if (!body.empty()) {
+    request_json = json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (request_json.is_discarded()) return Fail(res, 400, "request body is not JSON");
+  }
+  try {
+    static const std::regex kExpire(R"(/_fake/uploads/([^/]+)/expire)");
+    static const std::regex kFault(R"(/_fake/faults/([^/]+))");
+    std::smatch match;
+    if (path == "/_fake/health" && method == "GET") {
+      return Reply(res, 200, {{"status", "ok"}});
+    }
+    if (path == "/_fake/reset" && method == "POST") {
+      server_.Reset();
+      return Reply(res, 200, {{"status", "ok"}});
+    }
+    if (path == "/_fake/restart" && method == "POST") {
+      server_.SimulateRestart();
+      return Reply(res, 200, {{"status", "ok"}});
+    }
+    if (path == "/_fake/clock" && method == "GET") return Reply(res, 200, ClockJson(server_.Now()));
+    if (path == "/_fake/clock" && method == "POST") {
+      if (request_json.contains("advanceSeconds")) {
+        auto seconds = request_json.at("advanceSeconds").get<int64_t>();
+        if (seconds < 0) return Fail(res, 400, "advanceSeconds must be >= 0");
+        server_.AdvanceClock(std::chrono::seconds(seconds));
+      } else if (request_json.contains("set")) {
+        auto t = protocol::ParseIso8601(request_json.at("set").get<std::string>());
+        if (!t) return Fail(res, 400, "set must be an RFC 3339 UTC time");
+        server_.SetClock(*t);
+      } else {
+        return Fail(res, 400, "expected advanceSeconds or set");
+      }
+      return Reply(res, 200, ClockJson(server_.Now()));
+    }
+    if (path == "/_fake/uploads" && method == "GET") {
+      return Reply(res, 200, UploadsJson(server_.ListUploads()));
+    }
+    if (std::regex_match(path, match, kExpire) && method == "POST") {
+      if (!server_.ExpireUpload(match[1].str())) return Fail(res, 404, "no such upload");
+      return Reply(res, 200, {{"expired", match[1].str()}});
+    }
+    if (path == "/_fake/journal" && method == "GET") {
+      res.status = 200;
+      res.set_content(Journal::ToJson(server_.Journal()), "application/json");
+      return;
+    }
+    if (path == "/_fake/sts" && method == "POST") {
+      int64_t seconds =
+          request_json.is_object() ? request_json.value("durationSeconds", 3600) : 3600;
+      if (seconds <= 0) return Fail(res, 400, "durationSeconds must be > 0");
+      auto sts = server_.IssueStsCredential(std::chrono::seconds(seconds));
+      return Reply(res, 200,
+                   {{"AccessKeyId", sts.credentials.access_key_id},
+                    {"AccessKeySecret", sts.credentials.access_key_secret},
+                    {"SecurityToken", sts.credentials.security_token},
+                    {"Expiration", protocol::FormatIso8601(sts.expiration)}});
+    }
+    if (path == "/_fake/faults" && method == "POST") {
+      auto plan = faults::ParsePlan(body);
+      if (!plan.ok()) return Fail(res, 400, plan.error().message);
+      return Reply(res, 201, {{"id", server_.AddFaultPlan(std::move(*plan))}});
+    }
+    if (path == "/_fake/faults" && method == "DELETE") {
+      server_.ClearFaultPlans();
+      res.status = 204;
+      return;
+    }
+    if (std::regex_match(path, match, kFault)) {
+      const std::string id = match[1].str();
+      if (method == "GET") {
+        auto accounting = server_.FaultAccounting(id);
+        if (!accounting) return Fail(res, 404, "no such plan");
+        res.status = 200;
+        res.set_content(faults::Injector::AccountingToJson(*accounting), "application/json");
+        return;
+      }
+      if (method == "DELETE") {
+        if (!server_.RemoveFaultPlan(id)) return Fail(res, 404, "no such plan");
+        res.status = 204;
+        return;
+      }
+    }
+  } catch (const json::exception& e) {
+    return Fail(res, 400, e.what());
+  }
+  Fail(res, 404, "no such control endpoint");
+}
+
+}  // namespace ossup::fake

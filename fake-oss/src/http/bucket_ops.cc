@@ -1,0 +1,125 @@
+#include "http/ops.h"
+#include "ossup/protocol/limits.h"
+#include "ossup/protocol/xml.h"
+#include "service/errors.h"
+
+namespace ossup::fake::ops {
+namespace {
+
+constexpr std::string_view kOwnerId = "1000000000000000";
+constexpr std::string_view kOwnerName = "fake-oss";
+
+std::string EncodingType(const Exchange& ex) {
+  auto value = ex.Param("encoding-type");
+  return value && *value == "url" ? "url" : "";
+}
+
+}  // namespace
+
+protocol::Status ListBuckets(Exchange& ex) {
+  protocol::ListBucketsResult result;
+  result.owner_id = kOwnerId;
+  result.owner_display_name = kOwnerName;
+  result.buckets = ex.ctx.service.ListBuckets();
+  std::string region = ex.ctx.options.region.empty() ? "cn-hangzhou" : ex.ctx.options.region;
+  for (auto& bucket : result.buckets) {
+    bucket.region = region;
+    bucket.location = "oss-" + region;
+  }
+  ex.SetXml(200, protocol::EncodeXml(result));
+  return {};
+}
+
+protocol::Status PutBucket(Exchange& ex) {
+  auto body = ex.ReadSmallBody(protocol::limits::kMaxXmlBodySize);
+  if (ex.killed()) return {};
+  if (!body.ok()) return body.status();
+  if (!body->empty()) {
+    auto config = protocol::DecodeCreateBucketConfiguration(*body);
+    if (!config.ok()) return config.status();
+  }
+  if (auto s = ex.ctx.service.PutBucket(ex.wire.bucket, ex.now); !s.ok()) return s;
+  ex.res.set_header("Location", "/" + ex.wire.bucket);
+  ex.SetEmpty(200);
+  return {};
+}
+
+protocol::Status DeleteBucket(Exchange& ex) {
+  if (auto s = ex.ctx.service.DeleteBucket(ex.wire.bucket); !s.ok()) return s;
+  ex.SetEmpty(204);
+  return {};
+}
+
+protocol::Status GetBucketAcl(Exchange& ex) {
+  if (auto s = ex.ctx.service.CheckBucket(ex.wire.bucket); !s.ok()) return s;
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AccessControlPolicy><Owner><ID>";
+  xml += kOwnerId;
+  xml += "</ID><DisplayName>";
+  xml += kOwnerName;
+  xml +=
+      "</DisplayName></Owner><AccessControlList><Grant>private</Grant></AccessControlList>"
+      "</AccessControlPolicy>";
+  ex.SetXml(200, std::move(xml));
+  return {};
+}
+
+protocol::Status ListObjects(Exchange& ex) {
+  ListObjectsQuery q;
+  q.prefix = std::string(ex.Param("prefix").value_or(""));
+  q.marker = std::string(ex.Param("marker").value_or(""));
+  q.delimiter = std::string(ex.Param("delimiter").value_or(""));
+  auto max_keys =
+      IntParam(ex, "max-keys", protocol::limits::kDefaultMaxKeys, 0, protocol::limits::kMaxKeys);
+  if (!max_keys.ok()) return max_keys.status();
+  q.max_keys = *max_keys;
+  auto result = ex.ctx.service.ListObjects(ex.wire.bucket, q);
+  if (!result.ok()) return result.status();
+  result->encoding_type = EncodingType(ex);
+  ex.SetXml(200, protocol::EncodeXml(*result));
+  return {};
+}
+
+protocol::Status ListMultipartUploads(Exchange& ex) {
+  ListUploadsQuery q;
+  q.prefix = std::string(ex.Param("prefix").value_or(""));
+  q.key_marker = std::string(ex.Param("key-marker").value_or(""));
+  q.upload_id_marker = std::string(ex.Param("upload-id-marker").value_or(""));
+  q.delimiter = std::string(ex.Param("delimiter").value_or(""));
+  auto max_uploads = IntParam(ex, "max-uploads", protocol::limits::kMaxListUploads, 1,
+                              protocol::limits::kMaxListUploads);
+  if (!max_uploads.ok()) return max_uploads.status();
+  q.max_uploads = *max_uploads;
+  auto result = ex.ctx.service.ListUploads(ex.wire.bucket, q);
+  if (!result.ok()) return result.status();
+  result->encoding_type = EncodingType(ex);
+  ex.SetXml(200, protocol::EncodeXml(*result));
+  return {};
+}
+
+protocol::Status PutBucketLifecycle(Exchange& ex) {
+  auto body = ex.ReadSmallBody(protocol::limits::kMaxXmlBodySize);
+  if (ex.killed()) return {};
+  if (!body.ok()) return body.status();
+  auto config = protocol::DecodeLifecycleConfiguration(*body);
+  if (!config.ok()) return config.status();
+  if (auto s = ex.ctx.service.PutLifecycle(ex.wire.bucket, std::move(*config), ex.now); !s.ok()) {
+    return s;
+  }
+  ex.SetEmpty(200);
+  return {};
+}
+
+protocol::Status GetBucketLifecycle(Exchange& ex) {
+  auto config = ex.ctx.service.GetLifecycle(ex.wire.bucket);
+  if (!config.ok()) return config.status();
+  ex.SetXml(200, protocol::EncodeXml(*config));
+  return {};
+}
+
+protocol::Status DeleteBucketLifecycle(Exchange& ex) {
+  if (auto s = ex.ctx.service.DeleteLifecycle(ex.wire.bucket); !s.ok()) return s;
+  ex.SetEmpty(204);
+  return {};
+}
+
+}  // namespace ossup::fake::ops

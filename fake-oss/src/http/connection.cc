@@ -1,0 +1,66 @@
+#include "http/connection.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace ossup::fake {
+namespace {
+
+int PortOf(const sockaddr_storage& addr) {
+  if (addr.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(addr).sin_port);
+  if (addr.ss_family == AF_INET6) {
+    return ntohs(reinterpret_cast<const sockaddr_in6&>(addr).sin6_port);
+  }
+  return -1;
+}
+
+// The accepted socket whose local port is `local_port` and peer port is `remote_port`.
+int FindSocket(int local_port, int remote_port) {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return -1;
+  int found = -1;
+  while (dirent* entry = ::readdir(dir)) {
+    char* end = nullptr;
+    long fd = std::strtol(entry->d_name, &end, 10);
+    if (end == entry->d_name || *end != '\0') continue;
+    sockaddr_storage local{}, peer{};
+    socklen_t local_len = sizeof(local), peer_len = sizeof(peer);
+    if (::getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local), &local_len) != 0)
+      continue;
+    if (PortOf(local) != local_port) continue;
+    if (::getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0)
+      continue;
+    if (PortOf(peer) != remote_port) continue;
+    found = static_cast<int>(fd);
+    break;
+  }
+  ::closedir(dir);
+  return found;
+}
+
+}  // namespace
+
+bool ResetConnection(const httplib::Request& request) {
+  int fd = FindSocket(request.local_port, request.remote_port);
+  if (fd < 0) return false;
+  linger option{.l_onoff = 1, .l_linger = 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, sizeof(option));
+  // Swap an unconnected socket into the fd slot: closing the last reference to the accepted
+  // socket sends the RST now, and httplib's later read/write/close hit the harmless stand-in.
+  int stand_in = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (stand_in < 0 || ::dup2(stand_in, fd) < 0) {
+    if (stand_in >= 0) ::close(stand_in);
+    ::shutdown(fd, SHUT_RDWR);
+    return true;
+  }
+  ::close(stand_in);
+  return true;
+}
+
+}  // namespace ossup::fake

@@ -1,0 +1,14 @@
+// Abrupt connection control for fault injection. cpp-httplib 0.11.4 offers no way to drop a
+// connection from a handler, so we find the accepted socket by its port pair and make the
+// kernel send an RST (SO_LINGER {1, 0}, then the last close). An unconnected stand-in socket
+// takes over the fd number, so httplib's own later close cannot hit a reused descriptor.
+#pragma once
+
+#include <httplib.h>
+
+namespace ossup::fake {
+
+/// Resets the connection `request` arrived on. False when its socket was not found.
+bool ResetConnection(const httplib::Request& request);
+
+}  // namespace ossup::fake

@@ -1,0 +1,94 @@
+// Exchange: one HTTP request in flight and everything the operation handlers need to answer
+// it: the parsed WireRequest, the virtual time, the fault chosen for it, body streaming with
+// fault hook points, and response helpers that add OSS's common headers, write error
+// documents (bodiless with x-oss-err on HEAD), carry out response-side faults and record the
+// journal entry. Used by one handler thread only.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "auth/authenticator.h"
+#include "journal/journal.h"
+#include "ossup/fake/clock.h"
+#include "ossup/fake/server.h"
+#include "ossup/faults/injector.h"
+#include "ossup/protocol/operation.h"
+#include "service/ids.h"
+#include "service/service.h"
+
+namespace ossup::fake {
+
+/// The server-wide pieces a request may touch.
+struct Context {
+  const ServerOptions& options;
+  Service& service;
+  Authenticator& auth;
+  faults::Injector& injector;
+  Journal& journal;
+  VirtualClock& clock;
+  IdGenerator& ids;
+  /// Drops in-memory state and reloads it from disk (the `restart` fault).
+  std::function<void()> restart;
+};
+
+class Exchange {
+ public:
+  Exchange(Context& ctx, const httplib::Request& req, httplib::Response& res,
+           const httplib::ContentReader* reader);
+
+  Context& ctx;
+  const httplib::Request& req;
+  httplib::Response& res;
+  protocol::WireRequest wire;
+  protocol::Operation op = protocol::Operation::kUnknown;
+  std::string request_id;
+  protocol::TimePoint now;
+  std::optional<faults::Firing> fault;
+  JournalEntry entry;
+
+  std::optional<std::string_view> Header(std::string_view name) const;
+  std::optional<std::string_view> Param(std::string_view name) const;
+  bool HasParam(std::string_view name) const;
+  bool FaultIs(faults::ActionType type) const { return fault && fault->action.type == type; }
+  /// Installs the fault chosen for this request (and records it in the journal entry).
+  void ArmFault(std::optional<faults::Firing> firing);
+
+  /// Streams the request body into `sink`, carrying out reset/stall faults at their byte
+  /// offsets. True when the whole body arrived (and matched Content-Length) and `sink`
+  /// accepted every byte. False after a reset: the connection is gone, answer nothing.
+  bool ReadBody(const std::function<bool(const char*, size_t)>& sink);
+  /// The whole body as a string; MalformedXML (drained) when it exceeds `limit`.
+  protocol::StatusOr<std::string> ReadSmallBody(size_t limit);
+  /// Reads and discards whatever body is left, so keep-alive stays in sync.
+  void Drain();
+  /// Resets the connection now (RST); nothing more is sent.
+  void Kill();
+  bool killed() const { return killed_; }
+
+  void SetXml(int status, std::string xml);
+  void SetEmpty(int status);
+  /// Streams [offset, offset+length) of `object` as the body.
+  void SetObjectBody(const ObjectPtr& object, uint64_t offset, uint64_t length,
+                     std::string content_type);
+  void SetError(protocol::Error error);
+
+  /// Completes the response: error document, common headers, pending stall, response-side
+  /// faults (corrupt-checksum, drop-response, truncate-response), journal.
+  void Finish();
+
+ private:
+  void ApplyTruncation();
+
+  const httplib::ContentReader* reader_;
+  std::optional<protocol::Error> error_;
+  bool killed_ = false;
+  bool body_consumed_ = false;
+  bool stall_pending_ = false;
+};
+
+}  // namespace ossup::fake

@@ -1,0 +1,152 @@
+#include "http/handler.h"
+
+#include <charconv>
+
+#include "http/ops.h"
+#include "ossup/protocol/addressing.h"
+#include "service/errors.h"
+
+namespace ossup::fake {
+namespace {
+
+using protocol::Operation;
+
+bool ReadsBody(Operation op) {
+  return op == Operation::kPutObject || op == Operation::kUploadPart ||
+         op == Operation::kCompleteMultipartUpload || op == Operation::kPutBucket ||
+         op == Operation::kPutBucketLifecycle;
+}
+
+bool IsControlPath(std::string_view target) {
+  return target == "/_fake" || target.substr(0, 7) == "/_fake/" || target.substr(0, 7) == "/_fake?";
+}
+
+}  // namespace
+
+Handler::Handler(Context& ctx, ControlHandler control)
+    : ctx_(ctx),
+      control_(std::move(control)),
+      addressing_{ctx.options.virtual_host_domain, ctx.options.default_bucket} {}
+
+void Handler::Serve(const httplib::Request& req, httplib::Response& res,
+                    const httplib::ContentReader* reader) {
+  if (IsControlPath(req.target)) {
+    control_(req, res, reader);
+    return;
+  }
+  Exchange ex(ctx_, req, res, reader);
+  ctx_.service.ApplyLifecycle(ex.now);
+  ServeOss(ex);
+  ex.Finish();
+}
+
+void Handler::ServeOss(Exchange& ex) {
+  auto wire = ToWireRequest(addressing_, ex.req);
+  if (!wire.ok()) return ex.SetError(wire.error());
+  ex.wire = std::move(*wire);
+  ex.entry.bucket = ex.wire.bucket;
+  ex.entry.key = ex.wire.key;
+  ex.entry.upload_id = std::string(ex.Param("uploadId").value_or(""));
+  if (!ex.wire.bucket.empty()) {
+    if (auto s = protocol::ValidateBucketName(ex.wire.bucket); !s.ok())
+      return ex.SetError(s.error());
+  }
+  if (!ex.wire.key.empty()) {
+    if (auto s = protocol::ValidateObjectKey(ex.wire.key); !s.ok()) return ex.SetError(s.error());
+  }
+  ex.op = protocol::ClassifyOperation(ex.wire.method, ex.wire.bucket, ex.wire.key, ex.wire.query);
+  if (ex.wire.method == "PUT" && !ex.wire.key.empty() && ex.HasParam("uploadId")) {
+    ex.op = Operation::kUploadPart;  // even with a bad or missing partNumber
+  }
+  ex.entry.operation = std::string(protocol::OperationName(ex.op));
+  std::optional<int> part_number;
+  if (ex.op == Operation::kUploadPart) {
+    if (auto text = ex.Param("partNumber")) {
+      int value = 0;
+      auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+      if (ec == std::errc() && end == text->data() + text->size()) part_number = value;
+    }
+  }
+  ex.entry.part_number = part_number;
+
+  if (auto s = ctx_.auth.Check(ex.wire, ex.now); !s.ok()) return ex.SetError(s.error());
+
+  faults::RequestFacts facts{.operation = ex.op,
+                             .bucket = ex.wire.bucket,
+                             .key = ex.wire.key,
+                             .upload_id = ex.entry.upload_id,
+                             .part_number = part_number,
+                             .plan_header = std::string(ex.Header("x-fake-oss-plan").value_or(""))};
+  ex.ArmFault(ctx_.injector.Decide(facts));
+  if (ex.fault) {
+    const faults::Action& action = ex.fault->action;
+    switch (action.type) {
+      case faults::ActionType::kError: {
+        auto e = errors::Oss(action.code, action.http_status, "Injected fault.");
+        e.http_status = action.http_status;
+        if (!action.message.empty()) e.message = action.message;
+        return ex.SetError(std::move(e));
+      }
+      case faults::ActionType::kReset:
+        if (action.after_bytes == 0 || !ReadsBody(ex.op)) return ex.Kill();
+        break;
+      case faults::ActionType::kExpireUpload:
+        ctx_.service.ExpireUpload(ex.entry.upload_id);
+        break;
+      case faults::ActionType::kRestart:
+        ctx_.restart();
+        break;
+      default:
+        break;
+    }
+  }
+  if (auto s = Dispatch(ex); !s.ok()) ex.SetError(s.error());
+}
+
+protocol::Status Handler::Dispatch(Exchange& ex) {
+  switch (ex.op) {
+    case Operation::kListBuckets:
+      return ops::ListBuckets(ex);
+    case Operation::kPutBucket:
+      return ops::PutBucket(ex);
+    case Operation::kDeleteBucket:
+      return ops::DeleteBucket(ex);
+    case Operation::kGetBucketAcl:
+      return ops::GetBucketAcl(ex);
+    case Operation::kListObjects:
+      return ops::ListObjects(ex);
+    case Operation::kListMultipartUploads:
+      return ops::ListMultipartUploads(ex);
+    case Operation::kPutBucketLifecycle:
+      return ops::PutBucketLifecycle(ex);
+    case Operation::kGetBucketLifecycle:
+      return ops::GetBucketLifecycle(ex);
+    case Operation::kDeleteBucketLifecycle:
+      return ops::DeleteBucketLifecycle(ex);
+    case Operation::kPutObject:
+      return ops::PutObject(ex);
+    case Operation::kGetObject:
+    case Operation::kHeadObject:
+      return ops::GetObject(ex);
+    case Operation::kGetObjectMeta:
+      return ops::GetObjectMeta(ex);
+    case Operation::kDeleteObject:
+      return ops::DeleteObject(ex);
+    case Operation::kInitiateMultipartUpload:
+      return ops::InitiateMultipartUpload(ex);
+    case Operation::kUploadPart:
+      return ops::UploadPart(ex);
+    case Operation::kListParts:
+      return ops::ListParts(ex);
+    case Operation::kCompleteMultipartUpload:
+      return ops::CompleteMultipartUpload(ex);
+    case Operation::kAbortMultipartUpload:
+      return ops::AbortMultipartUpload(ex);
+    case Operation::kUnknown:
+      break;
+  }
+  return errors::Oss("NotImplemented", 501,
+                     "A header you provided implies functionality that is not implemented.");
+}
+
+}  // namespace ossup::fake

@@ -1,0 +1,48 @@
+// One function per OSS operation. Each reads what it needs from the Exchange, calls the
+// Service, and fills in the response; an error return is written as an OSS error document
+// by Exchange::Finish. Functions that take a body stream it themselves (or leave it for
+// Finish to drain).
+#pragma once
+
+#include "http/exchange.h"
+#include "ossup/protocol/status.h"
+
+namespace ossup::fake::ops {
+
+protocol::Status ListBuckets(Exchange& ex);
+protocol::Status PutBucket(Exchange& ex);
+protocol::Status DeleteBucket(Exchange& ex);
+protocol::Status GetBucketAcl(Exchange& ex);
+protocol::Status ListObjects(Exchange& ex);
+protocol::Status ListMultipartUploads(Exchange& ex);
+protocol::Status PutBucketLifecycle(Exchange& ex);
+protocol::Status GetBucketLifecycle(Exchange& ex);
+protocol::Status DeleteBucketLifecycle(Exchange& ex);
+
+protocol::Status PutObject(Exchange& ex);
+protocol::Status GetObject(Exchange& ex);  // also HeadObject
+protocol::Status GetObjectMeta(Exchange& ex);
+protocol::Status DeleteObject(Exchange& ex);
+
+protocol::Status InitiateMultipartUpload(Exchange& ex);
+protocol::Status UploadPart(Exchange& ex);
+protocol::Status ListParts(Exchange& ex);
+protocol::Status CompleteMultipartUpload(Exchange& ex);
+protocol::Status AbortMultipartUpload(Exchange& ex);
+
+// Helpers shared by the operation files.
+
+/// Integer query parameter in [min, max]; absent = `fallback`. InvalidArgument otherwise.
+protocol::StatusOr<int> IntParam(const Exchange& ex, std::string_view name, int fallback, int min,
+                                 int max);
+/// The Content-MD5 header decoded; nullopt when absent. InvalidDigest when malformed.
+protocol::StatusOr<std::optional<protocol::Md5Digest>> ContentMd5(const Exchange& ex);
+/// True when the header is "true" (case-insensitive).
+bool HeaderIsTrue(const Exchange& ex, std::string_view name);
+/// Content-Type and the headers OSS keeps with an object.
+ObjectMeta MetaFromHeaders(const Exchange& ex);
+/// Streams the body into a new blob. nullopt after a reset (answer nothing); IncompleteBody
+/// when it ended early; InvalidDigest on a Content-MD5 mismatch.
+protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex);
+
+}  // namespace ossup::fake::ops

@@ -1,0 +1,97 @@
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "http/ops.h"
+#include "ossup/protocol/limits.h"
+#include "service/errors.h"
+
+namespace ossup::fake::ops {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool IsKeptHeader(std::string_view name) {
+  static constexpr std::string_view kKept[] = {"Cache-Control", "Content-Disposition",
+                                               "Content-Encoding", "Expires"};
+  if (name.size() > 11 && EqualsIgnoreCase(name.substr(0, 11), "x-oss-meta-")) return true;
+  return std::any_of(std::begin(kKept), std::end(kKept),
+                     [&](std::string_view k) { return EqualsIgnoreCase(k, name); });
+}
+
+}  // namespace
+
+protocol::StatusOr<int> IntParam(const Exchange& ex, std::string_view name, int fallback, int min,
+                                 int max) {
+  auto text = ex.Param(name);
+  if (!text || text->empty()) return fallback;
+  int value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < min) {
+    return errors::InvalidArgument("Argument " + std::string(name) + " is invalid.",
+                                   std::string(name), std::string(*text));
+  }
+  return std::min(value, max);
+}
+
+protocol::StatusOr<std::optional<protocol::Md5Digest>> ContentMd5(const Exchange& ex) {
+  auto header = ex.Header("Content-MD5");
+  if (!header) return std::optional<protocol::Md5Digest>();
+  auto bytes = protocol::Base64Decode(*header);
+  if (!bytes || bytes->size() != 16) return errors::InvalidDigest();
+  protocol::Md5Digest digest;
+  std::copy(bytes->begin(), bytes->end(), digest.begin());
+  return std::optional<protocol::Md5Digest>(digest);
+}
+
+bool HeaderIsTrue(const Exchange& ex, std::string_view name) {
+  auto value = ex.Header(name);
+  return value && EqualsIgnoreCase(*value, "true");
+}
+
+ObjectMeta MetaFromHeaders(const Exchange& ex) {
+  ObjectMeta meta;
+  meta.content_type = std::string(ex.Header("Content-Type").value_or("application/octet-stream"));
+  for (const auto& [name, value] : ex.wire.headers) {
+    if (IsKeptHeader(name)) meta.headers.emplace_back(name, value);
+  }
+  return meta;
+}
+
+protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex) {
+  auto md5 = ContentMd5(ex);
+  if (!md5.ok()) return md5.error();
+  std::optional<uint64_t> length;
+  if (auto text = ex.Header("Content-Length")) {
+    uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec == std::errc() && end == text->data() + text->size()) length = value;
+  }
+  if (length && *length > protocol::limits::kMaxPartSize) {
+    return errors::Oss("EntityTooLarge", 400,
+                       "Your proposed upload exceeds the maximum allowed size.");
+  }
+  BlobWriter writer(ex.ctx.service.blobs(), length);
+  bool complete =
+      ex.ReadBody([&](const char* data, size_t size) { return writer.Append(data, size); });
+  if (ex.killed()) return std::optional<BlobWriter::Result>();
+  if (!complete) {
+    return errors::Oss("IncompleteBody", 400,
+                       "You did not provide the number of bytes specified by the Content-Length "
+                       "HTTP header.");
+  }
+  auto result = writer.Finish();
+  if (!result.ok()) return result.error();
+  if (*md5 && **md5 != result->md5) {
+    result->blob->Discard();
+    return errors::InvalidDigest();
+  }
+  return std::optional<BlobWriter::Result>(std::move(*result));
+}
+
+}  // namespace ossup::fake::ops

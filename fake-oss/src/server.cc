@@ -1,0 +1,180 @@
+#include "ossup/fake/server.h"
+
+#include <httplib.h>
+#include <sys/socket.h>
+
+#include <thread>
+
+#include "auth/authenticator.h"
+#include "control/control.h"
+#include "http/handler.h"
+#include "journal/journal.h"
+#include "ossup/fake/clock.h"
+#include "service/errors.h"
+#include "service/ids.h"
+#include "service/service.h"
+
+namespace ossup::fake {
+namespace {
+
+// httplib::Server with access to its listening socket, to raise the compiled-in backlog of 5.
+class HttpServer : public httplib::Server {
+ public:
+  int listening_socket() const { return svr_sock_; }
+};
+
+constexpr int kListenBacklog = 1024;
+
+}  // namespace
+
+struct Server::Impl {
+  explicit Impl(ServerOptions opts, Server& server)
+      : options(std::move(opts)),
+        clock(options.clock_start, options.clock_follows_real_time),
+        ids(options.seed),
+        service(options.data_dir, options.buckets, ids),
+        auth(options.credentials, options.anonymous, options.region),
+        journal(options.journal_capacity),
+        context{options, service, auth, injector,
+                journal, clock,   ids,  [this] { service.Reload(); }},
+        control(server),
+        handler(context,
+                [this](const httplib::Request& req, httplib::Response& res,
+                       const httplib::ContentReader* reader) { control.Serve(req, res, reader); }) {
+  }
+
+  void ConfigureHttp() {
+    const int threads = std::max(options.threads, 2);
+    http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    http.set_tcp_nodelay(true);
+    http.set_keep_alive_max_count(1u << 30);
+    http.set_keep_alive_timeout(10);
+    http.set_read_timeout(30);
+    http.set_write_timeout(30);
+    auto with_reader = [this](const httplib::Request& req, httplib::Response& res,
+                              const httplib::ContentReader& reader) {
+      handler.Serve(req, res, &reader);
+    };
+    auto without_reader = [this](const httplib::Request& req, httplib::Response& res) {
+      handler.Serve(req, res, nullptr);
+    };
+    // [\s\S] rather than '.': decoded paths may contain newlines.
+    const std::string any = R"([\s\S]*)";
+    http.Get(any, without_reader);
+    http.Post(any, with_reader);
+    http.Post(any, without_reader);
+    http.Put(any, with_reader);
+    http.Put(any, without_reader);
+    http.Delete(any, with_reader);
+    http.Delete(any, without_reader);
+    http.set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+          res.status = 500;
+          res.set_content(protocol::EncodeXml(errors::Internal("")), "application/xml");
+        });
+  }
+
+  ServerOptions options;
+  VirtualClock clock;
+  IdGenerator ids;
+  Service service;
+  Authenticator auth;
+  faults::Injector injector;
+  fake::Journal journal;
+  Context context;
+  Control control;
+  Handler handler;
+  HttpServer http;
+  std::thread listener;
+  int port = 0;
+  bool started = false;
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options), *this)) {}
+
+Server::~Server() { Stop(); }
+
+protocol::Status Server::Start() {
+  Impl& s = *impl_;
+  if (auto status = s.service.Open(s.clock.Now()); !status.ok()) return status;
+  s.ConfigureHttp();
+  if (s.options.port == 0) {
+    s.port = s.http.bind_to_any_port(s.options.host);
+  } else {
+    s.port = s.http.bind_to_port(s.options.host, s.options.port) ? s.options.port : -1;
+  }
+  if (s.port <= 0) {
+    return errors::Internal("cannot bind " + s.options.host + ":" + std::to_string(s.options.port));
+  }
+  ::listen(s.http.listening_socket(), kListenBacklog);
+  s.listener = std::thread([&s] { s.http.listen_after_bind(); });
+  // The socket already accepts connections; wait for the accept loop so Stop() is safe.
+  for (int i = 0; i < 5000 && !s.http.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  s.started = true;
+  return {};
+}
+
+void Server::Stop() {
+  Impl& s = *impl_;
+  if (!s.started) return;
+  s.started = false;
+  s.http.stop();
+  if (s.listener.joinable()) s.listener.join();
+}
+
+uint16_t Server::port() const { return static_cast<uint16_t>(impl_->port); }
+
+std::string Server::endpoint() const {
+  return "http://" + impl_->options.host + ":" + std::to_string(impl_->port);
+}
+
+void Server::Reset() {
+  Impl& s = *impl_;
+  s.service.Reset(s.clock.Now());
+  s.auth.Reset();
+  s.injector.Clear();
+  s.journal.Clear();
+  s.ids.Reset();
+}
+
+protocol::TimePoint Server::Now() const { return impl_->clock.Now(); }
+
+void Server::AdvanceClock(std::chrono::seconds delta) {
+  impl_->clock.Advance(delta);
+  impl_->service.ApplyLifecycle(impl_->clock.Now());
+}
+
+void Server::SetClock(protocol::TimePoint t) {
+  impl_->clock.Set(t);
+  impl_->service.ApplyLifecycle(t);
+}
+
+std::vector<UploadSnapshot> Server::ListUploads() const { return impl_->service.Uploads(); }
+
+bool Server::ExpireUpload(const std::string& upload_id) {
+  return impl_->service.ExpireUpload(upload_id);
+}
+
+std::vector<JournalEntry> Server::Journal() const { return impl_->journal.Entries(); }
+
+StsCredential Server::IssueStsCredential(std::chrono::seconds duration) {
+  return impl_->auth.IssueSts(impl_->ids, impl_->clock.Now(), duration);
+}
+
+void Server::SimulateRestart() { impl_->service.Reload(); }
+
+std::string Server::AddFaultPlan(faults::Plan plan) {
+  return impl_->injector.AddPlan(std::move(plan));
+}
+
+bool Server::RemoveFaultPlan(const std::string& id) { return impl_->injector.RemovePlan(id); }
+
+void Server::ClearFaultPlans() { impl_->injector.Clear(); }
+
+std::optional<faults::PlanAccounting> Server::FaultAccounting(const std::string& id) const {
+  return impl_->injector.Accounting(id);
+}
+
+}  // namespace ossup::fake

@@ -1,0 +1,648 @@
+#include "service/service.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "ossup/protocol/checksum.h"
+#include "ossup/protocol/limits.h"
+#include "service/errors.h"
+
+namespace ossup::fake {
+namespace {
+
+using protocol::Status;
+using protocol::StatusOr;
+
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+void DiscardObject(const ObjectPtr& object) {
+  if (!object) return;
+  for (const auto& blob : object->segments) blob->Discard();
+}
+
+constexpr auto kDay = std::chrono::hours(24);
+
+}  // namespace
+
+Service::Service(std::string data_dir, std::vector<std::string> initial_buckets, IdGenerator& ids)
+    : initial_buckets_(std::move(initial_buckets)),
+      ids_(ids),
+      blobs_(data_dir),
+      catalog_(data_dir, blobs_) {}
+
+void Service::CreateInitialBuckets(protocol::TimePoint now) {
+  for (const auto& name : initial_buckets_) {
+    if (buckets_.count(name)) continue;
+    StoredBucket bucket;
+    bucket.name = name;
+    bucket.created = now;
+    catalog_.SaveBucket(bucket);
+    buckets_[name] = std::move(bucket);
+  }
+}
+
+Status Service::Open(protocol::TimePoint now) {
+  if (auto s = blobs_.Prepare(); !s.ok()) return s;
+  if (auto s = catalog_.Prepare(); !s.ok()) return s;
+  auto contents = catalog_.Load(/*collect_garbage=*/true);
+  if (!contents.ok()) return contents.status();
+  std::lock_guard lock(mu_);
+  buckets_ = std::move(contents->buckets);
+  uploads_ = std::move(contents->uploads);
+  ids_.set_upload_counter(std::max(ids_.upload_counter(), contents->upload_counter));
+  any_lifecycle_ = std::any_of(buckets_.begin(), buckets_.end(),
+                               [](const auto& b) { return b.second.lifecycle.has_value(); });
+  CreateInitialBuckets(now);
+  return {};
+}
+
+void Service::Reset(protocol::TimePoint now) {
+  std::lock_guard lock(mu_);
+  for (auto& [name, bucket] : buckets_) {
+    for (auto& [key, object] : bucket.objects) DiscardObject(object);
+  }
+  for (auto& [id, upload] : uploads_) {
+    for (auto& [n, part] : upload->parts) part.blob->Discard();
+  }
+  buckets_.clear();
+  uploads_.clear();
+  any_lifecycle_ = false;
+  catalog_.Wipe();
+  CreateInitialBuckets(now);
+}
+
+Status Service::Reload() {
+  if (!catalog_.on_disk()) return {};
+  std::lock_guard lock(mu_);
+  auto contents = catalog_.Load(/*collect_garbage=*/false);
+  if (!contents.ok()) return contents.status();
+  buckets_ = std::move(contents->buckets);
+  uploads_ = std::move(contents->uploads);
+  any_lifecycle_ = std::any_of(buckets_.begin(), buckets_.end(),
+                               [](const auto& b) { return b.second.lifecycle.has_value(); });
+  return {};
+}
+
+StoredBucket* Service::FindBucket(const std::string& bucket) {
+  auto it = buckets_.find(bucket);
+  return it == buckets_.end() ? nullptr : &it->second;
+}
+
+const StoredBucket* Service::FindBucket(const std::string& bucket) const {
+  auto it = buckets_.find(bucket);
+  return it == buckets_.end() ? nullptr : &it->second;
+}
+
+// --- Buckets ------------------------------------------------------------------------------
+
+Status Service::PutBucket(const std::string& bucket, protocol::TimePoint now) {
+  std::lock_guard lock(mu_);
+  if (FindBucket(bucket)) return {};  // the owner re-creating its bucket: OK, as OSS does
+  StoredBucket b;
+  b.name = bucket;
+  b.created = now;
+  if (auto s = catalog_.SaveBucket(b); !s.ok()) return s;
+  buckets_[bucket] = std::move(b);
+  return {};
+}
+
+Status Service::DeleteBucket(const std::string& bucket) {
+  std::lock_guard lock(mu_);
+  auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  bool has_uploads = std::any_of(uploads_.begin(), uploads_.end(),
+                                 [&](const auto& u) { return u.second->bucket == bucket; });
+  if (!b->objects.empty() || has_uploads) {
+    auto e =
+        errors::Oss("BucketNotEmpty", 409, "The bucket has objects. Please delete them first.");
+    e.details.emplace_back("BucketName", bucket);
+    return e;
+  }
+  catalog_.DeleteBucket(bucket);
+  buckets_.erase(bucket);
+  return {};
+}
+
+std::vector<protocol::BucketInfo> Service::ListBuckets() const {
+  std::lock_guard lock(mu_);
+  std::vector<protocol::BucketInfo> out;
+  for (const auto& [name, bucket] : buckets_) {
+    protocol::BucketInfo info;
+    info.name = name;
+    info.creation_date = bucket.created;
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+StatusOr<protocol::ListObjectsResult> Service::ListObjects(const std::string& bucket,
+                                                           const ListObjectsQuery& q) const {
+  std::lock_guard lock(mu_);
+  const auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  protocol::ListObjectsResult result;
+  result.name = bucket;
+  result.prefix = q.prefix;
+  result.marker = q.marker;
+  result.max_keys = q.max_keys;
+  result.delimiter = q.delimiter;
+  auto it = b->objects.lower_bound(q.prefix);
+  if (!q.marker.empty() && q.marker >= q.prefix) it = b->objects.upper_bound(q.marker);
+  const bool marker_is_prefix =
+      !q.delimiter.empty() && !q.marker.empty() && q.marker.ends_with(q.delimiter);
+  std::string last;
+  int count = 0;
+  for (; it != b->objects.end(); ++it) {
+    const std::string& key = it->first;
+    if (!StartsWith(key, q.prefix)) break;
+    if (marker_is_prefix && StartsWith(key, q.marker)) continue;
+    if (!q.delimiter.empty()) {
+      auto pos = key.find(q.delimiter, q.prefix.size());
+      if (pos != std::string::npos) {
+        std::string common = key.substr(0, pos + q.delimiter.size());
+        if (!result.common_prefixes.empty() && result.common_prefixes.back() == common) continue;
+        if (count == q.max_keys) {
+          result.is_truncated = true;
+          break;
+        }
+        result.common_prefixes.push_back(common);
+        last = common;
+        ++count;
+        continue;
+      }
+    }
+    if (count == q.max_keys) {
+      result.is_truncated = true;
+      break;
+    }
+    const auto& object = *it->second;
+    protocol::ObjectSummary summary;
+    summary.key = key;
+    summary.last_modified = object.last_modified;
+    summary.etag = object.etag;
+    summary.type = object.type;
+    summary.size = object.size;
+    result.contents.push_back(std::move(summary));
+    last = key;
+    ++count;
+  }
+  if (result.is_truncated) result.next_marker = last;
+  return result;
+}
+
+StatusOr<protocol::ListMultipartUploadsResult> Service::ListUploads(
+    const std::string& bucket, const ListUploadsQuery& q) const {
+  std::lock_guard lock(mu_);
+  if (!FindBucket(bucket)) return errors::NoSuchBucket(bucket);
+  std::vector<const StoredUpload*> matching;
+  for (const auto& [id, upload] : uploads_) {
+    if (upload->bucket != bucket || !StartsWith(upload->key, q.prefix)) continue;
+    bool after_marker =
+        upload->key > q.key_marker || (upload->key == q.key_marker && !q.upload_id_marker.empty() &&
+                                       upload->upload_id > q.upload_id_marker);
+    if (!q.key_marker.empty() && !after_marker) continue;
+    matching.push_back(upload.get());
+  }
+  std::sort(matching.begin(), matching.end(), [](const auto* a, const auto* b) {
+    return std::tie(a->key, a->upload_id) < std::tie(b->key, b->upload_id);
+  });
+  protocol::ListMultipartUploadsResult result;
+  result.bucket = bucket;
+  result.key_marker = q.key_marker;
+  result.upload_id_marker = q.upload_id_marker;
+  result.delimiter = q.delimiter;
+  result.prefix = q.prefix;
+  result.max_uploads = q.max_uploads;
+  int count = 0;
+  for (const auto* upload : matching) {
+    if (!q.delimiter.empty()) {
+      auto pos = upload->key.find(q.delimiter, q.prefix.size());
+      if (pos != std::string::npos) {
+        std::string common = upload->key.substr(0, pos + q.delimiter.size());
+        if (!result.common_prefixes.empty() && result.common_prefixes.back() == common) continue;
+        if (count == q.max_uploads) {
+          result.is_truncated = true;
+          break;
+        }
+        result.common_prefixes.push_back(common);
+        result.next_key_marker = common;
+        result.next_upload_id_marker.clear();
+        ++count;
+        continue;
+      }
+    }
+    if (count == q.max_uploads) {
+      result.is_truncated = true;
+      break;
+    }
+    protocol::UploadInfo info;
+    info.key = upload->key;
+    info.upload_id = upload->upload_id;
+    info.initiated = upload->initiated;
+    result.uploads.push_back(std::move(info));
+    result.next_key_marker = upload->key;
+    result.next_upload_id_marker = upload->upload_id;
+    ++count;
+  }
+  if (!result.is_truncated) {
+    result.next_key_marker.clear();
+    result.next_upload_id_marker.clear();
+  }
+  return result;
+}
+
+Status Service::PutLifecycle(const std::string& bucket, protocol::LifecycleConfiguration c,
+                             protocol::TimePoint now) {
+  {
+    std::lock_guard lock(mu_);
+    auto* b = FindBucket(bucket);
+    if (!b) return errors::NoSuchBucket(bucket);
+    StoredBucket copy = *b;
+    copy.lifecycle = std::move(c);
+    copy.objects.clear();
+    if (auto s = catalog_.SaveBucket(copy); !s.ok()) return s;
+    b->lifecycle = std::move(copy.lifecycle);
+    any_lifecycle_ = true;
+  }
+  ApplyLifecycle(now);
+  return {};
+}
+
+StatusOr<protocol::LifecycleConfiguration> Service::GetLifecycle(const std::string& bucket) const {
+  std::lock_guard lock(mu_);
+  const auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  if (!b->lifecycle) {
+    auto e = errors::Oss("NoSuchLifecycle", 404, "No Row found in Lifecycle Table.");
+    e.details.emplace_back("BucketName", bucket);
+    return e;
+  }
+  return *b->lifecycle;
+}
+
+Status Service::DeleteLifecycle(const std::string& bucket) {
+  std::lock_guard lock(mu_);
+  auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  StoredBucket copy;
+  copy.name = b->name;
+  copy.created = b->created;
+  if (auto s = catalog_.SaveBucket(copy); !s.ok()) return s;
+  b->lifecycle.reset();
+  return {};
+}
+
+void Service::ApplyLifecycle(protocol::TimePoint now) {
+  std::lock_guard lock(mu_);
+  if (!any_lifecycle_) return;
+  auto rule_applies = [](const protocol::LifecycleRule& rule, const std::string& key) {
+    return rule.enabled && StartsWith(key, rule.prefix);
+  };
+  std::vector<std::string> expired;
+  for (const auto& [id, upload] : uploads_) {
+    const auto* b = FindBucket(upload->bucket);
+    if (!b || !b->lifecycle) continue;
+    for (const auto& rule : b->lifecycle->rules) {
+      if (!rule_applies(rule, upload->key)) continue;
+      bool due = (rule.abort_multipart_days &&
+                  upload->initiated + *rule.abort_multipart_days * kDay <= now) ||
+                 (rule.abort_multipart_created_before &&
+                  upload->initiated < *rule.abort_multipart_created_before);
+      if (due) {
+        expired.push_back(id);
+        break;
+      }
+    }
+  }
+  for (const auto& id : expired) DropUpload(id);
+  for (auto& [name, bucket] : buckets_) {
+    if (!bucket.lifecycle) continue;
+    for (auto it = bucket.objects.begin(); it != bucket.objects.end();) {
+      bool due = false;
+      for (const auto& rule : bucket.lifecycle->rules) {
+        if (rule_applies(rule, it->first) && rule.expiration_days &&
+            it->second->last_modified + *rule.expiration_days * kDay <= now) {
+          due = true;
+        }
+      }
+      if (!due) {
+        ++it;
+        continue;
+      }
+      catalog_.DeleteObject(name, it->first);
+      DiscardObject(it->second);
+      it = bucket.objects.erase(it);
+    }
+  }
+}
+
+// --- Objects ------------------------------------------------------------------------------
+
+Status Service::CheckBucket(const std::string& bucket) const {
+  std::lock_guard lock(mu_);
+  if (!FindBucket(bucket)) return errors::NoSuchBucket(bucket);
+  return {};
+}
+
+Status Service::CheckPutObject(const std::string& bucket, const std::string& key,
+                               bool forbid_overwrite) const {
+  std::lock_guard lock(mu_);
+  const auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  if (forbid_overwrite && b->objects.count(key)) {
+    return errors::Oss("FileAlreadyExists", 409,
+                       "The object you specified already exists and can not be overwritten.");
+  }
+  return {};
+}
+
+Status Service::InstallObject(StoredBucket& bucket, std::shared_ptr<StoredObject> object) {
+  if (auto s = catalog_.SaveObject(*object); !s.ok()) return s;
+  auto& slot = bucket.objects[object->key];
+  DiscardObject(slot);
+  slot = std::move(object);
+  return {};
+}
+
+StatusOr<ObjectPtr> Service::PutObject(const std::string& bucket, const std::string& key,
+                                       ObjectMeta meta, BlobWriter::Result body,
+                                       bool forbid_overwrite, protocol::TimePoint now) {
+  std::lock_guard lock(mu_);
+  auto* b = FindBucket(bucket);
+  if (!b) {
+    body.blob->Discard();
+    return errors::NoSuchBucket(bucket);
+  }
+  if (forbid_overwrite && b->objects.count(key)) {
+    body.blob->Discard();
+    return errors::Oss("FileAlreadyExists", 409,
+                       "The object you specified already exists and can not be overwritten.");
+  }
+  auto object = std::make_shared<StoredObject>();
+  object->bucket = bucket;
+  object->key = key;
+  object->size = body.blob->size();
+  object->etag = protocol::ETagOf(body.md5);
+  object->crc64 = body.crc64;
+  object->type = "Normal";
+  object->last_modified = now;
+  object->meta = std::move(meta);
+  object->segments.push_back(std::move(body.blob));
+  ObjectPtr result = object;
+  if (auto s = InstallObject(*b, std::move(object)); !s.ok()) return s.error();
+  return result;
+}
+
+StatusOr<ObjectPtr> Service::GetObject(const std::string& bucket, const std::string& key) const {
+  std::lock_guard lock(mu_);
+  const auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  auto it = b->objects.find(key);
+  if (it == b->objects.end()) return errors::NoSuchKey(key);
+  return it->second;
+}
+
+Status Service::DeleteObject(const std::string& bucket, const std::string& key) {
+  std::lock_guard lock(mu_);
+  auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  auto it = b->objects.find(key);
+  if (it == b->objects.end()) return {};
+  catalog_.DeleteObject(bucket, key);
+  DiscardObject(it->second);
+  b->objects.erase(it);
+  return {};
+}
+
+// --- Multipart ----------------------------------------------------------------------------
+
+StatusOr<std::string> Service::InitiateUpload(const std::string& bucket, const std::string& key,
+                                              ObjectMeta meta, protocol::TimePoint now) {
+  std::lock_guard lock(mu_);
+  if (!FindBucket(bucket)) return errors::NoSuchBucket(bucket);
+  auto upload = std::make_shared<StoredUpload>();
+  do {
+    upload->upload_id = ids_.NextUploadId();
+  } while (uploads_.count(upload->upload_id));
+  upload->bucket = bucket;
+  upload->key = key;
+  upload->initiated = now;
+  upload->meta = std::move(meta);
+  if (auto s = catalog_.SaveUploadCounter(ids_.upload_counter()); !s.ok()) return s.error();
+  if (auto s = catalog_.SaveUpload(*upload); !s.ok()) return s.error();
+  std::string id = upload->upload_id;
+  uploads_[id] = std::move(upload);
+  return id;
+}
+
+StatusOr<StoredUpload*> Service::FindUpload(const std::string& bucket, const std::string& key,
+                                            const std::string& upload_id) const {
+  if (!FindBucket(bucket)) return errors::NoSuchBucket(bucket);
+  auto it = uploads_.find(upload_id);
+  if (it == uploads_.end() || it->second->bucket != bucket || it->second->key != key) {
+    return errors::NoSuchUpload(upload_id);
+  }
+  return it->second.get();
+}
+
+Status Service::CheckUpload(const std::string& bucket, const std::string& key,
+                            const std::string& upload_id) const {
+  std::lock_guard lock(mu_);
+  return FindUpload(bucket, key, upload_id).status();
+}
+
+bool Service::UploadExists(const std::string& upload_id) const {
+  std::lock_guard lock(mu_);
+  return uploads_.count(upload_id) > 0;
+}
+
+StatusOr<StoredPart> Service::UploadPart(const std::string& bucket, const std::string& key,
+                                         const std::string& upload_id, int part_number,
+                                         BlobWriter::Result body, uint64_t size,
+                                         protocol::TimePoint now) {
+  std::lock_guard lock(mu_);
+  auto upload = FindUpload(bucket, key, upload_id);
+  if (!upload.ok()) {
+    body.blob->Discard();
+    return upload.error();
+  }
+  StoredPart part;
+  part.number = part_number;
+  part.etag = protocol::ETagOf(body.md5);
+  part.crc64 = body.crc64;
+  part.size = size;
+  part.last_modified = now;
+  part.blob = std::move(body.blob);
+  StoredUpload& u = **upload;
+  BlobPtr previous;
+  if (auto it = u.parts.find(part_number); it != u.parts.end()) previous = it->second.blob;
+  u.parts[part_number] = part;
+  if (auto s = catalog_.SaveUpload(u); !s.ok()) {
+    if (previous) {
+      u.parts[part_number].blob = previous;
+    } else {
+      u.parts.erase(part_number);
+    }
+    part.blob->Discard();
+    return s.error();
+  }
+  if (previous) previous->Discard();
+  return part;
+}
+
+StatusOr<protocol::ListPartsResult> Service::ListParts(const std::string& bucket,
+                                                       const std::string& key,
+                                                       const std::string& upload_id,
+                                                       int part_number_marker,
+                                                       int max_parts) const {
+  std::lock_guard lock(mu_);
+  auto upload = FindUpload(bucket, key, upload_id);
+  if (!upload.ok()) return upload.error();
+  const StoredUpload& u = **upload;
+  protocol::ListPartsResult result;
+  result.bucket = bucket;
+  result.key = key;
+  result.upload_id = upload_id;
+  result.part_number_marker = part_number_marker;
+  result.max_parts = max_parts;
+  for (auto it = u.parts.upper_bound(part_number_marker); it != u.parts.end(); ++it) {
+    if (static_cast<int>(result.parts.size()) == max_parts) {
+      result.is_truncated = true;
+      break;
+    }
+    const StoredPart& p = it->second;
+    result.parts.push_back(protocol::PartInfo{.part_number = p.number,
+                                              .last_modified = p.last_modified,
+                                              .etag = p.etag,
+                                              .crc64 = p.crc64,
+                                              .size = p.size});
+  }
+  result.next_part_number_marker = result.parts.empty() ? 0 : result.parts.back().part_number;
+  return result;
+}
+
+StatusOr<ObjectPtr> Service::Complete(
+    const std::string& bucket, const std::string& key, const std::string& upload_id,
+    const std::optional<std::vector<protocol::CompletePart>>& parts, bool forbid_overwrite,
+    protocol::TimePoint now) {
+  std::lock_guard lock(mu_);
+  auto found = FindUpload(bucket, key, upload_id);
+  if (!found.ok()) return found.error();
+  StoredUpload& upload = **found;
+  std::vector<const StoredPart*> chosen;
+  if (!parts) {
+    for (const auto& [n, part] : upload.parts) chosen.push_back(&part);
+  } else {
+    int previous = 0;
+    for (const auto& listed : *parts) {
+      if (listed.part_number <= previous) {
+        return errors::Oss("InvalidPartOrder", 400,
+                           "The list of parts was not in ascending order. Parts list must "
+                           "specified in order by part number.");
+      }
+      previous = listed.part_number;
+      auto it = upload.parts.find(listed.part_number);
+      if (it == upload.parts.end() ||
+          protocol::NormalizeETag(listed.etag) != protocol::NormalizeETag(it->second.etag)) {
+        auto e = errors::Oss("InvalidPart", 400,
+                             "One or more of the specified parts could not be found or the "
+                             "specified entity tag might not have matched the part's entity tag.");
+        e.details.emplace_back("UploadId", upload_id);
+        e.details.emplace_back("PartNumber", std::to_string(listed.part_number));
+        e.details.emplace_back("ETag", listed.etag);
+        return e;
+      }
+      chosen.push_back(&it->second);
+    }
+  }
+  if (chosen.empty()) return errors::MalformedXml();
+  for (size_t i = 0; i + 1 < chosen.size(); ++i) {
+    if (chosen[i]->size < protocol::limits::kMinPartSize) {
+      auto e = errors::Oss("EntityTooSmall", 400,
+                           "Your proposed upload smaller than the minimum allowed size.");
+      e.details.emplace_back("PartNumber", std::to_string(chosen[i]->number));
+      return e;
+    }
+  }
+  auto* b = FindBucket(bucket);
+  if (forbid_overwrite && b->objects.count(key)) {
+    return errors::Oss("FileAlreadyExists", 409,
+                       "The object you specified already exists and can not be overwritten.");
+  }
+  auto object = std::make_shared<StoredObject>();
+  object->bucket = bucket;
+  object->key = key;
+  object->type = "Multipart";
+  object->last_modified = now;
+  object->meta = upload.meta;
+  std::vector<std::string> etags;
+  std::set<int> kept;
+  for (const auto* part : chosen) {
+    object->segments.push_back(part->blob);
+    etags.push_back(part->etag);
+    object->crc64 = protocol::Crc64Combine(object->crc64, part->crc64, part->size);
+    object->size += part->size;
+    kept.insert(part->number);
+  }
+  object->etag = protocol::MultipartETag(etags);
+  ObjectPtr result = object;
+  if (auto s = InstallObject(*b, std::move(object)); !s.ok()) return s.error();
+  catalog_.DeleteUpload(upload_id);
+  for (auto& [n, part] : upload.parts) {
+    if (!kept.count(n)) part.blob->Discard();
+  }
+  uploads_.erase(upload_id);
+  return result;
+}
+
+void Service::DropUpload(const std::string& upload_id) {
+  auto it = uploads_.find(upload_id);
+  if (it == uploads_.end()) return;
+  catalog_.DeleteUpload(upload_id);
+  for (auto& [n, part] : it->second->parts) part.blob->Discard();
+  uploads_.erase(it);
+}
+
+Status Service::Abort(const std::string& bucket, const std::string& key,
+                      const std::string& upload_id) {
+  std::lock_guard lock(mu_);
+  auto found = FindUpload(bucket, key, upload_id);
+  if (!found.ok()) return found.status();
+  DropUpload(upload_id);
+  return {};
+}
+
+// --- Control ------------------------------------------------------------------------------
+
+std::vector<UploadSnapshot> Service::Uploads() const {
+  std::lock_guard lock(mu_);
+  std::vector<UploadSnapshot> out;
+  for (const auto& [id, upload] : uploads_) {
+    UploadSnapshot snapshot;
+    snapshot.bucket = upload->bucket;
+    snapshot.key = upload->key;
+    snapshot.upload_id = id;
+    snapshot.initiated = upload->initiated;
+    for (const auto& [n, p] : upload->parts) {
+      snapshot.parts.push_back(protocol::PartInfo{.part_number = p.number,
+                                                  .last_modified = p.last_modified,
+                                                  .etag = p.etag,
+                                                  .crc64 = p.crc64,
+                                                  .size = p.size});
+    }
+    out.push_back(std::move(snapshot));
+  }
+  return out;
+}
+
+bool Service::ExpireUpload(const std::string& upload_id) {
+  std::lock_guard lock(mu_);
+  if (!uploads_.count(upload_id)) return false;
+  DropUpload(upload_id);
+  return true;
+}
+
+}  // namespace ossup::fake

@@ -1,0 +1,140 @@
+// Service: OSS semantics over the data model, with no HTTP in sight. The HTTP layer parses
+// a request, streams its body into a BlobWriter, and calls one method here; every method
+// returns the OSS error a real server would (without RequestId/HostId, which the HTTP layer
+// fills in).
+//
+// Thread-safe: one mutex guards the model; bodies are streamed outside it. In disk mode
+// every change is written through the Catalog before it becomes visible to other requests.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ossup/fake/server.h"
+#include "ossup/protocol/status.h"
+#include "ossup/protocol/xml.h"
+#include "service/ids.h"
+#include "store/blob.h"
+#include "store/catalog.h"
+#include "store/model.h"
+
+namespace ossup::fake {
+
+struct ListObjectsQuery {
+  std::string prefix;
+  std::string marker;
+  std::string delimiter;
+  int max_keys = 100;
+};
+
+struct ListUploadsQuery {
+  std::string prefix;
+  std::string key_marker;
+  std::string upload_id_marker;
+  std::string delimiter;
+  int max_uploads = 1000;
+};
+
+class Service {
+ public:
+  /// `data_dir` empty = memory. `initial_buckets` are created on Open() and after Reset().
+  Service(std::string data_dir, std::vector<std::string> initial_buckets, IdGenerator& ids);
+
+  /// Loads the data dir and creates the initial buckets. Errors: InternalError.
+  protocol::Status Open(protocol::TimePoint now);
+  /// Deletes everything (on disk too) and re-creates the initial buckets.
+  void Reset(protocol::TimePoint now);
+  /// Drops the in-memory model and reloads it from disk (no-op in memory mode).
+  protocol::Status Reload();
+  BlobStore& blobs() { return blobs_; }
+
+  // --- Buckets -------------------------------------------------------------------------------
+  protocol::Status PutBucket(const std::string& bucket, protocol::TimePoint now);
+  /// BucketNotEmpty while it holds objects or uploads.
+  protocol::Status DeleteBucket(const std::string& bucket);
+  std::vector<protocol::BucketInfo> ListBuckets() const;
+  protocol::StatusOr<protocol::ListObjectsResult> ListObjects(const std::string& bucket,
+                                                              const ListObjectsQuery& q) const;
+  protocol::StatusOr<protocol::ListMultipartUploadsResult> ListUploads(
+      const std::string& bucket, const ListUploadsQuery& q) const;
+  protocol::Status PutLifecycle(const std::string& bucket, protocol::LifecycleConfiguration c,
+                                protocol::TimePoint now);
+  /// NoSuchLifecycle when none is set.
+  protocol::StatusOr<protocol::LifecycleConfiguration> GetLifecycle(
+      const std::string& bucket) const;
+  protocol::Status DeleteLifecycle(const std::string& bucket);
+  /// Aborts uploads and deletes objects whose lifecycle rules have come due at `now`.
+  void ApplyLifecycle(protocol::TimePoint now);
+
+  // --- Objects -------------------------------------------------------------------------------
+  /// NoSuchBucket unless `bucket` exists.
+  protocol::Status CheckBucket(const std::string& bucket) const;
+  /// The checks PutObject makes before the body arrives (bucket, forbid-overwrite).
+  protocol::Status CheckPutObject(const std::string& bucket, const std::string& key,
+                                  bool forbid_overwrite) const;
+  protocol::StatusOr<ObjectPtr> PutObject(const std::string& bucket, const std::string& key,
+                                          ObjectMeta meta, BlobWriter::Result body,
+                                          bool forbid_overwrite, protocol::TimePoint now);
+  protocol::StatusOr<ObjectPtr> GetObject(const std::string& bucket, const std::string& key) const;
+  /// OK whether or not the key exists; NoSuchBucket when the bucket does not.
+  protocol::Status DeleteObject(const std::string& bucket, const std::string& key);
+
+  // --- Multipart -----------------------------------------------------------------------------
+  protocol::StatusOr<std::string> InitiateUpload(const std::string& bucket, const std::string& key,
+                                                 ObjectMeta meta, protocol::TimePoint now);
+  /// NoSuchBucket / NoSuchUpload.
+  protocol::Status CheckUpload(const std::string& bucket, const std::string& key,
+                               const std::string& upload_id) const;
+  /// Stores (or replaces) a part. NoSuchUpload when the upload vanished meanwhile.
+  protocol::StatusOr<StoredPart> UploadPart(const std::string& bucket, const std::string& key,
+                                            const std::string& upload_id, int part_number,
+                                            BlobWriter::Result body, uint64_t size,
+                                            protocol::TimePoint now);
+  protocol::StatusOr<protocol::ListPartsResult> ListParts(const std::string& bucket,
+                                                          const std::string& key,
+                                                          const std::string& upload_id,
+                                                          int part_number_marker,
+                                                          int max_parts) const;
+  /// `parts` nullopt = every uploaded part (x-oss-complete-all). Checks InvalidPartOrder,
+  /// InvalidPart, EntityTooSmall, FileAlreadyExists; unlisted parts are discarded.
+  protocol::StatusOr<ObjectPtr> Complete(
+      const std::string& bucket, const std::string& key, const std::string& upload_id,
+      const std::optional<std::vector<protocol::CompletePart>>& parts, bool forbid_overwrite,
+      protocol::TimePoint now);
+  protocol::Status Abort(const std::string& bucket, const std::string& key,
+                         const std::string& upload_id);
+
+  // --- Control -------------------------------------------------------------------------------
+  std::vector<UploadSnapshot> Uploads() const;
+  bool ExpireUpload(const std::string& upload_id);
+  /// True while `upload_id` is in progress.
+  bool UploadExists(const std::string& upload_id) const;
+
+ private:
+  StoredBucket* FindBucket(const std::string& bucket);
+  const StoredBucket* FindBucket(const std::string& bucket) const;
+  protocol::StatusOr<StoredUpload*> FindUpload(const std::string& bucket, const std::string& key,
+                                               const std::string& upload_id) const;
+  /// Removes an upload and discards its parts' data. REQUIRES: mu_ held.
+  void DropUpload(const std::string& upload_id);
+  /// Replaces (or inserts) an object and discards the old one's data. REQUIRES: mu_ held.
+  protocol::Status InstallObject(StoredBucket& bucket, std::shared_ptr<StoredObject> object);
+  void CreateInitialBuckets(protocol::TimePoint now);
+
+  const std::vector<std::string> initial_buckets_;
+  IdGenerator& ids_;
+  BlobStore blobs_;
+  Catalog catalog_;
+
+  mutable std::mutex mu_;
+  std::map<std::string, StoredBucket> buckets_;
+  std::map<std::string, std::shared_ptr<StoredUpload>> uploads_;
+  bool any_lifecycle_ = false;
+};
+
+}  // namespace ossup::fake

@@ -1,0 +1,184 @@
+#include "store/blob.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <filesystem>
+#include <random>
+#include <vector>
+
+namespace ossup::fake {
+namespace {
+
+constexpr size_t kReadChunkBytes = 1 << 20;
+// Never pre-allocate more than this for a body of announced length.
+constexpr uint64_t kMaxReserveBytes = 1ull << 30;
+
+protocol::Error IoError(const std::string& what) {
+  protocol::Error e;
+  e.http_status = 500;
+  e.code = "InternalError";
+  e.message = what;
+  return e;
+}
+
+bool WriteAll(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::shared_ptr<Blob> Blob::InMemory(std::string bytes) {
+  std::shared_ptr<Blob> blob(new Blob());
+  blob->size_ = bytes.size();
+  blob->bytes_ = std::move(bytes);
+  return blob;
+}
+
+std::shared_ptr<Blob> Blob::OnDisk(std::string path, std::string name, uint64_t size) {
+  std::shared_ptr<Blob> blob(new Blob());
+  blob->path_ = std::move(path);
+  blob->name_ = std::move(name);
+  blob->size_ = size;
+  return blob;
+}
+
+Blob::~Blob() {
+  if (discarded_ && !path_.empty()) ::unlink(path_.c_str());
+}
+
+bool Blob::Read(uint64_t offset, uint64_t length,
+                const std::function<bool(const char*, size_t)>& sink) const {
+  if (offset > size_ || length > size_ - offset) return false;
+  if (!on_disk()) {
+    while (length > 0) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(length, kReadChunkBytes));
+      if (!sink(bytes_.data() + offset, n)) return false;
+      offset += n;
+      length -= n;
+    }
+    return true;
+  }
+  int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  std::vector<char> buffer(std::min<uint64_t>(length, kReadChunkBytes));
+  bool ok = true;
+  while (ok && length > 0) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(length, buffer.size()));
+    ssize_t n = ::pread(fd, buffer.data(), want, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = false;
+      break;
+    }
+    ok = sink(buffer.data(), static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+    length -= static_cast<uint64_t>(n);
+  }
+  ::close(fd);
+  return ok;
+}
+
+BlobStore::BlobStore(std::string data_dir) : data_dir_(std::move(data_dir)) {
+  if (!data_dir_.empty()) {
+    blob_dir_ = data_dir_ + "/blobs";
+    tmp_dir_ = data_dir_ + "/tmp";
+  }
+}
+
+protocol::Status BlobStore::Prepare() const {
+  if (!on_disk()) return {};
+  std::error_code ec;
+  std::filesystem::create_directories(blob_dir_, ec);
+  if (ec) return IoError("cannot create " + blob_dir_ + ": " + ec.message());
+  std::filesystem::remove_all(tmp_dir_, ec);
+  std::filesystem::create_directories(tmp_dir_, ec);
+  if (ec) return IoError("cannot create " + tmp_dir_ + ": " + ec.message());
+  return {};
+}
+
+BlobPtr BlobStore::Open(const std::string& name) const {
+  std::string path = blob_dir_ + "/" + name;
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) return nullptr;
+  return Blob::OnDisk(std::move(path), name, size);
+}
+
+std::string BlobStore::NewName() const {
+  // Random rather than seeded: names must not repeat across restarts of the same data dir.
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  std::array<uint8_t, 16> bytes;
+  for (size_t i = 0; i < bytes.size(); i += 8) {
+    uint64_t r = rng();
+    for (size_t j = 0; j < 8; ++j) bytes[i + j] = static_cast<uint8_t>(r >> (8 * j));
+  }
+  return protocol::HexLower(bytes) + ".blob";
+}
+
+BlobWriter::BlobWriter(const BlobStore& store, std::optional<uint64_t> expected_size)
+    : store_(store) {
+  if (store_.on_disk()) {
+    tmp_path_ = store_.tmp_dir() + "/" + store_.NewName();
+    fd_ = ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    failed_ = fd_ < 0;
+  } else if (expected_size) {
+    bytes_.reserve(static_cast<size_t>(std::min(*expected_size, kMaxReserveBytes)));
+  }
+}
+
+BlobWriter::~BlobWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!finished_ && !tmp_path_.empty()) ::unlink(tmp_path_.c_str());
+}
+
+bool BlobWriter::Append(const char* data, size_t size) {
+  if (failed_) return false;
+  md5_.Update(data, size);
+  crc64_ = protocol::Crc64Extend(crc64_, data, size);
+  size_ += size;
+  if (fd_ >= 0) {
+    failed_ = !WriteAll(fd_, data, size);
+  } else {
+    bytes_.append(data, size);
+  }
+  return !failed_;
+}
+
+protocol::StatusOr<BlobWriter::Result> BlobWriter::Finish() {
+  if (failed_) return IoError("cannot write body");
+  Result result;
+  result.md5 = md5_.Final();
+  result.crc64 = crc64_;
+  if (!store_.on_disk()) {
+    result.blob = Blob::InMemory(std::move(bytes_));
+    finished_ = true;
+    return result;
+  }
+  if (::fsync(fd_) != 0) return IoError("fsync failed");
+  ::close(fd_);
+  fd_ = -1;
+  std::string name = store_.NewName();
+  std::string path = store_.blob_dir() + "/" + name;
+  if (::rename(tmp_path_.c_str(), path.c_str()) != 0) return IoError("rename failed");
+  finished_ = true;
+  int dir = ::open(store_.blob_dir().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  result.blob = Blob::OnDisk(std::move(path), std::move(name), size_);
+  return result;
+}
+
+}  // namespace ossup::fake

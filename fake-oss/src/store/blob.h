@@ -1,0 +1,110 @@
+// Blob: the immutable bytes of one part or simple object, held in memory or in a file.
+//
+// Blobs are shared (an in-flight GET keeps its object's blobs alive while a PUT replaces
+// it). A disk blob's file is unlinked when the last reference goes, but only if the blob was
+// Discard()ed: dropping in-memory state (a simulated restart) never deletes data.
+//
+// BlobWriter receives a body as it arrives, hashing MD5 and CRC64 incrementally, and turns
+// it into a Blob only once the body is complete (fsync + rename on disk). An abandoned
+// writer leaves nothing behind. Thread-safe for distinct objects; a Blob is read-only.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "ossup/protocol/checksum.h"
+#include "ossup/protocol/status.h"
+
+namespace ossup::fake {
+
+class Blob {
+ public:
+  static std::shared_ptr<Blob> InMemory(std::string bytes);
+  /// A file under the blob directory; `name` is the file name only.
+  static std::shared_ptr<Blob> OnDisk(std::string path, std::string name, uint64_t size);
+  ~Blob();
+
+  uint64_t size() const { return size_; }
+  bool on_disk() const { return !path_.empty(); }
+  /// File name within the blob directory ("" in memory).
+  const std::string& name() const { return name_; }
+  /// In-memory bytes. REQUIRES: !on_disk().
+  const std::string& bytes() const { return bytes_; }
+
+  /// Calls `sink` with consecutive chunks of [offset, offset+length). Returns false when
+  /// `sink` returns false or the file cannot be read.
+  bool Read(uint64_t offset, uint64_t length,
+            const std::function<bool(const char*, size_t)>& sink) const;
+
+  /// Marks the data as deleted: the file goes away with the last reference.
+  void Discard() { discarded_ = true; }
+
+ private:
+  Blob() = default;
+  std::string bytes_;
+  std::string path_;
+  std::string name_;
+  uint64_t size_ = 0;
+  std::atomic<bool> discarded_{false};
+};
+
+using BlobPtr = std::shared_ptr<Blob>;
+
+/// Where blobs live: memory (empty dir) or `<data_dir>/blobs` with temp files in
+/// `<data_dir>/tmp`.
+class BlobStore {
+ public:
+  /// `data_dir` empty = memory.
+  explicit BlobStore(std::string data_dir);
+  bool on_disk() const { return !data_dir_.empty(); }
+  const std::string& blob_dir() const { return blob_dir_; }
+  const std::string& tmp_dir() const { return tmp_dir_; }
+  /// Creates the directories and empties tmp/. Errors: InternalError.
+  protocol::Status Prepare() const;
+  /// A blob already stored on disk under `name`, or nullptr when the file is missing.
+  BlobPtr Open(const std::string& name) const;
+  /// A fresh unique file name.
+  std::string NewName() const;
+
+ private:
+  std::string data_dir_;
+  std::string blob_dir_;
+  std::string tmp_dir_;
+};
+
+class BlobWriter {
+ public:
+  /// `expected_size` (when known) lets memory mode allocate once.
+  BlobWriter(const BlobStore& store, std::optional<uint64_t> expected_size);
+  ~BlobWriter();  // abandons unless Finish() succeeded
+  BlobWriter(const BlobWriter&) = delete;
+  BlobWriter& operator=(const BlobWriter&) = delete;
+
+  /// False on a write error.
+  bool Append(const char* data, size_t size);
+  uint64_t size() const { return size_; }
+
+  struct Result {
+    BlobPtr blob;
+    protocol::Md5Digest md5{};
+    uint64_t crc64 = 0;
+  };
+  /// Makes the blob durable and visible. Errors: InternalError. REQUIRES: called once.
+  protocol::StatusOr<Result> Finish();
+
+ private:
+  const BlobStore& store_;
+  protocol::Md5 md5_;
+  uint64_t crc64_ = 0;
+  uint64_t size_ = 0;
+  std::string bytes_;  // memory mode
+  int fd_ = -1;        // disk mode
+  std::string tmp_path_;
+  bool failed_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace ossup::fake

@@ -1,0 +1,275 @@
+#include "store/catalog.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "ossup/protocol/checksum.h"
+
+namespace ossup::fake {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+protocol::Error IoError(const std::string& what) {
+  protocol::Error e;
+  e.http_status = 500;
+  e.code = "InternalError";
+  e.message = what;
+  return e;
+}
+
+int64_t ToNanos(protocol::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+protocol::TimePoint FromNanos(int64_t n) {
+  return protocol::TimePoint(
+      std::chrono::duration_cast<protocol::TimePoint::duration>(std::chrono::nanoseconds(n)));
+}
+
+json MetaToJson(const ObjectMeta& meta) {
+  json headers = json::array();
+  for (const auto& [name, value] : meta.headers) headers.push_back({name, value});
+  return {{"contentType", meta.content_type}, {"headers", headers}};
+}
+ObjectMeta MetaFromJson(const json& j) {
+  ObjectMeta meta;
+  meta.content_type = j.at("contentType").get<std::string>();
+  for (const auto& h : j.at("headers")) meta.headers.emplace_back(h.at(0), h.at(1));
+  return meta;
+}
+
+void FsyncDir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+std::optional<json> ReadJson(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  json j = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+}  // namespace
+
+Catalog::Catalog(std::string data_dir, const BlobStore& blobs)
+    : data_dir_(std::move(data_dir)), blobs_(blobs) {}
+
+protocol::Status Catalog::Prepare() const {
+  if (!on_disk()) return {};
+  std::error_code ec;
+  for (const char* sub : {"/meta/buckets", "/meta/objects", "/meta/uploads"}) {
+    fs::create_directories(data_dir_ + sub, ec);
+    if (ec) return IoError("cannot create " + data_dir_ + sub + ": " + ec.message());
+  }
+  return {};
+}
+
+protocol::Status Catalog::WriteAtomically(const std::string& path, const std::string& text) const {
+  std::string tmp = blobs_.tmp_dir() + "/" + blobs_.NewName() + ".json";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return IoError("cannot create " + tmp);
+  const char* data = text.data();
+  size_t left = text.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, data, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return IoError("cannot write " + tmp);
+    }
+    data += n;
+    left -= static_cast<size_t>(n);
+  }
+  bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return IoError("cannot replace " + path);
+  }
+  FsyncDir(fs::path(path).parent_path().string());
+  return {};
+}
+
+std::string Catalog::ObjectPath(const std::string& bucket, const std::string& key) const {
+  auto digest = protocol::Sha256(bucket + "\n" + key);
+  return data_dir_ + "/meta/objects/" + protocol::HexLower(digest) + ".json";
+}
+
+protocol::Status Catalog::SaveBucket(const StoredBucket& bucket) const {
+  if (!on_disk()) return {};
+  json j = {{"name", bucket.name}, {"created", ToNanos(bucket.created)}};
+  if (bucket.lifecycle) j["lifecycle"] = protocol::EncodeXml(*bucket.lifecycle);
+  return WriteAtomically(data_dir_ + "/meta/buckets/" + bucket.name + ".json", j.dump());
+}
+
+protocol::Status Catalog::DeleteBucket(const std::string& name) const {
+  if (!on_disk()) return {};
+  ::unlink((data_dir_ + "/meta/buckets/" + name + ".json").c_str());
+  return {};
+}
+
+protocol::Status Catalog::SaveObject(const StoredObject& object) const {
+  if (!on_disk()) return {};
+  json segments = json::array();
+  for (const auto& blob : object.segments) segments.push_back(blob->name());
+  json j = {{"bucket", object.bucket},
+            {"key", object.key},
+            {"segments", segments},
+            {"size", object.size},
+            {"etag", object.etag},
+            {"crc64", object.crc64},
+            {"type", object.type},
+            {"lastModified", ToNanos(object.last_modified)},
+            {"meta", MetaToJson(object.meta)}};
+  return WriteAtomically(ObjectPath(object.bucket, object.key), j.dump());
+}
+
+protocol::Status Catalog::DeleteObject(const std::string& bucket, const std::string& key) const {
+  if (!on_disk()) return {};
+  ::unlink(ObjectPath(bucket, key).c_str());
+  return {};
+}
+
+protocol::Status Catalog::SaveUpload(const StoredUpload& upload) const {
+  if (!on_disk()) return {};
+  json parts = json::array();
+  for (const auto& [number, part] : upload.parts) {
+    parts.push_back({{"number", number},
+                     {"etag", part.etag},
+                     {"crc64", part.crc64},
+                     {"size", part.size},
+                     {"lastModified", ToNanos(part.last_modified)},
+                     {"blob", part.blob->name()}});
+  }
+  json j = {{"bucket", upload.bucket},         {"key", upload.key},
+            {"uploadId", upload.upload_id},    {"initiated", ToNanos(upload.initiated)},
+            {"meta", MetaToJson(upload.meta)}, {"parts", parts}};
+  return WriteAtomically(data_dir_ + "/meta/uploads/" + upload.upload_id + ".json", j.dump());
+}
+
+protocol::Status Catalog::DeleteUpload(const std::string& upload_id) const {
+  if (!on_disk()) return {};
+  ::unlink((data_dir_ + "/meta/uploads/" + upload_id + ".json").c_str());
+  return {};
+}
+
+protocol::Status Catalog::SaveUploadCounter(uint64_t counter) const {
+  if (!on_disk()) return {};
+  return WriteAtomically(data_dir_ + "/meta/ids.json", json{{"uploadCounter", counter}}.dump());
+}
+
+protocol::Status Catalog::Wipe() const {
+  if (!on_disk()) return {};
+  std::error_code ec;
+  fs::remove_all(data_dir_ + "/meta", ec);
+  fs::remove_all(blobs_.blob_dir(), ec);
+  if (auto status = Prepare(); !status.ok()) return status;
+  return blobs_.Prepare();
+}
+
+protocol::StatusOr<Catalog::Contents> Catalog::Load(bool collect_garbage) const {
+  Contents contents;
+  if (!on_disk()) return contents;
+  std::set<std::string> referenced;
+  std::error_code ec;
+  try {
+    for (const auto& entry : fs::directory_iterator(data_dir_ + "/meta/buckets", ec)) {
+      auto j = ReadJson(entry.path());
+      if (!j) continue;
+      StoredBucket bucket;
+      bucket.name = j->at("name").get<std::string>();
+      bucket.created = FromNanos(j->at("created").get<int64_t>());
+      if (j->contains("lifecycle")) {
+        auto lifecycle =
+            protocol::DecodeLifecycleConfiguration(j->at("lifecycle").get<std::string>());
+        if (lifecycle.ok()) bucket.lifecycle = std::move(*lifecycle);
+      }
+      contents.buckets[bucket.name] = std::move(bucket);
+    }
+    for (const auto& entry : fs::directory_iterator(data_dir_ + "/meta/objects", ec)) {
+      auto j = ReadJson(entry.path());
+      if (!j) continue;
+      auto object = std::make_shared<StoredObject>();
+      object->bucket = j->at("bucket").get<std::string>();
+      object->key = j->at("key").get<std::string>();
+      auto bucket = contents.buckets.find(object->bucket);
+      if (bucket == contents.buckets.end()) continue;
+      bool complete = true;
+      for (const auto& name : j->at("segments")) {
+        auto blob = blobs_.Open(name.get<std::string>());
+        if (!blob)
+          complete = false;
+        else
+          object->segments.push_back(blob);
+      }
+      if (!complete) continue;
+      object->size = j->at("size").get<uint64_t>();
+      object->etag = j->at("etag").get<std::string>();
+      object->crc64 = j->at("crc64").get<uint64_t>();
+      object->type = j->at("type").get<std::string>();
+      object->last_modified = FromNanos(j->at("lastModified").get<int64_t>());
+      object->meta = MetaFromJson(j->at("meta"));
+      for (const auto& blob : object->segments) referenced.insert(blob->name());
+      bucket->second.objects[object->key] = std::move(object);
+    }
+    for (const auto& entry : fs::directory_iterator(data_dir_ + "/meta/uploads", ec)) {
+      auto j = ReadJson(entry.path());
+      if (!j) continue;
+      auto upload = std::make_shared<StoredUpload>();
+      upload->bucket = j->at("bucket").get<std::string>();
+      upload->key = j->at("key").get<std::string>();
+      upload->upload_id = j->at("uploadId").get<std::string>();
+      upload->initiated = FromNanos(j->at("initiated").get<int64_t>());
+      upload->meta = MetaFromJson(j->at("meta"));
+      bool completed = false;
+      for (const auto& p : j->at("parts")) {
+        std::string name = p.at("blob").get<std::string>();
+        if (referenced.count(name)) completed = true;
+        auto blob = blobs_.Open(name);
+        if (!blob) continue;  // never fully written: as if the part was never uploaded
+        StoredPart part;
+        part.number = p.at("number").get<int>();
+        part.etag = p.at("etag").get<std::string>();
+        part.crc64 = p.at("crc64").get<uint64_t>();
+        part.size = p.at("size").get<uint64_t>();
+        part.last_modified = FromNanos(p.at("lastModified").get<int64_t>());
+        part.blob = std::move(blob);
+        upload->parts[part.number] = std::move(part);
+      }
+      if (completed || !contents.buckets.count(upload->bucket)) {
+        ::unlink(entry.path().c_str());
+        continue;
+      }
+      for (const auto& [number, part] : upload->parts) referenced.insert(part.blob->name());
+      contents.uploads[upload->upload_id] = std::move(upload);
+    }
+    if (auto j = ReadJson(data_dir_ + "/meta/ids.json")) {
+      contents.upload_counter = j->at("uploadCounter").get<uint64_t>();
+    }
+  } catch (const std::exception& e) {
+    return IoError(std::string("corrupt metadata: ") + e.what());
+  }
+  // Blobs written before a crash but never recorded are garbage.
+  if (!collect_garbage) return contents;
+  for (const auto& entry : fs::directory_iterator(blobs_.blob_dir(), ec)) {
+    if (!referenced.count(entry.path().filename().string())) fs::remove(entry.path(), ec);
+  }
+  return contents;
+}
+
+}  // namespace ossup::fake

@@ -1,0 +1,65 @@
+// The fake's data model: buckets, objects, multipart uploads and their parts. Plain values;
+// the Service owns them and guards them with its mutex. Objects are immutable once built
+// and shared (shared_ptr<const StoredObject>) so a GET can stream one while it is replaced.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ossup/protocol/wire.h"
+#include "ossup/protocol/xml.h"
+#include "store/blob.h"
+
+namespace ossup::fake {
+
+/// What a writer asked to keep with the object: Content-Type and the headers OSS returns on
+/// GET (x-oss-meta-*, Cache-Control, Content-Disposition, Content-Encoding, Expires).
+struct ObjectMeta {
+  std::string content_type;
+  protocol::Headers headers;
+};
+
+struct StoredObject {
+  std::string bucket;
+  std::string key;
+  /// The object's bytes, in order: one blob for a simple object, one per part otherwise.
+  std::vector<BlobPtr> segments;
+  uint64_t size = 0;
+  std::string etag;  // quoted, as sent in the ETag header
+  uint64_t crc64 = 0;
+  std::string type = "Normal";  // Normal | Multipart
+  protocol::TimePoint last_modified{};
+  ObjectMeta meta;
+};
+using ObjectPtr = std::shared_ptr<const StoredObject>;
+
+struct StoredPart {
+  int number = 0;
+  std::string etag;  // quoted
+  uint64_t crc64 = 0;
+  uint64_t size = 0;
+  protocol::TimePoint last_modified{};
+  BlobPtr blob;
+};
+
+struct StoredUpload {
+  std::string bucket;
+  std::string key;
+  std::string upload_id;
+  protocol::TimePoint initiated{};
+  ObjectMeta meta;
+  std::map<int, StoredPart> parts;
+};
+
+struct StoredBucket {
+  std::string name;
+  protocol::TimePoint created{};
+  std::optional<protocol::LifecycleConfiguration> lifecycle;
+  std::map<std::string, ObjectPtr> objects;
+};
+
+}  // namespace ossup::fake

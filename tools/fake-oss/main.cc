@@ -1,0 +1,108 @@
+// fake-oss: runs ossup::fake::Server until SIGTERM or SIGINT.
+//
+// The flags are a contract scripts rely on (see issue 3): --host, --port, --data-dir,
+// --access-key-id/--access-key-secret (repeatable pairs; also OSS_ACCESS_KEY_ID and
+// OSS_ACCESS_KEY_SECRET), --anonymous, --bucket (repeatable), --seed, --virtual-host-domain,
+// plus --default-bucket, --region, --faults and --threads. The first stdout line is exactly
+// `fake-oss listening on http://HOST:PORT`.
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "ossup/fake/server.h"
+#include "ossup/faults/plan.h"
+
+namespace {
+
+int WaitForSignal() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int received = 0;
+  sigwait(&signals, &received);
+  return received;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Block the stop signals in every thread; main collects them with sigwait.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  CLI::App app{"fake-oss: a strict fake Alibaba Cloud OSS server"};
+  ossup::fake::ServerOptions options;
+  options.clock_follows_real_time = true;
+  int port = 0;
+  std::vector<std::string> access_key_ids;
+  std::vector<std::string> access_key_secrets;
+  std::string faults_file;
+  bool frozen_clock = false;
+  app.add_option("--host", options.host, "Address to listen on")->capture_default_str();
+  app.add_option("--port", port, "Port (0 picks a free one)")->check(CLI::Range(0, 65535));
+  app.add_option("--data-dir", options.data_dir, "Keep data on disk here (default: memory)");
+  app.add_option("--access-key-id", access_key_ids, "Accepted AccessKeyId (repeatable)");
+  app.add_option("--access-key-secret", access_key_secrets,
+                 "Secret for the matching --access-key-id (repeatable)");
+  app.add_flag("--anonymous", options.anonymous, "Accept unsigned or wrongly signed requests");
+  app.add_option("--bucket", options.buckets, "Bucket to create at start (repeatable)");
+  app.add_option("--seed", options.seed, "Seed for upload ids, request ids and faults");
+  app.add_option("--virtual-host-domain", options.virtual_host_domain,
+                 "Read Host: <bucket>.<domain> as a bucket");
+  app.add_option("--default-bucket", options.default_bucket,
+                 "Bucket for requests whose Host names none (ali-oss cname mode)");
+  app.add_option("--region", options.region, "Require V4 signatures scoped to this region");
+  app.add_option("--faults", faults_file, "Fault plan (JSON) to install at start");
+  app.add_option("--threads", options.threads, "Worker threads")->capture_default_str();
+  app.add_flag("--frozen-clock", frozen_clock,
+               "The virtual clock moves only through /_fake/clock (default: follows real time)");
+  CLI11_PARSE(app, argc, argv);
+  options.port = static_cast<uint16_t>(port);
+  options.clock_follows_real_time = !frozen_clock;
+
+  if (access_key_ids.size() != access_key_secrets.size()) {
+    std::cerr << "fake-oss: --access-key-id and --access-key-secret must come in pairs\n";
+    return 2;
+  }
+  for (size_t i = 0; i < access_key_ids.size(); ++i) {
+    options.credentials.push_back({access_key_ids[i], access_key_secrets[i]});
+  }
+  const char* env_id = std::getenv("OSS_ACCESS_KEY_ID");
+  const char* env_secret = std::getenv("OSS_ACCESS_KEY_SECRET");
+  if (env_id && env_secret && *env_id) options.credentials.push_back({env_id, env_secret});
+
+  std::optional<ossup::faults::Plan> plan;
+  if (!faults_file.empty()) {
+    std::ifstream in(faults_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto parsed = ossup::faults::ParsePlan(text.str());
+    if (!in || !parsed.ok()) {
+      std::cerr << "fake-oss: cannot load " << faults_file << ": "
+                << (parsed.ok() ? "unreadable" : parsed.error().message) << "\n";
+      return 2;
+    }
+    plan = std::move(*parsed);
+  }
+
+  ossup::fake::Server server(std::move(options));
+  if (auto status = server.Start(); !status.ok()) {
+    std::cerr << "fake-oss: " << status.ToString() << "\n";
+    return 1;
+  }
+  if (plan) server.AddFaultPlan(std::move(*plan));
+  std::printf("fake-oss listening on %s\n", server.endpoint().c_str());
+  std::fflush(stdout);
+  WaitForSignal();
+  server.Stop();
+  return 0;
+}
