@@ -62,6 +62,19 @@ TEST(Crc64Test, PythonCombineStrings) {
   EXPECT_EQ(Crc64Combine(Crc64("12345"), Crc64("67890"), 5), 12811388247244714686ull);
 }
 
+TEST(Crc64Test, OrderedCombineOfBingWallpaperParts) {
+  // go v1 sample/BingWallpaper-2015-11-07.jpg (482048 B) in 102400-B parts: the part CRCs and the
+  // whole-file CRC from spec §6. Combining in part order must give the whole, as at Complete.
+  const std::vector<std::pair<uint64_t, uint64_t>> parts = {{8763152386744783419ull, 102400},
+                                                            {6614430229846010432ull, 102400},
+                                                            {16516841772958390055ull, 102400},
+                                                            {3383540858311989068ull, 102400},
+                                                            {12089466050497086081ull, 72448}};
+  uint64_t whole = 0;
+  for (const auto& [crc, size] : parts) whole = Crc64Combine(whole, crc, size);
+  EXPECT_EQ(whole, 3125829253308236322ull);
+}
+
 TEST(Crc64Test, SlicedLoopMatchesBytewiseAcrossAlignments) {
   // The 8-byte loop must agree with feeding one byte at a time, whatever the alignment.
   std::string data;
