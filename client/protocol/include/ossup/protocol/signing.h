@@ -123,12 +123,15 @@ struct VerifiedRequest {
 
 /// Checks the signature of `request` (header or URL, V1 or V4) against `lookup`.
 /// Errors, as OSS answers them:
-///   AccessDenied (no signature at all, or a presigned URL past its expiry),
+///   AccessDenied (no signature at all, a malformed Authorization header or URL signature, no
+///   valid date, both a header and a URL signature, or a presigned URL past its expiry),
 ///   InvalidAccessKeyId (unknown AK; a long-term AK sent with a security token),
 ///   SecurityTokenExpired / InvalidSecurityToken (temporary credentials),
-///   RequestTimeTooSkewed (details RequestTime, ServerTime), InvalidArgument (bad V4 scope),
+///   RequestTimeTooSkewed (details RequestTime, ServerTime; header forms only),
+///   InvalidArgument (bad V4 scope or x-oss-expires; details ArgumentName, ArgumentValue),
 ///   SignatureDoesNotMatch (details OSSAccessKeyId, SignatureProvided, StringToSign,
-///   StringToSignBytes).
+///   StringToSignBytes, and CanonicalRequest for V4).
+/// Checks run in that order after parsing: credentials, time, then the signature.
 StatusOr<VerifiedRequest> Verify(const WireRequest& request, const CredentialLookup& lookup,
                                  TimePoint now, const VerifyOptions& options = {});
 
