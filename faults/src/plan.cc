@@ -28,6 +28,8 @@ constexpr std::array<std::pair<ActionType, std::string_view>, 8> kActionNames = 
 constexpr int kMinPartNumber = 1;
 constexpr int kMaxPartNumber = 10000;
 constexpr uint64_t kMaxStallMs = 10 * 60 * 1000;  // a stall longer than this is a hang
+constexpr size_t kMaxRules = 1000;
+constexpr size_t kMaxStringBytes = 1024;  // OSS keys are at most 1023 bytes
 
 protocol::Error Invalid(const std::string& field, const std::string& why) {
   return protocol::MakeError("InvalidArgument", field + ": " + why);
@@ -70,6 +72,9 @@ std::optional<protocol::Error> ParseString(const Json& object, const std::string
   if (it == object.end()) return std::nullopt;
   if (!it->is_string()) return Invalid(where + name, "must be a string");
   out = it->get<std::string>();
+  if (out->size() > kMaxStringBytes) {
+    return Invalid(where + name, "longer than " + std::to_string(kMaxStringBytes) + " bytes");
+  }
   return std::nullopt;
 }
 
@@ -307,6 +312,9 @@ protocol::StatusOr<Plan> ParsePlan(std::string_view text) {
   auto rules_it = json.find("rules");
   if (rules_it == json.end()) return Invalid("rules", "missing");
   if (!rules_it->is_array()) return Invalid("rules", "must be an array");
+  if (rules_it->size() > kMaxRules) {
+    return Invalid("rules", "more than " + std::to_string(kMaxRules) + " rules");
+  }
   for (size_t i = 0; i < rules_it->size(); ++i) {
     Rule rule;
     if (auto error = ParseRule((*rules_it)[i], "rules[" + std::to_string(i) + "].", rule)) {

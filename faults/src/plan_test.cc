@@ -270,6 +270,22 @@ TEST(ParsePlan, RejectsOutOfRangeValues) {
   ExpectRejected(WithRule(R"({"action": {"type": "stall", "ms": 600001}})"), "rules[0].action.ms");
 }
 
+TEST(ParsePlan, RejectsPlansOverTheLimits) {
+  std::string rules;
+  for (int i = 0; i < 1001; ++i)
+    rules += std::string(i == 0 ? "" : ",") + R"({"action": {"type": "reset"}})";
+  ExpectRejected(R"({"rules": [)" + rules + "]}", "rules: more than 1000");
+  const std::string long_key(1025, 'k');
+  ExpectRejected(
+      WithRule(R"({"match": {"key": ")" + long_key + R"("}, "action": {"type": "reset"}})"),
+      "rules[0].match.key");
+  ExpectRejected(WithRule(R"({"action": {"type": "error", "message": ")" + long_key + R"("}})"),
+                 "rules[0].action.message");
+  EXPECT_TRUE(ParsePlan(WithRule(R"({"match": {"key": ")" + std::string(1024, 'k') +
+                                 R"("}, "action": {"type": "reset"}})"))
+                  .ok());
+}
+
 TEST(GlobMatch, StarAndQuestionMark) {
   EXPECT_TRUE(GlobMatch("*", ""));
   EXPECT_TRUE(GlobMatch("*", "a/b/c"));

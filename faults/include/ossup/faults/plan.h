@@ -24,7 +24,8 @@
 //   expire-upload      the request's upload vanishes first, as if lifecycle aborted it
 //   corrupt-checksum   perform, but return a wrong x-oss-hash-crc64ecma (and ETag)
 //   restart            disk mode: reload all state from disk first, as after a crash
-// A field that the action type does not use is an error.
+// A field that the action type does not use is an error. Limits: at most 1000 rules; strings
+// (bucket, key, uploadId, code, message) at most 1024 bytes.
 // Budget: "times": N (N >= 1, default 1) or "times": "unlimited".
 // Scope: "global" (every request, the default) or "header" (only requests carrying
 // `x-fake-oss-plan: <plan id>`). "seed" defaults to 0.
