@@ -6,9 +6,12 @@
 
 #include "ossup/protocol/errors.h"
 #include "ossup/protocol/limits.h"
+#include "wire_text.h"
 
 namespace ossup::protocol {
 namespace {
+
+using wire_text::AsciiLower;
 
 bool IsUnreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -20,14 +23,6 @@ int HexValue(char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return -1;
-}
-
-std::string AsciiLowerCopy(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 Error InvalidEndpoint(std::string_view url, std::string_view why) {
@@ -150,7 +145,7 @@ StatusOr<Endpoint> ParseEndpoint(std::string_view url) {
   Endpoint endpoint;
   std::string_view rest = url;
   if (const size_t separator = rest.find("://"); separator != std::string_view::npos) {
-    endpoint.scheme = AsciiLowerCopy(rest.substr(0, separator));
+    endpoint.scheme = AsciiLower(rest.substr(0, separator));
     if (endpoint.scheme != "http" && endpoint.scheme != "https") {
       return InvalidEndpoint(url, "scheme must be http or https");
     }
@@ -192,7 +187,7 @@ StatusOr<Endpoint> ParseEndpoint(std::string_view url) {
       has_port = true;
     }
   }
-  endpoint.host = AsciiLowerCopy(host);
+  endpoint.host = AsciiLower(host);
   if (endpoint.host.empty()) return InvalidEndpoint(url, "empty host");
   if (!bracketed && !std::all_of(endpoint.host.begin(), endpoint.host.end(), IsHostNameChar)) {
     return InvalidEndpoint(url, "bad host name");
@@ -210,7 +205,7 @@ StatusOr<Endpoint> ParseEndpoint(std::string_view url) {
 }
 
 bool IsIpOrLocalhost(std::string_view host) {
-  if (AsciiLowerCopy(host) == "localhost") return true;
+  if (AsciiLower(host) == "localhost") return true;
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }

@@ -13,9 +13,13 @@
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
+#include "wire_text.h"
 
 namespace ossup::protocol {
 namespace {
+
+using wire_text::AsciiLower;
+using wire_text::TrimSpaces;
 
 constexpr std::string_view kV4Algorithm = "OSS4-HMAC-SHA256";
 constexpr std::string_view kV4Terminator = "aliyun_v4_request";
@@ -97,21 +101,6 @@ constexpr std::array<std::string_view, 70> kV1SignedSubresources = {
 };
 static_assert(std::is_sorted(kV1SignedSubresources.begin(), kV1SignedSubresources.end()));
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string_view Trim(std::string_view text) {
-  const auto space = [](char c) { return c == ' ' || c == '\t'; };
-  while (!text.empty() && space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
 std::vector<std::string_view> Split(std::string_view text, char separator) {
   std::vector<std::string_view> parts;
   while (true) {
@@ -138,10 +127,10 @@ template <typename Predicate>
 std::map<std::string, std::string> CanonicalHeaderMap(const Headers& headers, Predicate wanted) {
   std::map<std::string, std::string> selected;
   for (const auto& [name, value] : headers) {
-    std::string lower = Lower(name);
+    std::string lower = AsciiLower(name);
     if (!wanted(lower)) continue;
-    auto [it, inserted] = selected.try_emplace(std::move(lower), Trim(value));
-    if (!inserted) (it->second += ',') += Trim(value);
+    auto [it, inserted] = selected.try_emplace(std::move(lower), TrimSpaces(value));
+    if (!inserted) (it->second += ',') += TrimSpaces(value);
   }
   return selected;
 }
@@ -326,8 +315,8 @@ StatusOr<V4Credential> ParseV4Credential(std::string_view credential, std::strin
 std::vector<std::string> ParseAdditionalHeaderList(std::string_view list) {
   std::vector<std::string> names;
   for (std::string_view name : Split(list, ';')) {
-    name = Trim(name);
-    if (!name.empty()) names.push_back(Lower(name));
+    name = TrimSpaces(name);
+    if (!name.empty()) names.push_back(AsciiLower(name));
   }
   return names;
 }
@@ -396,7 +385,7 @@ StatusOr<VerifiedRequest> VerifyV4Header(const WireRequest& request, std::string
                                          const VerifyOptions& options) {
   std::optional<std::string_view> credential, additional, provided;
   for (std::string_view field : Split(fields, ',')) {
-    field = Trim(field);
+    field = TrimSpaces(field);
     const size_t equals = field.find('=');
     if (equals == std::string_view::npos) continue;
     const std::string_view name = field.substr(0, equals);
@@ -551,7 +540,7 @@ std::vector<std::string> V4AdditionalHeaders(const WireRequest& request,
                                              const std::vector<std::string>& requested) {
   std::vector<std::string> names;
   for (const std::string& name : requested) {
-    std::string lower = Lower(Trim(name));
+    std::string lower = AsciiLower(TrimSpaces(name));
     if (lower.empty() || IsV4DefaultSigned(lower) || !FindHeader(request.headers, lower)) continue;
     names.push_back(std::move(lower));
   }
@@ -681,12 +670,12 @@ StatusOr<VerifiedRequest> Verify(const WireRequest& request, const CredentialLoo
       return AccessDenied(
           "Request can not carry both an Authorization header and a URL signature.");
     }
-    const std::string_view value = Trim(*authorization);
+    const std::string_view value = TrimSpaces(*authorization);
     if (value.starts_with(kV4Algorithm) && value.substr(kV4Algorithm.size()).starts_with(' ')) {
       return VerifyV4Header(request, value.substr(kV4Algorithm.size() + 1), lookup, now, options);
     }
     if (value.starts_with("OSS ")) {
-      return VerifyV1Header(request, Trim(value.substr(4)), lookup, now, options);
+      return VerifyV1Header(request, TrimSpaces(value.substr(4)), lookup, now, options);
     }
     return AccessDenied("Authorization header is invalid.");
   }
