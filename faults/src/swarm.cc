@@ -123,6 +123,8 @@ std::vector<Operation> SwarmCandidates(ActionType type, bool disk_mode) {
 
 Swarm DeriveSwarm(uint64_t seed, const SwarmOptions& options) {
   assert(ValidRatio(options.kind_on) && ValidRatio(options.fires));
+  assert(options.max_after_bytes >= 1);
+  assert(options.max_stall_ms >= 1 && options.max_stall_ms <= 600000);
   Swarm swarm;
   swarm.seed = seed;
   swarm.options = options;

@@ -67,7 +67,8 @@ struct Swarm {
 /// an upload; corrupt-checksum: only answers that carry a CRC64).
 std::vector<protocol::Operation> SwarmCandidates(ActionType type, bool disk_mode);
 
-/// REQUIRES: the options' ratios are valid.
+/// REQUIRES: the options' ratios are valid, max_after_bytes >= 1 and
+/// 1 <= max_stall_ms <= 600000 (the plan limit), so the plan always passes ParsePlan.
 Swarm DeriveSwarm(uint64_t seed, const SwarmOptions& options = {});
 
 /// A multi-line banner for logs: the seed, the ratios, and each kind on or off with its
