@@ -42,7 +42,7 @@ const std::vector<Operation>& UploadPathOperations() {
   return operations;
 }
 
-bool ValidRatio(const Ratio& ratio) {
+[[maybe_unused]] bool ValidRatio(const Ratio& ratio) {
   return ratio.denominator > 0 && ratio.numerator <= ratio.denominator;
 }
 
