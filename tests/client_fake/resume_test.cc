@@ -1,0 +1,227 @@
+// Checkpoint and resume: a failed upload keeps its record and upload, and the next identical
+// request continues from the last good part without re-sending completed parts.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "fake_fixture.h"
+#include "ossup/protocol/errors.h"
+
+namespace ossup::testing {
+namespace {
+
+using protocol::client_codes::kConnectionError;
+
+constexpr char kResetThirdPart[] =
+    R"({"rules":[{"match":{"operation":"UploadPart","nth":3},
+                  "action":{"type":"reset","afterBytes":50000},"times":1}]})";
+
+class ResumeTest : public ClientFakeTest {
+ protected:
+  /// Runs `request` once with retries off and a reset fault on the third part; it must fail
+  /// with a connection error and leave its record behind. Returns the upload id.
+  std::string FailOnce(client::Client& client, client::UploadRequest request) {
+    AddPlan(kResetThirdPart);
+    request.retry_policy = client::RetryPolicy::NoRetry();
+    request.parallelism = 1;
+    auto failed = client.Upload(request);
+    EXPECT_FALSE(failed.ok());
+    if (!failed.ok()) {
+      EXPECT_EQ(failed.error().code, kConnectionError) << failed.error().ToString();
+    }
+    EXPECT_TRUE(std::filesystem::exists(client.CheckpointPath(request)));
+    server_->ClearFaultPlans();
+    auto uploads = server_->ListUploads();
+    EXPECT_EQ(uploads.size(), 1u);
+    return uploads.empty() ? "" : uploads[0].upload_id;
+  }
+};
+
+TEST_F(ResumeTest, ResumesAfterAConnectionDropWithoutResendingGoodParts) {
+  auto client = MakeClient();
+  const uint64_t size = 8 * kPartSize + 1234;
+  auto file = WriteFile("data.bin", size);
+  auto request = MakeRequest(file, "resume.bin");
+  const std::string upload_id = FailOnce(client, request);
+  ASSERT_EQ(CountOk("UploadPart"), 2);
+
+  auto result = client.Upload(request);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_TRUE(result->resumed);
+  EXPECT_EQ(result->upload_id, upload_id);
+  EXPECT_EQ(result->parts_skipped, 2);
+  EXPECT_EQ(result->parts_uploaded, 7);
+  EXPECT_EQ(result->bytes_sent, size - 2 * kPartSize);
+  EXPECT_EQ(result->bytes_resent, 0u);
+  EXPECT_EQ(CountOk("UploadPart"), 9);  // every part succeeded exactly once overall
+  EXPECT_EQ(CountOk("ListParts"), 1);
+  EXPECT_TRUE(*client.GetObject(kBucket, "resume.bin") == ReadFile(file));
+  EXPECT_FALSE(std::filesystem::exists(client.CheckpointPath(request)));
+}
+
+TEST_F(ResumeTest, ProgressOnResumeStartsWithTheBytesAlreadyOnTheServer) {
+  auto client = MakeClient();
+  const uint64_t size = 5 * kPartSize;
+  auto file = WriteFile("data.bin", size);
+  auto request = MakeRequest(file, "resume.bin");
+  FailOnce(client, request);
+  std::vector<uint64_t> totals;
+  std::mutex mu;
+  request.progress = [&](uint64_t, uint64_t total, uint64_t) {
+    std::lock_guard lock(mu);
+    totals.push_back(total);
+  };
+  ASSERT_TRUE(client.Upload(request).ok());
+  ASSERT_FALSE(totals.empty());
+  EXPECT_EQ(totals.front(), 2 * kPartSize);
+  EXPECT_EQ(totals.back(), size);
+  EXPECT_TRUE(std::is_sorted(totals.begin(), totals.end()));
+}
+
+TEST_F(ResumeTest, PartsMissingFromTheRecordButOnTheServerAreNotResent) {
+  // A crash between a part's 200 and the record write: the server knows more than the record.
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 6 * kPartSize);
+  auto request = MakeRequest(file, "resume.bin");
+  FailOnce(client, request);
+  const std::string record = client.CheckpointPath(request);
+  // Re-run, fail again on the 5th part: the record now lists 4 parts. Then rewind the record
+  // to the copy that listed 2.
+  const std::string early = ReadFile(record);
+  AddPlan(R"({"rules":[{"match":{"operation":"UploadPart","nth":3},
+                        "action":{"type":"error","status":500,"code":"InternalError"},
+                        "times":"unlimited"}]})");
+  auto request_no_retry = request;
+  request_no_retry.retry_policy = client::RetryPolicy::NoRetry();
+  request_no_retry.parallelism = 1;
+  ASSERT_FALSE(client.Upload(request_no_retry).ok());
+  server_->ClearFaultPlans();
+  std::ofstream(record, std::ios::binary | std::ios::trunc) << early;
+  const int parts_before = CountOk("UploadPart");
+  ASSERT_EQ(parts_before, 4);
+  auto result = client.Upload(request);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_EQ(result->parts_skipped, 4);
+  EXPECT_EQ(CountOk("UploadPart") - parts_before, 2);
+  EXPECT_TRUE(*client.GetObject(kBucket, "resume.bin") == ReadFile(file));
+}
+
+TEST_F(ResumeTest, FailureKeepsRecordAndUploadEvenWithDeleteOnCancel) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 5 * kPartSize);
+  auto request = MakeRequest(file, "resume.bin");
+  request.delete_upload_id_on_cancelling = true;
+  FailOnce(client, request);
+  EXPECT_EQ(Count("AbortMultipartUpload"), 0);
+}
+
+TEST_F(ResumeTest, WithoutRecordDirectoryAFailedUploadStartsOver) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 5 * kPartSize);
+  auto request = MakeRequest(file, "norecord.bin");
+  request.record_directory.clear();
+  AddPlan(kResetThirdPart);
+  auto no_retry = request;
+  no_retry.retry_policy = client::RetryPolicy::NoRetry();
+  no_retry.parallelism = 1;
+  ASSERT_FALSE(client.Upload(no_retry).ok());
+  server_->ClearFaultPlans();
+  EXPECT_EQ(client.CheckpointPath(request), "");
+  auto result = client.Upload(request);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_FALSE(result->resumed);
+  EXPECT_EQ(result->parts_uploaded, 5);
+  EXPECT_EQ(CountOk("InitiateMultipartUpload"), 2);
+}
+
+TEST_F(ResumeTest, ChangedFileStartsFreshAndAbortsTheOldUpload) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 5 * kPartSize);
+  auto request = MakeRequest(file, "changed.bin");
+  const std::string old_upload = FailOnce(client, request);
+  WriteFile("data.bin", 5 * kPartSize, /*seed=*/2);  // same size, new bytes
+  auto result = client.Upload(request);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_FALSE(result->resumed);
+  EXPECT_NE(result->upload_id, old_upload);
+  EXPECT_EQ(result->parts_uploaded, 5);
+  EXPECT_EQ(CountOk("AbortMultipartUpload"), 1);
+  EXPECT_TRUE(server_->ListUploads().empty());
+  EXPECT_TRUE(*client.GetObject(kBucket, "changed.bin") == ReadFile(file));
+}
+
+TEST_F(ResumeTest, CorruptRecordStartsFreshAndAbortsTheOldUpload) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 5 * kPartSize);
+  auto request = MakeRequest(file, "corrupt.bin");
+  const std::string old_upload = FailOnce(client, request);
+  const std::string record = client.CheckpointPath(request);
+  std::string text = ReadFile(record);
+  auto pos = text.find("\"number\": 1");
+  ASSERT_NE(pos, std::string::npos);
+  text.replace(pos, 11, "\"number\": 2");
+  std::ofstream(record, std::ios::binary | std::ios::trunc) << text;
+  auto result = client.Upload(request);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_FALSE(result->resumed);
+  EXPECT_NE(result->upload_id, old_upload);
+  EXPECT_EQ(CountOk("AbortMultipartUpload"), 1);
+  EXPECT_TRUE(server_->ListUploads().empty());
+  EXPECT_TRUE(*client.GetObject(kBucket, "corrupt.bin") == ReadFile(file));
+}
+
+TEST_F(ResumeTest, TornRecordStartsFresh) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 5 * kPartSize);
+  auto request = MakeRequest(file, "torn.bin");
+  FailOnce(client, request);
+  const std::string record = client.CheckpointPath(request);
+  std::string text = ReadFile(record);
+  std::ofstream(record, std::ios::binary | std::ios::trunc) << text.substr(0, text.size() / 3);
+  auto result = client.Upload(request);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_FALSE(result->resumed);
+  EXPECT_TRUE(*client.GetObject(kBucket, "torn.bin") == ReadFile(file));
+}
+
+TEST_F(ResumeTest, ChangedPartSizeRetiresTheOldRecordAndUpload) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 6 * kPartSize);
+  auto request = MakeRequest(file, "partsize.bin");
+  const std::string old_record = client.CheckpointPath(request);
+  FailOnce(client, request);
+  request.part_size_bytes = 2 * kPartSize;
+  auto result = client.Upload(request);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_FALSE(result->resumed);
+  EXPECT_EQ(result->parts_total, 3);
+  EXPECT_FALSE(std::filesystem::exists(old_record));
+  EXPECT_EQ(CountOk("AbortMultipartUpload"), 1);
+  EXPECT_TRUE(server_->ListUploads().empty());
+}
+
+TEST_F(ResumeTest, ServerPartDifferingFromLocalBytesIsResent) {
+  // The server's part 1 has the right size but other bytes (CRC differs): it is re-sent.
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 5 * kPartSize);
+  auto request = MakeRequest(file, "differ.bin");
+  FailOnce(client, request);
+  // Same size and mtime are not enough: rewrite part 1's bytes, then restore the identity the
+  // record knows (size, mtime) so only the CRC comparison can notice.
+  auto before = std::filesystem::last_write_time(file);
+  {
+    std::fstream f(file, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(10);
+    f << "different bytes";
+  }
+  std::filesystem::last_write_time(file, before);
+  auto result = client.Upload(request);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_TRUE(result->resumed);
+  EXPECT_EQ(result->parts_skipped, 1);
+  EXPECT_EQ(result->parts_uploaded, 4);
+  EXPECT_TRUE(*client.GetObject(kBucket, "differ.bin") == ReadFile(file));
+}
+
+}  // namespace
+}  // namespace ossup::testing
