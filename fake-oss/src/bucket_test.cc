@@ -1,0 +1,115 @@
+// Buckets, listing and lifecycle over real HTTP.
+#include <gtest/gtest.h>
+
+#include "test_support/test_client.h"
+
+namespace ossup::fake::testing {
+namespace {
+
+class BucketTest : public FakeOssTest {};
+
+TEST_F(BucketTest, CreateListDelete) {
+  EXPECT_EQ(client().Send("PUT", "newbucket", "").status, 200);
+  EXPECT_EQ(client().Send("PUT", "newbucket", "").status, 200);  // idempotent for its owner
+  auto list = client().Send("GET", "", "");
+  ASSERT_EQ(list.status, 200) << list.body;
+  auto result = protocol::DecodeListBucketsResult(list.body);
+  ASSERT_TRUE(result.ok()) << list.body;
+  ASSERT_EQ(result->buckets.size(), 2u);
+  EXPECT_EQ(result->buckets[0].name, "bkt");
+  EXPECT_EQ(result->buckets[1].name, "newbucket");
+
+  ASSERT_EQ(client().Put("newbucket", "k", "x").status, 200);
+  auto not_empty = client().Send("DELETE", "newbucket", "");
+  EXPECT_EQ(not_empty.status, 409);
+  EXPECT_EQ(not_empty.ErrorCode(), "BucketNotEmpty");
+  client().Send("DELETE", "newbucket", "k");
+  auto id = client().Initiate("newbucket", "u");
+  EXPECT_EQ(client().Send("DELETE", "newbucket", "").ErrorCode(), "BucketNotEmpty");
+  client().Abort("newbucket", "u", id);
+  EXPECT_EQ(client().Send("DELETE", "newbucket", "").status, 204);
+  EXPECT_EQ(client().Send("DELETE", "newbucket", "").ErrorCode(), "NoSuchBucket");
+  EXPECT_EQ(client().Send("GET", "bkt", "", {{"acl", ""}}).status, 200);
+}
+
+TEST_F(BucketTest, ListObjectsWithPrefixDelimiterAndPaging) {
+  for (std::string key : {"a/1", "a/2", "b/1", "c", "d"})
+    ASSERT_EQ(client().Put("bkt", key, key).status, 200);
+  auto grouped =
+      protocol::DecodeListObjectsResult(client().Send("GET", "bkt", "", {{"delimiter", "/"}}).body);
+  ASSERT_TRUE(grouped.ok());
+  EXPECT_EQ(grouped->common_prefixes, (std::vector<std::string>{"a/", "b/"}));
+  ASSERT_EQ(grouped->contents.size(), 2u);
+  EXPECT_EQ(grouped->contents[0].key, "c");
+
+  auto prefixed =
+      protocol::DecodeListObjectsResult(client().Send("GET", "bkt", "", {{"prefix", "a/"}}).body);
+  ASSERT_TRUE(prefixed.ok());
+  EXPECT_EQ(prefixed->contents.size(), 2u);
+
+  std::vector<std::string> keys;
+  std::string marker;
+  for (int page = 0; page < 10; ++page) {
+    auto response = client().Send("GET", "bkt", "", {{"max-keys", "2"}, {"marker", marker}});
+    auto result = protocol::DecodeListObjectsResult(response.body);
+    ASSERT_TRUE(result.ok()) << response.body;
+    for (const auto& c : result->contents) keys.push_back(c.key);
+    if (!result->is_truncated) break;
+    marker = result->next_marker;
+  }
+  EXPECT_EQ(keys, (std::vector<std::string>{"a/1", "a/2", "b/1", "c", "d"}));
+  EXPECT_EQ(client().Send("GET", "bkt", "", {{"max-keys", "x"}}).ErrorCode(), "InvalidArgument");
+}
+
+TEST_F(BucketTest, LifecycleAbortsUploadsWhenTheClockPassesTheMark) {
+  EXPECT_EQ(client().Send("GET", "bkt", "", {{"lifecycle", ""}}).ErrorCode(), "NoSuchLifecycle");
+  protocol::LifecycleConfiguration config;
+  protocol::LifecycleRule rule;
+  rule.id = "abort-old";
+  rule.prefix = "tmp/";
+  rule.abort_multipart_days = 2;
+  config.rules.push_back(rule);
+  auto put = client().Send("PUT", "bkt", "", {{"lifecycle", ""}}, {}, protocol::EncodeXml(config));
+  ASSERT_EQ(put.status, 200) << put.body;
+  auto got = client().Send("GET", "bkt", "", {{"lifecycle", ""}});
+  ASSERT_EQ(got.status, 200);
+  auto decoded = protocol::DecodeLifecycleConfiguration(got.body);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->rules.at(0).abort_multipart_days, 2);
+
+  auto doomed = client().Initiate("bkt", "tmp/x");
+  auto kept = client().Initiate("bkt", "keep/x");
+  ASSERT_EQ(client().UploadPart("bkt", "tmp/x", doomed, 1, "data").status, 200);
+  server().AdvanceClock(std::chrono::hours(47));
+  EXPECT_EQ(client().ListParts("bkt", "tmp/x", doomed).status, 200);
+  server().AdvanceClock(std::chrono::hours(1));
+  EXPECT_EQ(client().UploadPart("bkt", "tmp/x", doomed, 2, "d").ErrorCode(), "NoSuchUpload");
+  EXPECT_EQ(client().ListParts("bkt", "tmp/x", doomed).ErrorCode(), "NoSuchUpload");
+  EXPECT_EQ(client().Complete("bkt", "tmp/x", doomed, {{1, "x"}}).ErrorCode(), "NoSuchUpload");
+  EXPECT_EQ(client().ListParts("bkt", "keep/x", kept).status, 200);
+
+  EXPECT_EQ(client().Send("DELETE", "bkt", "", {{"lifecycle", ""}}).status, 204);
+  EXPECT_EQ(client().Send("GET", "bkt", "", {{"lifecycle", ""}}).status, 404);
+}
+
+TEST_F(BucketTest, LifecycleCreatedBeforeDate) {
+  auto old_upload = client().Initiate("bkt", "x");
+  server().AdvanceClock(std::chrono::hours(24));
+  protocol::LifecycleConfiguration config;
+  protocol::LifecycleRule rule;
+  rule.id = "r";
+  rule.abort_multipart_created_before = server().Now() - std::chrono::hours(1);
+  config.rules.push_back(rule);
+  auto fresh = client().Initiate("bkt", "y");
+  ASSERT_EQ(
+      client().Send("PUT", "bkt", "", {{"lifecycle", ""}}, {}, protocol::EncodeXml(config)).status,
+      200);
+  EXPECT_EQ(client().ListParts("bkt", "x", old_upload).ErrorCode(), "NoSuchUpload");
+  EXPECT_EQ(client().ListParts("bkt", "y", fresh).status, 200);
+  auto malformed =
+      client().Send("PUT", "bkt", "", {{"lifecycle", ""}}, {}, "<LifecycleConfiguration/>");
+  EXPECT_EQ(malformed.status, 400);
+}
+
+}  // namespace
+}  // namespace ossup::fake::testing

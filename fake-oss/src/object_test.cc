@@ -1,0 +1,173 @@
+// Simple objects over real HTTP: Put/Get/Head/Delete, ranges, HEAD errors, key forms and
+// path traversal attempts.
+#include <gtest/gtest.h>
+
+#include "ossup/protocol/checksum.h"
+#include "test_support/test_client.h"
+
+namespace ossup::fake::testing {
+namespace {
+
+class ObjectTest : public FakeOssTest {};
+
+TEST_F(ObjectTest, PutGetHeadDelete) {
+  auto put = client().Put("bkt", "a.txt", "hello oss",
+                          {{"Content-Type", "text/plain"}, {"x-oss-meta-author", "me"}});
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(put.Header("ETag"), protocol::ETagOf(protocol::Md5Of("hello oss")));
+  EXPECT_EQ(put.Header("x-oss-hash-crc64ecma"),
+            protocol::Crc64ToString(protocol::Crc64("hello oss")));
+  EXPECT_EQ(put.Header("Server"), "AliyunOSS");
+  EXPECT_FALSE(put.Header("Date").empty());
+
+  auto get = client().Get("bkt", "a.txt");
+  ASSERT_EQ(get.status, 200);
+  EXPECT_EQ(get.body, "hello oss");
+  EXPECT_EQ(get.Header("Content-Type"), "text/plain");
+  EXPECT_EQ(get.Header("x-oss-meta-author"), "me");
+  EXPECT_EQ(get.Header("x-oss-object-type"), "Normal");
+  EXPECT_EQ(get.Header("ETag"), put.Header("ETag"));
+  EXPECT_EQ(get.Header("x-oss-hash-crc64ecma"), put.Header("x-oss-hash-crc64ecma"));
+
+  auto head = client().Send("HEAD", "bkt", "a.txt");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("Content-Length"), "9");
+  EXPECT_EQ(head.Header("ETag"), put.Header("ETag"));
+  auto meta = client().Send("HEAD", "bkt", "a.txt", {{"objectMeta", ""}});
+  EXPECT_EQ(meta.status, 200);
+  EXPECT_EQ(meta.Header("x-oss-hash-crc64ecma"), put.Header("x-oss-hash-crc64ecma"));
+
+  EXPECT_EQ(client().Send("DELETE", "bkt", "a.txt").status, 204);
+  EXPECT_EQ(client().Send("DELETE", "bkt", "a.txt").status, 204);  // absent keys too
+  auto gone = client().Get("bkt", "a.txt");
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_EQ(gone.ErrorCode(), "NoSuchKey");
+}
+
+TEST_F(ObjectTest, HeadErrorsAreBodilessWithXOssErr) {
+  auto head = client().Send("HEAD", "bkt", "missing");
+  EXPECT_EQ(head.status, 404);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(head.ErrorCode(), "NoSuchKey");
+  EXPECT_FALSE(head.Header("x-oss-ec").empty());
+  auto bucket = client().Send("HEAD", "nosuchbucket", "k");
+  EXPECT_EQ(bucket.ErrorCode(), "NoSuchBucket");
+}
+
+TEST_F(ObjectTest, MissingBucket) {
+  auto put = client().Put("nosuchbucket", "k", "x");
+  EXPECT_EQ(put.status, 404);
+  EXPECT_EQ(put.ErrorCode(), "NoSuchBucket");
+  EXPECT_EQ(put.ErrorDocument().Detail("BucketName"), "nosuchbucket");
+  EXPECT_EQ(client().Send("DELETE", "nosuchbucket", "k").ErrorCode(), "NoSuchBucket");
+}
+
+TEST_F(ObjectTest, ContentMd5AndForbidOverwrite) {
+  auto bad = client().Put("bkt", "k", "data",
+                          {{"Content-MD5", protocol::Base64Encode(protocol::Md5Of("x"))}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.ErrorCode(), "InvalidDigest");
+  EXPECT_EQ(client().Get("bkt", "k").status, 404);
+  ASSERT_EQ(client().Put("bkt", "k", "v1").status, 200);
+  auto refused = client().Put("bkt", "k", "v2", {{"x-oss-forbid-overwrite", "true"}});
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_EQ(refused.ErrorCode(), "FileAlreadyExists");
+  EXPECT_EQ(client().Put("bkt", "k", "v3", {{"x-oss-forbid-overwrite", "false"}}).status, 200);
+  EXPECT_EQ(client().Get("bkt", "k").body, "v3");
+}
+
+TEST_F(ObjectTest, Ranges) {
+  std::string data = "0123456789";
+  ASSERT_EQ(client().Put("bkt", "r", data).status, 200);
+  auto partial = client().Get("bkt", "r", {{"Range", "bytes=2-4"}});
+  EXPECT_EQ(partial.status, 206);
+  EXPECT_EQ(partial.body, "234");
+  EXPECT_EQ(partial.Header("Content-Range"), "bytes 2-4/10");
+  EXPECT_EQ(client().Get("bkt", "r", {{"Range", "bytes=7-"}}).body, "789");
+  EXPECT_EQ(client().Get("bkt", "r", {{"Range", "bytes=-3"}}).body, "789");
+  EXPECT_EQ(client().Get("bkt", "r", {{"Range", "bytes=1-2,5-6"}}).body, "12");
+  // Default behaviour: an invalid range is ignored.
+  auto past_end = client().Get("bkt", "r", {{"Range", "bytes=5-100"}});
+  EXPECT_EQ(past_end.status, 200);
+  EXPECT_EQ(past_end.body, data);
+  EXPECT_EQ(client().Get("bkt", "r", {{"Range", "bytes=20-30"}}).status, 200);
+  // Standard behaviour: clipped end, 416 for a start past the end.
+  auto clipped =
+      client().Get("bkt", "r", {{"Range", "bytes=5-100"}, {"x-oss-range-behavior", "standard"}});
+  EXPECT_EQ(clipped.status, 206);
+  EXPECT_EQ(clipped.body, "56789");
+  auto unsatisfiable =
+      client().Get("bkt", "r", {{"Range", "bytes=20-30"}, {"x-oss-range-behavior", "standard"}});
+  EXPECT_EQ(unsatisfiable.status, 416);
+  EXPECT_EQ(unsatisfiable.ErrorCode(), "InvalidRange");
+}
+
+TEST_F(ObjectTest, ConditionalGet) {
+  auto put = client().Put("bkt", "c", "data");
+  EXPECT_EQ(client().Get("bkt", "c", {{"If-None-Match", put.Header("ETag")}}).status, 304);
+  EXPECT_EQ(client().Get("bkt", "c", {{"If-Match", "\"00\""}}).status, 412);
+  EXPECT_EQ(client().Get("bkt", "c", {{"If-Match", put.Header("ETag")}}).status, 200);
+}
+
+TEST_F(ObjectTest, EveryLegalKeyFormRoundTrips) {
+  for (std::string key : {"dir/a b+c.txt", "100%.txt", "unicode/\xE6\x96\x87\xE4\xBB\xB6.bin",
+                          "../x", "a/../../b", "./.", "trailing/", "q?x=1&y", "#hash"}) {
+    auto put = client().Put("bkt", key, "v:" + key);
+    ASSERT_EQ(put.status, 200) << key << put.body;
+    EXPECT_EQ(client().Get("bkt", key).body, "v:" + key) << key;
+  }
+  auto list = client().Send("GET", "bkt", "");
+  auto result = protocol::DecodeListObjectsResult(list.body);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->contents.size(), 9u);
+}
+
+TEST_F(ObjectTest, InvalidNames) {
+  auto abs = client().SendRaw("PUT", "/bkt//abs", {}, "x");
+  EXPECT_EQ(abs.status, 400);
+  EXPECT_EQ(abs.ErrorCode(), "InvalidObjectName");
+  auto nul = client().SendRaw("PUT", "/bkt/a%00b", {}, "x");
+  EXPECT_EQ(nul.ErrorCode(), "InvalidObjectName");
+  auto backslash = client().SendRaw("PUT", "/bkt/%5Cx", {}, "x");
+  EXPECT_EQ(backslash.ErrorCode(), "InvalidObjectName");
+  auto long_key = client().Put("bkt", std::string(1024, 'k'), "x");
+  EXPECT_EQ(long_key.ErrorCode(), "InvalidObjectName");
+  auto bucket = client().Put("Bad_Bucket", "k", "x");
+  EXPECT_EQ(bucket.status, 400);
+  EXPECT_EQ(bucket.ErrorCode(), "InvalidBucketName");
+  auto escape = client().SendRaw("GET", "/bkt/%zz", {}, "");
+  EXPECT_EQ(escape.status, 400);
+}
+
+TEST_F(ObjectTest, VirtualHostAndDefaultBucketAddressing) {
+  ServerOptions options = DefaultOptions();
+  options.virtual_host_domain = "oss.local";
+  StartServer(options);
+  auto put = client().SendRaw("PUT", "/vh/key.txt", {{"Host", "bkt.oss.local"}}, "vhost");
+  // Unsigned: rejected, but routed to the bucket (the signature covers /bkt/vh/key.txt).
+  EXPECT_EQ(put.ErrorCode(), "AccessDenied");
+
+  protocol::WireRequest wire{"PUT", "bkt", "vh/key.txt", {}, {{"Content-Type", "text/plain"}}};
+  protocol::SignV1(wire, kTestCredentials, server().Now());
+  wire.headers.emplace_back("Host", "bkt.oss.local");
+  EXPECT_EQ(client().SendRaw("PUT", "/vh/key.txt", wire.headers, "vhost").status, 200);
+  EXPECT_EQ(client().Get("bkt", "vh/key.txt").body, "vhost");
+
+  // ali-oss with an IP endpoint: Host is bucket.oss-<region>.aliyuncs.com.
+  protocol::WireRequest get{"GET", "bkt", "vh/key.txt", {}, {}};
+  protocol::SignV1(get, kTestCredentials, server().Now());
+  get.headers.emplace_back("Host", "bkt.oss-cn-hangzhou.aliyuncs.com");
+  EXPECT_EQ(client().SendRaw("GET", "/vh/key.txt", get.headers, "").body, "vhost");
+
+  options = DefaultOptions();
+  options.default_bucket = "bkt";
+  StartServer(options);
+  protocol::WireRequest cname{"PUT", "bkt", "plain/key", {}, {{"Content-Type", "text/plain"}}};
+  protocol::SignV1(cname, kTestCredentials, server().Now());
+  EXPECT_EQ(client().SendRaw("PUT", "/plain/key", cname.headers, "cname").status, 200);
+  EXPECT_EQ(server().Journal().back().bucket, "bkt");
+  EXPECT_EQ(server().Journal().back().key, "plain/key");
+}
+
+}  // namespace
+}  // namespace ossup::fake::testing
