@@ -1,0 +1,119 @@
+// Runs one scenario against a fake OSS and judges it: one verdict per step (the outcome it
+// had against the outcomes it was expected to have) and one per final check.
+//
+// Target: a fresh in-process fake::Server per run (the default; storage, signing and seed
+// from the scenario), or a running fake-oss at `RunOptions::endpoint`, driven through its
+// /_fake/ control API over HTTP (reset first; the server's own storage, signing and seed
+// then apply, and restart-server needs it to run with --data-dir to mean anything).
+//
+// How steps map onto the client (ossup::client, public API only):
+//   upload, resume           Client::ResumableUpload(request).Wait()
+//   cancel-after-bytes N     the progress callback, once total_bytes_sent >= N, calls
+//                            Cancel() on the task before the next part is started
+//   kill-client-after-parts  the same after K parts, on a request with
+//                            delete_upload_id_on_cancelling = false. APPROXIMATION of a
+//                            crash: the process does not die, in-flight requests are
+//                            abandoned by Cancel(), and the record is whatever the client
+//                            wrote up to then (it writes it after every part)
+//   advance-clock, expire-upload, restart-server   fake controls
+//   rewrite-file             the local file is replaced (new inode) with new content
+// Every client step uses a fresh Client object (as a new process would) with a fast retry
+// policy (5 attempts, 1-4 ms backoff) and the same record directory.
+//
+// Determinism: file bytes from the scenario's seed, the fake's ids from its seed, frozen
+// virtual clock, count-based faults. With parallelism > 1 the interleaving of parts is
+// real-time, so only part-number-matched faults fire on a fixed part.
+//
+// Thread-safety: RunScenario may be called from several threads at once (each run has its
+// own server, client and temporary directory).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ossup/fake/server.h"
+#include "ossup/scenarios/scenario.h"
+
+namespace ossup::scenarios {
+
+struct RunOptions {
+  /// Empty: a fresh in-process fake. Otherwise "http://127.0.0.1:PORT" of a running fake-oss.
+  std::string endpoint;
+  /// The bucket and credentials the remote fake accepts (ignored in-process).
+  std::string bucket = "scenario-bucket";
+  std::string access_key_id = "AK";
+  std::string access_key_secret = "SK";
+  std::string region = "cn-hangzhou";
+  std::string key = "scenario/object.bin";
+  /// Where the run's temporary directory is made; empty = the system temp directory.
+  std::string temp_root;
+  /// Keep the temporary directory (file, record, disk data) for inspection.
+  bool keep_temp = false;
+};
+
+/// What one step did, for verdicts and for property checks.
+struct StepRecord {
+  Step step;
+  size_t index = 0;
+  /// Client steps: how it ended, and the error when it did not succeed.
+  std::optional<Outcome> outcome;
+  std::string error;  // Error::ToString(), "" on success
+  /// Client steps that succeeded: bytes_sent etc. as the client reported them.
+  bool resumed = false;
+  bool verified_by_head = false;
+  bool simple_upload = false;
+  uint64_t result_crc64 = 0;
+  std::string result_etag;
+  int parts_total = 0;
+  uint64_t part_size_bytes = 0;
+  /// Every progress callback's total_bytes_sent, in order.
+  std::vector<uint64_t> progress;
+  /// State around the step.
+  bool record_before = false;
+  bool record_after = false;
+  std::vector<fake::UploadSnapshot> uploads_before;  // of the scenario's object
+  std::vector<fake::UploadSnapshot> uploads_after;
+  /// Journal entries served during the step: [journal_begin, journal_end) of
+  /// RunReport::journal.
+  size_t journal_begin = 0;
+  size_t journal_end = 0;
+  /// The file size when the step ran.
+  uint64_t file_size_bytes = 0;
+  /// Server events: expire-upload's count of uploads that vanished.
+  int uploads_expired = 0;
+};
+
+struct Verdict {
+  std::string what;  // "step 2 (resume)", "check noUploadsLeft"
+  bool ok = true;
+  std::string reason;  // why it failed; "" when ok
+};
+
+struct RunReport {
+  std::string name;
+  bool passed = false;
+  /// The first failing verdict's "what: reason", or the setup error.
+  std::string reason;
+  std::vector<Verdict> verdicts;
+  std::vector<StepRecord> steps;
+  /// The fake's whole journal for the run, in order.
+  std::vector<fake::JournalEntry> journal;
+  /// Final state.
+  std::vector<fake::UploadSnapshot> uploads_left;
+  bool record_exists = false;
+  /// The object as GetObject returned it (empty when absent), and whether it exists.
+  bool object_exists = false;
+  bool object_equals_file = false;
+  std::string object_problem;  // why it differs, "" when equal
+  /// Journal-based bytes re-sent over the run (UploadPart + PutObject bodies - file size).
+  uint64_t bytes_resent = 0;
+};
+
+RunReport RunScenario(const Scenario& scenario, const RunOptions& options = {});
+
+/// "PASS name" or "FAIL name: reason" (one line, no newline).
+std::string SummaryLine(const RunReport& report);
+
+}  // namespace ossup::scenarios

@@ -1,0 +1,494 @@
+#include "ossup/scenarios/runner.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <random>
+
+#include "fake_target.h"
+#include "ossup/client/client.h"
+#include "ossup/protocol/checksum.h"
+#include "ossup/protocol/errors.h"
+#include "ossup/protocol/limits.h"
+#include "ossup/scenarios/properties.h"
+
+namespace ossup::scenarios {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Longest a single client step may run before the runner gives up on it.
+constexpr auto kStepDeadline = std::chrono::minutes(5);
+/// Larger objects are compared by size and CRC-64 only (HEAD), not byte for byte.
+constexpr uint64_t kByteCompareLimit = 256ull << 20;
+
+/// A temporary directory removed on destruction unless kept.
+class TempDir {
+ public:
+  TempDir(const std::string& root, bool keep) : keep_(keep) {
+    fs::path base = root.empty() ? fs::temp_directory_path() : fs::path(root);
+    std::random_device entropy;  // only names the directory; nothing observable depends on it
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      fs::path candidate = base / ("ossup-scenario-" + std::to_string(entropy()));
+      std::error_code ec;
+      if (fs::create_directories(candidate, ec) && !ec) {
+        path_ = candidate;
+        return;
+      }
+    }
+  }
+  ~TempDir() {
+    if (!keep_ && !path_.empty()) {
+      std::error_code ec;
+      fs::remove_all(path_, ec);
+    }
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  bool keep_;
+  fs::path path_;
+};
+
+bool WriteWholeFile(const fs::path& path, const std::string& bytes) {
+  fs::path temp = path;
+  temp += ".new";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) return false;
+  }
+  std::error_code ec;
+  fs::rename(temp, path, ec);  // a new inode: the client sees a different file
+  return !ec;
+}
+
+bool AnyRecord(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file()) return true;
+  }
+  return false;
+}
+
+Outcome Classify(const protocol::Error& error) {
+  if (error.code == protocol::client_codes::kCancelled) return Outcome::kCancelled;
+  if (error.code == protocol::client_codes::kCannotResumeUpload) return Outcome::kCannotResume;
+  if (protocol::IsRetryable(error)) return Outcome::kFailsRetryable;
+  return Outcome::kFails;
+}
+
+std::string OutcomeList(const std::vector<Outcome>& outcomes) {
+  std::string text;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (i > 0) text += " or ";
+    text += OutcomeName(outcomes[i]);
+  }
+  return text;
+}
+
+/// The part size the client will use (it grows past 10,000 parts, rounded up to 4 KiB).
+uint64_t EffectivePartSize(uint64_t file_size, uint64_t part_size) {
+  const uint64_t max_parts = protocol::limits::kMaxPartNumber;
+  if (part_size == 0 || (file_size + part_size - 1) / part_size <= max_parts) return part_size;
+  uint64_t grown = (file_size + max_parts - 1) / max_parts;
+  return (grown + 4095) / 4096 * 4096;
+}
+
+/// Hands the task to the progress callback, which cancels it once a threshold is reached.
+/// The callback waits for the handle, so the cancel always lands before the next part.
+struct CancelRelay {
+  std::mutex mu;
+  std::condition_variable cv;
+  client::UploadTask* task = nullptr;
+  bool fired = false;
+  std::vector<uint64_t> progress;
+};
+
+class Run {
+ public:
+  Run(const Scenario& scenario, const RunOptions& options)
+      : scenario_(scenario), options_(options), dir_(options.temp_root, options.keep_temp) {
+    report_.name = scenario.name;
+  }
+
+  RunReport Go() {
+    if (auto s = Setup(); !s.ok()) {
+      report_.passed = false;
+      report_.reason = "setup: " + s.error().ToString();
+      return std::move(report_);
+    }
+    if (scenario_.faults) {
+      auto id = target_->AddPlan(*scenario_.faults);
+      if (!id.ok()) return SetupFailure("scenario faults: " + id.error().ToString());
+    }
+    for (size_t i = 0; i < scenario_.steps.size(); ++i) {
+      if (!RunStep(scenario_.steps[i], i)) break;
+    }
+    Finish();
+    return std::move(report_);
+  }
+
+ private:
+  RunReport SetupFailure(const std::string& reason) {
+    report_.passed = false;
+    report_.reason = reason;
+    return std::move(report_);
+  }
+
+  protocol::Status Setup() {
+    if (dir_.path().empty()) {
+      return protocol::MakeError(protocol::client_codes::kIoError,
+                                 "cannot create a temporary directory");
+    }
+    file_path_ = dir_.path() / "file.bin";
+    record_dir_ = dir_.path() / "records";
+    file_ = scenario_.file;
+    file_bytes_ = FileBytes(file_);
+    if (!WriteWholeFile(file_path_, file_bytes_)) {
+      return protocol::MakeError(protocol::client_codes::kIoError,
+                                 "cannot write " + file_path_.string());
+    }
+    bucket_ = options_.bucket;
+    if (options_.endpoint.empty()) {
+      auto target = internal::StartInProcessFake(scenario_.server, bucket_, options_.access_key_id,
+                                                 options_.access_key_secret, options_.region,
+                                                 (dir_.path() / "fake-data").string());
+      if (!target.ok()) return target.error();
+      target_ = std::move(*target);
+    } else {
+      auto target = internal::ConnectRemoteFake(options_.endpoint);
+      if (!target.ok()) return target.error();
+      target_ = std::move(*target);
+    }
+    auto client = MakeClient();
+    if (!client.ok()) return client.error();
+    checker_ = std::make_unique<client::Client>(std::move(*client));
+    return protocol::Status();
+  }
+
+  protocol::StatusOr<client::Client> MakeClient() const {
+    client::ClientOptions options;
+    options.endpoint = target_->endpoint();
+    options.region = options_.region;
+    options.signature_version = scenario_.server.signing == Signing::kV1
+                                    ? protocol::SignatureVersion::kV1
+                                    : protocol::SignatureVersion::kV4;
+    options.credentials = client::MakeStaticCredentialsProvider(
+        protocol::Credentials{options_.access_key_id, options_.access_key_secret, ""});
+    options.connect_timeout = std::chrono::seconds(5);
+    options.io_timeout = std::chrono::seconds(20);
+    options.retry_policy = FastRetry();
+    return client::Client::Create(std::move(options));
+  }
+
+  static client::RetryPolicy FastRetry() {
+    client::RetryPolicy policy;
+    policy.max_attempts = 5;
+    policy.initial_backoff = std::chrono::milliseconds(1);
+    policy.max_backoff = std::chrono::milliseconds(4);
+    policy.max_elapsed = std::chrono::seconds(60);
+    return policy;
+  }
+
+  client::UploadRequest Request(bool keep_on_cancel) const {
+    client::UploadRequest r;
+    r.bucket = bucket_;
+    r.key = options_.key;
+    r.file_path = file_path_.string();
+    r.part_size_bytes = scenario_.upload.part_size_bytes;
+    r.parallelism = scenario_.upload.parallelism;
+    if (scenario_.upload.record_directory) r.record_directory = record_dir_.string();
+    r.delete_upload_id_on_cancelling = keep_on_cancel ? false : scenario_.upload.delete_on_cancel;
+    r.simple_upload_threshold_bytes = scenario_.upload.simple_upload_threshold_bytes;
+    r.retry_policy = FastRetry();
+    return r;
+  }
+
+  std::vector<fake::UploadSnapshot> UploadsOfObject() {
+    auto all = target_->ListUploads();
+    std::vector<fake::UploadSnapshot> mine;
+    if (!all.ok()) {
+      problems_.push_back("ListUploads: " + all.error().ToString());
+      return mine;
+    }
+    for (auto& u : *all) {
+      if (u.bucket == bucket_ && u.key == options_.key) mine.push_back(std::move(u));
+    }
+    return mine;
+  }
+
+  size_t JournalSize() {
+    auto journal = target_->Journal();
+    if (!journal.ok()) {
+      problems_.push_back("Journal: " + journal.error().ToString());
+      return 0;
+    }
+    return journal->size();
+  }
+
+  void Judge(const std::string& what, bool ok, const std::string& reason) {
+    report_.verdicts.push_back({what, ok, ok ? "" : reason});
+  }
+
+  /// Returns false when the run cannot go on (a control failed).
+  bool RunStep(const Step& step, size_t index) {
+    StepRecord record;
+    record.step = step;
+    record.index = index;
+    record.file_size_bytes = file_.size_bytes;
+    const std::string what =
+        "step " + std::to_string(index + 1) + " (" + std::string(StepKindName(step.kind)) + ")";
+    if (IsClientStep(step.kind)) {
+      RunClientStep(step, record, what);
+    } else {
+      if (auto s = RunServerEvent(step, record); !s.ok()) {
+        Judge(what, false, s.error().ToString());
+        report_.steps.push_back(std::move(record));
+        return false;
+      }
+      if (step.kind == StepKind::kExpireUpload && !step.expect.empty()) {
+        Judge(what, record.uploads_expired > 0, "there was no upload to expire");
+      }
+    }
+    report_.steps.push_back(std::move(record));
+    return true;
+  }
+
+  protocol::Status RunServerEvent(const Step& step, StepRecord& record) {
+    record.journal_begin = record.journal_end = JournalSize();
+    switch (step.kind) {
+      case StepKind::kAdvanceClock:
+        return target_->AdvanceClock(step.seconds);
+      case StepKind::kExpireUpload: {
+        for (const auto& u : UploadsOfObject()) {
+          auto expired = target_->ExpireUpload(u.upload_id);
+          if (!expired.ok()) return expired.error();
+          if (*expired) ++record.uploads_expired;
+        }
+        return protocol::Status();
+      }
+      case StepKind::kRestartServer:
+        return target_->Restart();
+      case StepKind::kRewriteFile:
+        file_ = FileSpec{step.size_bytes, step.content_seed};
+        file_bytes_ = FileBytes(file_);
+        if (!WriteWholeFile(file_path_, file_bytes_)) {
+          return protocol::MakeError(protocol::client_codes::kIoError, "cannot rewrite the file");
+        }
+        record.file_size_bytes = file_.size_bytes;
+        return protocol::Status();
+      default:
+        return protocol::Status();
+    }
+  }
+
+  void RunClientStep(const Step& step, StepRecord& record, const std::string& what) {
+    record.record_before = AnyRecord(record_dir_);
+    record.uploads_before = UploadsOfObject();
+    record.journal_begin = JournalSize();
+
+    std::optional<std::string> plan_id;
+    if (step.faults) {
+      auto id = target_->AddPlan(*step.faults);
+      if (!id.ok()) {
+        Judge(what, false, "arming the step's faults: " + id.error().ToString());
+        return;
+      }
+      plan_id = *id;
+    }
+
+    const bool kill = step.kind == StepKind::kKillClientAfterParts;
+    uint64_t threshold = UINT64_MAX;
+    if (step.kind == StepKind::kCancelAfterBytes) threshold = step.bytes;
+    if (kill) {
+      uint64_t part = EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
+      threshold = std::min<uint64_t>(part * static_cast<uint64_t>(step.parts), file_.size_bytes);
+    }
+
+    auto relay = std::make_shared<CancelRelay>();
+    client::UploadRequest request = Request(kill);
+    request.progress = [relay, threshold](uint64_t, uint64_t total, uint64_t) {
+      std::unique_lock lock(relay->mu);
+      relay->progress.push_back(total);
+      if (relay->fired || total < threshold) return;
+      relay->fired = true;
+      relay->cv.wait_for(lock, std::chrono::seconds(30), [&] { return relay->task != nullptr; });
+      if (relay->task) relay->task->Cancel();
+    };
+
+    auto client = MakeClient();
+    if (!client.ok()) {
+      Judge(what, false, "client: " + client.error().ToString());
+      return;
+    }
+    client::UploadTask task = client->ResumableUpload(std::move(request));
+    {
+      std::lock_guard lock(relay->mu);
+      relay->task = &task;
+    }
+    relay->cv.notify_all();
+    bool finished =
+        task.WaitFor(std::chrono::duration_cast<std::chrono::milliseconds>(kStepDeadline));
+    if (!finished) {
+      task.Cancel();
+      task.Wait();
+      Judge(what, false, "did not finish within the step deadline");
+    }
+    const client::UploadOutcome& outcome = task.Wait();
+    {
+      std::lock_guard lock(relay->mu);
+      relay->task = nullptr;
+      record.progress = relay->progress;
+    }
+    if (plan_id) (void)target_->RemovePlan(*plan_id);
+
+    if (outcome.ok()) {
+      record.outcome = Outcome::kSucceeds;
+      record.resumed = outcome->resumed;
+      record.verified_by_head = outcome->verified_by_head;
+      record.simple_upload = outcome->simple_upload;
+      record.result_crc64 = outcome->crc64;
+      record.result_etag = outcome->etag;
+      record.parts_total = outcome->parts_total;
+      record.part_size_bytes = outcome->part_size_bytes;
+    } else {
+      record.outcome = Classify(outcome.error());
+      record.error = outcome.error().ToString();
+    }
+    record.journal_end = JournalSize();
+    record.uploads_after = UploadsOfObject();
+    record.record_after = AnyRecord(record_dir_);
+
+    if (finished) {
+      const bool expected =
+          std::find(step.expect.begin(), step.expect.end(), *record.outcome) != step.expect.end();
+      std::string reason = "expected " + OutcomeList(step.expect) + ", got " +
+                           std::string(OutcomeName(*record.outcome));
+      if (!record.error.empty()) reason += " (" + record.error + ")";
+      Judge(what, expected, reason);
+    }
+    if (step.kind == StepKind::kResume && scenario_.upload.record_directory) {
+      Judge(what, record.record_before, "resume: there was no checkpoint record to resume from");
+    }
+  }
+
+  void CheckObject() {
+    auto meta = checker_->HeadObject(bucket_, options_.key);
+    if (!meta.ok()) {
+      report_.object_problem = "HeadObject: " + meta.error().ToString();
+      return;
+    }
+    report_.object_exists = true;
+    if (meta->size_bytes != file_bytes_.size()) {
+      report_.object_problem = "the object has " + std::to_string(meta->size_bytes) +
+                               " bytes, the file " + std::to_string(file_bytes_.size());
+      return;
+    }
+    const uint64_t crc = protocol::Crc64(file_bytes_);
+    if (meta->crc64 && *meta->crc64 != crc) {
+      report_.object_problem = "the object's CRC-64 " + protocol::Crc64ToString(*meta->crc64) +
+                               " != the file's " + protocol::Crc64ToString(crc);
+      return;
+    }
+    if (file_bytes_.size() <= kByteCompareLimit) {
+      auto body = checker_->GetObject(bucket_, options_.key);
+      if (!body.ok()) {
+        report_.object_problem = "GetObject: " + body.error().ToString();
+        return;
+      }
+      if (*body != file_bytes_) {
+        auto mismatch = std::mismatch(body->begin(), body->end(), file_bytes_.begin());
+        report_.object_problem = "the object differs from the file at byte " +
+                                 std::to_string(mismatch.first - body->begin());
+        return;
+      }
+    }
+    report_.object_equals_file = true;
+  }
+
+  void Finish() {
+    auto journal = target_->Journal();
+    if (journal.ok()) {
+      report_.journal = std::move(*journal);
+    } else {
+      problems_.push_back("Journal: " + journal.error().ToString());
+    }
+    report_.uploads_left = UploadsOfObject();
+    report_.record_exists = AnyRecord(record_dir_);
+    CheckObject();
+    uint64_t sent = 0;
+    for (const auto& e : report_.journal) {
+      if (e.key == options_.key && (e.operation == "UploadPart" || e.operation == "PutObject")) {
+        sent += e.request_body_bytes;
+      }
+    }
+    report_.bytes_resent = sent > file_.size_bytes ? sent - file_.size_bytes : 0;
+
+    const FinalChecks& c = scenario_.checks;
+    if (c.object_equals_file) {
+      Judge("check objectEqualsFile", report_.object_equals_file, report_.object_problem);
+    }
+    if (c.no_uploads_left) {
+      Judge("check noUploadsLeft", report_.uploads_left.empty(),
+            std::to_string(report_.uploads_left.size()) + " upload(s) left, first " +
+                (report_.uploads_left.empty() ? "" : report_.uploads_left[0].upload_id));
+    }
+    if (c.uploads_left) {
+      Judge("check uploadsLeft", static_cast<int>(report_.uploads_left.size()) == *c.uploads_left,
+            std::to_string(report_.uploads_left.size()) + " upload(s) left, expected " +
+                std::to_string(*c.uploads_left));
+    }
+    if (c.record_exists) {
+      Judge("check recordExists", report_.record_exists == *c.record_exists,
+            report_.record_exists ? "a checkpoint record exists" : "no checkpoint record exists");
+    }
+    if (c.max_bytes_resent) {
+      Judge("check maxBytesResent", report_.bytes_resent <= *c.max_bytes_resent,
+            std::to_string(report_.bytes_resent) + " bytes re-sent, at most " +
+                std::to_string(*c.max_bytes_resent) + " allowed");
+    }
+    if (c.properties) {
+      for (const Violation& v : CheckProperties(scenario_, report_)) {
+        Judge("property P" + std::to_string(v.property) + " at " + v.where, false, v.message);
+      }
+    }
+    for (const auto& problem : problems_) Judge("control", false, problem);
+
+    report_.passed = true;
+    for (const auto& v : report_.verdicts) {
+      if (!v.ok) {
+        report_.passed = false;
+        report_.reason = v.what + ": " + v.reason;
+        break;
+      }
+    }
+  }
+
+  const Scenario& scenario_;
+  const RunOptions& options_;
+  TempDir dir_;
+  RunReport report_;
+  fs::path file_path_;
+  fs::path record_dir_;
+  FileSpec file_;
+  std::string file_bytes_;
+  std::string bucket_;
+  std::unique_ptr<internal::FakeTarget> target_;
+  std::unique_ptr<client::Client> checker_;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace
+
+RunReport RunScenario(const Scenario& scenario, const RunOptions& options) {
+  return Run(scenario, options).Go();
+}
+
+std::string SummaryLine(const RunReport& report) {
+  return report.passed ? "PASS " + report.name : "FAIL " + report.name + ": " + report.reason;
+}
+
+}  // namespace ossup::scenarios
