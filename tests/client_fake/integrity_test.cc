@@ -1,0 +1,108 @@
+// Integrity: per-part and whole-object checksums, lost Complete responses, short reads.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "fake_fixture.h"
+#include "ossup/protocol/errors.h"
+
+namespace ossup::testing {
+namespace {
+
+using protocol::client_codes::kChecksumMismatch;
+
+TEST_F(ClientFakeTest, LostCompleteResponseIsResolvedByHead) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 4 * kPartSize + 11);
+  AddPlan(R"({"rules":[{"match":{"operation":"CompleteMultipartUpload"},
+                        "action":{"type":"drop-response"},"times":1}]})");
+  auto request = MakeRequest(file, "lost-complete.bin");
+  auto result = client.Upload(request);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_TRUE(result->verified_by_head);
+  EXPECT_EQ(CountOk("UploadPart"), 5);  // nothing re-uploaded
+  EXPECT_FALSE(std::filesystem::exists(client.CheckpointPath(request)));
+  EXPECT_TRUE(*client.GetObject(kBucket, "lost-complete.bin") == ReadFile(file));
+}
+
+TEST_F(ClientFakeTest, LostCompleteResponseWithoutRetriesIsStillASuccess) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 3 * kPartSize);
+  AddPlan(R"({"rules":[{"match":{"operation":"CompleteMultipartUpload"},
+                        "action":{"type":"drop-response"},"times":1}]})");
+  auto request = MakeRequest(file, "lost-complete.bin");
+  request.retry_policy = client::RetryPolicy::NoRetry();
+  auto result = client.Upload(request);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_TRUE(result->verified_by_head);
+  EXPECT_EQ(Count("CompleteMultipartUpload"), 1);
+}
+
+TEST_F(ClientFakeTest, CorruptPartChecksumIsAnError) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 4 * kPartSize);
+  AddPlan(R"({"rules":[{"match":{"operation":"UploadPart","nth":2},
+                        "action":{"type":"corrupt-checksum"},"times":1}]})");
+  auto request = MakeRequest(file, "crc.bin");
+  request.parallelism = 1;
+  auto result = client.Upload(request);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, kChecksumMismatch);
+  EXPECT_EQ(Count("CompleteMultipartUpload"), 0);
+}
+
+TEST_F(ClientFakeTest, CorruptObjectChecksumOnCompleteIsAnError) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 3 * kPartSize);
+  AddPlan(R"({"rules":[{"match":{"operation":"CompleteMultipartUpload"},
+                        "action":{"type":"corrupt-checksum"},"times":1}]})");
+  auto result = client.Upload(MakeRequest(file, "crc.bin"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, kChecksumMismatch);
+  EXPECT_NE(result.error().message.find("CRC-64"), std::string::npos);
+}
+
+TEST_F(ClientFakeTest, CorruptChecksumOnPutObjectIsAnError) {
+  auto client = MakeClient();
+  auto file = WriteFile("small.bin", 1000);
+  AddPlan(R"({"rules":[{"match":{"operation":"PutObject"},
+                        "action":{"type":"corrupt-checksum"},"times":1}]})");
+  auto result = client.Upload(MakeRequest(file, "small.bin"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, kChecksumMismatch);
+}
+
+TEST_F(ClientFakeTest, EveryPartCarriesContentMd5) {
+  // The fake answers InvalidDigest when Content-MD5 is wrong; a clean run proves it matched,
+  // and no request goes without it (the journal shows no InvalidDigest and every part 200).
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 3 * kPartSize + 5);
+  ASSERT_TRUE(client.Upload(MakeRequest(file, "md5.bin")).ok());
+  for (const auto& e : server_->Journal()) EXPECT_NE(e.error_code, "InvalidDigest");
+  EXPECT_EQ(CountOk("UploadPart"), 4);
+}
+
+TEST_F(ClientFakeTest, FileShrinkingMidUploadNeverSendsAShortPart) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 5 * kPartSize);
+  auto request = MakeRequest(file, "short.bin");
+  request.parallelism = 1;
+  bool truncated = false;
+  request.progress = [&](uint64_t, uint64_t, uint64_t) {
+    if (truncated) return;
+    truncated = true;
+    std::filesystem::resize_file(file, kPartSize + kPartSize / 2);
+  };
+  auto result = client.Upload(request);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, protocol::client_codes::kIoError);
+  for (const auto& e : server_->Journal()) {
+    if (e.operation == "UploadPart") {
+      EXPECT_EQ(e.request_body_bytes, kPartSize);
+    }
+  }
+  EXPECT_EQ(Count("CompleteMultipartUpload"), 0);
+}
+
+}  // namespace
+}  // namespace ossup::testing
