@@ -1,30 +1,22 @@
-// Signing and verification share one pipeline per version: the signer and the verifier both
-// call ComputeV1 / ComputeV4 below (which call the public canonicalization functions), so a request
-// signed here verifies here by construction, and the official vectors pin both directions.
+// Canonicalization and the signers. Verification lives in sign_verify.cc; both go through the
+// pipeline of sign_pipeline.h.
 #include "ossup/protocol/signing.h"
-
-#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <map>
 
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/checksum.h"
-#include "ossup/protocol/errors.h"
+#include "sign_pipeline.h"
 #include "wire_text.h"
 
 namespace ossup::protocol {
 namespace {
 
+using namespace sign_pipeline;  // NOLINT(google-build-using-namespace)
 using wire_text::AsciiLower;
 using wire_text::TrimSpaces;
-
-constexpr std::string_view kV4Algorithm = "OSS4-HMAC-SHA256";
-constexpr std::string_view kV4Terminator = "aliyun_v4_request";
-constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
-constexpr std::string_view kSecurityTokenHeader = "x-oss-security-token";
 
 // Sorted, for binary search. Union of the go-v2 and python lists (spec §7.1).
 constexpr std::array<std::string_view, 70> kV1SignedSubresources = {
@@ -101,16 +93,6 @@ constexpr std::array<std::string_view, 70> kV1SignedSubresources = {
 };
 static_assert(std::is_sorted(kV1SignedSubresources.begin(), kV1SignedSubresources.end()));
 
-std::vector<std::string_view> Split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  while (true) {
-    const size_t at = text.find(separator);
-    parts.push_back(text.substr(0, at));
-    if (at == std::string_view::npos) return parts;
-    text.remove_prefix(at + 1);
-  }
-}
-
 template <typename Range>
 std::string Join(const Range& parts, std::string_view separator) {
   std::string out;
@@ -146,44 +128,15 @@ bool IsV4DefaultSigned(std::string_view lower_name) {
          lower_name == "content-md5";
 }
 
-std::string StandardRegion(std::string_view region) {
-  if (region.starts_with("oss-")) region.remove_prefix(4);
-  return std::string(region);
+SigningScope ScopeFor(TimePoint now, const V4Params& params) {
+  return {FormatV4Time(now).substr(0, 8), StandardRegion(params.region), params.product};
 }
 
-/// A non-negative decimal count of seconds ("Expires", "x-oss-expires"); nothing else.
-std::optional<uint64_t> ParseSeconds(std::string_view text) {
-  uint64_t value = 0;
-  const char* end = text.data() + text.size();
-  const auto [stop, error] = std::from_chars(text.data(), end, value);
-  if (error != std::errc() || stop != end) return std::nullopt;
-  return value;
-}
+}  // namespace
 
-int64_t UnixSeconds(TimePoint t) {
-  return std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
-}
+// --- The pipeline (sign_pipeline.h) ---------------------------------------------------------
 
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::string HexBytesSpaced(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (!out.empty()) out.push_back(' ');
-    out += HexUpper(std::span<const uint8_t>(&c, 1));
-  }
-  return out;
-}
-
-// --- The one signing pipeline per version --------------------------------------------------
-
-struct Computed {
-  std::string string_to_sign;
-  std::string signature;
-  std::string canonical_request;  // V4 only
-};
+namespace sign_pipeline {
 
 Computed ComputeV1(const WireRequest& request, std::string_view date, std::string_view secret) {
   Computed computed;
@@ -191,18 +144,6 @@ Computed ComputeV1(const WireRequest& request, std::string_view date, std::strin
   computed.signature = V1Signature(secret, computed.string_to_sign);
   return computed;
 }
-
-/// The V1 Date slot for header authentication: x-oss-date wins over Date.
-std::optional<std::string_view> V1HeaderDate(const WireRequest& request) {
-  if (auto date = FindHeader(request.headers, "x-oss-date")) return date;
-  return FindHeader(request.headers, "Date");
-}
-
-struct SigningScope {
-  std::string date;  // yyyymmdd
-  std::string region;
-  std::string product;
-};
 
 Computed ComputeV4(const WireRequest& request, const std::vector<std::string>& additional_headers,
                    std::string_view exclude_query, std::string_view v4_time,
@@ -216,253 +157,17 @@ Computed ComputeV4(const WireRequest& request, const std::vector<std::string>& a
   return computed;
 }
 
-SigningScope ScopeFor(TimePoint now, const V4Params& params) {
-  return {FormatV4Time(now).substr(0, 8), StandardRegion(params.region), params.product};
+std::optional<std::string_view> V1HeaderDate(const WireRequest& request) {
+  if (auto date = FindHeader(request.headers, "x-oss-date")) return date;
+  return FindHeader(request.headers, "Date");
 }
 
-// --- Verification helpers ------------------------------------------------------------------
-
-Error AccessDenied(std::string_view message) { return MakeError("AccessDenied", message); }
-
-Error InvalidV4Argument(std::string_view message, std::string_view ec,
-                        std::string_view argument_name, std::string_view argument_value) {
-  Error error = MakeError("InvalidArgument", message);
-  error.ec = std::string(ec);
-  error.details = {{"ArgumentName", std::string(argument_name)},
-                   {"ArgumentValue", std::string(argument_value)}};
-  return error;
+std::string StandardRegion(std::string_view region) {
+  if (region.starts_with("oss-")) region.remove_prefix(4);
+  return std::string(region);
 }
 
-Error SignatureMismatch(std::string_view access_key_id, std::string_view provided,
-                        const Computed& computed, bool presigned) {
-  Error error = MakeError("SignatureDoesNotMatch");
-  if (presigned) error.ec = "0002-00000307";  // the table's EC is the header form's
-  error.details = {{"OSSAccessKeyId", std::string(access_key_id)},
-                   {"SignatureProvided", std::string(provided)},
-                   {"StringToSign", computed.string_to_sign},
-                   {"StringToSignBytes", HexBytesSpaced(computed.string_to_sign)}};
-  if (!computed.canonical_request.empty()) {
-    error.details.emplace_back("CanonicalRequest", computed.canonical_request);
-  }
-  return error;
-}
-
-/// The secret for `access_key_id` after the STS rules (spec §7.3, §12.10).
-StatusOr<std::string> ResolveSecret(std::string_view access_key_id, std::string_view token,
-                                    const CredentialLookup& lookup, TimePoint now) {
-  const std::optional<KnownCredential> known = lookup(access_key_id);
-  if (!known) return MakeError("InvalidAccessKeyId");
-  if (known->security_token.empty()) {
-    if (!token.empty()) return MakeError("InvalidAccessKeyId");
-    return known->access_key_secret;
-  }
-  if (!ConstantTimeEquals(token, known->security_token)) {
-    return MakeError("InvalidSecurityToken");
-  }
-  if (known->expiration && now >= *known->expiration) {
-    Error error = MakeError("SecurityTokenExpired");
-    error.details = {{"SecurityToken", std::string(token)}};
-    return error;
-  }
-  return known->access_key_secret;
-}
-
-Status CheckSkew(TimePoint request_time, TimePoint now, const VerifyOptions& options) {
-  const auto difference = request_time > now ? request_time - now : now - request_time;
-  if (difference <= options.max_skew) return {};
-  Error error = MakeError("RequestTimeTooSkewed");
-  error.details = {{"RequestTime", FormatIso8601(request_time)},
-                   {"ServerTime", FormatIso8601(now)}};
-  return error;
-}
-
-Status CheckSignature(std::string_view access_key_id, std::string_view provided,
-                      const Computed& computed, bool presigned) {
-  if (ConstantTimeEquals(provided, computed.signature)) return {};
-  return SignatureMismatch(access_key_id, provided, computed, presigned);
-}
-
-/// Parsed `<ak>/<yyyymmdd>/<region>/<product>/aliyun_v4_request`, checked against the request
-/// time and the verifier's options. `argument` names where it came from, for error details.
-struct V4Credential {
-  std::string access_key_id;
-  SigningScope scope;
-};
-
-StatusOr<V4Credential> ParseV4Credential(std::string_view credential, std::string_view v4_time,
-                                         const VerifyOptions& options, std::string_view argument) {
-  const std::vector<std::string_view> parts = Split(credential, '/');
-  if (parts.size() != 5 || parts[0].empty() || parts[4] != kV4Terminator) {
-    return InvalidV4Argument("Invalid credential in Authorization header.", "0002-00000225",
-                             argument, credential);
-  }
-  if (parts[1] != v4_time.substr(0, 8)) {
-    return InvalidV4Argument("Invalid signing date in Authorization header.", "0002-00000225",
-                             argument, credential);
-  }
-  if (parts[2].empty() || (options.region && StandardRegion(*options.region) != parts[2])) {
-    return InvalidV4Argument("Invalid signing region in Authorization header.", "0002-00000226",
-                             argument, credential);
-  }
-  if (parts[3] != "oss" && parts[3] != "oss-cloudbox") {
-    return InvalidV4Argument("Invalid signing product in Authorization header.", "0002-00000227",
-                             argument, credential);
-  }
-  return V4Credential{std::string(parts[0]),
-                      {std::string(parts[1]), std::string(parts[2]), std::string(parts[3])}};
-}
-
-std::vector<std::string> ParseAdditionalHeaderList(std::string_view list) {
-  std::vector<std::string> names;
-  for (std::string_view name : Split(list, ';')) {
-    name = TrimSpaces(name);
-    if (!name.empty()) names.push_back(AsciiLower(name));
-  }
-  return names;
-}
-
-std::string SecurityTokenHeader(const WireRequest& request) {
-  return std::string(FindHeader(request.headers, kSecurityTokenHeader).value_or(""));
-}
-
-StatusOr<VerifiedRequest> VerifyV1Header(const WireRequest& request, std::string_view credentials,
-                                         const CredentialLookup& lookup, TimePoint now,
-                                         const VerifyOptions& options) {
-  const size_t colon = credentials.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == credentials.size()) {
-    return AccessDenied("Authorization header is invalid.");
-  }
-  const std::string_view access_key_id = credentials.substr(0, colon);
-  const std::string_view provided = credentials.substr(colon + 1);
-  auto secret = ResolveSecret(access_key_id, SecurityTokenHeader(request), lookup, now);
-  if (!secret.ok()) return secret.error();
-
-  const std::optional<std::string_view> date = V1HeaderDate(request);
-  if (!date) return AccessDenied("OSS authentication requires a valid Date.");
-  const std::optional<TimePoint> request_time = ParseHttpDate(*date);
-  if (!request_time) return AccessDenied("OSS authentication requires a valid Date.");
-  if (Status skew = CheckSkew(*request_time, now, options); !skew.ok()) return skew;
-
-  const Computed computed = ComputeV1(request, *date, *secret);
-  if (Status match = CheckSignature(access_key_id, provided, computed, /*presigned=*/false);
-      !match.ok())
-    return match;
-  return VerifiedRequest{std::string(access_key_id), SignatureVersion::kV1, false};
-}
-
-StatusOr<VerifiedRequest> VerifyV1Url(const WireRequest& request, const CredentialLookup& lookup,
-                                      TimePoint now) {
-  const auto access_key_id = FindParam(request.query, "OSSAccessKeyId");
-  const auto expires = FindParam(request.query, "Expires");
-  const auto provided = FindParam(request.query, "Signature");
-  if (!access_key_id || !expires || !provided) {
-    return AccessDenied(
-        "Query-string authentication requires the Signature, Expires and "
-        "OSSAccessKeyId parameters");
-  }
-  const std::string token(FindParam(request.query, "security-token").value_or(""));
-  auto secret = ResolveSecret(*access_key_id, token, lookup, now);
-  if (!secret.ok()) return secret.error();
-
-  const std::optional<uint64_t> expires_seconds = ParseSeconds(*expires);
-  if (!expires_seconds) return AccessDenied("Invalid Expires.");
-  if (UnixSeconds(now) > static_cast<int64_t>(*expires_seconds)) {
-    Error error = AccessDenied("Request has expired.");
-    error.details = {{"Expires", std::string(*expires)}, {"ServerTime", FormatIso8601(now)}};
-    return error;
-  }
-
-  const Computed computed = ComputeV1(request, *expires, *secret);
-  if (Status match = CheckSignature(*access_key_id, *provided, computed, /*presigned=*/true);
-      !match.ok()) {
-    return match;
-  }
-  return VerifiedRequest{std::string(*access_key_id), SignatureVersion::kV1, true};
-}
-
-StatusOr<VerifiedRequest> VerifyV4Header(const WireRequest& request, std::string_view fields,
-                                         const CredentialLookup& lookup, TimePoint now,
-                                         const VerifyOptions& options) {
-  std::optional<std::string_view> credential, additional, provided;
-  for (std::string_view field : Split(fields, ',')) {
-    field = TrimSpaces(field);
-    const size_t equals = field.find('=');
-    if (equals == std::string_view::npos) continue;
-    const std::string_view name = field.substr(0, equals);
-    const std::string_view value = field.substr(equals + 1);
-    if (name == "Credential") credential = value;
-    if (name == "AdditionalHeaders") additional = value;
-    if (name == "Signature") provided = value;
-  }
-  if (!credential || !provided) return AccessDenied("Authorization header is invalid.");
-
-  const std::optional<std::string_view> v4_time = FindHeader(request.headers, "x-oss-date");
-  const std::optional<TimePoint> request_time =
-      v4_time ? ParseV4Time(*v4_time) : std::optional<TimePoint>();
-  if (!request_time) return AccessDenied("OSS authentication requires a valid Date.");
-  auto parsed = ParseV4Credential(*credential, *v4_time, options, "Authorization");
-  if (!parsed.ok()) return parsed.error();
-  auto secret = ResolveSecret(parsed->access_key_id, SecurityTokenHeader(request), lookup, now);
-  if (!secret.ok()) return secret.error();
-  if (Status skew = CheckSkew(*request_time, now, options); !skew.ok()) return skew;
-
-  const Computed computed = ComputeV4(request, ParseAdditionalHeaderList(additional.value_or("")),
-                                      {}, *v4_time, parsed->scope, *secret);
-  if (Status match =
-          CheckSignature(parsed->access_key_id, *provided, computed, /*presigned=*/false);
-      !match.ok()) {
-    return match;
-  }
-  return VerifiedRequest{parsed->access_key_id, SignatureVersion::kV4, false};
-}
-
-StatusOr<VerifiedRequest> VerifyV4Url(const WireRequest& request, const CredentialLookup& lookup,
-                                      TimePoint now, const VerifyOptions& options) {
-  const auto version = FindParam(request.query, "x-oss-signature-version");
-  const auto credential = FindParam(request.query, "x-oss-credential");
-  const auto v4_time = FindParam(request.query, "x-oss-date");
-  const auto expires = FindParam(request.query, "x-oss-expires");
-  const auto provided = FindParam(request.query, "x-oss-signature");
-  if (!version || !credential || !v4_time || !expires || !provided) {
-    return AccessDenied(
-        "Query-string authentication requires x-oss-signature-version, "
-        "x-oss-credential, x-oss-date, x-oss-expires and x-oss-signature.");
-  }
-  if (*version != kV4Algorithm) {
-    return InvalidV4Argument("Invalid signature version.", "0002-00000225",
-                             "x-oss-signature-version", *version);
-  }
-  const std::optional<TimePoint> request_time = ParseV4Time(*v4_time);
-  if (!request_time) return AccessDenied("OSS authentication requires a valid Date.");
-  const std::optional<uint64_t> expires_seconds = ParseSeconds(*expires);
-  if (!expires_seconds || *expires_seconds < 1 || *expires_seconds > 604800) {
-    return InvalidV4Argument("x-oss-expires should be between 1 and 604800.", "0002-00000232",
-                             "x-oss-expires", *expires);
-  }
-  auto parsed = ParseV4Credential(*credential, *v4_time, options, "x-oss-credential");
-  if (!parsed.ok()) return parsed.error();
-  const std::string token(FindParam(request.query, kSecurityTokenHeader).value_or(""));
-  auto secret = ResolveSecret(parsed->access_key_id, token, lookup, now);
-  if (!secret.ok()) return secret.error();
-  if (now > *request_time + std::chrono::seconds(*expires_seconds)) {
-    Error error = AccessDenied("Request has expired.");
-    error.ec = "0002-00000236";
-    error.details = {{"Expires", std::string(*expires)}, {"ServerTime", FormatIso8601(now)}};
-    return error;
-  }
-
-  const std::vector<std::string> additional =
-      ParseAdditionalHeaderList(FindParam(request.query, "x-oss-additional-headers").value_or(""));
-  const Computed computed =
-      ComputeV4(request, additional, "x-oss-signature", *v4_time, parsed->scope, *secret);
-  if (Status match = CheckSignature(parsed->access_key_id, *provided, computed, /*presigned=*/true);
-      !match.ok()) {
-    return match;
-  }
-  return VerifiedRequest{parsed->access_key_id, SignatureVersion::kV4, true};
-}
-
-}  // namespace
+}  // namespace sign_pipeline
 
 // --- V1 -------------------------------------------------------------------------------------
 
@@ -652,36 +357,6 @@ QueryParams PresignV4(const WireRequest& request, const Credentials& credentials
                                       credentials.access_key_secret);
   added.emplace_back("x-oss-signature", computed.signature);
   return added;
-}
-
-// --- Verification -----------------------------------------------------------------------------
-
-StatusOr<VerifiedRequest> Verify(const WireRequest& request, const CredentialLookup& lookup,
-                                 TimePoint now, const VerifyOptions& options) {
-  const std::optional<std::string_view> authorization =
-      FindHeader(request.headers, "Authorization");
-  const bool v4_url = HasParam(request.query, "x-oss-signature-version") ||
-                      HasParam(request.query, "x-oss-signature");
-  const bool v1_url =
-      HasParam(request.query, "OSSAccessKeyId") || HasParam(request.query, "Signature");
-
-  if (authorization) {
-    if (v4_url || v1_url) {
-      return AccessDenied(
-          "Request can not carry both an Authorization header and a URL signature.");
-    }
-    const std::string_view value = TrimSpaces(*authorization);
-    if (value.starts_with(kV4Algorithm) && value.substr(kV4Algorithm.size()).starts_with(' ')) {
-      return VerifyV4Header(request, value.substr(kV4Algorithm.size() + 1), lookup, now, options);
-    }
-    if (value.starts_with("OSS ")) {
-      return VerifyV1Header(request, TrimSpaces(value.substr(4)), lookup, now, options);
-    }
-    return AccessDenied("Authorization header is invalid.");
-  }
-  if (v4_url) return VerifyV4Url(request, lookup, now, options);
-  if (v1_url) return VerifyV1Url(request, lookup, now);
-  return MakeError("AccessDenied");
 }
 
 }  // namespace ossup::protocol
