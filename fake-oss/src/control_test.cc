@@ -1,0 +1,114 @@
+// The /_fake/ control API and seeded determinism.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support/test_client.h"
+
+namespace ossup::fake::testing {
+namespace {
+
+using nlohmann::json;
+
+class ControlTest : public FakeOssTest {
+ protected:
+  json Call(const std::string& method, const std::string& path, const std::string& body = "",
+            int expected_status = 200) {
+    httplib::Client http("127.0.0.1", server().port());
+    httplib::Request req;
+    req.method = method;
+    req.path = path;
+    req.body = body;
+    if (!body.empty()) req.headers.emplace("Content-Type", "application/json");
+    auto result = http.send(req);
+    EXPECT_TRUE(result) << path;
+    if (!result) return {};
+    EXPECT_EQ(result->status, expected_status) << path << " " << result->body;
+    if (result->body.empty()) return {};
+    return json::parse(result->body, nullptr, false);
+  }
+};
+
+TEST_F(ControlTest, Health) { EXPECT_EQ(Call("GET", "/_fake/health"), json({{"status", "ok"}})); }
+
+TEST_F(ControlTest, Clock) {
+  auto now = Call("GET", "/_fake/clock");
+  EXPECT_EQ(now.at("now"), "2026-11-25T12:00:00.000Z");
+  auto advanced = Call("POST", "/_fake/clock", R"({"advanceSeconds": 90})");
+  EXPECT_EQ(advanced.at("now"), "2026-11-25T12:01:30.000Z");
+  EXPECT_EQ(server().Now(), FixedStart() + std::chrono::seconds(90));
+  auto set = Call("POST", "/_fake/clock", R"({"set": "2030-01-02T03:04:05Z"})");
+  EXPECT_EQ(set.at("now"), "2030-01-02T03:04:05.000Z");
+  Call("POST", "/_fake/clock", R"({"set": "yesterday"})", 400);
+  Call("POST", "/_fake/clock", R"({})", 400);
+}
+
+TEST_F(ControlTest, UploadsExpireAndReset) {
+  auto id = client().Initiate("bkt", "k");
+  client().UploadPart("bkt", "k", id, 2, "abc");
+  auto uploads = Call("GET", "/_fake/uploads").at("uploads");
+  ASSERT_EQ(uploads.size(), 1u);
+  EXPECT_EQ(uploads[0].at("uploadId"), id);
+  EXPECT_EQ(uploads[0].at("key"), "k");
+  EXPECT_EQ(uploads[0].at("parts")[0].at("partNumber"), 2);
+  EXPECT_EQ(uploads[0].at("parts")[0].at("size"), 3);
+
+  Call("POST", "/_fake/uploads/" + id + "/expire");
+  EXPECT_EQ(client().ListParts("bkt", "k", id).ErrorCode(), "NoSuchUpload");
+  Call("POST", "/_fake/uploads/" + id + "/expire", "", 404);
+
+  client().Put("bkt", "obj", "x");
+  Call("POST", "/_fake/reset");
+  EXPECT_EQ(client().Get("bkt", "obj").ErrorCode(), "NoSuchKey");  // the bucket is re-created
+  EXPECT_TRUE(Call("GET", "/_fake/uploads").at("uploads").empty());
+}
+
+TEST_F(ControlTest, JournalRecordsEachRequest) {
+  auto id = client().Initiate("bkt", "dir/k");
+  client().UploadPart("bkt", "dir/k", id, 7, "12345");
+  client().Get("bkt", "missing");
+  auto entries = Call("GET", "/_fake/journal").at("entries");
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].at("operation"), "InitiateMultipartUpload");
+  EXPECT_EQ(entries[0].at("uploadId"), id);
+  EXPECT_EQ(entries[1].at("operation"), "UploadPart");
+  EXPECT_EQ(entries[1].at("partNumber"), 7);
+  EXPECT_EQ(entries[1].at("bytes"), 5);
+  EXPECT_EQ(entries[1].at("status"), 200);
+  EXPECT_EQ(entries[1].at("key"), "dir/k");
+  EXPECT_EQ(entries[2].at("errorCode"), "NoSuchKey");
+  EXPECT_EQ(entries[2].at("status"), 404);
+  EXPECT_TRUE(entries[2].at("fault").is_null());
+}
+
+TEST_F(ControlTest, UnknownEndpoint) { Call("GET", "/_fake/nothing", "", 404); }
+
+// Runs a fixed request sequence and returns every id the server handed out.
+std::vector<std::string> IdsFromSequence(uint64_t seed) {
+  ServerOptions options = DefaultOptions();
+  options.seed = seed;
+  Server server(options);
+  EXPECT_TRUE(server.Start().ok());
+  TestClient client(server);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    std::string key = "k" + std::to_string(i);
+    ids.push_back(client.Initiate("bkt", key));
+    auto part = client.UploadPart("bkt", key, ids.back(), 1, "x");
+    ids.push_back(part.Header("x-oss-request-id"));
+  }
+  return ids;
+}
+
+TEST(DeterminismTest, SameSeedSameIds) {
+  auto first = IdsFromSequence(7);
+  auto second = IdsFromSequence(7);
+  auto other = IdsFromSequence(8);
+  EXPECT_EQ(first, second);
+  EXPECT_NE(first, other);
+  for (size_t i = 0; i < first.size(); i += 2) EXPECT_EQ(first[i].size(), 32u);
+  for (size_t i = 1; i < first.size(); i += 2) EXPECT_EQ(first[i].size(), 24u);
+}
+
+}  // namespace
+}  // namespace ossup::fake::testing
