@@ -1,0 +1,191 @@
+// Each fault action at the HTTP level with a real socket: what the client observed and what
+// the server actually stored.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ossup/faults/plan.h"
+#include "ossup/protocol/checksum.h"
+#include "ossup/protocol/limits.h"
+#include "test_support/test_client.h"
+
+namespace ossup::fake::testing {
+namespace {
+
+constexpr size_t kPart = protocol::limits::kMinPartSize + 1000;
+
+class FaultTest : public FakeOssTest {
+ protected:
+  std::string AddPlan(const std::string& json) {
+    auto plan = faults::ParsePlan(json);
+    EXPECT_TRUE(plan.ok()) << (plan.ok() ? "" : plan.error().ToString());
+    return plan.ok() ? server().AddFaultPlan(std::move(*plan)) : "";
+  }
+  std::vector<int> StoredParts() {
+    std::vector<int> numbers;
+    auto uploads = server().ListUploads();
+    for (const auto& p : uploads.at(0).parts) numbers.push_back(p.part_number);
+    return numbers;
+  }
+  const JournalEntry* LastFaulted() {
+    static thread_local JournalEntry entry;
+    for (const auto& e : server().Journal()) {
+      if (e.fault) entry = e;
+    }
+    return entry.fault ? &entry : nullptr;
+  }
+};
+
+TEST_F(FaultTest, IssueMinimalPlanOverHttp) {
+  httplib::Client control("127.0.0.1", server().port());
+  const std::string plan = R"({"seed": 7, "rules": [
+    {"match": {"op": "UploadPart", "partNumber": 3}, "action": {"type": "reset", "afterBytes": 65536}, "times": 1},
+    {"match": {"op": "CompleteMultipartUpload"}, "action": {"type": "drop-response"}, "times": 1},
+    {"match": {"op": "ListParts"}, "action": {"type": "error", "status": 503, "code": "ServiceUnavailable"}, "times": 2}
+  ]})";
+  auto created = control.Post("/_fake/faults", plan, "application/json");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  std::string id = nlohmann::json::parse(created->body).at("id");
+
+  auto upload = client().Initiate("bkt", "big");
+  std::vector<protocol::CompletePart> parts;
+  for (int n = 1; n <= 3; ++n) {
+    auto response = client().UploadPart("bkt", "big", upload, n, Payload(kPart, n));
+    if (n == 3) {
+      EXPECT_EQ(response.status, 0);  // reset: no HTTP response
+    } else {
+      ASSERT_EQ(response.status, 200);
+      parts.push_back({n, response.Header("ETag")});
+    }
+  }
+  EXPECT_EQ(StoredParts(), (std::vector<int>{1, 2}));  // part 3 is absent
+  auto fired = LastFaulted();
+  ASSERT_NE(fired, nullptr);
+  EXPECT_EQ(fired->operation, "UploadPart");
+  EXPECT_EQ(fired->part_number, 3);
+  EXPECT_EQ(fired->http_status, 0);
+
+  EXPECT_EQ(client().ListParts("bkt", "big", upload).status, 503);
+  EXPECT_EQ(client().ListParts("bkt", "big", upload).ErrorCode(), "ServiceUnavailable");
+  EXPECT_EQ(client().ListParts("bkt", "big", upload).status, 200);  // budget spent
+
+  auto third = client().UploadPart("bkt", "big", upload, 3, Payload(kPart, 3));
+  ASSERT_EQ(third.status, 200);
+  parts.push_back({3, third.Header("ETag")});
+  auto done = client().Complete("bkt", "big", upload, parts);
+  EXPECT_EQ(done.status, 0);  // the answer was dropped...
+  auto object = client().Get("bkt", "big");
+  EXPECT_EQ(object.status, 200);  // ...but the effect happened
+  EXPECT_EQ(object.body.size(), 3 * kPart);
+
+  auto accounting = control.Get("/_fake/faults/" + id);
+  ASSERT_TRUE(accounting);
+  ASSERT_EQ(accounting->status, 200);
+  auto rules = nlohmann::json::parse(accounting->body).at("rules");
+  EXPECT_EQ(rules[0].at("fired"), 1);
+  EXPECT_EQ(rules[1].at("fired"), 1);
+  EXPECT_EQ(rules[2].at("fired"), 2);
+  EXPECT_EQ(rules[2].at("remaining"), 0);
+
+  EXPECT_EQ(control.Delete("/_fake/faults/" + id)->status, 204);
+  EXPECT_EQ(control.Get("/_fake/faults/" + id)->status, 404);
+  EXPECT_EQ(control.Post("/_fake/faults", "{not json", "application/json")->status, 400);
+}
+
+TEST_F(FaultTest, ErrorStoresNothingAndKeepsTheConnectionInSync) {
+  AddPlan(R"({"rules": [{"match": {"op": "PutObject"},
+              "action": {"type": "error", "status": 500, "code": "InternalError"}}]})");
+  auto failed = client().Put("bkt", "k", Payload(200000));
+  EXPECT_EQ(failed.status, 500);
+  EXPECT_EQ(failed.ErrorCode(), "InternalError");
+  EXPECT_FALSE(failed.Header("x-oss-request-id").empty());
+  EXPECT_EQ(client().Get("bkt", "k").ErrorCode(), "NoSuchKey");
+  EXPECT_EQ(client().Put("bkt", "k", "ok").status, 200);
+}
+
+TEST_F(FaultTest, ResetBeforeTheBody) {
+  AddPlan(
+      R"({"rules": [{"match": {"op": "PutObject"}, "action": {"type": "reset", "afterBytes": 0}}]})");
+  EXPECT_EQ(client().Put("bkt", "k", "data").status, 0);
+  EXPECT_EQ(client().Get("bkt", "k").ErrorCode(), "NoSuchKey");
+}
+
+TEST_F(FaultTest, TruncateResponse) {
+  ASSERT_EQ(client().Put("bkt", "k", Payload(5000)).status, 200);
+  AddPlan(R"({"rules": [{"match": {"op": "GetObject"},
+              "action": {"type": "truncate-response", "afterBytes": 100}}]})");
+  auto truncated = client().Get("bkt", "k");
+  EXPECT_EQ(truncated.status, 0);
+  EXPECT_EQ(truncated.error, httplib::Error::Read);
+  EXPECT_EQ(client().Get("bkt", "k").body, Payload(5000));
+}
+
+TEST_F(FaultTest, StallDelaysTheAnswer) {
+  ASSERT_EQ(client().Put("bkt", "k", "data").status, 200);
+  AddPlan(
+      R"({"rules": [{"match": {"op": "GetObject"}, "action": {"type": "stall", "ms": 1500}}]})");
+  client().http().set_read_timeout(0, 200000);  // 200 ms, far below the stall
+  auto stalled = client().Get("bkt", "k");
+  EXPECT_EQ(stalled.status, 0);
+  EXPECT_EQ(stalled.error, httplib::Error::Read);
+}
+
+TEST_F(FaultTest, StallMidBodyThenCarriesOn) {
+  AddPlan(
+      R"({"rules": [{"match": {"op": "PutObject"}, "action": {"type": "stall", "ms": 50, "afterBytes": 1000}}]})");
+  auto response = client().Put("bkt", "k", Payload(5000));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(client().Get("bkt", "k").body, Payload(5000));
+  ASSERT_NE(LastFaulted(), nullptr);
+  EXPECT_EQ(LastFaulted()->fault->action.type, faults::ActionType::kStall);
+}
+
+TEST_F(FaultTest, ExpireUpload) {
+  auto upload = client().Initiate("bkt", "k");
+  ASSERT_EQ(client().UploadPart("bkt", "k", upload, 1, "a").status, 200);
+  AddPlan(
+      R"({"rules": [{"match": {"op": "UploadPart", "partNumber": 2}, "action": {"type": "expire-upload"}}]})");
+  EXPECT_EQ(client().UploadPart("bkt", "k", upload, 2, "b").ErrorCode(), "NoSuchUpload");
+  EXPECT_EQ(client().ListParts("bkt", "k", upload).ErrorCode(), "NoSuchUpload");
+  EXPECT_TRUE(server().ListUploads().empty());
+}
+
+TEST_F(FaultTest, CorruptChecksumChangesOnlyTheAnswer) {
+  auto upload = client().Initiate("bkt", "k");
+  AddPlan(
+      R"({"rules": [{"match": {"op": "UploadPart"}, "action": {"type": "corrupt-checksum"}}]})");
+  std::string data = Payload(1000);
+  auto response = client().UploadPart("bkt", "k", upload, 1, data);
+  ASSERT_EQ(response.status, 200);
+  EXPECT_NE(response.Header("x-oss-hash-crc64ecma"),
+            protocol::Crc64ToString(protocol::Crc64(data)));
+  EXPECT_NE(response.Header("ETag"), protocol::ETagOf(protocol::Md5Of(data)));
+  auto stored = server().ListUploads().at(0).parts.at(0);
+  EXPECT_EQ(stored.etag, protocol::ETagOf(protocol::Md5Of(data)));
+  EXPECT_EQ(stored.crc64, protocol::Crc64(data));
+}
+
+TEST_F(FaultTest, HeaderScopedPlanOnlyHitsRequestsThatNameIt) {
+  auto id = AddPlan(R"({"scope": "header", "rules": [{"match": {"op": "PutObject"},
+                      "action": {"type": "error", "status": 503, "code": "SlowDown"}, "times": "unlimited"}]})");
+  EXPECT_EQ(client().Put("bkt", "k", "x").status, 200);
+  auto hit = client().Put("bkt", "k", "x", {{"x-fake-oss-plan", id}});
+  EXPECT_EQ(hit.status, 503);
+  EXPECT_EQ(hit.ErrorCode(), "SlowDown");
+  auto accounting = server().FaultAccounting(id);
+  ASSERT_TRUE(accounting);
+  EXPECT_EQ(accounting->rules.at(0).fired, 1u);
+  server().ClearFaultPlans();
+  EXPECT_EQ(client().Put("bkt", "k", "x", {{"x-fake-oss-plan", id}}).status, 200);
+}
+
+TEST_F(FaultTest, NthMatchingRequest) {
+  AddPlan(R"({"rules": [{"match": {"op": "PutObject", "nth": 2}, "action": {"type": "error"}}]})");
+  EXPECT_EQ(client().Put("bkt", "a", "x").status, 200);
+  EXPECT_EQ(client().Put("bkt", "b", "x").status, 503);
+  EXPECT_EQ(client().Put("bkt", "c", "x").status, 200);
+}
+
+}  // namespace
+}  // namespace ossup::fake::testing
