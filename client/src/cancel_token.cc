@@ -5,6 +5,7 @@
 namespace ossup::client::internal {
 
 void CancelToken::Cancel() {
+  std::lock_guard running(running_mu_);
   std::map<uint64_t, std::function<void()>> callbacks;
   {
     std::lock_guard lock(mu_);
@@ -40,8 +41,12 @@ uint64_t CancelToken::Register(std::function<void()> on_cancel) {
 }
 
 void CancelToken::Unregister(uint64_t id) {
-  std::lock_guard lock(mu_);
-  callbacks_.erase(id);
+  {
+    std::lock_guard lock(mu_);
+    if (callbacks_.erase(id) == 1) return;  // it never ran and now never will
+  }
+  // Cancel() took it and may be running it right now: wait for Cancel() to finish.
+  std::lock_guard running(running_mu_);
 }
 
 CancelRegistration::CancelRegistration(const CancelToken* token, std::function<void()> on_cancel)

@@ -23,9 +23,13 @@ class CancelToken {
   /// Runs `on_cancel` at Cancel() (at once if already cancelled). Returns an id for
   /// Unregister().
   uint64_t Register(std::function<void()> on_cancel);
+  /// After Unregister() returns, the callback is not running and will not run, so whatever
+  /// it touches may be destroyed.
   void Unregister(uint64_t id);
 
  private:
+  /// Held while Cancel() runs the callbacks; Unregister() waits on it.
+  std::mutex running_mu_;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   bool cancelled_ = false;
