@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "client_impl.h"
+#include "object_headers.h"
 #include "oss_stub_impl.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
@@ -201,12 +202,7 @@ StatusOr<std::string> Client::PutObject(const std::string& bucket, const std::st
   args.body = std::span<const char>(body.data(), body.size());
   auto md5 = protocol::Md5Of(body);
   args.content_md5 = protocol::Base64Encode(md5);
-  args.headers.emplace_back("Content-Type", headers.content_type.empty()
-                                                ? "application/octet-stream"
-                                                : headers.content_type);
-  for (const auto& [name, value] : headers.metadata) {
-    args.headers.emplace_back("x-oss-meta-" + name, value);
-  }
+  args.headers = internal::ObjectHeadersToWire(headers);
   auto response = impl_->stub->PutObject(impl_->DefaultContext(), args);
   if (!response.ok()) return response.error();
   if (response->crc64 && *response->crc64 != protocol::Crc64(body)) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "object_headers.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
 #include "ossup/protocol/limits.h"
@@ -36,28 +37,6 @@ std::string AbsolutePath(const std::string& path) {
 
 uint64_t SimpleThreshold(const UploadRequest& r) {
   return r.simple_upload_threshold_bytes.value_or(r.part_size_bytes);
-}
-
-protocol::Headers ObjectHeadersToWire(const ObjectHeaders& h) {
-  protocol::Headers out;
-  out.emplace_back("Content-Type",
-                   h.content_type.empty() ? "application/octet-stream" : h.content_type);
-  for (const auto& [name, value] : h.metadata) out.emplace_back("x-oss-meta-" + name, value);
-  if (!h.storage_class.empty()) out.emplace_back("x-oss-storage-class", h.storage_class);
-  if (h.forbid_overwrite) {
-    out.emplace_back("x-oss-forbid-overwrite", *h.forbid_overwrite ? "true" : "false");
-  }
-  for (const auto& header : h.extra) out.push_back(header);
-  return out;
-}
-
-void AddCallbackHeaders(const std::optional<UploadCallbackParams>& callback,
-                        protocol::Headers& headers) {
-  if (!callback) return;
-  headers.emplace_back("x-oss-callback", protocol::Base64Encode(callback->callback_json));
-  if (!callback->callback_var_json.empty()) {
-    headers.emplace_back("x-oss-callback-var", protocol::Base64Encode(callback->callback_var_json));
-  }
 }
 
 bool IsRestart(const Error& e) { return e.code == kRestartMarker; }
