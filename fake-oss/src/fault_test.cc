@@ -27,12 +27,18 @@ class FaultTest : public FakeOssTest {
     for (const auto& p : uploads.at(0).parts) numbers.push_back(p.part_number);
     return numbers;
   }
-  const JournalEntry* LastFaulted() {
-    static thread_local JournalEntry entry;
-    for (const auto& e : server().Journal()) {
-      if (e.fault) entry = e;
+  // The latest journal entry with a fault. A reset reaches the client before the server has
+  // journaled the request, so this waits (bounded) for the entry to appear.
+  std::optional<JournalEntry> LastFaulted() {
+    for (int attempt = 0; attempt < 500; ++attempt) {
+      std::optional<JournalEntry> last;
+      for (const auto& e : server().Journal()) {
+        if (e.fault) last = e;
+      }
+      if (last) return last;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    return entry.fault ? &entry : nullptr;
+    return std::nullopt;
   }
 };
 
@@ -61,7 +67,7 @@ TEST_F(FaultTest, IssueMinimalPlanOverHttp) {
   }
   EXPECT_EQ(StoredParts(), (std::vector<int>{1, 2}));  // part 3 is absent
   auto fired = LastFaulted();
-  ASSERT_NE(fired, nullptr);
+  ASSERT_TRUE(fired.has_value());
   EXPECT_EQ(fired->operation, "UploadPart");
   EXPECT_EQ(fired->part_number, 3);
   EXPECT_EQ(fired->http_status, 0);
@@ -137,8 +143,9 @@ TEST_F(FaultTest, StallMidBodyThenCarriesOn) {
   auto response = client().Put("bkt", "k", Payload(5000));
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(client().Get("bkt", "k").body, Payload(5000));
-  ASSERT_NE(LastFaulted(), nullptr);
-  EXPECT_EQ(LastFaulted()->fault->action.type, faults::ActionType::kStall);
+  auto fired = LastFaulted();
+  ASSERT_TRUE(fired.has_value());
+  EXPECT_EQ(fired->fault->action.type, faults::ActionType::kStall);
 }
 
 TEST_F(FaultTest, ExpireUpload) {

@@ -7,6 +7,7 @@
 
 #include "auth/authenticator.h"
 #include "control/control.h"
+#include "http/connection.h"
 #include "http/handler.h"
 #include "journal/journal.h"
 #include "ossup/fake/clock.h"
@@ -121,6 +122,7 @@ void Server::Stop() {
   if (!s.started) return;
   s.started = false;
   s.http.stop();
+  ShutdownConnections(s.port);
   if (s.listener.joinable()) s.listener.join();
 }
 

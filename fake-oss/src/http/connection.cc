@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace ossup::fake {
 namespace {
@@ -20,11 +21,12 @@ int PortOf(const sockaddr_storage& addr) {
   return -1;
 }
 
-// The accepted socket whose local port is `local_port` and peer port is `remote_port`.
-int FindSocket(int local_port, int remote_port) {
+// Connected sockets whose local port is `local_port` and (when >= 0) peer port is
+// `remote_port`; stops at the first when `first_only`.
+std::vector<int> FindSockets(int local_port, int remote_port, bool first_only) {
+  std::vector<int> found;
   DIR* dir = ::opendir("/proc/self/fd");
-  if (dir == nullptr) return -1;
-  int found = -1;
+  if (dir == nullptr) return found;
   while (dirent* entry = ::readdir(dir)) {
     char* end = nullptr;
     long fd = std::strtol(entry->d_name, &end, 10);
@@ -36,9 +38,9 @@ int FindSocket(int local_port, int remote_port) {
     if (PortOf(local) != local_port) continue;
     if (::getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0)
       continue;
-    if (PortOf(peer) != remote_port) continue;
-    found = static_cast<int>(fd);
-    break;
+    if (remote_port >= 0 && PortOf(peer) != remote_port) continue;
+    found.push_back(static_cast<int>(fd));
+    if (first_only) break;
   }
   ::closedir(dir);
   return found;
@@ -47,8 +49,9 @@ int FindSocket(int local_port, int remote_port) {
 }  // namespace
 
 bool ResetConnection(const httplib::Request& request) {
-  int fd = FindSocket(request.local_port, request.remote_port);
-  if (fd < 0) return false;
+  auto sockets = FindSockets(request.local_port, request.remote_port, /*first_only=*/true);
+  if (sockets.empty()) return false;
+  int fd = sockets.front();
   linger option{.l_onoff = 1, .l_linger = 0};
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, sizeof(option));
   // Swap an unconnected socket into the fd slot: closing the last reference to the accepted
@@ -61,6 +64,10 @@ bool ResetConnection(const httplib::Request& request) {
   }
   ::close(stand_in);
   return true;
+}
+
+void ShutdownConnections(int local_port) {
+  for (int fd : FindSockets(local_port, -1, /*first_only=*/false)) ::shutdown(fd, SHUT_RDWR);
 }
 
 }  // namespace ossup::fake

@@ -11,4 +11,8 @@ namespace ossup::fake {
 /// Resets the connection `request` arrived on. False when its socket was not found.
 bool ResetConnection(const httplib::Request& request);
 
+/// Shuts down (FIN, no close) every accepted connection on `local_port`, so workers idling
+/// in httplib's keep-alive wait notice at once instead of after the keep-alive timeout.
+void ShutdownConnections(int local_port);
+
 }  // namespace ossup::fake

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -50,7 +51,12 @@ inline const protocol::Credentials kTestCredentials{"AKIDTEST", "SECRETTEST", ""
 class TestClient {
  public:
   TestClient(Server& server, protocol::Credentials credentials = kTestCredentials)
-      : server_(server), credentials_(std::move(credentials)), http_("127.0.0.1", server.port()) {
+      : TestClient(
+            server.port(), [&server] { return server.Now(); }, std::move(credentials)) {}
+  /// For a server in another process: `now` is the time to sign with.
+  TestClient(uint16_t port, std::function<protocol::TimePoint()> now,
+             protocol::Credentials credentials = kTestCredentials)
+      : now_(std::move(now)), credentials_(std::move(credentials)), http_("127.0.0.1", port) {
     http_.set_keep_alive(true);
     http_.set_url_encode(false);
     http_.set_read_timeout(10);
@@ -81,7 +87,7 @@ class TestClient {
     }
     protocol::WireRequest wire{method, bucket, key, query, headers};
     if (sign) {
-      auto now = server_.Now() + clock_offset;
+      auto now = now_() + clock_offset;
       if (version == protocol::SignatureVersion::kV1) {
         protocol::SignV1(wire, credentials_, now);
       } else {
@@ -156,7 +162,7 @@ class TestClient {
   }
 
  private:
-  Server& server_;
+  std::function<protocol::TimePoint()> now_;
   protocol::Credentials credentials_;
   httplib::Client http_;
 };

@@ -1,0 +1,264 @@
+// Disk mode: data survives a restart and a kill -9 mid-upload, partial bodies never become
+// visible, and no key can name a file outside the data directory.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "ossup/faults/plan.h"
+#include "ossup/protocol/checksum.h"
+#include "ossup/protocol/limits.h"
+#include "test_support/test_client.h"
+
+namespace ossup::fake::testing {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr size_t kPart = protocol::limits::kMinPartSize;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "fake-oss-test-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+class DiskTest : public FakeOssTest {
+ protected:
+  void SetUp() override {
+    data_dir_ = temp_.path() + "/data";
+    StartServer(DiskOptions());
+  }
+  ServerOptions DiskOptions() {
+    ServerOptions options = DefaultOptions();
+    options.data_dir = data_dir_;
+    return options;
+  }
+  void Restart() {
+    client_.reset();
+    server_.reset();
+    StartServer(DiskOptions());
+  }
+
+  TempDir temp_;
+  std::string data_dir_;
+};
+
+TEST_F(DiskTest, EverythingSurvivesARestart) {
+  ASSERT_EQ(client().Send("PUT", "second", "").status, 200);
+  ASSERT_EQ(client().Put("bkt", "simple", "simple data", {{"x-oss-meta-a", "b"}}).status, 200);
+  auto done_id = client().Initiate("bkt", "multi");
+  auto e1 = client().UploadPart("bkt", "multi", done_id, 1, Payload(kPart, 1)).Header("ETag");
+  auto e2 = client().UploadPart("bkt", "multi", done_id, 2, "end").Header("ETag");
+  ASSERT_EQ(client().Complete("bkt", "multi", done_id, {{1, e1}, {2, e2}}).status, 200);
+  auto open_id = client().Initiate("bkt", "open");
+  ASSERT_EQ(client().UploadPart("bkt", "open", open_id, 3, "three").status, 200);
+  protocol::LifecycleConfiguration config;
+  protocol::LifecycleRule rule;
+  rule.id = "r";
+  rule.prefix = "never/";
+  rule.abort_multipart_days = 1;
+  config.rules.push_back(rule);
+  ASSERT_EQ(
+      client().Send("PUT", "bkt", "", {{"lifecycle", ""}}, {}, protocol::EncodeXml(config)).status,
+      200);
+
+  Restart();
+
+  auto simple = client().Get("bkt", "simple");
+  EXPECT_EQ(simple.body, "simple data");
+  EXPECT_EQ(simple.Header("x-oss-meta-a"), "b");
+  auto multi = client().Get("bkt", "multi");
+  EXPECT_EQ(multi.body, Payload(kPart, 1) + "end");
+  EXPECT_EQ(multi.Header("x-oss-hash-crc64ecma"),
+            protocol::Crc64ToString(protocol::Crc64(Payload(kPart, 1) + "end")));
+  EXPECT_EQ(client().ListParts("bkt", "multi", done_id).ErrorCode(), "NoSuchUpload");
+  auto parts = protocol::DecodeListPartsResult(client().ListParts("bkt", "open", open_id).body);
+  ASSERT_TRUE(parts.ok());
+  ASSERT_EQ(parts->parts.size(), 1u);
+  EXPECT_EQ(parts->parts[0].part_number, 3);
+  EXPECT_EQ(client().Send("GET", "bkt", "", {{"lifecycle", ""}}).status, 200);
+  EXPECT_EQ(client().Send("DELETE", "second", "").status, 204);
+  // New uploads never reuse an id handed out before the restart.
+  EXPECT_NE(client().Initiate("bkt", "again"), open_id);
+  EXPECT_NE(client().Initiate("bkt", "again"), done_id);
+
+  // Deleting and aborting also persist.
+  client().Send("DELETE", "bkt", "simple");
+  client().Abort("bkt", "open", open_id);
+  Restart();
+  EXPECT_EQ(client().Get("bkt", "simple").ErrorCode(), "NoSuchKey");
+  EXPECT_EQ(client().ListParts("bkt", "open", open_id).ErrorCode(), "NoSuchUpload");
+}
+
+TEST_F(DiskTest, RestartFaultReloadsFromDisk) {
+  auto id = client().Initiate("bkt", "k");
+  ASSERT_EQ(client().UploadPart("bkt", "k", id, 1, "abc").status, 200);
+  auto plan = faults::ParsePlan(
+      R"({"rules": [{"match": {"op": "ListParts"}, "action": {"type": "restart"}}]})");
+  ASSERT_TRUE(plan.ok());
+  server().AddFaultPlan(*plan);
+  auto listed = protocol::DecodeListPartsResult(client().ListParts("bkt", "k", id).body);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->parts.size(), 1u);
+  EXPECT_TRUE(server().Journal().back().fault.has_value());
+  EXPECT_EQ(client().Complete("bkt", "k", id, {{1, listed->parts[0].etag}}).status, 200);
+}
+
+TEST_F(DiskTest, KeysNeverNameFiles) {
+  for (std::string key : {"../../escape", "../x", "a/../../../b", "..", "etc/passwd"}) {
+    ASSERT_EQ(client().Put("bkt", key, "payload").status, 200) << key;
+    EXPECT_EQ(client().Get("bkt", key).body, "payload");
+  }
+  // Nothing outside the data directory, and no file named after a key inside it.
+  for (const auto& entry : fs::directory_iterator(temp_.path())) {
+    EXPECT_EQ(entry.path().filename(), "data");
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(data_dir_)) {
+    std::string name = entry.path().filename().string();
+    EXPECT_NE(name, "escape");
+    EXPECT_NE(name, "passwd");
+    EXPECT_NE(name, "x");
+  }
+}
+
+TEST_F(DiskTest, PartialBodyLeavesNoTrace) {
+  auto id = client().Initiate("bkt", "k");
+  ASSERT_EQ(client().UploadPart("bkt", "k", id, 1, "kept").status, 200);
+  auto plan = faults::ParsePlan(
+      R"({"rules": [{"match": {"op": "UploadPart"}, "action": {"type": "reset", "afterBytes": 5000}}]})");
+  ASSERT_TRUE(plan.ok());
+  server().AddFaultPlan(*plan);
+  EXPECT_EQ(client().UploadPart("bkt", "k", id, 1, Payload(20000)).status, 0);
+  Restart();
+  auto listed = protocol::DecodeListPartsResult(client().ListParts("bkt", "k", id).body);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->parts.size(), 1u);
+  EXPECT_EQ(listed->parts[0].size, 4u);
+  EXPECT_TRUE(fs::is_empty(data_dir_ + "/tmp"));
+}
+
+// --- kill -9 of a standalone fake-oss mid-upload ------------------------------------------
+
+struct Child {
+  pid_t pid = -1;
+  uint16_t port = 0;
+};
+
+Child SpawnFakeOss(const std::string& data_dir) {
+  std::string binary = (fs::read_symlink("/proc/self/exe").parent_path() / "fake-oss").string();
+  int out[2];
+  if (::pipe(out) != 0) return {};
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    ::close(out[0]);
+    ::close(out[1]);
+    ::execl(binary.c_str(), binary.c_str(), "--port", "0", "--data-dir", data_dir.c_str(),
+            "--access-key-id", kTestCredentials.access_key_id.c_str(), "--access-key-secret",
+            kTestCredentials.access_key_secret.c_str(), "--bucket", "bkt", "--seed", "1",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  std::string line;
+  char c;
+  while (line.size() < 200 && ::read(out[0], &c, 1) == 1 && c != '\n') line += c;
+  ::close(out[0]);
+  Child child;
+  child.pid = pid;
+  auto colon = line.rfind(':');
+  if (line.rfind("fake-oss listening on http://", 0) == 0 && colon != std::string::npos) {
+    child.port = static_cast<uint16_t>(std::stoi(line.substr(colon + 1)));
+  }
+  return child;
+}
+
+void Kill9(Child& child) {
+  ::kill(child.pid, SIGKILL);
+  int status = 0;
+  ::waitpid(child.pid, &status, 0);
+}
+
+// Opens a connection and sends a signed UploadPart whose body stops halfway.
+int SendHalfAPart(uint16_t port, const std::string& upload_id, size_t size) {
+  protocol::WireRequest wire{"PUT",
+                             "bkt",
+                             "k",
+                             {{"partNumber", "2"}, {"uploadId", upload_id}},
+                             {{"Content-Type", "application/octet-stream"}}};
+  protocol::SignV1(wire, kTestCredentials, std::chrono::system_clock::now());
+  std::string request = "PUT " + TestClient::Target("bkt", "k", wire.query) + " HTTP/1.1\r\n";
+  request += "Host: 127.0.0.1\r\nContent-Length: " + std::to_string(size) + "\r\n";
+  for (const auto& [name, value] : wire.headers) request += name + ": " + value + "\r\n";
+  request += "\r\n" + Payload(size / 2);
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) return -1;
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  return fd;
+}
+
+TEST(DiskKillTest, KillNineMidUploadKeepsCompletedPartsOnly) {
+  TempDir temp;
+  std::string data_dir = temp.path() + "/data";
+  Child child = SpawnFakeOss(data_dir);
+  ASSERT_GT(child.port, 0) << "fake-oss did not start";
+  auto real_now = [] { return std::chrono::system_clock::now(); };
+  std::string upload_id;
+  std::string etag;
+  {
+    TestClient client(child.port, real_now);
+    ASSERT_EQ(client.Put("bkt", "before", "durable").status, 200);
+    upload_id = client.Initiate("bkt", "k");
+    auto part = client.UploadPart("bkt", "k", upload_id, 1, Payload(kPart));
+    ASSERT_EQ(part.status, 200);
+    etag = part.Header("ETag");
+  }
+  int fd = SendHalfAPart(child.port, upload_id, 4 * kPart);
+  ASSERT_GE(fd, 0);
+  // Wait (bounded) until the server has started writing the half part to its temp dir.
+  for (int i = 0; i < 500; ++i) {
+    std::error_code ec;
+    if (!fs::is_empty(data_dir + "/tmp", ec)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  Kill9(child);
+  ::close(fd);
+
+  Child again = SpawnFakeOss(data_dir);
+  ASSERT_GT(again.port, 0);
+  TestClient client(again.port, real_now);
+  EXPECT_EQ(client.Get("bkt", "before").body, "durable");
+  auto listed = protocol::DecodeListPartsResult(client.ListParts("bkt", "k", upload_id).body);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->parts.size(), 1u);
+  EXPECT_EQ(listed->parts[0].part_number, 1);
+  EXPECT_EQ(client.Complete("bkt", "k", upload_id, {{1, etag}}).status, 200);
+  EXPECT_EQ(client.Get("bkt", "k").body, Payload(kPart));
+  ::kill(again.pid, SIGTERM);
+  int status = 0;
+  ::waitpid(again.pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
+}  // namespace ossup::fake::testing
