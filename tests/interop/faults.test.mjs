@@ -11,6 +11,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 
 import { startFakeOss } from './support/fake-oss.mjs';
 import {
+  closeKeepAliveConnections,
   MIN_PART_SIZE_BYTES,
   asArray,
   expectedMultipartEtag,
@@ -41,6 +42,7 @@ describe('ali-oss under injected faults', () => {
     await fake.clearFaults();
   });
   after(async () => {
+    closeKeepAliveConnections();
     await fake?.stop();
     scratch?.cleanup();
   });

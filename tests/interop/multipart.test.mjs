@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { BUCKET, REGION, startFakeOss } from './support/fake-oss.mjs';
 import {
+  closeKeepAliveConnections,
   MIN_PART_SIZE_BYTES,
   asArray,
   expectedEtag,
@@ -35,6 +36,7 @@ describe('ali-oss multipart API, path style', () => {
     scratch = tempDir();
   });
   after(async () => {
+    closeKeepAliveConnections();
     await fake?.stop();
     scratch?.cleanup();
   });

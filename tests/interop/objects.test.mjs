@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { ACCESS_KEY_ID, ACCESS_KEY_SECRET, BUCKET, REGION, REGION_HOST, startFakeOss } from './support/fake-oss.mjs';
 import {
+  closeKeepAliveConnections,
   OSS,
   expectedEtag,
   md5Hex,
@@ -49,6 +50,7 @@ describe(`ali-oss objects, path style (sldEnable) on http://localhost:PORT`, () 
     fake = await startFakeOss();
   });
   after(async () => {
+    closeKeepAliveConnections();
     await fake?.stop();
   });
 
@@ -146,6 +148,7 @@ describe(`ali-oss objects, virtual-host style on an IP endpoint (Host: ${BUCKET}
     fake = await startFakeOss({ virtualHostDomain: REGION_HOST });
   });
   after(async () => {
+    closeKeepAliveConnections();
     await fake?.stop();
   });
 

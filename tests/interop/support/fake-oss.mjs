@@ -9,6 +9,7 @@
 // and everything it printed, so a CI log says what went wrong.
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,18 +64,32 @@ export class FakeOss {
     clearTimeout(timer);
   }
 
-  async #control(method, route, body) {
-    const init = { method, headers: {} };
-    if (body !== undefined) {
-      init.headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(body);
-    }
-    const response = await fetch(`${this.endpoint}/_fake/${route}`, init);
-    const text = await response.text();
-    if (!response.ok) {
-      throw new Error(`fake-oss ${method} /_fake/${route} -> ${response.status}: ${text}`);
-    }
-    return text.length ? JSON.parse(text) : null;
+  /** One control call on its own connection (no keep-alive), so stop() is never held up. */
+  #control(method, route, body) {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const url = `${this.endpoint}/_fake/${route}`;
+    return new Promise((resolve, reject) => {
+      const request = http.request(url, {
+        method,
+        agent: false,
+        headers: payload === undefined ? {} : { 'content-type': 'application/json' },
+      });
+      request.on('error', reject);
+      request.on('response', response => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', chunk => (text += chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          if (response.statusCode < 200 || response.statusCode > 299) {
+            reject(new Error(`fake-oss ${method} /_fake/${route} -> ${response.statusCode}: ${text}`));
+          } else {
+            resolve(text.length ? JSON.parse(text) : null);
+          }
+        });
+      });
+      request.end(payload);
+    });
   }
 
   health() {

@@ -64,6 +64,15 @@ export function pathStyleClient(fake, overrides = {}) {
   });
 }
 
+/**
+ * Closes the keep-alive sockets of ali-oss's shared HTTP agent (every client without its own
+ * `agent` uses it), so the fake sees its clients leave before it is told to stop.
+ */
+export function closeKeepAliveConnections() {
+  const anyClient = new OSS({ accessKeyId: 'unused', accessKeySecret: 'unused', bucket: BUCKET, region: REGION });
+  anyClient.agent.destroy();
+}
+
 export function md5Hex(buffer) {
   return createHash('md5').update(buffer).digest('hex');
 }
