@@ -108,6 +108,12 @@ describe('ali-oss under injected faults', () => {
     assert.equal(failure.status, -1, `a network error, not an HTTP status: ${failure.name} ${failure.message}`);
     assert.equal(failure.partNum, 2);
     await assertFiredOnce(planId);
+    const faulted = (await fake.journal()).entries.filter(e => e.key === key && e.fault);
+    assert.deepEqual(
+      faulted.map(e => [e.operation, e.partNumber, e.fault.action]),
+      [['UploadPart', 2, 'reset']]
+    );
+    assert.ok(faulted[0].bytes < MIN_PART_SIZE_BYTES, `the reset cut the body: ${faulted[0].bytes} bytes read`);
     assert.equal(partNumbersOf(requests).filter(n => n === 2).length, 1, 'retryMax 0: no retry');
     const resumeFrom = snapshot(checkpoint);
     assert.ok(!resumeFrom.doneNumbers.includes(2));
@@ -219,6 +225,11 @@ describe('ali-oss under injected faults', () => {
     assert.equal(requests.filter(isListParts).length - listPartsBefore, 1, 'ali-oss sent ListParts once');
     const rule = await assertFiredOnce(planId);
     assert.equal(rule.matched, 1, 'the fake saw one ListParts carrying the plan header');
+    const faulted = (await fake.journal()).entries.filter(e => e.key === key && e.fault);
+    assert.deepEqual(
+      faulted.map(e => [e.operation, e.status, e.errorCode, e.fault.plan, e.fault.action]),
+      [['ListParts', 503, 'ServiceUnavailable', planId, 'error']]
+    );
 
     // The application retries on its own; the budget is spent, so this one succeeds.
     const listed = asArray((await client.listParts(key, init.uploadId, {}, withPlan)).parts);

@@ -171,3 +171,31 @@ describe(`ali-oss objects, virtual-host style on an IP endpoint (Host: ${BUCKET}
     await roundTrip(pathStyleClient(fake), `vhost/path-${randomSuffix()}.bin`, testBytes(100, 'both'));
   });
 });
+
+describe('ali-oss objects, cname mode (the bucket is only in the signature)', () => {
+  let fake;
+  before(async () => {
+    fake = await startFakeOss({ defaultBucket: BUCKET });
+  });
+  after(async () => {
+    closeKeepAliveConnections();
+    await fake?.stop();
+  });
+
+  // With `cname: true` ali-oss sends `/key` and `Host: localhost:PORT`; V1 and V4 still sign
+  // `/bucket/key`, so the fake must verify against its default bucket.
+  for (const authorizationV4 of [false, true]) {
+    it(`put/head/get/delete with V${authorizationV4 ? 4 : 1}`, async () => {
+      const client = new OSS({
+        endpoint: fake.localhostEndpoint,
+        cname: true,
+        region: REGION,
+        accessKeyId: ACCESS_KEY_ID,
+        accessKeySecret: ACCESS_KEY_SECRET,
+        bucket: BUCKET,
+        authorizationV4,
+      });
+      await roundTrip(client, `cname/v${authorizationV4 ? 4 : 1}-${randomSuffix()}.bin`, testBytes(2048, 'cname'));
+    });
+  }
+});

@@ -121,9 +121,10 @@ export class FakeOss {
 
 /**
  * Spawns fake-oss with signature checking on. `virtualHostDomain` lets it read the bucket
- * from `Host: <bucket>.<domain>`.
+ * from `Host: <bucket>.<domain>`; `defaultBucket` serves requests that name no bucket (the
+ * whole path is the key), as ali-oss sends with `cname: true`.
  */
-export async function startFakeOss({ virtualHostDomain } = {}) {
+export async function startFakeOss({ virtualHostDomain, defaultBucket } = {}) {
   const bin = fakeOssBinary();
   const args = [
     '--host', '127.0.0.1', '--port', '0',
@@ -131,6 +132,7 @@ export async function startFakeOss({ virtualHostDomain } = {}) {
     '--bucket', BUCKET, '--seed', '1',
   ];
   if (virtualHostDomain) args.push('--virtual-host-domain', virtualHostDomain);
+  if (defaultBucket) args.push('--default-bucket', defaultBucket);
 
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];
