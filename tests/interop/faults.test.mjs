@@ -110,8 +110,8 @@ describe('ali-oss under injected faults', () => {
     await assertFiredOnce(planId);
     const faulted = (await fake.journal()).entries.filter(e => e.key === key && e.fault);
     assert.deepEqual(
-      faulted.map(e => [e.operation, e.partNumber, e.fault.action]),
-      [['UploadPart', 2, 'reset']]
+      faulted.map(e => [e.operation, e.partNumber, e.status, e.fault.plan, e.fault.action]),
+      [['UploadPart', 2, 0, planId, 'reset']]
     );
     assert.ok(faulted[0].bytes < MIN_PART_SIZE_BYTES, `the reset cut the body: ${faulted[0].bytes} bytes read`);
     assert.equal(partNumbersOf(requests).filter(n => n === 2).length, 1, 'retryMax 0: no retry');

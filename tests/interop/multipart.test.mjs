@@ -41,10 +41,19 @@ describe('ali-oss multipart API, path style', () => {
     scratch?.cleanup();
   });
 
-  for (const authorizationV4 of [false, true]) {
-    it(`init, uploadPart x3, listParts, listUploads, complete (V${authorizationV4 ? 4 : 1})`, async () => {
-      const client = pathStyleClient(fake, { authorizationV4, region: REGION });
-      const key = `mp/low-level-v${authorizationV4 ? 4 : 1}-${randomSuffix()}.bin`;
+  for (const signing of ['V1', 'V4', 'STS+V4']) {
+    it(`init, uploadPart x3, listParts, listUploads, complete (${signing})`, async () => {
+      const options = { authorizationV4: signing !== 'V1', region: REGION };
+      if (signing.startsWith('STS')) {
+        const sts = await fake.issueStsToken(900);
+        Object.assign(options, {
+          accessKeyId: sts.AccessKeyId,
+          accessKeySecret: sts.AccessKeySecret,
+          stsToken: sts.SecurityToken,
+        });
+      }
+      const client = pathStyleClient(fake, options);
+      const key = `mp/low-level-${signing.replace('+', '-')}-${randomSuffix()}.bin`;
       const body = testBytes(2 * MIN_PART_SIZE_BYTES + 777, key);
       const parts = splitParts(body, MIN_PART_SIZE_BYTES);
       const file = writeTempFile(scratch.dir, `${randomSuffix()}.bin`, body);

@@ -2,6 +2,7 @@
 // V1, V4, STS, path style on localhost, virtual-host style on an IP endpoint, and the errors
 // ali-oss must see for bad credentials.
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 
 import { ACCESS_KEY_ID, ACCESS_KEY_SECRET, BUCKET, REGION, REGION_HOST, startFakeOss } from './support/fake-oss.mjs';
@@ -13,6 +14,7 @@ import {
   pathStyleClient,
   randomSuffix,
   rejection,
+  requestRecorder,
   testBytes,
 } from './support/sdk.mjs';
 
@@ -68,6 +70,19 @@ describe(`ali-oss objects, path style (sldEnable) on http://localhost:PORT`, () 
     const listed = await client.list({ prefix: key, 'max-keys': 10 });
     assert.deepEqual(listed.objects.map(o => [o.name, o.size]), [[key, body.length]]);
     await client.delete(key);
+  });
+
+  it('putStream without a length goes out chunked and is stored byte-exact', async () => {
+    const { recorder, requests } = requestRecorder();
+    const client = pathStyleClient(fake, { urllib: recorder });
+    const key = `v1/stream-${randomSuffix()}.txt`;
+    const body = testBytes(300_000, key);
+    const put = await client.putStream(key, Readable.from([body.subarray(0, 1000), body.subarray(1000)]));
+    assert.equal(put.res.status, 200);
+    const sent = Object.fromEntries(Object.entries(requests[0].headers).map(([k, v]) => [k.toLowerCase(), v]));
+    assert.equal(sent['content-length'], undefined);
+    assert.equal(put.res.headers.etag, expectedEtag(body));
+    assert.equal(md5Hex((await client.get(key)).content), md5Hex(body));
   });
 
   it('put/head/get/delete with V4 signing (authorizationV4)', async () => {

@@ -29,14 +29,14 @@ const urllib = require('urllib');
 
 /**
  * What ali-oss sent, seen from the client side: pass `recorder` as the `urllib` option and read
- * `requests` ({method, path, query}) afterwards. Independent of the fake's own journal.
+ * `requests` ({method, path, query, headers}) afterwards. Independent of the fake's own journal.
  */
 export function requestRecorder() {
   const requests = [];
   const recorder = {
     request(url, params) {
       const parsed = new URL(url);
-      requests.push({ method: params.method, path: parsed.pathname, query: parsed.searchParams });
+      requests.push({ method: params.method, path: parsed.pathname, query: parsed.searchParams, headers: params.headers });
       return urllib.request(url, params);
     },
   };
