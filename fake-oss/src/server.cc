@@ -180,3 +180,11 @@ std::optional<faults::PlanAccounting> Server::FaultAccounting(const std::string&
 }
 
 }  // namespace ossup::fake
+
+namespace ossup::fake {
+
+std::vector<faults::PlanAccounting> Server::AllFaultAccounting() const {
+  return impl_->injector.AllAccounting();
+}
+
+}  // namespace ossup::fake

@@ -3,8 +3,8 @@
 // The flags are a contract scripts rely on (see issue 3): --host, --port, --data-dir,
 // --access-key-id/--access-key-secret (repeatable pairs; also OSS_ACCESS_KEY_ID and
 // OSS_ACCESS_KEY_SECRET), --anonymous, --bucket (repeatable), --seed, --virtual-host-domain,
-// plus --default-bucket, --region, --faults and --threads. The first stdout line is exactly
-// `fake-oss listening on http://HOST:PORT`.
+// plus --default-bucket, --region, --faults, --chaos, --threads and --frozen-clock. The first
+// stdout line is exactly `fake-oss listening on http://HOST:PORT`.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +16,7 @@
 
 #include "ossup/fake/server.h"
 #include "ossup/faults/plan.h"
+#include "ossup/faults/swarm.h"
 
 namespace {
 
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> access_key_secrets;
   std::string faults_file;
   bool frozen_clock = false;
+  std::optional<uint64_t> chaos_seed;
   app.add_option("--host", options.host, "Address to listen on")->capture_default_str();
   app.add_option("--port", port, "Port (0 picks a free one)")->check(CLI::Range(0, 65535));
   app.add_option("--data-dir", options.data_dir, "Keep data on disk here (default: memory)");
@@ -62,6 +64,8 @@ int main(int argc, char** argv) {
                  "Bucket for requests whose Host names none (ali-oss cname mode)");
   app.add_option("--region", options.region, "Require V4 signatures scoped to this region");
   app.add_option("--faults", faults_file, "Fault plan (JSON) to install at start");
+  app.add_option("--chaos", chaos_seed,
+                 "Swarm mode: random faults derived from this seed (banner on stderr)");
   app.add_option("--threads", options.threads, "Worker threads")->capture_default_str();
   app.add_flag("--frozen-clock", frozen_clock,
                "The virtual clock moves only through /_fake/clock (default: follows real time)");
@@ -94,12 +98,20 @@ int main(int argc, char** argv) {
     plan = std::move(*parsed);
   }
 
+  const std::string data_dir_for_chaos = options.data_dir;
   ossup::fake::Server server(std::move(options));
   if (auto status = server.Start(); !status.ok()) {
     std::cerr << "fake-oss: " << status.ToString() << "\n";
     return 1;
   }
   if (plan) server.AddFaultPlan(std::move(*plan));
+  if (chaos_seed) {
+    ossup::faults::SwarmOptions swarm_options;
+    swarm_options.disk_mode = !data_dir_for_chaos.empty();
+    auto swarm = ossup::faults::DeriveSwarm(*chaos_seed, swarm_options);
+    std::cerr << ossup::faults::SwarmToString(swarm);
+    server.AddFaultPlan(swarm.plan);
+  }
   std::printf("fake-oss listening on %s\n", server.endpoint().c_str());
   std::fflush(stdout);
   WaitForSignal();

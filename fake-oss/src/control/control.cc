@@ -122,6 +122,16 @@ void Control::Serve(const httplib::Request& req, httplib::Response& res,
       if (!plan.ok()) return Fail(res, 400, plan.error().message);
       return Reply(res, 201, {{"id", server_.AddFaultPlan(std::move(*plan))}});
     }
+    if (path == "/_fake/faults" && method == "GET") {
+      std::string list = "[";
+      for (const auto& accounting : server_.AllFaultAccounting()) {
+        if (list.size() > 1) list += ",";
+        list += faults::Injector::AccountingToJson(accounting);
+      }
+      res.status = 200;
+      res.set_content("{\"plans\":" + list + "]}", "application/json");
+      return;
+    }
     if (path == "/_fake/faults" && method == "DELETE") {
       server_.ClearFaultPlans();
       res.status = 204;

@@ -39,9 +39,26 @@ std::string Journal::ToJson(const std::vector<JournalEntry>& entries) {
                         {"fault", nullptr}};
     if (e.part_number) j["partNumber"] = *e.part_number;
     if (e.fault) {
+      const faults::Action& action = e.fault->action;
       j["fault"] = {{"plan", e.fault->plan_id},
                     {"rule", e.fault->rule_index},
-                    {"action", std::string(faults::ActionTypeName(e.fault->action.type))}};
+                    {"action", std::string(faults::ActionTypeName(action.type))}};
+      switch (action.type) {
+        case faults::ActionType::kError:
+          j["fault"]["status"] = action.http_status;
+          j["fault"]["code"] = action.code;
+          break;
+        case faults::ActionType::kStall:
+          j["fault"]["ms"] = action.stall_ms;
+          j["fault"]["afterBytes"] = action.after_bytes;
+          break;
+        case faults::ActionType::kReset:
+        case faults::ActionType::kTruncateResponse:
+          j["fault"]["afterBytes"] = action.after_bytes;
+          break;
+        default:
+          break;
+      }
     }
     list.push_back(std::move(j));
   }

@@ -139,6 +139,7 @@ class Server {
   bool RemoveFaultPlan(const std::string& id);
   void ClearFaultPlans();
   std::optional<faults::PlanAccounting> FaultAccounting(const std::string& id) const;
+  std::vector<faults::PlanAccounting> AllFaultAccounting() const;
 
  private:
   struct Impl;
