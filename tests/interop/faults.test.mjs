@@ -5,7 +5,9 @@
 // ali-oss 6.23 facts these tests pin (measurements.md §A.6): multipartUpload retries a part
 // only on network errors and timeouts (status -1/-2) and only when retryMax > 0; it never
 // retries an HTTP 5xx; a failed part leaves the checkpoint with the good parts, so a resume
-// re-sends only what is missing.
+// re-sends only what is missing. Observed here (docs/compatibility.md E7-E9): a lost Complete
+// response is reported as a failure (network error, or NoSuchUpload after ali-oss's own retry)
+// although the object is stored; a corrupted part ETag surfaces only as InvalidPart at Complete.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 
@@ -241,5 +243,69 @@ describe('ali-oss under injected faults', () => {
     );
     assert.equal(completed.res.status, 200);
     await assertStoredExactly(client, key, body, parts);
+  });
+  it('expire-upload while resuming: multipartUpload ends with {name: "abort"} and leaves no object', async () => {
+    const { key, file } = source('expire');
+    const client = pathStyleClient(fake);
+    let checkpoint;
+    await rejection(
+      client.multipartUpload(key, file, {
+        partSize: MIN_PART_SIZE_BYTES,
+        parallel: 1,
+        progress: async (_fraction, cpt) => {
+          checkpoint = JSON.parse(JSON.stringify(cpt));
+          if (cpt.doneParts.length >= 2) client.cancel();
+        },
+      })
+    );
+    const planId = await fake.installFaults({
+      rules: [{ match: { op: 'UploadPart', key }, action: { type: 'expire-upload' }, times: 1 }],
+    });
+    const ended = await rejection(client.multipartUpload(key, file, { checkpoint, parallel: 2 }));
+    assert.equal(ended.name, 'abort');
+    assert.equal(ended.status, 0);
+    await assertFiredOnce(planId);
+    assert.equal((await client.listUploads({ prefix: key })).uploads.length, 0);
+    assert.equal((await rejection(client.head(key))).code, 'NoSuchKey');
+  });
+
+  it('drop-response on Complete, retryMax 0: ali-oss reports a network error, yet the object is stored byte-exact', async () => {
+    const { key, body, file, parts } = source('drop-complete');
+    const planId = await fake.installFaults({
+      rules: [{ match: { op: 'CompleteMultipartUpload', key }, action: { type: 'drop-response' }, times: 1 }],
+    });
+    const client = pathStyleClient(fake);
+    const failure = await rejection(client.multipartUpload(key, file, { partSize: MIN_PART_SIZE_BYTES, parallel: 2 }));
+    assert.equal(failure.status, -1, `${failure.name}: ${failure.message}`);
+    await assertFiredOnce(planId);
+    await assertStoredExactly(client, key, body, parts);
+  });
+
+  it('drop-response on Complete, retryMax 1: ali-oss re-sends Complete and reports NoSuchUpload, yet the object is stored byte-exact', async () => {
+    const { key, body, file, parts } = source('drop-complete-retry');
+    const planId = await fake.installFaults({
+      rules: [{ match: { op: 'CompleteMultipartUpload', key }, action: { type: 'drop-response' }, times: 1 }],
+    });
+    const { recorder, requests } = requestRecorder();
+    const client = pathStyleClient(fake, { urllib: recorder, retryMax: 1 });
+    const failure = await rejection(client.multipartUpload(key, file, { partSize: MIN_PART_SIZE_BYTES, parallel: 2 }));
+    assert.equal(failure.status, 404);
+    assert.equal(failure.code, 'NoSuchUpload');
+    assert.equal(requests.filter(r => r.method === 'POST' && r.query.has('uploadId')).length, 2);
+    await assertFiredOnce(planId);
+    await assertStoredExactly(client, key, body, parts);
+  });
+
+  it('corrupt-checksum on UploadPart 2: ali-oss does not notice until Complete fails with InvalidPart; no object is written', async () => {
+    const { key, file } = source('corrupt');
+    const planId = await fake.installFaults({
+      rules: [{ match: { op: 'UploadPart', key, partNumber: 2 }, action: { type: 'corrupt-checksum' }, times: 1 }],
+    });
+    const client = pathStyleClient(fake);
+    const failure = await rejection(client.multipartUpload(key, file, { partSize: MIN_PART_SIZE_BYTES, parallel: 2 }));
+    assert.equal(failure.status, 400);
+    assert.equal(failure.code, 'InvalidPart');
+    await assertFiredOnce(planId);
+    assert.equal((await rejection(client.head(key))).code, 'NoSuchKey');
   });
 });
