@@ -1,5 +1,6 @@
 #include <charconv>
 
+#include "http/callback.h"
 #include "http/ops.h"
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/checksum.h"
@@ -95,6 +96,8 @@ protocol::Status CompleteMultipartUpload(Exchange& ex) {
   if (!md5.ok()) return md5.status();
   if (*md5 && **md5 != protocol::Md5Of(*body)) return errors::InvalidDigest();
   const std::string upload_id = UploadIdOf(ex);
+  auto callback = ParseCallback(ex);
+  if (!callback.ok()) return callback.status();
   auto complete_all = ex.Header("x-oss-complete-all");
   std::optional<std::vector<protocol::CompletePart>> parts;
   if (complete_all && *complete_all == "yes") {
@@ -129,6 +132,7 @@ protocol::Status CompleteMultipartUpload(Exchange& ex) {
   ex.res.set_header("ETag", (*object)->etag);
   ex.res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString((*object)->crc64));
   ex.SetXml(200, protocol::EncodeXml(result));
+  if (*callback) RunCallback(ex, **callback, **object);
   return {};
 }
 

@@ -1,5 +1,6 @@
 #include <charconv>
 
+#include "http/callback.h"
 #include "http/ops.h"
 #include "ossup/protocol/checksum.h"
 #include "service/errors.h"
@@ -68,6 +69,8 @@ void SetObjectHeaders(Exchange& ex, const StoredObject& object) {
 
 protocol::Status PutObject(Exchange& ex) {
   const bool forbid = HeaderIsTrue(ex, "x-oss-forbid-overwrite");
+  auto callback = ParseCallback(ex);
+  if (!callback.ok()) return callback.status();
   if (auto s = ex.ctx.service.CheckPutObject(ex.wire.bucket, ex.wire.key, forbid); !s.ok()) {
     return s;
   }
@@ -82,6 +85,7 @@ protocol::Status PutObject(Exchange& ex) {
   ex.res.set_header("Content-MD5", protocol::Base64Encode(md5));
   ex.res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString((*object)->crc64));
   ex.SetEmpty(200);
+  if (*callback) RunCallback(ex, **callback, **object);
   return {};
 }
 

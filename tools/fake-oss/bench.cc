@@ -1,0 +1,206 @@
+// fake-oss-bench: the performance figures for the fake server, measured in one run
+// on this machine. Not a test: it prints numbers and asserts nothing.
+//
+//   1. startup to first answer (in-process Server, and the fake-oss binary as a process)
+//   2. idle RSS of the fake-oss process
+//   3. UploadPart ingest, memory mode, 64 MiB parts over loopback (1 and N connections),
+//      next to the single-core MD5+CRC64 rate measured on the same bytes
+//   4. InitiateMultipartUpload + AbortMultipartUpload pairs per second, one keep-alive
+//      client, V1 signatures checked
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ossup/fake/server.h"
+#include "ossup/protocol/addressing.h"
+#include "ossup/protocol/checksum.h"
+#include "ossup/protocol/signing.h"
+#include "ossup/protocol/xml.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+const ossup::protocol::Credentials kCredentials{"AKIDBENCH", "SECRETBENCH", ""};
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+ossup::fake::ServerOptions Options() {
+  ossup::fake::ServerOptions options;
+  options.credentials = {{kCredentials.access_key_id, kCredentials.access_key_secret}};
+  options.buckets = {"bench"};
+  return options;
+}
+
+httplib::Headers Signed(const std::string& method, const std::string& key,
+                        ossup::protocol::QueryParams query, ossup::protocol::TimePoint now,
+                        std::string& path) {
+  ossup::protocol::WireRequest wire{
+      method, "bench", key, std::move(query), {{"Content-Type", "application/octet-stream"}}};
+  ossup::protocol::SignV1(wire, kCredentials, now);
+  path = "/bench/" + ossup::protocol::UriEncode(key, true);
+  if (!wire.query.empty()) path += "?" + ossup::protocol::EncodeQueryString(wire.query);
+  httplib::Headers headers;
+  for (const auto& [name, value] : wire.headers) headers.emplace(name, value);
+  return headers;
+}
+
+void Startup() {
+  auto start = Clock::now();
+  ossup::fake::Server server(Options());
+  if (!server.Start().ok()) return;
+  httplib::Client client("127.0.0.1", server.port());
+  auto health = client.Get("/_fake/health");
+  double in_process = SecondsSince(start);
+  std::printf("startup, in-process Server to first answer: %.2f ms (status %d)\n", in_process * 1e3,
+              health ? health->status : 0);
+}
+
+void ProcessStartupAndRss(const std::string& binary) {
+  int out[2];
+  if (::pipe(out) != 0) return;
+  auto start = Clock::now();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    ::close(out[0]);
+    ::execl(binary.c_str(), binary.c_str(), "--port", "0", "--anonymous", "--bucket", "bench",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  std::string line;
+  char c;
+  while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
+  int port = std::stoi(line.substr(line.rfind(':') + 1));
+  httplib::Client client("127.0.0.1", port);
+  auto health = client.Get("/_fake/health");
+  double elapsed = SecondsSince(start);
+  std::printf("startup, exec fake-oss to first answer: %.2f ms (status %d)\n", elapsed * 1e3,
+              health ? health->status : 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string row;
+  while (std::getline(status, row)) {
+    if (row.rfind("VmRSS:", 0) == 0) std::printf("idle RSS of fake-oss: %s\n", row.c_str() + 6);
+  }
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, nullptr, 0);
+  ::close(out[0]);
+}
+
+double HashRate(const std::string& data) {
+  auto start = Clock::now();
+  ossup::protocol::Md5 md5;
+  uint64_t crc = 0;
+  constexpr size_t kChunk = 4096;  // what httplib hands the server per call
+  for (size_t off = 0; off < data.size(); off += kChunk) {
+    size_t n = std::min(kChunk, data.size() - off);
+    md5.Update(data.data() + off, n);
+    crc = ossup::protocol::Crc64Extend(crc, data.data() + off, n);
+  }
+  auto digest = md5.Final();
+  double seconds = SecondsSince(start);
+  if (digest[0] == 0 && crc == 1) std::printf(" ");  // keep the work observable
+  return data.size() / seconds;
+}
+
+void Ingest(int connections, int parts_per_connection, const std::string& part) {
+  ossup::fake::Server server(Options());
+  if (!server.Start().ok()) return;
+  std::vector<std::thread> threads;
+  std::atomic<uint64_t> bytes{0};
+  auto start = Clock::now();
+  for (int c = 0; c < connections; ++c) {
+    threads.emplace_back([&, c] {
+      httplib::Client client("127.0.0.1", server.port());
+      client.set_keep_alive(true);
+      client.set_url_encode(false);
+      std::string path;
+      auto headers =
+          Signed("POST", "obj" + std::to_string(c), {{"uploads", ""}}, server.Now(), path);
+      auto init = client.Post(path, headers, "", "application/octet-stream");
+      auto upload = ossup::protocol::DecodeInitiateMultipartUploadResult(init ? init->body : "");
+      if (!upload.ok()) return;
+      for (int n = 1; n <= parts_per_connection; ++n) {
+        auto h = Signed("PUT", "obj" + std::to_string(c),
+                        {{"partNumber", std::to_string(n)}, {"uploadId", upload->upload_id}},
+                        server.Now(), path);
+        auto res = client.Put(path, h, part, "application/octet-stream");
+        if (res && res->status == 200) bytes += part.size();
+      }
+      auto h = Signed("DELETE", "obj" + std::to_string(c), {{"uploadId", upload->upload_id}},
+                      server.Now(), path);
+      client.Delete(path, h);
+    });
+  }
+  for (auto& t : threads) t.join();
+  double seconds = SecondsSince(start);
+  std::printf("UploadPart ingest, %d connection(s), 64 MiB parts: %.0f MB/s (%.0f MiB in %.2f s)\n",
+              connections, bytes / seconds / 1e6, bytes / 1048576.0, seconds);
+}
+
+void SmallRequests(int pairs) {
+  ossup::fake::Server server(Options());
+  if (!server.Start().ok()) return;
+  httplib::Client client("127.0.0.1", server.port());
+  client.set_keep_alive(true);
+  client.set_url_encode(false);
+  int ok = 0;
+  auto start = Clock::now();
+  for (int i = 0; i < pairs; ++i) {
+    std::string path;
+    auto headers = Signed("POST", "small", {{"uploads", ""}}, server.Now(), path);
+    auto init = client.Post(path, headers, "", "application/octet-stream");
+    auto upload = ossup::protocol::DecodeInitiateMultipartUploadResult(init ? init->body : "");
+    if (!upload.ok()) continue;
+    auto h = Signed("DELETE", "small", {{"uploadId", upload->upload_id}}, server.Now(), path);
+    auto abort = client.Delete(path, h);
+    if (abort && abort->status == 204) ++ok;
+  }
+  double seconds = SecondsSince(start);
+  std::printf("Initiate+Abort pairs, one keep-alive client, signatures on: %.0f pairs/s (%d ok)\n",
+              ok / seconds, ok);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fake-oss-bench: performance figures for the fake OSS server"};
+  int parts = 8;
+  int pairs = 5000;
+  app.add_option("--parts", parts, "64 MiB parts per connection")->capture_default_str();
+  app.add_option("--pairs", pairs, "Initiate+Abort pairs")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  std::string binary =
+      (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "fake-oss").string();
+
+  Startup();
+  ProcessStartupAndRss(binary);
+  std::string part(64 << 20, '\0');
+  uint64_t x = 88172645463325252ull;
+  for (size_t i = 0; i < part.size(); i += 8) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    std::memcpy(part.data() + i, &x, 8);
+  }
+  double rate = HashRate(part);
+  std::printf("single-core MD5+CRC64 (4 KiB updates): %.0f MB/s; 0.8x = %.0f MB/s\n", rate / 1e6,
+              0.8 * rate / 1e6);
+  Ingest(1, parts, part);
+  Ingest(2, parts / 2, part);
+  SmallRequests(pairs);
+  return 0;
+}
