@@ -48,7 +48,8 @@ class Checker {
           ++orphans;
         }
       }
-      CheckStep(step, slice, file, orphans);
+      CheckStep(step, slice, file, orphans + unreachable_);
+      if (!s_.upload.record_directory && LeavesUnreachableUpload(step)) ++unreachable_;
     }
     CheckEnd(orphans);
     return std::move(violations_);
@@ -61,6 +62,17 @@ class Checker {
       slice.push_back(&r_.journal[i]);
     }
     return slice;
+  }
+
+  /// Without a record directory, an upload the client keeps (cancel with keep, or any
+  /// failure: failures never abort) can never be resumed or found again by the client.
+  bool LeavesUnreachableUpload(const StepRecord& step) const {
+    const Outcome o = *step.outcome;
+    const bool keep =
+        step.step.kind == StepKind::kKillClientAfterParts ||
+        (step.step.kind == StepKind::kCancelAfterBytes && !s_.upload.delete_on_cancel);
+    return (o == Outcome::kCancelled && keep) || o == Outcome::kFails ||
+           o == Outcome::kFailsRetryable;
   }
 
   void Add(int property, const std::string& where, const std::string& message) {
@@ -239,23 +251,28 @@ class Checker {
 
   /// True when an expire-upload event since the previous client step made an upload vanish.
   bool LostBefore(const StepRecord& step) const {
+    bool expired = false;
     for (size_t i = step.index; i-- > 0;) {
       const StepRecord& earlier = r_.steps[i];
-      if (IsClientStep(earlier.step.kind)) return false;
+      if (IsClientStep(earlier.step.kind)) break;
       if (earlier.step.kind == StepKind::kRewriteFile) return false;  // record retired instead
-      if (earlier.step.kind == StepKind::kExpireUpload && earlier.uploads_expired > 0) return true;
+      if (earlier.step.kind == StepKind::kExpireUpload && earlier.uploads_expired > 0) {
+        expired = true;
+      }
     }
-    return false;
+    return expired;
   }
 
   void CheckEnd(int orphans) {
-    // P8: nothing left behind but the recorded upload and unknowable orphans.
-    const int allowed = orphans + (r_.record_exists ? 1 : 0);
+    // P8: nothing left behind but the recorded upload, unknowable orphans, and uploads the
+    // client kept without a record directory (LeavesUnreachableUpload).
+    const int allowed = orphans + unreachable_ + (r_.record_exists ? 1 : 0);
     if (static_cast<int>(r_.uploads_left.size()) > allowed) {
       Add(8, "end",
           std::to_string(r_.uploads_left.size()) + " upload(s) left on the server; " +
               std::to_string(allowed) + " accounted for (" + std::to_string(orphans) +
-              " orphaned Initiate(s), record " + (r_.record_exists ? "present" : "absent") + ")");
+              " orphaned Initiate(s), " + std::to_string(unreachable_) +
+              " kept without a record, record " + (r_.record_exists ? "present" : "absent") + ")");
     }
     // P1 at the end: if the last client step succeeded, the object is the file.
     for (size_t i = r_.steps.size(); i-- > 0;) {
@@ -272,6 +289,7 @@ class Checker {
   const Scenario& s_;
   const RunReport& r_;
   std::vector<Violation> violations_;
+  int unreachable_ = 0;
 };
 
 }  // namespace

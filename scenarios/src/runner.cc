@@ -6,6 +6,7 @@
 #include <fstream>
 #include <mutex>
 #include <random>
+#include <thread>
 
 #include "fake_target.h"
 #include "ossup/client/client.h"
@@ -229,6 +230,18 @@ class Run {
     return journal->size();
   }
 
+  /// Waits until the journal stops growing (two equal readings `window` apart; at most 80
+  /// windows), so every request a step sent is counted in that step.
+  void Quiesce(std::chrono::milliseconds window) {
+    size_t last = JournalSize();
+    for (int i = 0; i < 80; ++i) {
+      std::this_thread::sleep_for(window);
+      size_t now = JournalSize();
+      if (now == last) return;
+      last = now;
+    }
+  }
+
   void Judge(const std::string& what, bool ok, const std::string& reason) {
     report_.verdicts.push_back({what, ok, ok ? "" : reason});
   }
@@ -343,6 +356,11 @@ class Run {
       relay->task = nullptr;
       record.progress = relay->progress;
     }
+    // The fake journals a request after answering it (or after dropping the connection), so
+    // the last entries may land just after the client returns; abandoned parallel requests
+    // take longer.
+    Quiesce(!outcome.ok() && scenario_.upload.parallelism > 1 ? std::chrono::milliseconds(25)
+                                                              : std::chrono::milliseconds(5));
     if (plan_id) (void)target_->RemovePlan(*plan_id);
 
     if (outcome.ok()) {

@@ -1,0 +1,395 @@
+#include "ossup/scenarios/generate.h"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "ossup/protocol/limits.h"
+
+namespace ossup::scenarios {
+namespace {
+
+using faults::ActionType;
+using protocol::Operation;
+
+constexpr uint64_t kPartSize = protocol::limits::kMinPartSize;  // 100 KiB: fast and legal
+
+/// Yes / no / could be either: the model's knowledge of one fact.
+enum class Tri { kNo, kYes, kMaybe };
+
+Tri Merge(Tri a, Tri b) { return a == b ? a : Tri::kMaybe; }
+
+/// What the model knows between steps.
+struct ModelState {
+  Tri record = Tri::kNo;  // a checkpoint record exists
+  Tri lost = Tri::kNo;    // the server lost the recorded upload
+};
+
+template <typename T>
+const T& Pick(faults::Rng& rng, const std::vector<T>& items) {
+  return items[rng.Below(items.size())];
+}
+
+bool IsMultipart(const CaseSpec& spec) {
+  // The client's default: files smaller than one part (and empty files) use PutObject.
+  return spec.size_bytes > 0 && spec.size_bytes >= spec.part_size_bytes;
+}
+
+void AddOutcome(std::vector<Outcome>& outcomes, Outcome o) {
+  if (std::find(outcomes.begin(), outcomes.end(), o) == outcomes.end()) outcomes.push_back(o);
+}
+
+/// The outcomes a fault may add when it fires (survivable faults add none).
+std::vector<Outcome> FaultOutcomes(const FaultSpec& f) {
+  switch (f.type) {
+    case ActionType::kError:
+      if (f.non_retryable) return {Outcome::kFails};
+      return f.times == 0 ? std::vector<Outcome>{Outcome::kFailsRetryable} : std::vector<Outcome>{};
+    case ActionType::kReset:
+    case ActionType::kDropResponse:
+    case ActionType::kTruncateResponse:
+      return f.times == 0 ? std::vector<Outcome>{Outcome::kFailsRetryable} : std::vector<Outcome>{};
+    case ActionType::kCorruptChecksum:
+      return {Outcome::kFailsRetryable};
+    case ActionType::kExpireUpload:
+      if (f.operation == Operation::kAbortMultipartUpload) return {};
+      return {Outcome::kCannotResume};
+    case ActionType::kStall:
+    case ActionType::kRestart:
+      return {};
+  }
+  return {};
+}
+
+/// Applies one client step to the model: returns the outcomes it allows, updates `state`.
+std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
+                                     ModelState& state) {
+  std::vector<Outcome> outcomes;
+  const bool cancel_like =
+      step.kind == StepKind::kCancelAfterBytes || step.kind == StepKind::kKillClientAfterParts;
+  if (!IsMultipart(spec)) {
+    AddOutcome(outcomes, Outcome::kSucceeds);
+  } else {
+    if (state.record != Tri::kNo && state.lost != Tri::kNo) {
+      AddOutcome(outcomes, Outcome::kCannotResume);
+    }
+    if (!(state.record == Tri::kYes && state.lost == Tri::kYes)) {
+      AddOutcome(outcomes, cancel_like ? Outcome::kCancelled : Outcome::kSucceeds);
+    }
+  }
+  if (step.fault) {
+    for (Outcome o : FaultOutcomes(*step.fault)) AddOutcome(outcomes, o);
+  }
+
+  ModelState next;
+  bool first = true;
+  auto merge = [&](ModelState s) {
+    if (!spec.record_directory) s.record = Tri::kNo;
+    if (first) {
+      next = s;
+      first = false;
+    } else {
+      next.record = Merge(next.record, s.record);
+      next.lost = Merge(next.lost, s.lost);
+    }
+  };
+  for (Outcome o : outcomes) {
+    switch (o) {
+      case Outcome::kSucceeds:
+      case Outcome::kCannotResume:
+        merge({IsMultipart(spec) ? Tri::kNo : state.record,
+               IsMultipart(spec) ? Tri::kNo : state.lost});
+        break;
+      case Outcome::kCancelled: {
+        const bool keep = step.kind == StepKind::kKillClientAfterParts || !spec.delete_on_cancel;
+        merge({keep ? Tri::kYes : Tri::kNo, Tri::kNo});
+        break;
+      }
+      case Outcome::kFails:
+      case Outcome::kFailsRetryable:
+        merge({Tri::kMaybe, state.lost == Tri::kNo ? Tri::kNo : Tri::kMaybe});
+        break;
+    }
+  }
+  // An expire-upload fault may fire and still lose the race with a cancel: the record then
+  // outlives its upload.
+  if (step.fault && step.fault->type == ActionType::kExpireUpload && next.record != Tri::kNo) {
+    next.lost = Tri::kMaybe;
+  }
+  state = next;
+  return outcomes;
+}
+
+std::string OpName(Operation op) { return std::string(protocol::OperationName(op)); }
+
+}  // namespace
+
+std::vector<Operation> GeneratedTargets(ActionType type, Storage storage) {
+  const std::vector<Operation> all = {
+      Operation::kInitiateMultipartUpload, Operation::kUploadPart,           Operation::kListParts,
+      Operation::kCompleteMultipartUpload, Operation::kAbortMultipartUpload, Operation::kPutObject};
+  switch (type) {
+    case ActionType::kError:
+    case ActionType::kReset:
+    case ActionType::kDropResponse:
+    case ActionType::kStall:
+      return all;
+    case ActionType::kTruncateResponse:
+      return {Operation::kInitiateMultipartUpload, Operation::kListParts,
+              Operation::kCompleteMultipartUpload};
+    case ActionType::kExpireUpload:
+      return {Operation::kUploadPart, Operation::kListParts, Operation::kCompleteMultipartUpload,
+              Operation::kAbortMultipartUpload};
+    case ActionType::kCorruptChecksum:
+      return {Operation::kUploadPart, Operation::kCompleteMultipartUpload, Operation::kPutObject};
+    case ActionType::kRestart:
+      if (storage == Storage::kDisk) return all;
+      return {};
+  }
+  return {};
+}
+
+std::vector<uint64_t> EdgeSizes(uint64_t p) {
+  return {0, 1, p - 1, p, p + 1, 2 * p - 1, 2 * p, 2 * p + 1, 3 * p, 5 * p + 7, 6 * p};
+}
+
+CaseSpec GenerateCase(faults::Rng& rng) {
+  CaseSpec spec;
+  spec.part_size_bytes = kPartSize;
+  spec.size_bytes =
+      rng.Chance(1, 2) ? Pick(rng, EdgeSizes(kPartSize)) : rng.Between(0, 6 * kPartSize);
+  spec.content_seed = rng.Next() >> 1;
+  spec.parallelism = rng.Chance(1, 2) ? 1 : static_cast<int>(rng.Between(2, 3));
+  spec.record_directory = !rng.Chance(1, 8);
+  spec.delete_on_cancel = rng.Chance(1, 2);
+  spec.storage = rng.Chance(1, 4) ? Storage::kDisk : Storage::kMemory;
+  const uint64_t signing = rng.Below(5);
+  spec.signing = signing < 3 ? Signing::kV4 : signing == 3 ? Signing::kV1 : Signing::kAnonymous;
+  spec.server_seed = rng.Below(1000);
+  const uint64_t parts = std::max<uint64_t>(1, (spec.size_bytes + kPartSize - 1) / kPartSize);
+  const int steps = static_cast<int>(rng.Between(1, 5));
+  for (int i = 0; i < steps; ++i) {
+    StepSpec step;
+    const uint64_t roll = rng.Below(100);
+    if (roll < 30) {
+      step.kind = StepKind::kUpload;
+    } else if (roll < 50) {
+      step.kind = StepKind::kCancelAfterBytes;
+      step.amount = rng.Between(0, spec.size_bytes);
+    } else if (roll < 70) {
+      step.kind = StepKind::kKillClientAfterParts;
+      step.amount = rng.Between(1, parts);
+    } else if (roll < 82) {
+      step.kind = StepKind::kExpireUpload;
+    } else if (roll < 88) {
+      step.kind = StepKind::kRestartServer;
+    } else if (roll < 94) {
+      step.kind = StepKind::kAdvanceClock;
+      step.amount = Pick(rng, std::vector<uint64_t>{60, 3600, 86400});
+    } else {
+      step.kind = StepKind::kRewriteFile;
+      step.amount = rng.Next() >> 1;
+    }
+    if (IsClientStep(step.kind) && rng.Chance(1, 2)) {
+      std::vector<ActionType> kinds;
+      for (ActionType t :
+           {ActionType::kError, ActionType::kReset, ActionType::kDropResponse,
+            ActionType::kTruncateResponse, ActionType::kStall, ActionType::kExpireUpload,
+            ActionType::kCorruptChecksum, ActionType::kRestart}) {
+        if (!GeneratedTargets(t, spec.storage).empty()) kinds.push_back(t);
+      }
+      FaultSpec f;
+      f.type = Pick(rng, kinds);
+      f.operation = Pick(rng, GeneratedTargets(f.type, spec.storage));
+      f.nth = static_cast<int>(rng.Between(1, 3));
+      f.times = static_cast<int>(rng.Between(1, 2));
+      const bool may_be_unlimited = f.operation == Operation::kUploadPart &&
+                                    (f.type == ActionType::kError || f.type == ActionType::kReset ||
+                                     f.type == ActionType::kDropResponse);
+      if (may_be_unlimited && rng.Chance(1, 6)) f.times = 0;
+      if (f.type == ActionType::kError && f.operation != Operation::kAbortMultipartUpload) {
+        f.non_retryable = rng.Chance(1, 4);
+      }
+      if (f.type == ActionType::kReset)
+        f.after_bytes = rng.Chance(1, 2) ? 0 : rng.Between(1, kPartSize);
+      if (f.type == ActionType::kTruncateResponse) f.after_bytes = rng.Between(0, 200);
+      if (f.type == ActionType::kStall) f.stall_ms = rng.Between(1, 50);
+      step.fault = f;
+    }
+    spec.steps.push_back(step);
+  }
+  return spec;
+}
+
+faults::Plan FaultPlan(const FaultSpec& f) {
+  faults::Rule rule;
+  rule.match.operation = f.operation;
+  if (f.times == 1) rule.match.nth = static_cast<uint64_t>(f.nth);  // nth picks one request
+  rule.times = f.times == 0 ? std::nullopt : std::optional<uint64_t>(f.times);
+  rule.action.type = f.type;
+  if (f.type == ActionType::kError) {
+    rule.action.code = f.non_retryable ? "AccessDenied" : "ServiceUnavailable";
+    rule.action.http_status = f.non_retryable ? 403 : 503;
+  }
+  if (f.type == ActionType::kReset || f.type == ActionType::kTruncateResponse ||
+      f.type == ActionType::kStall) {
+    rule.action.after_bytes = f.after_bytes;
+  }
+  if (f.type == ActionType::kStall) rule.action.stall_ms = f.stall_ms;
+  faults::Plan plan;
+  plan.rules.push_back(rule);
+  return plan;
+}
+
+Scenario BuildScenario(const CaseSpec& spec, const std::string& name) {
+  Scenario s;
+  s.name = name;
+  s.description = "Generated: " + DescribeCase(spec);
+  s.file = {spec.size_bytes, spec.content_seed};
+  s.upload.part_size_bytes = spec.part_size_bytes;
+  s.upload.parallelism = spec.parallelism;
+  s.upload.record_directory = spec.record_directory;
+  s.upload.delete_on_cancel = spec.delete_on_cancel;
+  s.server = {spec.storage, spec.signing, spec.server_seed};
+  ModelState state;
+  for (const StepSpec& g : spec.steps) {
+    Step step;
+    step.kind = g.kind;
+    switch (g.kind) {
+      case StepKind::kCancelAfterBytes:
+        step.bytes = g.amount;
+        break;
+      case StepKind::kKillClientAfterParts:
+        step.parts = static_cast<int>(std::max<uint64_t>(1, g.amount));
+        break;
+      case StepKind::kAdvanceClock:
+        step.seconds = static_cast<int64_t>(g.amount);
+        break;
+      case StepKind::kRewriteFile:
+        step.size_bytes = spec.size_bytes;
+        step.content_seed = g.amount;
+        state = ModelState{};  // the next step retires the record and starts afresh
+        break;
+      case StepKind::kExpireUpload:
+        state.lost = state.record == Tri::kNo ? Tri::kNo : state.record;
+        break;
+      default:
+        break;
+    }
+    if (IsClientStep(g.kind)) {
+      if (g.fault) step.faults = FaultPlan(*g.fault);
+      step.expect = ModelClientStep(spec, g, state);
+    }
+    s.steps.push_back(std::move(step));
+  }
+  // Liveness: with the faults gone, a plain upload must get the object there.
+  StepSpec plain;
+  Step live;
+  live.kind = StepKind::kUpload;
+  live.expect = ModelClientStep(spec, plain, state);
+  const bool may_be_stale = std::find(live.expect.begin(), live.expect.end(),
+                                      Outcome::kCannotResume) != live.expect.end();
+  s.steps.push_back(live);
+  if (may_be_stale) {
+    Step again;
+    again.kind = StepKind::kUpload;
+    again.expect = {Outcome::kSucceeds};
+    s.steps.push_back(again);
+  }
+  s.checks.object_equals_file = true;
+  s.checks.record_exists = false;
+  s.checks.properties = true;
+  return s;
+}
+
+std::vector<CaseSpec> ShrinkCandidates(const CaseSpec& spec) {
+  std::vector<CaseSpec> out;
+  auto push = [&](const CaseSpec& c) {
+    if (!(c == spec) && std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  };
+  for (size_t i = 0; i < spec.steps.size(); ++i) {
+    CaseSpec c = spec;
+    c.steps.erase(c.steps.begin() + static_cast<std::ptrdiff_t>(i));
+    push(c);
+  }
+  for (size_t i = 0; i < spec.steps.size(); ++i) {
+    if (!spec.steps[i].fault) continue;
+    CaseSpec c = spec;
+    c.steps[i].fault.reset();
+    push(c);
+    const FaultSpec& f = *spec.steps[i].fault;
+    if (f.times != 1) {
+      CaseSpec d = spec;
+      d.steps[i].fault->times = 1;
+      push(d);
+    }
+    if (f.nth != 1) {
+      CaseSpec d = spec;
+      d.steps[i].fault->nth = 1;
+      push(d);
+    }
+  }
+  if (spec.parallelism != 1) {
+    CaseSpec c = spec;
+    c.parallelism = 1;
+    push(c);
+  }
+  if (spec.storage != Storage::kMemory) {
+    bool restart_fault = false;
+    for (const auto& st : spec.steps) {
+      restart_fault |= st.fault && st.fault->type == ActionType::kRestart;
+    }
+    if (!restart_fault) {
+      CaseSpec c = spec;
+      c.storage = Storage::kMemory;
+      push(c);
+    }
+  }
+  if (spec.signing != Signing::kV4) {
+    CaseSpec c = spec;
+    c.signing = Signing::kV4;
+    push(c);
+  }
+  for (uint64_t size : EdgeSizes(spec.part_size_bytes)) {
+    if (size >= spec.size_bytes) continue;
+    CaseSpec c = spec;
+    c.size_bytes = size;
+    const uint64_t parts =
+        std::max<uint64_t>(1, (size + c.part_size_bytes - 1) / c.part_size_bytes);
+    for (auto& st : c.steps) {
+      if (st.kind == StepKind::kCancelAfterBytes) st.amount = std::min(st.amount, size);
+      if (st.kind == StepKind::kKillClientAfterParts) st.amount = std::min(st.amount, parts);
+    }
+    push(c);
+  }
+  return out;
+}
+
+std::string DescribeCase(const CaseSpec& spec) {
+  std::ostringstream out;
+  out << "size=" << spec.size_bytes << " contentSeed=" << spec.content_seed
+      << " partSize=" << spec.part_size_bytes << " parallelism=" << spec.parallelism
+      << " record=" << spec.record_directory << " deleteOnCancel=" << spec.delete_on_cancel
+      << " storage=" << (spec.storage == Storage::kDisk ? "disk" : "memory") << " signing="
+      << (spec.signing == Signing::kV1   ? "v1"
+          : spec.signing == Signing::kV4 ? "v4"
+                                         : "anonymous")
+      << " steps=[";
+  for (size_t i = 0; i < spec.steps.size(); ++i) {
+    const StepSpec& st = spec.steps[i];
+    if (i > 0) out << ", ";
+    out << StepKindName(st.kind);
+    if (st.amount) out << "(" << st.amount << ")";
+    if (st.fault) {
+      const FaultSpec& f = *st.fault;
+      out << " with " << faults::ActionTypeName(f.type) << " on " << OpName(f.operation);
+      if (f.times == 1) out << " #" << f.nth;
+      out << " x" << (f.times == 0 ? std::string("unlimited") : std::to_string(f.times));
+      if (f.non_retryable) out << " (non-retryable)";
+    }
+  }
+  out << "]";
+  return out.str();
+}
+
+}  // namespace ossup::scenarios

@@ -1,0 +1,136 @@
+// oss-scenario: replays scenario files against a fake OSS, or fuzzes generated scenarios.
+//
+//   oss-scenario run FILE... [--endpoint URL] [--bucket B] [--keep]
+//       One line per scenario: "PASS name" or "FAIL name: reason". Exit 1 if any fails.
+//   oss-scenario fuzz --seed S --count N [--out DIR]
+//       Runs N generated scenarios (case i uses seed S+i), checks properties 1-9, shrinks
+//       each failing case and writes it to DIR/fuzz-S-i.json. Exit 1 if any fails.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+#include "ossup/faults/rng.h"
+#include "ossup/scenarios/codec.h"
+#include "ossup/scenarios/generate.h"
+#include "ossup/scenarios/properties.h"
+#include "ossup/scenarios/runner.h"
+
+namespace {
+
+using namespace ossup::scenarios;
+
+int RunFiles(const std::vector<std::string>& files, const RunOptions& options, bool verbose) {
+  int failed = 0;
+  for (const auto& path : files) {
+    auto scenario = LoadScenarioFile(path);
+    if (!scenario.ok()) {
+      std::cout << "FAIL " << path << ": " << scenario.error().message << std::endl;
+      ++failed;
+      continue;
+    }
+    RunReport report = RunScenario(*scenario, options);
+    std::cout << SummaryLine(report) << std::endl;
+    if (verbose || !report.passed) {
+      for (const auto& step : report.steps) {
+        if (!step.outcome) continue;
+        std::cout << "    step " << step.index + 1 << " " << StepKindName(step.step.kind) << ": "
+                  << OutcomeName(*step.outcome);
+        if (!step.error.empty()) std::cout << " (" << step.error << ")";
+        std::cout << "\n";
+      }
+    }
+    if (!report.passed) ++failed;
+  }
+  return failed == 0 ? 0 : 1;
+}
+
+bool Fails(const CaseSpec& spec, const RunOptions& options, std::string* reason) {
+  RunReport report = RunScenario(BuildScenario(spec, "candidate"), options);
+  if (reason) *reason = report.reason;
+  return !report.passed;
+}
+
+/// Greedy shrinking: take the first simpler variant that still fails, until none does.
+CaseSpec Shrink(CaseSpec spec, const RunOptions& options) {
+  for (int round = 0; round < 50; ++round) {
+    bool progressed = false;
+    for (const CaseSpec& candidate : ShrinkCandidates(spec)) {
+      if (Fails(candidate, options, nullptr)) {
+        spec = candidate;
+        progressed = true;
+        break;
+      }
+    }
+    if (!progressed) break;
+  }
+  return spec;
+}
+
+int Fuzz(uint64_t seed, uint64_t count, const std::string& out_dir, const RunOptions& options) {
+  std::cout << "oss-scenario fuzz: seed=" << seed << " count=" << count << std::endl;
+  const auto start = std::chrono::steady_clock::now();
+  int failed = 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    ossup::faults::Rng rng(seed + i);
+    CaseSpec spec = GenerateCase(rng);
+    const std::string name = "fuzz-" + std::to_string(seed) + "-" + std::to_string(i);
+    RunReport report = RunScenario(BuildScenario(spec, name), options);
+    if (report.passed) continue;
+    ++failed;
+    std::cout << "FAIL " << name << " (seed " << seed + i << "): " << report.reason << std::endl;
+    CaseSpec shrunk = Shrink(spec, options);
+    Scenario minimal = BuildScenario(shrunk, name);
+    RunReport again = RunScenario(minimal, options);
+    minimal.description = "Found by oss-scenario fuzz --seed " + std::to_string(seed + i) +
+                          " --count 1, shrunk. First failure: " + again.reason;
+    std::cout << "  shrunk: " << DescribeCase(shrunk) << "\n  reason: " << again.reason << "\n";
+    if (!out_dir.empty()) {
+      std::filesystem::create_directories(out_dir);
+      const std::string path = out_dir + "/" + name + ".json";
+      auto saved = SaveScenarioFile(path, minimal);
+      std::cout << "  wrote " << (saved.ok() ? path : saved.ToString()) << std::endl;
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "oss-scenario fuzz: " << count << " cases, " << failed << " failed, " << seconds
+            << " s (" << (seconds > 0 ? static_cast<double>(count) / seconds : 0.0) << " cases/s)"
+            << std::endl;
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  CLI::App app{"Replay or fuzz resumable-upload scenarios against fake-oss"};
+  app.require_subcommand(1);
+  RunOptions options;
+
+  auto* run = app.add_subcommand("run", "run scenario files");
+  std::vector<std::string> files;
+  bool verbose = false;
+  run->add_option("files", files, "scenario JSON files")->required();
+  run->add_option("--endpoint", options.endpoint,
+                  "a running fake-oss (http://127.0.0.1:PORT); default: an in-process fake");
+  run->add_option("--bucket", options.bucket, "bucket on the remote fake");
+  run->add_option("--access-key-id", options.access_key_id, "remote fake's access key id");
+  run->add_option("--access-key-secret", options.access_key_secret, "remote fake's secret");
+  run->add_flag("--keep", options.keep_temp, "keep each run's temporary directory");
+  run->add_flag("-v,--verbose", verbose, "print every step's outcome");
+
+  auto* fuzz = app.add_subcommand("fuzz", "run generated scenarios");
+  uint64_t seed = 0;
+  uint64_t count = 100;
+  std::string out_dir;
+  fuzz->add_option("--seed", seed, "first case seed")->required();
+  fuzz->add_option("--count", count, "number of cases")->required();
+  fuzz->add_option("--out", out_dir, "directory for failing (shrunk) scenarios");
+  fuzz->add_option("--endpoint", options.endpoint, "a running fake-oss; default in-process");
+
+  CLI11_PARSE(app, argc, argv);
+  if (run->parsed()) return RunFiles(files, options, verbose);
+  return Fuzz(seed, count, out_dir, options);
+}
