@@ -196,3 +196,29 @@ TEST_F(FaultTest, NthMatchingRequest) {
 
 }  // namespace
 }  // namespace ossup::fake::testing
+
+namespace ossup::fake::testing {
+namespace {
+
+// Bodies of 256 KiB and more are read straight from the socket; the hooks work there too.
+TEST_F(FaultTest, LargeBodyResetAndStall) {
+  auto upload = client().Initiate("bkt", "big");
+  std::string data = Payload(3 << 20, 9);
+  AddPlan(R"({"rules": [
+    {"match": {"op": "UploadPart", "partNumber": 1}, "action": {"type": "reset", "afterBytes": 1000000}},
+    {"match": {"op": "UploadPart", "partNumber": 2}, "action": {"type": "stall", "ms": 20, "afterBytes": 2000000}}]})");
+  EXPECT_EQ(client().UploadPart("bkt", "big", upload, 1, data).status, 0);
+  auto fired = LastFaulted();
+  ASSERT_TRUE(fired.has_value());
+  EXPECT_EQ(fired->request_body_bytes, 1000000u);
+  auto stalled = client().UploadPart("bkt", "big", upload, 2, data);
+  EXPECT_EQ(stalled.status, 200);
+  EXPECT_EQ(stalled.Header("ETag"), protocol::ETagOf(protocol::Md5Of(data)));
+  EXPECT_EQ(StoredParts(), (std::vector<int>{2}));
+  // Same keep-alive connection, still in sync.
+  EXPECT_EQ(client().UploadPart("bkt", "big", upload, 1, data).status, 200);
+  EXPECT_EQ(StoredParts(), (std::vector<int>{1, 2}));
+}
+
+}  // namespace
+}  // namespace ossup::fake::testing

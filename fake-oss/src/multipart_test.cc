@@ -274,6 +274,56 @@ TEST_F(MultipartTest, PartialBodyIsNeverStored) {
   EXPECT_EQ(parts[0].etag, protocol::ETagOf(protocol::Md5Of("original")));
 }
 
+TEST_F(MultipartTest, LargePartsKeepTheConnectionInSync) {
+  auto id = client().Initiate("bkt", "k");
+  for (size_t size : {size_t{256 * 1024}, size_t{(1 << 20) + 3}, size_t{5 << 20}}) {
+    std::string data = Payload(size, static_cast<uint32_t>(size));
+    auto response = client().UploadPart("bkt", "k", id, 1, data);
+    ASSERT_EQ(response.status, 200) << size;
+    EXPECT_EQ(response.Header("ETag"), protocol::ETagOf(protocol::Md5Of(data)));
+    EXPECT_EQ(response.Header("x-oss-hash-crc64ecma"),
+              protocol::Crc64ToString(protocol::Crc64(data)));
+    EXPECT_EQ(client().ListParts("bkt", "k", id).status, 200);
+  }
+  // A large body the server rejects before reading (unknown upload) is drained, too.
+  EXPECT_EQ(client().UploadPart("bkt", "k", "NOSUCHUPLOAD", 1, Payload(1 << 20)).ErrorCode(),
+            "NoSuchUpload");
+  EXPECT_EQ(client().ListParts("bkt", "k", id).status, 200);
+}
+
+TEST_F(MultipartTest, LargePartialBodyIsNeverStored) {
+  auto id = client().Initiate("bkt", "k");
+  ASSERT_EQ(client().UploadPart("bkt", "k", id, 1, "original").status, 200);
+  httplib::Client raw("127.0.0.1", server().port());
+  std::string chunk = Payload(1 << 20);
+  protocol::WireRequest wire{"PUT",
+                             "bkt",
+                             "k",
+                             {{"partNumber", "1"}, {"uploadId", id}},
+                             {{"Content-Type", "application/octet-stream"}}};
+  protocol::SignV1(wire, kTestCredentials, server().Now());
+  httplib::Headers headers;
+  for (const auto& [name, value] : wire.headers) headers.emplace(name, value);
+  auto result = raw.Put(
+      TestClient::Target("bkt", "k", wire.query), headers, 4 << 20,
+      [&](size_t offset, size_t, httplib::DataSink& sink) {
+        if (offset >= chunk.size()) return false;
+        sink.write(chunk.data(), chunk.size());
+        return true;
+      },
+      "application/octet-stream");
+  EXPECT_FALSE(result);
+  for (int i = 0; i < 200; ++i) {
+    bool seen = false;
+    for (const auto& e : server().Journal()) seen |= e.request_body_bytes >= chunk.size();
+    if (seen) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto parts = server().ListUploads().at(0).parts;
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].size, 8u);
+}
+
 TEST_F(MultipartTest, ChunkedPartBody) {
   auto id = client().Initiate("bkt", "k");
   protocol::WireRequest wire{"PUT",

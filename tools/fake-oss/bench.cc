@@ -9,6 +9,7 @@
 //      client, V1 signatures checked
 #include <httplib.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +34,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 const ossup::protocol::Credentials kCredentials{"AKIDBENCH", "SECRETBENCH", ""};
+
+// User + system CPU seconds of this process so far (client and server threads together).
+double CpuSeconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
+         usage.ru_stime.tv_usec / 1e6;
+}
 
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -124,6 +133,7 @@ void Ingest(int connections, int parts_per_connection, const std::string& part) 
   std::vector<std::thread> threads;
   std::atomic<uint64_t> bytes{0};
   auto start = Clock::now();
+  double cpu_start = CpuSeconds();
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
       httplib::Client client("127.0.0.1", server.port());
@@ -149,8 +159,11 @@ void Ingest(int connections, int parts_per_connection, const std::string& part) 
   }
   for (auto& t : threads) t.join();
   double seconds = SecondsSince(start);
-  std::printf("UploadPart ingest, %d connection(s), 64 MiB parts: %.0f MB/s (%.0f MiB in %.2f s)\n",
-              connections, bytes / seconds / 1e6, bytes / 1048576.0, seconds);
+  double cpu = CpuSeconds() - cpu_start;
+  std::printf(
+      "UploadPart ingest, %d connection(s), 64 MiB parts: %.0f MB/s (%.0f MiB in %.2f s; "
+      "%.2f CPU-s for client+server)\n",
+      connections, bytes / seconds / 1e6, bytes / 1048576.0, seconds, cpu);
 }
 
 void SmallRequests(int pairs) {

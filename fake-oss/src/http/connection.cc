@@ -46,12 +46,28 @@ std::vector<int> FindSockets(int local_port, int remote_port, bool first_only) {
   return found;
 }
 
+bool PortsMatch(int fd, int local_port, int remote_port) {
+  sockaddr_storage local{}, peer{};
+  socklen_t local_len = sizeof(local), peer_len = sizeof(peer);
+  return ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) == 0 &&
+         PortOf(local) == local_port &&
+         ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0 &&
+         PortOf(peer) == remote_port;
+}
+
 }  // namespace
 
-bool ResetConnection(const httplib::Request& request) {
+int ConnectionSocket(const httplib::Request& request) {
+  thread_local int cached = -1;
+  if (cached >= 0 && PortsMatch(cached, request.local_port, request.remote_port)) return cached;
   auto sockets = FindSockets(request.local_port, request.remote_port, /*first_only=*/true);
-  if (sockets.empty()) return false;
-  int fd = sockets.front();
+  cached = sockets.empty() ? -1 : sockets.front();
+  return cached;
+}
+
+bool ResetConnection(const httplib::Request& request) {
+  int fd = ConnectionSocket(request);
+  if (fd < 0) return false;
   linger option{.l_onoff = 1, .l_linger = 0};
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, sizeof(option));
   // Swap an unconnected socket into the fd slot: closing the last reference to the accepted

@@ -8,6 +8,10 @@
 
 namespace ossup::fake {
 
+/// The accepted socket `request` arrived on, or -1. Cached per thread (a worker serves one
+/// connection at a time), so repeated calls are cheap.
+int ConnectionSocket(const httplib::Request& request);
+
 /// Resets the connection `request` arrived on. False when its socket was not found.
 bool ResetConnection(const httplib::Request& request);
 

@@ -1,7 +1,12 @@
 #include "http/exchange.h"
 
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <charconv>
 #include <thread>
+#include <vector>
 
 #include "http/connection.h"
 #include "ossup/protocol/checksum.h"
@@ -12,6 +17,10 @@ namespace ossup::fake {
 namespace {
 
 constexpr uint64_t kResponseChunkBytes = 1 << 20;
+// Bodies at least this large bypass httplib's 4 KiB reads (and a poll per read).
+constexpr uint64_t kDirectReadMinBytes = 256 * 1024;
+constexpr size_t kDirectReadBufferBytes = 1 << 20;
+constexpr int kDirectReadTimeoutMs = 30000;
 
 // Streams [offset, offset+length) of the object's segments into `sink`.
 bool ReadObjectRange(const StoredObject& object, uint64_t offset, uint64_t length,
@@ -99,7 +108,12 @@ bool Exchange::ReadBody(const std::function<bool(const char*, size_t)>& sink) {
     if (size > 0 && sink_ok) sink_ok = sink(data, size);
     return true;
   };
-  bool complete = reader_ ? (*reader_)(receiver) : receiver(req.body.data(), req.body.size());
+  bool complete;
+  if (auto length = DirectReadLength()) {
+    complete = ReadDirect(*length, receiver);
+  } else {
+    complete = reader_ ? (*reader_)(receiver) : receiver(req.body.data(), req.body.size());
+  }
   entry.request_body_bytes = received;
   if (killed_) return false;
   if (reset && !hooked) {  // the body ended before the reset point
@@ -109,6 +123,51 @@ bool Exchange::ReadBody(const std::function<bool(const char*, size_t)>& sink) {
   if (!complete || !sink_ok) return false;
   if (auto length = Header("Content-Length")) {
     if (std::to_string(received) != *length) return false;
+  }
+  return true;
+}
+
+std::optional<uint64_t> Exchange::DirectReadLength() const {
+  if (reader_ == nullptr || Header("Transfer-Encoding")) return std::nullopt;
+  auto text = Header("Content-Length");
+  if (!text) return std::nullopt;
+  uint64_t length = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), length);
+  if (ec != std::errc() || end != text->data() + text->size()) return std::nullopt;
+  if (length < kDirectReadMinBytes) return std::nullopt;
+  return length;
+}
+
+bool Exchange::ReadDirect(uint64_t length,
+                          const std::function<bool(const char*, size_t)>& receiver) {
+  // httplib hands over what it buffered after the headers in its first call; stop it there.
+  uint64_t received = 0;
+  bool keep_going = true;
+  (*reader_)([&](const char* data, size_t size) {
+    received += size;
+    keep_going = receiver(data, size);
+    return false;
+  });
+  if (!keep_going || killed_) return false;
+  int fd = ConnectionSocket(req);
+  if (fd < 0) {  // cannot happen on Linux; never leave the stream out of sync
+    Kill();
+    return false;
+  }
+  thread_local std::vector<char> buffer(kDirectReadBufferBytes);
+  while (received < length) {
+    pollfd ready{.fd = fd, .events = POLLIN, .revents = 0};
+    int polled = ::poll(&ready, 1, kDirectReadTimeoutMs);
+    if (polled < 0 && errno == EINTR) continue;
+    if (polled <= 0) {
+      Kill();
+      return false;
+    }
+    ssize_t n = ::recv(fd, buffer.data(), std::min<uint64_t>(buffer.size(), length - received), 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;  // the peer went away mid-body
+    received += static_cast<uint64_t>(n);
+    if (!receiver(buffer.data(), static_cast<size_t>(n))) return false;
   }
   return true;
 }

@@ -83,6 +83,11 @@ class Exchange {
 
  private:
   void ApplyTruncation();
+  /// Content-Length when the body is large enough to read straight from the socket.
+  std::optional<uint64_t> DirectReadLength() const;
+  /// Reads the body with large recv() calls on the connection's socket, feeding `receiver`
+  /// (which returns false only after a reset). True when all `length` bytes arrived.
+  bool ReadDirect(uint64_t length, const std::function<bool(const char*, size_t)>& receiver);
 
   const httplib::ContentReader* reader_;
   std::optional<protocol::Error> error_;
