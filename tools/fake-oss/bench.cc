@@ -149,7 +149,13 @@ void Ingest(int connections, int parts_per_connection, const std::string& part) 
         auto h = Signed("PUT", "obj" + std::to_string(c),
                         {{"partNumber", std::to_string(n)}, {"uploadId", upload->upload_id}},
                         server.Now(), path);
-        auto res = client.Put(path, h, part, "application/octet-stream");
+        // Stream from the shared buffer, as a client reading a file would (no per-part copy).
+        auto res = client.Put(
+            path, h, part.size(),
+            [&part](size_t offset, size_t length, httplib::DataSink& sink) {
+              return sink.write(part.data() + offset, std::min<size_t>(length, 1 << 20));
+            },
+            "application/octet-stream");
         if (res && res->status == 200) bytes += part.size();
       }
       auto h = Signed("DELETE", "obj" + std::to_string(c), {{"uploadId", upload->upload_id}},
