@@ -49,7 +49,8 @@ struct Server::Impl {
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http.set_tcp_nodelay(true);
     http.set_keep_alive_max_count(1u << 30);
-    http.set_keep_alive_timeout(10);
+    // Longer than common client idle timeouts (agentkeepalive: 15 s), so the client closes first.
+    http.set_keep_alive_timeout(30);
     http.set_read_timeout(30);
     http.set_write_timeout(30);
     auto with_reader = [this](const httplib::Request& req, httplib::Response& res,

@@ -172,6 +172,67 @@ void Ingest(int connections, int parts_per_connection, const std::string& part) 
       connections, bytes / seconds / 1e6, bytes / 1048576.0, seconds, cpu);
 }
 
+// Uploads `gib` GiB in 64 MiB parts to a fake-oss process in disk mode and reports its peak
+// RSS (VmHWM).
+void DiskIngest(const std::string& binary, int gib, const std::string& part) {
+  std::string dir = (std::filesystem::temp_directory_path() / "fake-oss-bench-XXXXXX").string();
+  if (::mkdtemp(dir.data()) == nullptr) return;
+  int out[2];
+  if (::pipe(out) != 0) return;
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    ::close(out[0]);
+    ::execl(binary.c_str(), binary.c_str(), "--port", "0", "--data-dir", dir.c_str(),
+            "--access-key-id", kCredentials.access_key_id.c_str(), "--access-key-secret",
+            kCredentials.access_key_secret.c_str(), "--bucket", "bench",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  std::string line;
+  char c;
+  while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
+  int port = std::stoi(line.substr(line.rfind(':') + 1));
+  httplib::Client client("127.0.0.1", port);
+  client.set_keep_alive(true);
+  client.set_url_encode(false);
+  auto now = [] { return std::chrono::system_clock::now(); };
+  std::string path;
+  auto init_headers = Signed("POST", "disk", {{"uploads", ""}}, now(), path);
+  auto init = client.Post(path, init_headers, "", "application/octet-stream");
+  auto upload = ossup::protocol::DecodeInitiateMultipartUploadResult(init ? init->body : "");
+  if (!upload.ok()) return;
+  auto start = Clock::now();
+  const int parts = gib * 16;
+  int stored = 0;
+  for (int n = 1; n <= parts; ++n) {
+    auto h =
+        Signed("PUT", "disk", {{"partNumber", std::to_string(n)}, {"uploadId", upload->upload_id}},
+               now(), path);
+    auto res = client.Put(
+        path, h, part.size(),
+        [&part](size_t offset, size_t length, httplib::DataSink& sink) {
+          return sink.write(part.data() + offset, std::min<size_t>(length, 1 << 20));
+        },
+        "application/octet-stream");
+    if (res && res->status == 200) ++stored;
+  }
+  double seconds = SecondsSince(start);
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string row, peak;
+  while (std::getline(status, row)) {
+    if (row.rfind("VmHWM:", 0) == 0) peak = row.substr(6);
+  }
+  std::printf("disk mode, %d GiB in 64 MiB parts (%d stored, %.0f MB/s with fsync): peak RSS%s\n",
+              gib, stored, stored * 64.0 * 1048576 / seconds / 1e6, peak.c_str());
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, nullptr, 0);
+  ::close(out[0]);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
 void SmallRequests(int pairs) {
   ossup::fake::Server server(Options());
   if (!server.Start().ok()) return;
@@ -201,8 +262,11 @@ int main(int argc, char** argv) {
   CLI::App app{"fake-oss-bench: performance figures for the fake OSS server"};
   int parts = 8;
   int pairs = 5000;
+  int disk_gib = 2;
   app.add_option("--parts", parts, "64 MiB parts per connection")->capture_default_str();
   app.add_option("--pairs", pairs, "Initiate+Abort pairs")->capture_default_str();
+  app.add_option("--disk-gib", disk_gib, "GiB to upload in disk mode (0 skips)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   std::string binary =
       (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "fake-oss").string();
@@ -221,5 +285,6 @@ int main(int argc, char** argv) {
   Ingest(1, parts, part);
   Ingest(2, parts / 2, part);
   SmallRequests(pairs);
+  if (disk_gib > 0) DiskIngest(binary, disk_gib, part);
   return 0;
 }

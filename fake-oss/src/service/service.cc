@@ -480,7 +480,7 @@ StatusOr<StoredPart> Service::UploadPart(const std::string& bucket, const std::s
   BlobPtr previous;
   if (auto it = u.parts.find(part_number); it != u.parts.end()) previous = it->second.blob;
   u.parts[part_number] = part;
-  if (auto s = catalog_.SaveUpload(u); !s.ok()) {
+  if (auto s = catalog_.SavePart(upload_id, part); !s.ok()) {
     if (previous) {
       u.parts[part_number].blob = previous;
     } else {
@@ -590,7 +590,7 @@ StatusOr<ObjectPtr> Service::Complete(
   object->etag = protocol::MultipartETag(etags);
   ObjectPtr result = object;
   if (auto s = InstallObject(*b, std::move(object)); !s.ok()) return s.error();
-  catalog_.DeleteUpload(upload_id);
+  catalog_.DeleteUpload(upload);
   for (auto& [n, part] : upload.parts) {
     if (!kept.count(n)) part.blob->Discard();
   }
@@ -601,7 +601,7 @@ StatusOr<ObjectPtr> Service::Complete(
 void Service::DropUpload(const std::string& upload_id) {
   auto it = uploads_.find(upload_id);
   if (it == uploads_.end()) return;
-  catalog_.DeleteUpload(upload_id);
+  catalog_.DeleteUpload(*it->second);
   for (auto& [n, part] : it->second->parts) part.blob->Discard();
   uploads_.erase(it);
 }

@@ -71,7 +71,7 @@ Catalog::Catalog(std::string data_dir, const BlobStore& blobs)
 protocol::Status Catalog::Prepare() const {
   if (!on_disk()) return {};
   std::error_code ec;
-  for (const char* sub : {"/meta/buckets", "/meta/objects", "/meta/uploads"}) {
+  for (const char* sub : {"/meta/buckets", "/meta/objects", "/meta/uploads", "/meta/parts"}) {
     fs::create_directories(data_dir_ + sub, ec);
     if (ec) return IoError("cannot create " + data_dir_ + sub + ": " + ec.message());
   }
@@ -147,24 +147,34 @@ protocol::Status Catalog::DeleteObject(const std::string& bucket, const std::str
 
 protocol::Status Catalog::SaveUpload(const StoredUpload& upload) const {
   if (!on_disk()) return {};
-  json parts = json::array();
-  for (const auto& [number, part] : upload.parts) {
-    parts.push_back({{"number", number},
-                     {"etag", part.etag},
-                     {"crc64", part.crc64},
-                     {"size", part.size},
-                     {"lastModified", ToNanos(part.last_modified)},
-                     {"blob", part.blob->name()}});
-  }
-  json j = {{"bucket", upload.bucket},         {"key", upload.key},
-            {"uploadId", upload.upload_id},    {"initiated", ToNanos(upload.initiated)},
-            {"meta", MetaToJson(upload.meta)}, {"parts", parts}};
+  json j = {{"bucket", upload.bucket},
+            {"key", upload.key},
+            {"uploadId", upload.upload_id},
+            {"initiated", ToNanos(upload.initiated)},
+            {"meta", MetaToJson(upload.meta)}};
   return WriteAtomically(data_dir_ + "/meta/uploads/" + upload.upload_id + ".json", j.dump());
 }
 
-protocol::Status Catalog::DeleteUpload(const std::string& upload_id) const {
+std::string Catalog::PartPath(const std::string& upload_id, int number) const {
+  return data_dir_ + "/meta/parts/" + upload_id + "." + std::to_string(number) + ".json";
+}
+
+protocol::Status Catalog::SavePart(const std::string& upload_id, const StoredPart& part) const {
   if (!on_disk()) return {};
-  ::unlink((data_dir_ + "/meta/uploads/" + upload_id + ".json").c_str());
+  json j = {{"number", part.number},
+            {"etag", part.etag},
+            {"crc64", part.crc64},
+            {"size", part.size},
+            {"lastModified", ToNanos(part.last_modified)},
+            {"blob", part.blob->name()}};
+  return WriteAtomically(PartPath(upload_id, part.number), j.dump());
+}
+
+protocol::Status Catalog::DeleteUpload(const StoredUpload& upload) const {
+  if (!on_disk()) return {};
+  ::unlink((data_dir_ + "/meta/uploads/" + upload.upload_id + ".json").c_str());
+  for (const auto& [number, part] : upload.parts)
+    ::unlink(PartPath(upload.upload_id, number).c_str());
   return {};
 }
 
@@ -236,27 +246,38 @@ protocol::StatusOr<Catalog::Contents> Catalog::Load(bool collect_garbage) const 
       upload->upload_id = j->at("uploadId").get<std::string>();
       upload->initiated = FromNanos(j->at("initiated").get<int64_t>());
       upload->meta = MetaFromJson(j->at("meta"));
-      bool completed = false;
-      for (const auto& p : j->at("parts")) {
-        std::string name = p.at("blob").get<std::string>();
-        if (referenced.count(name)) completed = true;
-        auto blob = blobs_.Open(name);
-        if (!blob) continue;  // never fully written: as if the part was never uploaded
-        StoredPart part;
-        part.number = p.at("number").get<int>();
-        part.etag = p.at("etag").get<std::string>();
-        part.crc64 = p.at("crc64").get<uint64_t>();
-        part.size = p.at("size").get<uint64_t>();
-        part.last_modified = FromNanos(p.at("lastModified").get<int64_t>());
-        part.blob = std::move(blob);
-        upload->parts[part.number] = std::move(part);
-      }
-      if (completed || !contents.buckets.count(upload->bucket)) {
+      if (!contents.buckets.count(upload->bucket)) continue;
+      contents.uploads[upload->upload_id] = std::move(upload);
+    }
+    std::set<std::string> completed;
+    for (const auto& entry : fs::directory_iterator(data_dir_ + "/meta/parts", ec)) {
+      std::string file = entry.path().filename().string();
+      std::string upload_id = file.substr(0, file.find('.'));
+      auto upload = contents.uploads.find(upload_id);
+      auto j = upload == contents.uploads.end() ? std::nullopt : ReadJson(entry.path());
+      if (!j) {  // a record without its manifest (the upload ended mid-cleanup)
         ::unlink(entry.path().c_str());
         continue;
       }
+      std::string name = j->at("blob").get<std::string>();
+      if (referenced.count(name)) completed.insert(upload_id);
+      auto blob = blobs_.Open(name);
+      if (!blob) continue;  // never fully written: as if the part was never uploaded
+      StoredPart part;
+      part.number = j->at("number").get<int>();
+      part.etag = j->at("etag").get<std::string>();
+      part.crc64 = j->at("crc64").get<uint64_t>();
+      part.size = j->at("size").get<uint64_t>();
+      part.last_modified = FromNanos(j->at("lastModified").get<int64_t>());
+      part.blob = std::move(blob);
+      upload->second->parts[part.number] = std::move(part);
+    }
+    for (const auto& upload_id : completed) {  // Complete had stored the object already
+      DeleteUpload(*contents.uploads.at(upload_id));
+      contents.uploads.erase(upload_id);
+    }
+    for (const auto& [id, upload] : contents.uploads) {
       for (const auto& [number, part] : upload->parts) referenced.insert(part.blob->name());
-      contents.uploads[upload->upload_id] = std::move(upload);
     }
     if (auto j = ReadJson(data_dir_ + "/meta/ids.json")) {
       contents.upload_counter = j->at("uploadCounter").get<uint64_t>();

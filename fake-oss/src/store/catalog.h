@@ -2,12 +2,14 @@
 // a no-op and Load() returns nothing).
 //
 // Layout under the data dir: meta/buckets/<bucket>.json, meta/objects/<sha256 of
-// bucket+key>.json, meta/uploads/<upload id>.json (the per-upload manifest with its parts),
-// meta/ids.json. Each file is replaced atomically (temp file, fsync, rename, fsync dir), so
-// a crash leaves either the old or the new version. No name is derived from an object key.
+// bucket+key>.json, meta/uploads/<upload id>.json (the per-upload manifest),
+// meta/parts/<upload id>.<part number>.json (one record per part), meta/ids.json. Each file is
+// replaced atomically (temp file, fsync, rename, fsync dir), so a crash leaves either the old or
+// the new version. No name is derived from an object key.
 //
-// Load() rebuilds the model, drops manifests of uploads whose parts an object already owns
-// (a crash between Complete's two writes), and deletes blob files nothing references.
+// Load() rebuilds the model, drops uploads whose parts an object already owns (a crash in
+// the middle of Complete), drops part records without a manifest, and (at start) deletes
+// blob files nothing references.
 // Not thread-safe: the Service calls it under its lock.
 #pragma once
 
@@ -34,8 +36,13 @@ class Catalog {
   protocol::Status DeleteBucket(const std::string& name) const;
   protocol::Status SaveObject(const StoredObject& object) const;
   protocol::Status DeleteObject(const std::string& bucket, const std::string& key) const;
+  /// The upload's manifest, without its parts.
   protocol::Status SaveUpload(const StoredUpload& upload) const;
-  protocol::Status DeleteUpload(const std::string& upload_id) const;
+  /// One part record (replacing an earlier one with the same number): O(1) per part, so a
+  /// 10000-part upload does not rewrite a growing manifest.
+  protocol::Status SavePart(const std::string& upload_id, const StoredPart& part) const;
+  /// Removes the manifest, then the part records.
+  protocol::Status DeleteUpload(const StoredUpload& upload) const;
   protocol::Status SaveUploadCounter(uint64_t counter) const;
   /// Removes every file (Reset).
   protocol::Status Wipe() const;
@@ -52,6 +59,7 @@ class Catalog {
  private:
   protocol::Status WriteAtomically(const std::string& path, const std::string& text) const;
   std::string ObjectPath(const std::string& bucket, const std::string& key) const;
+  std::string PartPath(const std::string& upload_id, int number) const;
 
   std::string data_dir_;
   const BlobStore& blobs_;
