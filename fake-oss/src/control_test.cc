@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "journal/journal.h"
+#include "ossup/faults/plan.h"
 #include "test_support/test_client.h"
 
 namespace ossup::fake::testing {
@@ -98,6 +100,30 @@ std::vector<std::string> IdsFromSequence(uint64_t seed) {
     ids.push_back(part.Header("x-oss-request-id"));
   }
   return ids;
+}
+
+// The journal of a fixed request sequence under a probabilistic fault plan.
+std::string JournalFromSequence(uint64_t plan_seed) {
+  ServerOptions options = DefaultOptions();
+  Server server(options);
+  EXPECT_TRUE(server.Start().ok());
+  auto plan = faults::ParsePlan(R"({"seed": )" + std::to_string(plan_seed) + R"(, "rules": [
+      {"match": {"op": "UploadPart", "probability": 0.5},
+       "action": {"type": "error", "status": 503, "code": "SlowDown"}, "times": "unlimited"}]})");
+  EXPECT_TRUE(plan.ok());
+  server.AddFaultPlan(*plan);
+  TestClient client(server);
+  auto id = client.Initiate("bkt", "k");
+  for (int n = 1; n <= 20; ++n) client.UploadPart("bkt", "k", id, n, "part" + std::to_string(n));
+  client.ListParts("bkt", "k", id);
+  return Journal::ToJson(server.Journal());
+}
+
+TEST(DeterminismTest, SameSeedSameJournal) {
+  auto first = JournalFromSequence(3);
+  EXPECT_EQ(first, JournalFromSequence(3));
+  EXPECT_NE(first, JournalFromSequence(4));
+  EXPECT_NE(first.find("SlowDown"), std::string::npos);
 }
 
 TEST(DeterminismTest, SameSeedSameIds) {

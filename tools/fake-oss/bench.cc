@@ -138,6 +138,8 @@ void Ingest(int connections, int parts_per_connection, const std::string& part) 
     threads.emplace_back([&, c] {
       httplib::Client client("127.0.0.1", server.port());
       client.set_keep_alive(true);
+      client.set_tcp_nodelay(true);
+      client.set_tcp_nodelay(true);
       client.set_url_encode(false);
       std::string path;
       auto headers =
@@ -196,6 +198,7 @@ void DiskIngest(const std::string& binary, int gib, const std::string& part) {
   int port = std::stoi(line.substr(line.rfind(':') + 1));
   httplib::Client client("127.0.0.1", port);
   client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);
   client.set_url_encode(false);
   auto now = [] { return std::chrono::system_clock::now(); };
   std::string path;
@@ -238,6 +241,7 @@ void SmallRequests(int pairs) {
   if (!server.Start().ok()) return;
   httplib::Client client("127.0.0.1", server.port());
   client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);
   client.set_url_encode(false);
   int ok = 0;
   auto start = Clock::now();

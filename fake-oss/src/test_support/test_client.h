@@ -58,6 +58,7 @@ class TestClient {
              protocol::Credentials credentials = kTestCredentials)
       : now_(std::move(now)), credentials_(std::move(credentials)), http_("127.0.0.1", port) {
     http_.set_keep_alive(true);
+    http_.set_tcp_nodelay(true);
     http_.set_url_encode(false);
     http_.set_read_timeout(10);
   }
