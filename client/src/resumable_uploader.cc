@@ -223,6 +223,10 @@ UploadOutcome ResumableUploader::MultipartOnce() {
   if (cancel_->cancelled()) return Cancelled();
   if (record) {
     if (auto s = Reconcile(*record); !s.ok()) return s.error();
+    if (completed_earlier_) {
+      RemoveFile(record_path_);
+      return *completed_earlier_;
+    }
   } else {
     if (auto s = Initiate(); !s.ok()) return s.error();
   }
@@ -279,6 +283,7 @@ protocol::Status ResumableUploader::Reconcile(const CheckpointRecord& record) {
         env_.stub->ListParts(ctx_, request_.bucket, request_.key, record.upload_id, marker);
     if (!result.ok()) {
       if (result.error().code == "NoSuchUpload") {
+        if (CompletedEarlier(record)) return protocol::Status();
         return LoseUpload("ListParts: the server no longer knows the upload", false);
       }
       if (result.error().code == protocol::client_codes::kCancelled) return Cancelled();
@@ -308,6 +313,37 @@ protocol::Status ResumableUploader::Reconcile(const CheckpointRecord& record) {
   if (auto s = SaveRecordLocked(); !s.ok()) return s;
   if (done_bytes_ > 0) ReportProgressLocked(done_bytes_);
   return protocol::Status();
+}
+
+bool ResumableUploader::CompletedEarlier(const CheckpointRecord& record) {
+  if (static_cast<int>(record.parts.size()) != plan_.part_count) return false;
+  uint64_t combined_crc = 0;
+  for (size_t i = 0; i < record.parts.size(); ++i) {
+    const RecordedPart& part = record.parts[i];
+    const int number = static_cast<int>(i) + 1;
+    if (part.number != number || part.size_bytes != plan_.SizeOf(number)) return false;
+    combined_crc =
+        i == 0 ? part.crc64 : protocol::Crc64Combine(combined_crc, part.crc64, part.size_bytes);
+  }
+  CallContext head_ctx;
+  head_ctx.retry = ctx_.retry;
+  auto meta = env_.stub->HeadObject(head_ctx, request_.bucket, request_.key);
+  if (!meta.ok()) return false;
+  std::lock_guard lock(mu_);
+  for (const auto& part : record.parts) done_[part.number] = part;
+  if (!ObjectMatches(*meta, combined_crc)) {
+    done_.clear();
+    return false;
+  }
+  UploadResult r = BaseResult();
+  r.upload_id = record.upload_id;
+  r.crc64 = combined_crc;
+  r.etag = meta->etag;
+  r.parts_skipped = plan_.part_count;
+  r.resumed = true;
+  r.verified_by_head = true;
+  completed_earlier_ = std::move(r);
+  return true;
 }
 
 protocol::Status ResumableUploader::VerifyListedParts(

@@ -20,6 +20,8 @@
 //  7. Complete is sent once with every part in order. If its response is lost (transport
 //     error, or NoSuchUpload because a retried Complete found it already done), HEAD the
 //     object and accept it when its CRC-64 (else multipart ETag) matches the local one.
+//     The same check runs on resume when the record lists every part and ListParts says
+//     NoSuchUpload: a Complete that committed just before a crash is a success, not a loss.
 #pragma once
 
 #include <atomic>
@@ -66,6 +68,10 @@ class ResumableUploader {
   void RetireOtherRecords();
   protocol::StatusOr<std::optional<CheckpointRecord>> LoadRecord();
   protocol::Status Reconcile(const CheckpointRecord& record);
+  /// True when the record lists every part, the upload is gone and the object on the server
+  /// is this file (HEAD, CRC-64): a Complete that committed before the last run ended.
+  /// Sets completed_earlier_.
+  bool CompletedEarlier(const CheckpointRecord& record);
   protocol::Status VerifyListedParts(const std::vector<protocol::PartInfo>& candidates);
   protocol::Status Initiate();
   protocol::Status UploadRemainingParts();
@@ -92,6 +98,7 @@ class ResumableUploader {
   std::string record_path_;
   int fd_ = -1;
   bool restart_requested_ = false;
+  std::optional<UploadResult> completed_earlier_;
 
   std::mutex mu_;  // guards everything below
   std::string upload_id_;

@@ -106,3 +106,38 @@ TEST_F(ClientFakeTest, FileShrinkingMidUploadNeverSendsAShortPart) {
 
 }  // namespace
 }  // namespace ossup::testing
+
+namespace ossup::testing {
+namespace {
+
+TEST_F(ClientFakeTest, CompleteCommittedBeforeACrashIsASuccessOnResume) {
+  // Complete commits but its response is lost and the HEAD check fails too: the run fails,
+  // keeping the record. The next run finds the upload gone, HEADs the object, and succeeds.
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 3 * kPartSize + 7);
+  AddPlan(R"({"rules":[{"match":{"operation":"CompleteMultipartUpload"},
+                        "action":{"type":"drop-response"},"times":1},
+                       {"match":{"operation":"HeadObject"},
+                        "action":{"type":"error","status":503,"code":"ServiceUnavailable"},
+                        "times":"unlimited"}]})");
+  auto request = MakeRequest(file, "committed.bin");
+  auto no_retry = request;
+  no_retry.retry_policy = client::RetryPolicy::NoRetry();
+  auto failed = client.Upload(no_retry);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, protocol::client_codes::kConnectionError);
+  ASSERT_TRUE(std::filesystem::exists(client.CheckpointPath(request)));
+  server_->ClearFaultPlans();
+
+  auto result = client.Upload(request);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_TRUE(result->verified_by_head);
+  EXPECT_TRUE(result->resumed);
+  EXPECT_EQ(result->parts_skipped, 4);
+  EXPECT_EQ(CountOk("UploadPart"), 4);
+  EXPECT_EQ(CountOk("InitiateMultipartUpload"), 1);
+  EXPECT_FALSE(std::filesystem::exists(client.CheckpointPath(request)));
+}
+
+}  // namespace
+}  // namespace ossup::testing
