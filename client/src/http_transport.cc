@@ -15,10 +15,31 @@ constexpr size_t kWriteChunkBytes = 256 * 1024;
 /// Idle connections kept per host.
 constexpr size_t kMaxIdlePerHost = 16;
 
+std::string_view Describe(httplib::Error error) {
+  switch (error) {
+    case httplib::Error::Connection:
+      return "could not connect";
+    case httplib::Error::ConnectionTimeout:
+      return "connect timed out";
+    case httplib::Error::Read:
+      return "the connection dropped or timed out while reading the response";
+    case httplib::Error::Write:
+      return "the connection dropped or timed out while sending the request";
+    case httplib::Error::SSLConnection:
+      return "TLS handshake failed";
+    case httplib::Error::SSLLoadingCerts:
+      return "could not load the CA certificates";
+    case httplib::Error::SSLServerVerification:
+      return "TLS certificate verification failed";
+    default:
+      return "transport error";
+  }
+}
+
 protocol::Error TransportError(httplib::Error error, const std::string& what) {
   protocol::Error e;
   e.code = std::string(protocol::client_codes::kConnectionError);
-  e.message = what + ": " + httplib::to_string(error);
+  e.message = what + ": " + std::string(Describe(error)) + " (" + httplib::to_string(error) + ")";
   return e;
 }
 
@@ -121,7 +142,10 @@ protocol::StatusOr<HttpResponse> HttpTransport::Send(const HttpRequest& request,
     sent = client->send(req, res, error);
   }
   if (stopped || (cancel != nullptr && cancel->cancelled())) return CancelledError();
-  if (!sent) return TransportError(error, request.method + " " + request.connect_host);
+  if (!sent) {
+    return TransportError(error, request.method + " " + endpoint_.scheme + "://" +
+                                     request.connect_host + ":" + std::to_string(endpoint_.port));
+  }
 
   HttpResponse out;
   out.status = res.status;
