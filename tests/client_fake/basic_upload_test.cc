@@ -5,6 +5,7 @@
 
 #include "fake_fixture.h"
 #include "ossup/protocol/checksum.h"
+#include "ossup/protocol/errors.h"
 
 namespace ossup::testing {
 namespace {
@@ -130,6 +131,31 @@ TEST_F(ClientFakeTest, ForbidOverwriteRejectsAnExistingObject) {
   auto second = client.Upload(request);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.error().code, "FileAlreadyExists");
+}
+
+TEST_F(ClientFakeTest, UnusableRecordDirectoryIsAnIoErrorBeforeAnyRequest) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 3 * kPartSize);
+  auto request = MakeRequest(file, "norecord.bin");
+  request.record_directory = (dir_ / "data.bin" / "records").string();  // under a file
+  auto result = client.Upload(request);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, protocol::client_codes::kIoError);
+  EXPECT_TRUE(server_->Journal().empty());
+}
+
+TEST_F(ClientFakeTest, InvalidRequestsFailWithoutTouchingTheServer) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 3 * kPartSize);
+  auto request = MakeRequest(file, "bad.bin");
+  request.part_size_bytes = 1000;
+  EXPECT_EQ(client.Upload(request).error().code, protocol::client_codes::kInvalidRequest);
+  request = MakeRequest((dir_ / "missing.bin").string(), "bad.bin");
+  EXPECT_EQ(client.Upload(request).error().code, protocol::client_codes::kIoError);
+  request = MakeRequest(file, "bad.bin");
+  request.parallelism = 0;
+  EXPECT_EQ(client.Upload(request).error().code, protocol::client_codes::kInvalidRequest);
+  EXPECT_TRUE(server_->Journal().empty());
 }
 
 TEST_F(ClientFakeTest, HeadOfMissingObjectIsNoSuchKey) {
