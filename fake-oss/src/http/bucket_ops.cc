@@ -9,6 +9,23 @@ namespace {
 constexpr std::string_view kOwnerId = "1000000000000000";
 constexpr std::string_view kOwnerName = "fake-oss";
 
+// ali-oss's list() reads Contents/Owner/ID unconditionally, and protocol::ObjectSummary has
+// no owner: add OSS's <Owner> to every <Contents> of the encoded document.
+std::string WithContentOwners(std::string xml) {
+  std::string owner = "<Owner><ID>" + std::string(kOwnerId) + "</ID><DisplayName>" +
+                      std::string(kOwnerName) + "</DisplayName></Owner>";
+  std::string out;
+  out.reserve(xml.size());
+  size_t from = 0;
+  for (size_t at; (at = xml.find("</Contents>", from)) != std::string::npos; from = at + 11) {
+    out.append(xml, from, at - from);
+    out += owner;
+    out += "</Contents>";
+  }
+  out.append(xml, from, std::string::npos);
+  return out;
+}
+
 std::string EncodingType(const Exchange& ex) {
   auto value = ex.Param("encoding-type");
   return value && *value == "url" ? "url" : "";
@@ -75,7 +92,7 @@ protocol::Status ListObjects(Exchange& ex) {
   auto result = ex.ctx.service.ListObjects(ex.wire.bucket, q);
   if (!result.ok()) return result.status();
   result->encoding_type = EncodingType(ex);
-  ex.SetXml(200, protocol::EncodeXml(*result));
+  ex.SetXml(200, WithContentOwners(protocol::EncodeXml(*result)));
   return {};
 }
 
