@@ -222,3 +222,27 @@ TEST_F(FaultTest, LargeBodyResetAndStall) {
 
 }  // namespace
 }  // namespace ossup::fake::testing
+
+namespace ossup::fake::testing {
+namespace {
+
+TEST_F(FaultTest, ErrorOnOnePartLeavesTheOthersIntact) {
+  AddPlan(R"({"rules":[{"match":{"operation":"UploadPart","nth":3},
+              "action":{"type":"error","status":403,"code":"AccessDenied"},"times":1}]})");
+  auto upload = client().Initiate("bkt", "k");
+  constexpr size_t kSize = 100 * 1024;
+  for (int n = 1; n <= 5; ++n) {
+    auto response = client().UploadPart("bkt", "k", upload, n, Payload(kSize, n));
+    EXPECT_EQ(response.status, n == 3 ? 403 : 200) << n;
+  }
+  auto uploads = server().ListUploads();
+  ASSERT_EQ(uploads.size(), 1u);
+  ASSERT_EQ(uploads[0].parts.size(), 4u);
+  for (const auto& part : uploads[0].parts) {
+    EXPECT_EQ(part.crc64, protocol::Crc64(Payload(kSize, part.part_number))) << part.part_number;
+    EXPECT_EQ(part.size, kSize);
+  }
+}
+
+}  // namespace
+}  // namespace ossup::fake::testing
