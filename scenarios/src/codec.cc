@@ -11,7 +11,7 @@
 namespace ossup::scenarios {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;  // keeps the documented field order
 using protocol::Error;
 
 Error Invalid(const std::string& message) {
