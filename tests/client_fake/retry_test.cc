@@ -113,3 +113,29 @@ TEST_F(ClientFakeTest, ExpiredStsTokenIsRefreshedMidUpload) {
 
 }  // namespace
 }  // namespace ossup::testing
+
+namespace ossup::testing {
+namespace {
+
+TEST_F(ClientFakeTest, WrongSecretIsSignatureDoesNotMatchAndNotRetried) {
+  auto client = MakeClient(protocol::SignatureVersion::kV4,
+                           client::MakeStaticCredentialsProvider({kAccessKeyId, "wrong", ""}));
+  auto file = WriteFile("data.bin", 3 * kPartSize);
+  auto result = client.Upload(MakeRequest(file, "denied.bin"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, "SignatureDoesNotMatch");
+  EXPECT_EQ(server_->Journal().size(), 1u);
+}
+
+TEST_F(ClientFakeTest, UnknownAccessKeyIsNotRetried) {
+  auto client = MakeClient(protocol::SignatureVersion::kV1,
+                           client::MakeStaticCredentialsProvider({"nobody", "secret", ""}));
+  auto file = WriteFile("data.bin", 3 * kPartSize);
+  auto result = client.Upload(MakeRequest(file, "denied.bin"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, "InvalidAccessKeyId");
+  EXPECT_EQ(server_->Journal().size(), 1u);
+}
+
+}  // namespace
+}  // namespace ossup::testing
