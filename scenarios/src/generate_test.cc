@@ -1,0 +1,93 @@
+#include "ossup/scenarios/generate.h"
+
+#include <gtest/gtest.h>
+
+#include "ossup/scenarios/codec.h"
+
+namespace ossup::scenarios {
+namespace {
+
+TEST(Generate, IsAPureFunctionOfTheSeed) {
+  for (uint64_t seed = 0; seed < 50; ++seed) {
+    faults::Rng a(seed), b(seed);
+    EXPECT_EQ(GenerateCase(a), GenerateCase(b)) << seed;
+  }
+  faults::Rng a(1), b(2);
+  EXPECT_NE(GenerateCase(a), GenerateCase(b));
+}
+
+TEST(Generate, BuiltScenariosRoundTripThroughJson) {
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    faults::Rng rng(seed);
+    Scenario s = BuildScenario(GenerateCase(rng), "case-" + std::to_string(seed));
+    auto parsed = ParseScenario(ScenarioToJson(s));
+    ASSERT_TRUE(parsed.ok()) << parsed.error().ToString() << "\n" << ScenarioToJson(s);
+    EXPECT_EQ(*parsed, s) << seed;
+  }
+}
+
+TEST(Generate, EveryClientStepExpectsSomethingAndTheRunEndsWithALivenessUpload) {
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    faults::Rng rng(seed);
+    CaseSpec spec = GenerateCase(rng);
+    Scenario s = BuildScenario(spec, "x");
+    ASSERT_GT(s.steps.size(), spec.steps.size());
+    for (const auto& step : s.steps) {
+      EXPECT_EQ(IsClientStep(step.kind), !step.expect.empty()) << seed;
+    }
+    EXPECT_EQ(s.steps.back().kind, StepKind::kUpload);
+    EXPECT_EQ(s.steps.back().expect, std::vector<Outcome>{Outcome::kSucceeds}) << seed;
+    EXPECT_FALSE(s.steps.back().faults.has_value());
+    EXPECT_TRUE(s.checks.properties);
+  }
+}
+
+TEST(Generate, FaultsStayInsideTheSurvivableModel) {
+  for (uint64_t seed = 0; seed < 500; ++seed) {
+    faults::Rng rng(seed);
+    CaseSpec spec = GenerateCase(rng);
+    for (const auto& step : spec.steps) {
+      if (!step.fault) continue;
+      const FaultSpec& f = *step.fault;
+      EXPECT_TRUE(IsClientStep(step.kind));
+      if (f.times == 0) {
+        EXPECT_EQ(f.operation, protocol::Operation::kUploadPart) << seed;
+      }
+      EXPECT_LE(f.times, 2);
+      if (f.type == faults::ActionType::kRestart) {
+        EXPECT_EQ(spec.storage, Storage::kDisk);
+      }
+      if (f.non_retryable) {
+        EXPECT_NE(f.operation, protocol::Operation::kAbortMultipartUpload);
+      }
+    }
+  }
+}
+
+TEST(Generate, ModelExpectsCannotResumeAfterAnExpiredKeptUpload) {
+  CaseSpec spec;
+  spec.size_bytes = 3 * 102400;
+  spec.steps = {{StepKind::kKillClientAfterParts, 1, std::nullopt},
+                {StepKind::kExpireUpload, 0, std::nullopt},
+                {StepKind::kUpload, 0, std::nullopt}};
+  Scenario s = BuildScenario(spec, "x");
+  EXPECT_EQ(s.steps[0].expect, std::vector<Outcome>{Outcome::kCancelled});
+  EXPECT_EQ(s.steps[2].expect, std::vector<Outcome>{Outcome::kCannotResume});
+  EXPECT_EQ(s.steps[3].expect, std::vector<Outcome>{Outcome::kSucceeds});
+}
+
+TEST(Generate, ShrinkCandidatesAreSimpler) {
+  faults::Rng rng(7);
+  CaseSpec spec = GenerateCase(rng);
+  spec.parallelism = 3;
+  for (const CaseSpec& c : ShrinkCandidates(spec)) {
+    EXPECT_NE(c, spec);
+    EXPECT_LE(c.steps.size(), spec.steps.size());
+    EXPECT_LE(c.size_bytes, spec.size_bytes);
+    EXPECT_LE(c.parallelism, spec.parallelism);
+  }
+  EXPECT_FALSE(ShrinkCandidates(spec).empty());
+}
+
+}  // namespace
+}  // namespace ossup::scenarios
