@@ -1,0 +1,101 @@
+#include "object_headers.h"
+#include "ossup/protocol/checksum.h"
+#include "ossup/protocol/errors.h"
+#include "resumable_uploader.h"
+#include "uploader_support.h"
+
+namespace ossup::client::internal {
+using protocol::Error;
+
+bool ResumableUploader::ObjectMatches(const ObjectMeta& meta, uint64_t combined_crc) const {
+  if (meta.size_bytes != identity_.size_bytes) return false;
+  if (meta.crc64) return *meta.crc64 == combined_crc;
+  std::vector<std::string> etags;
+  for (const auto& [number, part] : done_) etags.push_back(part.etag);
+  return protocol::NormalizeETag(meta.etag) ==
+         protocol::NormalizeETag(protocol::MultipartETag(etags));
+}
+
+UploadOutcome ResumableUploader::Complete() {
+  auto now = StatFile(abs_path_);
+  if (!now.ok()) return now.error();
+  if (!(*now == identity_)) {
+    return ClientError(protocol::client_codes::kIoError,
+                       abs_path_ + " changed while it was being uploaded");
+  }
+  CompleteArgs args;
+  args.bucket = request_.bucket;
+  args.key = request_.key;
+  uint64_t combined_crc = 0;
+  {
+    std::lock_guard lock(mu_);
+    args.upload_id = upload_id_;
+    bool first = true;
+    for (const auto& [number, part] : done_) {
+      args.parts.push_back({number, part.etag});
+      combined_crc =
+          first ? part.crc64 : protocol::Crc64Combine(combined_crc, part.crc64, part.size_bytes);
+      first = false;
+    }
+  }
+  if (request_.object_headers.forbid_overwrite) {
+    args.headers.emplace_back("x-oss-forbid-overwrite",
+                              *request_.object_headers.forbid_overwrite ? "true" : "false");
+  }
+  AddCallbackHeaders(request_.callback, args.headers);
+
+  UploadResult r = BaseResult();
+  r.upload_id = args.upload_id;
+  r.crc64 = combined_crc;
+  {
+    std::lock_guard lock(mu_);
+    r.parts_uploaded = parts_uploaded_;
+    r.parts_skipped = parts_skipped_;
+    r.bytes_sent = bytes_sent_;
+    r.bytes_resent = bytes_resent_;
+    r.resumed = resumed_;
+  }
+
+  auto response = env_.stub->CompleteMultipartUpload(ctx_, args);
+  if (response.ok()) {
+    RemoveFile(record_path_);  // the upload id is spent either way
+    if (request_.crc64_check && response->crc64 && *response->crc64 != combined_crc) {
+      Error e = ClientError(protocol::client_codes::kChecksumMismatch,
+                            "CompleteMultipartUpload: object CRC-64 " +
+                                protocol::Crc64ToString(*response->crc64) + " != local " +
+                                protocol::Crc64ToString(combined_crc));
+      e.request_id = response->request_id;
+      return e;
+    }
+    r.etag = response->etag;
+    if (request_.callback) r.callback_body = response->body;
+    return r;
+  }
+  const Error& error = response.error();
+  if (error.code == protocol::client_codes::kCancelled) return Cancelled();
+  const bool maybe_committed = error.code == "NoSuchUpload" ||
+                               error.code == protocol::client_codes::kConnectionError ||
+                               error.http_status >= 500;
+  if (maybe_committed) {
+    CallContext head_ctx;
+    head_ctx.retry = ctx_.retry;
+    auto meta = env_.stub->HeadObject(head_ctx, request_.bucket, request_.key);
+    bool matches = false;
+    if (meta.ok()) {
+      std::lock_guard lock(mu_);
+      matches = ObjectMatches(*meta, combined_crc);
+    }
+    if (matches) {
+      RemoveFile(record_path_);
+      r.etag = meta->etag;
+      r.verified_by_head = true;
+      return r;
+    }
+  }
+  if (error.code == "NoSuchUpload") {
+    return LoseUpload("CompleteMultipartUpload: the server no longer knows the upload", false);
+  }
+  return error;
+}
+
+}  // namespace ossup::client::internal

@@ -1,0 +1,145 @@
+#include <algorithm>
+#include <thread>
+
+#include "object_headers.h"
+#include "ossup/protocol/checksum.h"
+#include "ossup/protocol/errors.h"
+#include "part_io.h"
+#include "resumable_uploader.h"
+#include "uploader_support.h"
+
+namespace ossup::client::internal {
+using protocol::Error;
+
+UploadOutcome ResumableUploader::SimpleUpload() {
+  std::vector<char> buffer;
+  if (auto s = ReadExactly(fd_, 0, identity_.size_bytes, buffer); !s.ok()) return s.error();
+  PartDigest digest = Fingerprint(buffer);
+  PutObjectArgs args;
+  args.bucket = request_.bucket;
+  args.key = request_.key;
+  args.body = buffer;
+  args.content_md5 = digest.ContentMd5();
+  args.headers = ObjectHeadersToWire(request_.object_headers);
+  AddCallbackHeaders(request_.callback, args.headers);
+  int attempts = 0;
+  CallContext ctx = ctx_;
+  ctx.attempts = &attempts;
+  auto response = env_.stub->PutObject(ctx, args);
+  if (!response.ok()) {
+    if (response.error().code == protocol::client_codes::kCancelled) return Cancelled();
+    return response.error();
+  }
+  if (request_.crc64_check && response->crc64 && *response->crc64 != digest.crc64) {
+    return ClientError(protocol::client_codes::kChecksumMismatch,
+                       "PutObject: server CRC-64 " + protocol::Crc64ToString(*response->crc64) +
+                           " != local " + protocol::Crc64ToString(digest.crc64));
+  }
+  if (!request_.callback && !response->etag.empty() &&
+      protocol::NormalizeETag(response->etag) != protocol::NormalizeETag(digest.ETag())) {
+    return ClientError(protocol::client_codes::kChecksumMismatch,
+                       "PutObject: server ETag " + response->etag + " != local " + digest.ETag());
+  }
+  UploadResult r = BaseResult();
+  r.parts_total = 0;
+  r.simple_upload = true;
+  r.etag = response->etag;
+  r.crc64 = digest.crc64;
+  r.bytes_sent = identity_.size_bytes * static_cast<uint64_t>(attempts);
+  r.bytes_resent = identity_.size_bytes * static_cast<uint64_t>(attempts - 1);
+  if (request_.callback) r.callback_body = response->body;
+  if (request_.progress) {
+    request_.progress(identity_.size_bytes, identity_.size_bytes, identity_.size_bytes);
+  }
+  return r;
+}
+
+protocol::Status ResumableUploader::UploadRemainingParts() {
+  std::vector<int> todo;
+  {
+    std::lock_guard lock(mu_);
+    for (int n = 1; n <= plan_.part_count; ++n) {
+      if (!done_.contains(n)) todo.push_back(n);
+    }
+  }
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex error_mu;
+  protocol::Status first_error;
+  auto worker = [&] {
+    std::vector<char> buffer;
+    buffer.reserve(plan_.part_size_bytes);
+    while (!failed && !cancel_->cancelled()) {
+      size_t i = next++;
+      if (i >= todo.size()) return;
+      auto s = UploadOnePart(todo[i], buffer);
+      if (!s.ok()) {
+        std::lock_guard lock(error_mu);
+        if (first_error.ok()) first_error = s;
+        failed = true;
+        return;
+      }
+    }
+  };
+  size_t threads = std::min<size_t>(request_.parallelism, todo.size());
+  std::vector<std::thread> pool;
+  for (size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
+  if (threads > 0) worker();
+  for (auto& t : pool) t.join();
+  if (cancel_->cancelled()) return Cancelled();
+  if (first_error.ok()) return first_error;
+  const Error& error = first_error.error();
+  if (error.code == "NoSuchUpload") {
+    return LoseUpload("UploadPart: the server no longer knows the upload", false);
+  }
+  return first_error;
+}
+
+protocol::Status ResumableUploader::UploadOnePart(int part_number, std::vector<char>& buffer) {
+  const uint64_t size = plan_.SizeOf(part_number);
+  if (auto s = ReadExactly(fd_, plan_.OffsetOf(part_number), size, buffer); !s.ok()) return s;
+  const PartDigest digest = Fingerprint(buffer);
+  UploadPartArgs args;
+  args.bucket = request_.bucket;
+  args.key = request_.key;
+  {
+    std::lock_guard lock(mu_);
+    args.upload_id = upload_id_;
+  }
+  args.part_number = part_number;
+  args.body = buffer;
+  args.content_md5 = digest.ContentMd5();
+  int attempts = 0;
+  CallContext ctx = ctx_;
+  ctx.attempts = &attempts;
+  auto response = env_.stub->UploadPart(ctx, args);
+  {
+    std::lock_guard lock(mu_);
+    bytes_sent_ += size * static_cast<uint64_t>(attempts);
+    if (attempts > 1) bytes_resent_ += size * static_cast<uint64_t>(attempts - 1);
+  }
+  if (!response.ok()) return response.error();
+  const std::string where = "UploadPart " + std::to_string(part_number) + ": ";
+  if (protocol::NormalizeETag(response->etag) != protocol::NormalizeETag(digest.ETag())) {
+    Error e = ClientError(protocol::client_codes::kChecksumMismatch,
+                          where + "server ETag " + response->etag + " != local " + digest.ETag());
+    e.request_id = response->request_id;
+    return e;
+  }
+  if (request_.crc64_check && response->crc64 && *response->crc64 != digest.crc64) {
+    Error e = ClientError(protocol::client_codes::kChecksumMismatch,
+                          where + "server CRC-64 " + protocol::Crc64ToString(*response->crc64) +
+                              " != local " + protocol::Crc64ToString(digest.crc64));
+    e.request_id = response->request_id;
+    return e;
+  }
+  std::lock_guard lock(mu_);
+  done_[part_number] = RecordedPart{part_number, size, response->etag, digest.crc64};
+  done_bytes_ += size;
+  ++parts_uploaded_;
+  auto saved = SaveRecordLocked();
+  ReportProgressLocked(size);
+  return saved;
+}
+
+}  // namespace ossup::client::internal

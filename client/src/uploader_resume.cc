@@ -1,0 +1,164 @@
+#include <algorithm>
+#include <filesystem>
+#include <thread>
+
+#include "ossup/protocol/checksum.h"
+#include "ossup/protocol/errors.h"
+#include "ossup/protocol/limits.h"
+#include "part_io.h"
+#include "resumable_uploader.h"
+#include "uploader_support.h"
+
+namespace ossup::client::internal {
+namespace fs = std::filesystem;
+
+void ResumableUploader::RetireOtherRecords() {
+  const std::string prefix =
+      RecordNamePrefix(env_.endpoint_id, request_.bucket, request_.key, abs_path_);
+  const std::string own = fs::path(record_path_).filename().string();
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(request_.record_directory, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name == own || !name.starts_with(prefix) || !name.ends_with(kRecordSuffix)) continue;
+    auto text = ReadWholeFile(entry.path().string());
+    if (text.ok() && text->has_value()) {
+      std::string upload_id;
+      auto old = DecodeRecord(**text, &upload_id);
+      if (old.ok()) upload_id = old->upload_id;
+      if (!upload_id.empty()) AbortQuietly(upload_id);
+    }
+    RemoveFile(entry.path().string());
+  }
+}
+
+protocol::StatusOr<std::optional<CheckpointRecord>> ResumableUploader::LoadRecord() {
+  auto text = ReadWholeFile(record_path_);
+  if (!text.ok()) return text.error();
+  if (!text->has_value()) return std::optional<CheckpointRecord>();
+  std::string salvaged_upload_id;
+  auto record = DecodeRecord(**text, &salvaged_upload_id);
+  bool usable = record.ok() && record->endpoint == env_.endpoint_id &&
+                record->bucket == request_.bucket && record->key == request_.key &&
+                record->file_path == abs_path_ && record->part_size_bytes == plan_.part_size_bytes;
+  if (usable && record->file == identity_) return std::optional<CheckpointRecord>(*record);
+  // Corrupt, foreign or for a changed file: retire it and its upload, then start fresh.
+  std::string upload_id = record.ok() ? record->upload_id : salvaged_upload_id;
+  if (!upload_id.empty()) AbortQuietly(upload_id);
+  RemoveFile(record_path_);
+  return std::optional<CheckpointRecord>();
+}
+
+protocol::Status ResumableUploader::Reconcile(const CheckpointRecord& record) {
+  {
+    std::lock_guard lock(mu_);
+    upload_id_ = record.upload_id;
+    resumed_ = true;
+  }
+  std::vector<protocol::PartInfo> listed;
+  int marker = 0;
+  for (int page = 0; page <= protocol::limits::kMaxPartNumber / 1000 + 1; ++page) {
+    auto result =
+        env_.stub->ListParts(ctx_, request_.bucket, request_.key, record.upload_id, marker);
+    if (!result.ok()) {
+      if (result.error().code == "NoSuchUpload") {
+        if (CompletedEarlier(record)) return protocol::Status();
+        return LoseUpload("ListParts: the server no longer knows the upload", false);
+      }
+      if (result.error().code == protocol::client_codes::kCancelled) return Cancelled();
+      return result.error();
+    }
+    listed.insert(listed.end(), result->parts.begin(), result->parts.end());
+    if (!result->is_truncated) break;
+    if (result->next_part_number_marker <= marker) {
+      return ClientError(protocol::client_codes::kInvalidResponse,
+                         "ListParts: NextPartNumberMarker does not advance");
+    }
+    marker = result->next_part_number_marker;
+  }
+  std::vector<protocol::PartInfo> candidates;
+  for (const auto& part : listed) {
+    if (part.part_number < 1 || part.part_number > plan_.part_count ||
+        part.size > plan_.SizeOf(part.part_number)) {
+      return LoseUpload("the server's part " + std::to_string(part.part_number) + " (" +
+                            std::to_string(part.size) + " bytes) cannot belong to this " +
+                            std::to_string(plan_.file_size_bytes) + "-byte file",
+                        true);
+    }
+    if (part.size == plan_.SizeOf(part.part_number)) candidates.push_back(part);
+  }
+  if (auto s = VerifyListedParts(candidates); !s.ok()) return s;
+  std::lock_guard lock(mu_);
+  if (auto s = SaveRecordLocked(); !s.ok()) return s;
+  if (done_bytes_ > 0) ReportProgressLocked(done_bytes_);
+  return protocol::Status();
+}
+
+bool ResumableUploader::CompletedEarlier(const CheckpointRecord& record) {
+  if (static_cast<int>(record.parts.size()) != plan_.part_count) return false;
+  uint64_t combined_crc = 0;
+  for (size_t i = 0; i < record.parts.size(); ++i) {
+    const RecordedPart& part = record.parts[i];
+    const int number = static_cast<int>(i) + 1;
+    if (part.number != number || part.size_bytes != plan_.SizeOf(number)) return false;
+    combined_crc =
+        i == 0 ? part.crc64 : protocol::Crc64Combine(combined_crc, part.crc64, part.size_bytes);
+  }
+  CallContext head_ctx;
+  head_ctx.retry = ctx_.retry;
+  auto meta = env_.stub->HeadObject(head_ctx, request_.bucket, request_.key);
+  if (!meta.ok()) return false;
+  std::lock_guard lock(mu_);
+  for (const auto& part : record.parts) done_[part.number] = part;
+  if (!ObjectMatches(*meta, combined_crc)) {
+    done_.clear();
+    return false;
+  }
+  UploadResult r = BaseResult();
+  r.upload_id = record.upload_id;
+  r.crc64 = combined_crc;
+  r.etag = meta->etag;
+  r.parts_skipped = plan_.part_count;
+  r.resumed = true;
+  r.verified_by_head = true;
+  completed_earlier_ = std::move(r);
+  return true;
+}
+
+protocol::Status ResumableUploader::VerifyListedParts(
+    const std::vector<protocol::PartInfo>& candidates) {
+  std::atomic<size_t> next{0};
+  std::mutex error_mu;
+  protocol::Status first_error;
+  auto worker = [&] {
+    std::vector<char> buffer;
+    for (size_t i = next++; i < candidates.size(); i = next++) {
+      if (cancel_->cancelled()) return;
+      const auto& part = candidates[i];
+      auto s = ReadExactly(fd_, plan_.OffsetOf(part.part_number), part.size, buffer);
+      if (!s.ok()) {
+        std::lock_guard lock(error_mu);
+        if (first_error.ok()) first_error = s;
+        return;
+      }
+      uint64_t crc = protocol::Crc64(buffer.data(), buffer.size());
+      bool same = part.crc64 ? *part.crc64 == crc
+                             : protocol::NormalizeETag(part.etag) ==
+                                   protocol::NormalizeETag(protocol::ETagOf(protocol::Md5Of(
+                                       std::string_view(buffer.data(), buffer.size()))));
+      if (!same) continue;  // differs from the local bytes: re-send it
+      std::lock_guard lock(mu_);
+      done_[part.part_number] = RecordedPart{part.part_number, part.size, part.etag, crc};
+      done_bytes_ += part.size;
+      ++parts_skipped_;
+    }
+  };
+  size_t threads = std::min<size_t>(request_.parallelism, candidates.size());
+  std::vector<std::thread> pool;
+  for (size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
+  if (threads > 0) worker();
+  for (auto& t : pool) t.join();
+  if (cancel_->cancelled()) return Cancelled();
+  return first_error;
+}
+
+}  // namespace ossup::client::internal
