@@ -53,7 +53,12 @@ struct WriteResponse {
   std::string request_id;
   /// Response body (Complete's XML, or the upload-callback server's answer).
   std::string body;
+  /// 200, or 203 when the object was stored but the upload callback failed.
+  int http_status = 200;
 };
+
+/// The CallbackFailed error a 203 answer carries: the object is stored, the callback failed.
+protocol::Error CallbackFailedError(const WriteResponse& response);
 
 struct CompleteArgs {
   std::string bucket;

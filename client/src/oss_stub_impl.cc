@@ -40,6 +40,7 @@ WriteResponse ToWriteResponse(HttpResponse response) {
   if (auto etag = protocol::FindHeader(response.headers, "ETag")) out.etag = *etag;
   out.crc64 = HeaderCrc64(response.headers);
   if (auto id = protocol::FindHeader(response.headers, "x-oss-request-id")) out.request_id = *id;
+  out.http_status = response.status;
   out.body = std::move(response.body);
   return out;
 }
@@ -100,6 +101,15 @@ Error DecodeErrorResponse(const HttpResponse& response) {
     }
   }
   return error;
+}
+
+Error CallbackFailedError(const WriteResponse& response) {
+  auto doc = protocol::DecodeErrorDocument(response.body);
+  Error e = doc.ok() ? *doc : protocol::MakeError("CallbackFailed");
+  e.http_status = response.http_status;
+  if (e.request_id.empty()) e.request_id = response.request_id;
+  e.message = "the object was stored, but the upload callback failed: " + e.message;
+  return e;
 }
 
 ObjectMeta ObjectMetaFromHeaders(const Headers& headers) {

@@ -67,6 +67,7 @@ UploadOutcome ResumableUploader::Complete() {
       e.request_id = response->request_id;
       return e;
     }
+    if (response->http_status == 203) return CallbackFailedError(*response);
     r.etag = response->etag;
     if (request_.callback) r.callback_body = response->body;
     return r;

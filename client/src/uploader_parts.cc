@@ -30,6 +30,7 @@ UploadOutcome ResumableUploader::SimpleUpload() {
     if (response.error().code == protocol::client_codes::kCancelled) return Cancelled();
     return response.error();
   }
+  if (response->http_status == 203) return CallbackFailedError(*response);
   if (request_.crc64_check && response->crc64 && *response->crc64 != digest.crc64) {
     return ClientError(protocol::client_codes::kChecksumMismatch,
                        "PutObject: server CRC-64 " + protocol::Crc64ToString(*response->crc64) +
