@@ -11,7 +11,10 @@
 //   kChecksumMismatch   a part's or the object's CRC-64/ETag differs from the local one;
 //   kConnectionError    network failure after the retry budget (record and upload kept);
 //   kIoError            the file could not be read or the record could not be written;
-//   kInvalidRequest     the request is invalid (bad part size, missing file, ...).
+//   kInvalidRequest     the request is invalid (bad part size, parallelism < 1, ...);
+//   CallbackFailed      (HTTP 203) the object was stored but the upload callback failed.
+// Failures other than kCancelled keep the checkpoint record and the server upload, so an
+// identical request resumes; see upload_request.h for what Cancel() does to them.
 #pragma once
 
 #include <chrono>
