@@ -13,6 +13,7 @@
 #include "ossup/faults/plan.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/limits.h"
+#include "test_support/child_process.h"
 #include "test_support/test_client.h"
 
 namespace ossup::fake::testing {
@@ -154,44 +155,19 @@ TEST_F(DiskTest, PartialBodyLeavesNoTrace) {
 
 // --- kill -9 of a standalone fake-oss mid-upload ------------------------------------------
 
-struct Child {
-  pid_t pid = -1;
-  uint16_t port = 0;
-};
-
-Child SpawnFakeOss(const std::string& data_dir) {
-  std::string binary = (fs::read_symlink("/proc/self/exe").parent_path() / "fake-oss").string();
-  int out[2];
-  if (::pipe(out) != 0) return {};
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(out[1], STDOUT_FILENO);
-    ::close(out[0]);
-    ::close(out[1]);
-    ::execl(binary.c_str(), binary.c_str(), "--port", "0", "--data-dir", data_dir.c_str(),
-            "--access-key-id", kTestCredentials.access_key_id.c_str(), "--access-key-secret",
-            kTestCredentials.access_key_secret.c_str(), "--bucket", "bkt", "--seed", "1",
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(out[1]);
-  std::string line;
-  char c;
-  while (line.size() < 200 && ::read(out[0], &c, 1) == 1 && c != '\n') line += c;
-  ::close(out[0]);
-  Child child;
-  child.pid = pid;
-  auto colon = line.rfind(':');
-  if (line.rfind("fake-oss listening on http://", 0) == 0 && colon != std::string::npos) {
-    child.port = static_cast<uint16_t>(std::stoi(line.substr(colon + 1)));
-  }
-  return child;
-}
-
-void Kill9(Child& child) {
-  ::kill(child.pid, SIGKILL);
-  int status = 0;
-  ::waitpid(child.pid, &status, 0);
+std::vector<std::string> DiskArgs(const std::string& data_dir) {
+  return {"--port",
+          "0",
+          "--data-dir",
+          data_dir,
+          "--access-key-id",
+          kTestCredentials.access_key_id,
+          "--access-key-secret",
+          kTestCredentials.access_key_secret,
+          "--bucket",
+          "bkt",
+          "--seed",
+          "1"};
 }
 
 // Opens a connection and sends a signed UploadPart whose body stops halfway.
@@ -219,7 +195,7 @@ int SendHalfAPart(uint16_t port, const std::string& upload_id, size_t size) {
 TEST(DiskKillTest, KillNineMidUploadKeepsCompletedPartsOnly) {
   TempDir temp;
   std::string data_dir = temp.path() + "/data";
-  Child child = SpawnFakeOss(data_dir);
+  FakeOssProcess child = SpawnFakeOss(DiskArgs(data_dir));
   ASSERT_GT(child.port, 0) << "fake-oss did not start";
   auto real_now = [] { return std::chrono::system_clock::now(); };
   std::string upload_id;
@@ -240,10 +216,10 @@ TEST(DiskKillTest, KillNineMidUploadKeepsCompletedPartsOnly) {
     if (!fs::is_empty(data_dir + "/tmp", ec)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  Kill9(child);
+  StopFakeOss(child, SIGKILL);
   ::close(fd);
 
-  Child again = SpawnFakeOss(data_dir);
+  FakeOssProcess again = SpawnFakeOss(DiskArgs(data_dir));
   ASSERT_GT(again.port, 0);
   TestClient client(again.port, real_now);
   EXPECT_EQ(client.Get("bkt", "before").body, "durable");
@@ -253,9 +229,7 @@ TEST(DiskKillTest, KillNineMidUploadKeepsCompletedPartsOnly) {
   EXPECT_EQ(listed->parts[0].part_number, 1);
   EXPECT_EQ(client.Complete("bkt", "k", upload_id, {{1, etag}}).status, 200);
   EXPECT_EQ(client.Get("bkt", "k").body, Payload(kPart));
-  ::kill(again.pid, SIGTERM);
-  int status = 0;
-  ::waitpid(again.pid, &status, 0);
+  int status = StopFakeOss(again, SIGTERM);
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }

@@ -1,0 +1,86 @@
+// The fake-oss command line contract: first line, --anonymous, credentials from flags and
+// the environment, --faults with the issue's minimal plan, and clean exit on SIGINT/SIGTERM.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "test_support/child_process.h"
+#include "test_support/test_client.h"
+
+namespace ossup::fake::testing {
+namespace {
+
+auto RealNow() { return std::chrono::system_clock::now(); }
+
+TEST(ToolTest, AnonymousFirstLineAndSigint) {
+  auto child =
+      SpawnFakeOss({"--host", "127.0.0.1", "--port", "0", "--anonymous", "--bucket", "bkt"});
+  ASSERT_GT(child.port, 0) << child.first_line;
+  EXPECT_EQ(child.first_line,
+            "fake-oss listening on http://127.0.0.1:" + std::to_string(child.port));
+  TestClient client(child.port, RealNow);
+  client.sign = false;
+  EXPECT_EQ(client.Put("bkt", "k", "anon").status, 200);
+  EXPECT_EQ(client.Get("bkt", "k").body, "anon");
+  int status = StopFakeOss(child, SIGINT);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(ToolTest, CredentialsFromFlagsAndEnvironment) {
+  ::setenv("OSS_ACCESS_KEY_ID", "ENVAK", 1);
+  ::setenv("OSS_ACCESS_KEY_SECRET", "ENVSECRET", 1);
+  auto child = SpawnFakeOss({"--port", "0", "--bucket", "bkt", "--access-key-id", "AK1",
+                             "--access-key-secret", "SK1", "--access-key-id", "AK2",
+                             "--access-key-secret", "SK2"});
+  ::unsetenv("OSS_ACCESS_KEY_ID");
+  ::unsetenv("OSS_ACCESS_KEY_SECRET");
+  ASSERT_GT(child.port, 0) << child.first_line;
+  for (auto [ak, sk] : {std::pair{"AK1", "SK1"}, {"AK2", "SK2"}, {"ENVAK", "ENVSECRET"}}) {
+    TestClient client(child.port, RealNow, protocol::Credentials{ak, sk, ""});
+    EXPECT_EQ(client.Put("bkt", "k", "x").status, 200) << ak;
+    client.version = protocol::SignatureVersion::kV4;
+    EXPECT_EQ(client.Get("bkt", "k").status, 200) << ak;
+  }
+  TestClient stranger(child.port, RealNow, protocol::Credentials{"AK3", "SK3", ""});
+  EXPECT_EQ(stranger.Get("bkt", "k").ErrorCode(), "InvalidAccessKeyId");
+  int status = StopFakeOss(child, SIGTERM);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(ToolTest, FaultsFileWithTheIssuePlan) {
+  std::string path = ::testing::TempDir() + "/fake-oss-plan.json";
+  std::ofstream(path) << R"({"seed": 7, "rules": [
+  {"match": {"op": "UploadPart", "partNumber": 3}, "action": {"type": "reset", "afterBytes": 65536}, "times": 1},
+  {"match": {"op": "CompleteMultipartUpload"}, "action": {"type": "drop-response"}, "times": 1},
+  {"match": {"op": "ListParts"}, "action": {"type": "error", "status": 503, "code": "ServiceUnavailable"}, "times": 2}
+]})";
+  auto child = SpawnFakeOss({"--port", "0", "--anonymous", "--bucket", "bkt", "--faults", path});
+  ASSERT_GT(child.port, 0) << child.first_line;
+  TestClient client(child.port, RealNow);
+  auto id = client.Initiate("bkt", "k");
+  EXPECT_EQ(client.ListParts("bkt", "k", id).status, 503);
+  httplib::Client control("127.0.0.1", child.port);
+  auto listed = control.Get("/_fake/faults");
+  ASSERT_TRUE(listed);
+  auto plans = nlohmann::json::parse(listed->body).at("plans");
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].at("rules").size(), 3u);
+  EXPECT_EQ(plans[0].at("rules")[2].at("fired"), 1);
+  StopFakeOss(child, SIGTERM);
+}
+
+TEST(ToolTest, BadFaultsFileFailsToStart) {
+  std::string path = ::testing::TempDir() + "/fake-oss-bad-plan.json";
+  std::ofstream(path) << R"({"rules": [{"action": {"type": "explode"}}]})";
+  auto child = SpawnFakeOss({"--port", "0", "--anonymous", "--faults", path});
+  EXPECT_EQ(child.port, 0);
+  int status = 0;
+  ::waitpid(child.pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_NE(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
+}  // namespace ossup::fake::testing
