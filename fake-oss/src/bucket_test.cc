@@ -115,3 +115,48 @@ TEST_F(BucketTest, LifecycleCreatedBeforeDate) {
 
 }  // namespace
 }  // namespace ossup::fake::testing
+
+namespace ossup::fake::testing {
+namespace {
+
+TEST_F(BucketTest, ListObjectsV2BucketInfoAndLocation) {
+  for (std::string key : {"a/1", "a/2", "b&c", "d", "e"})
+    ASSERT_EQ(client().Put("bkt", key, key).status, 200);
+  std::vector<std::string> keys;
+  std::string token;
+  for (int page = 0; page < 10; ++page) {
+    protocol::QueryParams query{{"list-type", "2"}, {"max-keys", "2"}, {"fetch-owner", "true"}};
+    if (!token.empty()) query.emplace_back("continuation-token", token);
+    auto response = client().Send("GET", "bkt", "", query);
+    ASSERT_EQ(response.status, 200) << response.body;
+    EXPECT_NE(response.body.find("<KeyCount>"), std::string::npos);
+    EXPECT_NE(response.body.find("<Owner>"), std::string::npos);
+    // Same elements as v1 for Contents, so the v1 decoder reads the keys.
+    auto result = protocol::DecodeListObjectsResult(response.body);
+    ASSERT_TRUE(result.ok()) << response.body;
+    for (const auto& c : result->contents) keys.push_back(c.key);
+    auto next = response.body.find("<NextContinuationToken>");
+    if (next == std::string::npos) break;
+    auto start = next + std::string("<NextContinuationToken>").size();
+    token = response.body.substr(start, response.body.find('<', start) - start);
+  }
+  EXPECT_EQ(keys, (std::vector<std::string>{"a/1", "a/2", "b&c", "d", "e"}));
+  auto after = client().Send("GET", "bkt", "", {{"list-type", "2"}, {"start-after", "d"}});
+  auto result = protocol::DecodeListObjectsResult(after.body);
+  ASSERT_TRUE(result.ok());
+  ASSERT_EQ(result->contents.size(), 1u);
+  EXPECT_EQ(result->contents[0].key, "e");
+
+  auto info = client().Send("GET", "bkt", "", {{"bucketInfo", ""}});
+  EXPECT_EQ(info.status, 200);
+  EXPECT_NE(info.body.find("<Name>bkt</Name>"), std::string::npos);
+  EXPECT_EQ(client().Send("GET", "nobucket", "", {{"bucketInfo", ""}}).ErrorCode(), "NoSuchBucket");
+  auto location = client().Send("GET", "bkt", "", {{"location", ""}});
+  EXPECT_NE(location.body.find("<LocationConstraint>oss-cn-hangzhou</LocationConstraint>"),
+            std::string::npos);
+  EXPECT_EQ(server().Journal().back().operation, "GetBucketLocation");
+  EXPECT_EQ(client().Send("GET", "bkt", "", {{"cors", ""}}).status, 501);
+}
+
+}  // namespace
+}  // namespace ossup::fake::testing

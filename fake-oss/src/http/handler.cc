@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "http/extra_ops.h"
 #include "http/ops.h"
 #include "ossup/protocol/addressing.h"
 #include "service/errors.h"
@@ -59,6 +60,9 @@ void Handler::ServeOss(Exchange& ex) {
     ex.op = Operation::kUploadPart;  // even with a bad or missing partNumber
   }
   ex.entry.operation = std::string(protocol::OperationName(ex.op));
+  std::optional<ops::ExtraOperation> extra;
+  if (ex.op == Operation::kUnknown) extra = ops::ClassifyExtra(ex);
+  if (extra) ex.entry.operation = std::string(ops::ExtraOperationName(*extra));
   std::optional<int> part_number;
   if (ex.op == Operation::kUploadPart) {
     if (auto text = ex.Param("partNumber")) {
@@ -100,7 +104,8 @@ void Handler::ServeOss(Exchange& ex) {
         break;
     }
   }
-  if (auto s = Dispatch(ex); !s.ok()) ex.SetError(s.error());
+  auto status = extra ? ops::ServeExtra(ex, *extra) : Dispatch(ex);
+  if (!status.ok()) ex.SetError(status.error());
 }
 
 protocol::Status Handler::Dispatch(Exchange& ex) {
