@@ -218,6 +218,11 @@ FinalChecks ChecksFrom(const json& value) {
   if (const json* v = f.Optional("recordExists")) checks.record_exists = f.Bool("recordExists", *v);
   if (const json* v = f.Optional("maxBytesResent"))
     checks.max_bytes_resent = f.Unsigned("maxBytesResent", *v);
+  if (const json* v = f.Optional("faultsFired")) {
+    uint64_t n = f.Unsigned("faultsFired", *v);
+    if (n > 100000) Fail("checks.faultsFired is out of range");
+    checks.faults_fired = static_cast<int>(n);
+  }
   if (const json* v = f.Optional("properties")) checks.properties = f.Bool("properties", *v);
   f.Finish();
   return checks;
@@ -321,6 +326,7 @@ std::string ScenarioToJson(const Scenario& s) {
   if (s.checks.uploads_left) checks["uploadsLeft"] = *s.checks.uploads_left;
   if (s.checks.record_exists) checks["recordExists"] = *s.checks.record_exists;
   if (s.checks.max_bytes_resent) checks["maxBytesResent"] = *s.checks.max_bytes_resent;
+  if (s.checks.faults_fired) checks["faultsFired"] = *s.checks.faults_fired;
   if (s.checks.properties) checks["properties"] = true;
   root["checks"] = checks;
   return root.dump(2) + "\n";

@@ -27,7 +27,7 @@ constexpr const char* kFull = R"({
     {"do": "upload", "expect": "cannot-resume"}
   ],
   "checks": {"objectEqualsFile": true, "noUploadsLeft": true, "uploadsLeft": 0,
-             "recordExists": false, "maxBytesResent": 204800, "properties": true}
+             "recordExists": false, "maxBytesResent": 204800, "faultsFired": 3, "properties": true}
 })";
 
 TEST(ScenarioCodec, ParsesEveryField) {
@@ -62,6 +62,7 @@ TEST(ScenarioCodec, ParsesEveryField) {
   EXPECT_EQ(s->checks.uploads_left, 0);
   EXPECT_EQ(s->checks.record_exists, false);
   EXPECT_EQ(s->checks.max_bytes_resent, 204800u);
+  EXPECT_EQ(s->checks.faults_fired, 3);
   EXPECT_TRUE(s->checks.properties);
 }
 

@@ -468,6 +468,12 @@ class Run {
             std::to_string(report_.bytes_resent) + " bytes re-sent, at most " +
                 std::to_string(*c.max_bytes_resent) + " allowed");
     }
+    if (c.faults_fired) {
+      int fired = 0;
+      for (const auto& e : report_.journal) fired += e.fault ? 1 : 0;
+      Judge("check faultsFired", fired == *c.faults_fired,
+            std::to_string(fired) + " fault(s) fired, expected " + std::to_string(*c.faults_fired));
+    }
     if (c.properties) {
       for (const Violation& v : CheckProperties(scenario_, report_)) {
         Judge("property P" + std::to_string(v.property) + " at " + v.where, false, v.message);

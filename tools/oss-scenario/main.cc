@@ -40,6 +40,14 @@ int RunFiles(const std::vector<std::string>& files, const RunOptions& options, b
         if (!step.error.empty()) std::cout << " (" << step.error << ")";
         std::cout << "\n";
       }
+      for (const auto& e : report.journal) {
+        if (!e.fault) continue;
+        std::cout << "    fault " << ossup::faults::ActionTypeName(e.fault->action.type) << " on "
+                  << e.operation;
+        if (e.part_number) std::cout << " part " << *e.part_number;
+        std::cout << " (request " << e.sequence << ")\n";
+      }
+      std::cout << "    bytes re-sent (journal): " << report.bytes_resent << "\n";
     }
     if (!report.passed) ++failed;
   }

@@ -15,7 +15,8 @@
 //              {"do": "restart-server"}, {"do": "rewrite-file", "contentSeed": 8, "size": 1},
 //              {"do": "resume", "expect": ["succeeds", "fails-retryable"]}],
 //    "checks": {"objectEqualsFile": true, "noUploadsLeft": true, "uploadsLeft": 0,
-//               "recordExists": false, "maxBytesResent": 0, "properties": true}}
+//               "recordExists": false, "maxBytesResent": 0, "faultsFired": 1,
+//               "properties": true}}
 //
 // Every object is closed: unknown fields, a wrong type, a missing required field ("version",
 // "name", "file.size", "steps", "do", client steps' "expect"), an out-of-range value or a

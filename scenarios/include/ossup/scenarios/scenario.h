@@ -113,6 +113,9 @@ struct FinalChecks {
   /// Body bytes of UploadPart/PutObject requests over the whole run, minus the file size,
   /// are at most this (from the fake's journal, not the client's own account).
   std::optional<uint64_t> max_bytes_resent;
+  /// Exactly this many requests had a fault injected (the journal's count), so a scenario
+  /// cannot pass vacuously because its fault never fired.
+  std::optional<int> faults_fired;
   /// Also check properties 1-9 of the resumable-upload contract on the whole run
   /// (properties.h); what generated regressions use.
   bool properties = false;
