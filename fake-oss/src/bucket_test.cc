@@ -160,3 +160,25 @@ TEST_F(BucketTest, ListObjectsV2BucketInfoAndLocation) {
 
 }  // namespace
 }  // namespace ossup::fake::testing
+
+namespace ossup::fake::testing {
+namespace {
+
+TEST_F(BucketTest, DeleteMultipleObjects) {
+  for (std::string key : {"x/1", "x/2", "y"}) ASSERT_EQ(client().Put("bkt", key, "v").status, 200);
+  std::string body =
+      "<Delete><Quiet>false</Quiet><Object><Key>x/1</Key></Object><Object><Key>x/2</Key>"
+      "</Object><Object><Key>absent</Key></Object></Delete>";
+  auto response =
+      client().Send("POST", "bkt", "", {{"delete", ""}},
+                    {{"Content-MD5", protocol::Base64Encode(protocol::Md5Of(body))}}, body);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_NE(response.body.find("<Deleted><Key>x/2</Key></Deleted>"), std::string::npos);
+  EXPECT_EQ(client().Get("bkt", "x/1").ErrorCode(), "NoSuchKey");
+  EXPECT_EQ(client().Get("bkt", "y").status, 200);
+  auto malformed = client().Send("POST", "bkt", "", {{"delete", ""}}, {}, "<Delete/>");
+  EXPECT_EQ(malformed.ErrorCode(), "MalformedXML");
+}
+
+}  // namespace
+}  // namespace ossup::fake::testing

@@ -1,6 +1,7 @@
-// Bucket reads the protocol layer does not classify (it answers kUnknown for them) but SDK
-// test suites use: ListObjectsV2 (`?list-type=2`), GetBucketInfo (`?bucketInfo`) and
-// GetBucketLocation (`?location`). Their XML is written here; the protocol layer has no codec.
+// Bucket operations the protocol layer does not classify (it answers kUnknown for them) but
+// SDK test suites use: ListObjectsV2 (`GET ?list-type=2`), GetBucketInfo (`GET ?bucketInfo`),
+// GetBucketLocation (`GET ?location`) and DeleteMultipleObjects (`POST ?delete`, used for
+// cleanup). Their XML is handled here; the protocol layer has no codec for them.
 #pragma once
 
 #include <optional>
@@ -10,7 +11,12 @@
 
 namespace ossup::fake::ops {
 
-enum class ExtraOperation { kListObjectsV2, kGetBucketInfo, kGetBucketLocation };
+enum class ExtraOperation {
+  kListObjectsV2,
+  kGetBucketInfo,
+  kGetBucketLocation,
+  kDeleteMultipleObjects
+};
 
 /// The extra operation `ex` asks for, if any. REQUIRES: ex.op == kUnknown.
 std::optional<ExtraOperation> ClassifyExtra(const Exchange& ex);
