@@ -194,8 +194,20 @@ protocol::StatusOr<std::string> Exchange::ReadSmallBody(size_t limit) {
 
 void Exchange::Drain() {
   if (body_consumed_ || killed_ || reader_ == nullptr) return;
+  auto discard = [](const char*, size_t) { return true; };
+  if (auto length = DirectReadLength()) {
+    body_consumed_ = true;
+    ReadDirect(*length, discard);
+    return;
+  }
   body_consumed_ = true;
-  (*reader_)([](const char*, size_t) { return true; });
+  (*reader_)(discard);
+}
+
+void Exchange::StopReading() {
+  body_consumed_ = true;
+  int fd = ConnectionSocket(req);
+  if (fd >= 0) ::shutdown(fd, SHUT_RD);
 }
 
 void Exchange::Kill() {

@@ -66,6 +66,9 @@ class Exchange {
   protocol::StatusOr<std::string> ReadSmallBody(size_t limit);
   /// Reads and discards whatever body is left, so keep-alive stays in sync.
   void Drain();
+  /// For bodies too large to drain: stops reading (SHUT_RD), so the answer still goes out and
+  /// then the connection closes instead of serving leftover body bytes as a request.
+  void StopReading();
   /// Resets the connection now (RST); nothing more is sent.
   void Kill();
   bool killed() const { return killed_; }

@@ -73,6 +73,7 @@ protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex) 
     if (ec == std::errc() && end == text->data() + text->size()) length = value;
   }
   if (length && *length > protocol::limits::kMaxPartSize) {
+    ex.StopReading();
     return errors::Oss("EntityTooLarge", 400,
                        "Your proposed upload exceeds the maximum allowed size.");
   }
