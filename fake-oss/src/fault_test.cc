@@ -203,7 +203,7 @@ namespace {
 // Bodies of 256 KiB and more are read straight from the socket; the hooks work there too.
 TEST_F(FaultTest, LargeBodyResetAndStall) {
   auto upload = client().Initiate("bkt", "big");
-  std::string data = Payload(3 << 20, 9);
+  std::string data = Payload(10 << 20, 9);  // large enough for the CRC helper thread
   AddPlan(R"({"rules": [
     {"match": {"op": "UploadPart", "partNumber": 1}, "action": {"type": "reset", "afterBytes": 1000000}},
     {"match": {"op": "UploadPart", "partNumber": 2}, "action": {"type": "stall", "ms": 20, "afterBytes": 2000000}}]})");

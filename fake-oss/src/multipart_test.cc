@@ -276,7 +276,7 @@ TEST_F(MultipartTest, PartialBodyIsNeverStored) {
 
 TEST_F(MultipartTest, LargePartsKeepTheConnectionInSync) {
   auto id = client().Initiate("bkt", "k");
-  for (size_t size : {size_t{256 * 1024}, size_t{(1 << 20) + 3}, size_t{5 << 20}}) {
+  for (size_t size : {size_t{256 * 1024}, size_t{(1 << 20) + 3}, size_t{(9 << 20) + 7}}) {
     std::string data = Payload(size, static_cast<uint32_t>(size));
     auto response = client().UploadPart("bkt", "k", id, 1, data);
     ASSERT_EQ(response.status, 200) << size;

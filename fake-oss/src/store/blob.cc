@@ -4,8 +4,11 @@
 #include <unistd.h>
 
 #include <array>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <random>
+#include <thread>
 #include <vector>
 
 namespace ossup::fake {
@@ -14,6 +17,10 @@ namespace {
 constexpr size_t kReadChunkBytes = 1 << 20;
 // Never pre-allocate more than this for a body of announced length.
 constexpr uint64_t kMaxReserveBytes = 1ull << 30;
+// Bodies at least this large get their CRC64 computed on a helper thread (memory mode).
+constexpr uint64_t kCrcFollowerMinBytes = 8ull << 20;
+// How much new data the writer accumulates before waking the helper.
+constexpr uint64_t kCrcPublishBytes = 1ull << 20;
 
 protocol::Error IoError(const std::string& what) {
   protocol::Error e;
@@ -37,6 +44,69 @@ bool WriteAll(int fd, const char* data, size_t size) {
 }
 
 }  // namespace
+
+// Computes the CRC64 of a buffer on its own thread while a writer fills it. The writer
+// publishes how many bytes are final; the follower only reads below that mark, and the
+// buffer must not move until Finish() or destruction.
+class Crc64Follower {
+ public:
+  explicit Crc64Follower(const char* base) : base_(base), thread_([this] { Run(); }) {}
+  ~Crc64Follower() {
+    if (!thread_.joinable()) return;  // Finish() already collected it
+    {
+      std::lock_guard lock(mu_);
+      abandoned_ = true;
+    }
+    ready_.notify_one();
+    thread_.join();
+  }
+  void Publish(uint64_t size) {
+    {
+      std::lock_guard lock(mu_);
+      published_ = size;
+    }
+    ready_.notify_one();
+  }
+  /// The CRC of the first `size` bytes. REQUIRES: called once; `size` >= anything published.
+  uint64_t Finish(uint64_t size) {
+    {
+      std::lock_guard lock(mu_);
+      published_ = size;
+      finishing_ = true;
+    }
+    ready_.notify_one();
+    thread_.join();
+    return crc_;
+  }
+
+ private:
+  void Run() {
+    uint64_t done = 0;
+    for (;;) {
+      uint64_t target = 0;
+      bool finishing = false;
+      {
+        std::unique_lock lock(mu_);
+        ready_.wait(lock, [&] { return abandoned_ || finishing_ || published_ > done; });
+        if (abandoned_) return;
+        target = published_;
+        finishing = finishing_;
+      }
+      if (target > done) crc_ = protocol::Crc64Extend(crc_, base_ + done, target - done);
+      done = target;
+      if (finishing) return;
+    }
+  }
+
+  const char* const base_;
+  std::mutex mu_;
+  std::condition_variable ready_;
+  uint64_t published_ = 0;
+  bool finishing_ = false;
+  bool abandoned_ = false;
+  uint64_t crc_ = 0;  // written by the thread; read after join
+  std::thread thread_;
+};
 
 std::shared_ptr<Blob> Blob::InMemory(std::string bytes) {
   std::shared_ptr<Blob> blob(new Blob());
@@ -134,6 +204,9 @@ BlobWriter::BlobWriter(const BlobStore& store, std::optional<uint64_t> expected_
     failed_ = fd_ < 0;
   } else if (expected_size) {
     bytes_.reserve(static_cast<size_t>(std::min(*expected_size, kMaxReserveBytes)));
+    if (*expected_size >= kCrcFollowerMinBytes) {
+      crc_follower_ = std::make_unique<Crc64Follower>(bytes_.data());
+    }
   }
 }
 
@@ -145,6 +218,20 @@ BlobWriter::~BlobWriter() {
 bool BlobWriter::Append(const char* data, size_t size) {
   if (failed_) return false;
   md5_.Update(data, size);
+  if (crc_follower_ && size_ + size > bytes_.capacity()) {
+    // The buffer is about to move: collect the CRC so far and continue inline.
+    crc64_ = crc_follower_->Finish(size_);
+    crc_follower_.reset();
+  }
+  if (crc_follower_) {
+    bytes_.append(data, size);
+    size_ += size;
+    if (size_ - published_ >= kCrcPublishBytes) {
+      published_ = size_;
+      crc_follower_->Publish(size_);
+    }
+    return true;
+  }
   crc64_ = protocol::Crc64Extend(crc64_, data, size);
   size_ += size;
   if (fd_ >= 0) {
@@ -157,6 +244,10 @@ bool BlobWriter::Append(const char* data, size_t size) {
 
 protocol::StatusOr<BlobWriter::Result> BlobWriter::Finish() {
   if (failed_) return IoError("cannot write body");
+  if (crc_follower_) {
+    crc64_ = crc_follower_->Finish(size_);
+    crc_follower_.reset();
+  }
   Result result;
   result.md5 = md5_.Final();
   result.crc64 = crc64_;

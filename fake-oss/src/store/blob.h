@@ -6,13 +6,16 @@
 //
 // BlobWriter receives a body as it arrives, hashing MD5 and CRC64 incrementally, and turns
 // it into a Blob only once the body is complete (fsync + rename on disk). An abandoned
-// writer leaves nothing behind. Thread-safe for distinct objects; a Blob is read-only.
+// writer leaves nothing behind. For large in-memory bodies the CRC64 runs on a helper thread
+// behind the writer, so only MD5 stays on the receiving thread's critical path.
+// Thread-safe for distinct objects; a Blob is read-only.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "ossup/protocol/checksum.h"
@@ -75,6 +78,8 @@ class BlobStore {
   std::string tmp_dir_;
 };
 
+class Crc64Follower;
+
 class BlobWriter {
  public:
   /// `expected_size` (when known) lets memory mode allocate once.
@@ -105,6 +110,8 @@ class BlobWriter {
   std::string tmp_path_;
   bool failed_ = false;
   bool finished_ = false;
+  std::unique_ptr<Crc64Follower> crc_follower_;  // memory mode, large bodies
+  uint64_t published_ = 0;                       // bytes handed to crc_follower_
 };
 
 }  // namespace ossup::fake
