@@ -23,6 +23,9 @@ Tri Merge(Tri a, Tri b) { return a == b ? a : Tri::kMaybe; }
 struct ModelState {
   Tri record = Tri::kNo;  // a checkpoint record exists
   Tri lost = Tri::kNo;    // the server lost the recorded upload
+  /// The object on the server may already equal the file: a resume whose record holds every
+  /// part then verifies it with HEAD and succeeds instead of reporting cannot-resume.
+  bool object_may_match = false;
 };
 
 template <typename T>
@@ -80,6 +83,9 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
   if (step.fault) {
     for (Outcome o : FaultOutcomes(*step.fault)) AddOutcome(outcomes, o);
   }
+  const bool may_cannot_resume =
+      std::find(outcomes.begin(), outcomes.end(), Outcome::kCannotResume) != outcomes.end();
+  if (may_cannot_resume && state.object_may_match) AddOutcome(outcomes, Outcome::kSucceeds);
 
   ModelState next;
   bool first = true;
@@ -111,6 +117,8 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
         break;
     }
   }
+  next.object_may_match = state.object_may_match || std::find(outcomes.begin(), outcomes.end(),
+                                                              Outcome::kSucceeds) != outcomes.end();
   // An expire-upload fault may fire and still lose the race with a cancel: the record then
   // outlives its upload.
   if (step.fault && step.fault->type == ActionType::kExpireUpload && next.record != Tri::kNo) {

@@ -132,7 +132,10 @@ class Checker {
       if (s_.upload.record_directory && !step.record_after) {
         Add(3, where, "cancelled with keep but the checkpoint record is gone");
       }
-      if (step.uploads_after.empty()) Add(3, where, "cancelled with keep but the upload is gone");
+      const bool expired = expire_fired_on_resumable_op || expire_fired_on_complete;
+      if (step.uploads_after.empty() && !expired) {
+        Add(3, where, "cancelled with keep but the upload is gone");
+      }
     }
 
     // P3 (second half) and P6: no part the server already had is sent again.
@@ -188,8 +191,11 @@ class Checker {
     }
 
     // P4: the server lost the upload.
+    // A resume whose record holds every part may find the object already complete and
+    // verify it with HEAD: that success is legitimate.
+    const bool verified_success = outcome == Outcome::kSucceeds && step.verified_by_head;
     if (expire_fired_on_resumable_op && outcome != Outcome::kCannotResume &&
-        outcome != Outcome::kCancelled) {
+        outcome != Outcome::kCancelled && !verified_success) {
       Add(4, where,
           "the upload expired under the client, which reported " +
               std::string(OutcomeName(outcome)) + " instead of cannot-resume");
@@ -204,7 +210,7 @@ class Checker {
       Add(4, where, "reported cannot-resume but kept the stale record");
     }
     if (step.record_before && LostBefore(step) && outcome != Outcome::kCannotResume &&
-        firings == 0) {
+        !verified_success && firings == 0) {
       Add(4, where,
           "resumed an upload the server had lost and reported " +
               std::string(OutcomeName(outcome)));

@@ -25,6 +25,10 @@
 #include "ossup/scenarios/runner.h"
 
 namespace ossup::scenarios {
+
+// How rapidcheck prints a counterexample (found by argument-dependent lookup).
+void showValue(const CaseSpec& spec, std::ostream& os) { os << DescribeCase(spec); }
+
 namespace {
 
 constexpr uint64_t kPart = protocol::limits::kMinPartSize;

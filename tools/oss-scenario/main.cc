@@ -4,7 +4,8 @@
 //       One line per scenario: "PASS name" or "FAIL name: reason". Exit 1 if any fails.
 //   oss-scenario fuzz --seed S --count N [--out DIR]
 //       Runs N generated scenarios (case i uses seed S+i), checks properties 1-9, shrinks
-//       each failing case and writes it to DIR/fuzz-S-i.json. Exit 1 if any fails.
+//       each failing case (keeping the same kind of failure) and writes it to
+//       DIR/fuzz-S-i.json. `--dump DIR2` also writes every generated case. Exit 1 if any fails.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <csignal>
@@ -54,18 +55,26 @@ int RunFiles(const std::vector<std::string>& files, const RunOptions& options, b
   return failed == 0 ? 0 : 1;
 }
 
-bool Fails(const CaseSpec& spec, const RunOptions& options, std::string* reason) {
-  RunReport report = RunScenario(BuildScenario(spec, "candidate"), options);
-  if (reason) *reason = report.reason;
-  return !report.passed;
+/// What kind of failure a reason is: "property P3", "check maxBytesResent", "step", ...
+std::string FailureKind(const std::string& reason) {
+  if (reason.rfind("property ", 0) == 0) return reason.substr(0, reason.find(' ', 9));
+  if (reason.rfind("check ", 0) == 0) return reason.substr(0, reason.find(':'));
+  return reason.substr(0, reason.find(' '));
 }
 
-/// Greedy shrinking: take the first simpler variant that still fails, until none does.
-CaseSpec Shrink(CaseSpec spec, const RunOptions& options) {
+/// True when the case fails the same kind of way as `kind`.
+bool FailsAlike(const CaseSpec& spec, const std::string& kind, const RunOptions& options) {
+  RunReport report = RunScenario(BuildScenario(spec, "candidate"), options);
+  return !report.passed && FailureKind(report.reason) == kind;
+}
+
+/// Greedy shrinking: take the first simpler variant that still fails the same kind of way,
+/// until none does.
+CaseSpec Shrink(CaseSpec spec, const std::string& kind, const RunOptions& options) {
   for (int round = 0; round < 50; ++round) {
     bool progressed = false;
     for (const CaseSpec& candidate : ShrinkCandidates(spec)) {
-      if (Fails(candidate, options, nullptr)) {
+      if (FailsAlike(candidate, kind, options)) {
         spec = candidate;
         progressed = true;
         break;
@@ -76,7 +85,8 @@ CaseSpec Shrink(CaseSpec spec, const RunOptions& options) {
   return spec;
 }
 
-int Fuzz(uint64_t seed, uint64_t count, const std::string& out_dir, const RunOptions& options) {
+int Fuzz(uint64_t seed, uint64_t count, const std::string& out_dir, const std::string& dump_dir,
+         const RunOptions& options) {
   std::cout << "oss-scenario fuzz: seed=" << seed << " count=" << count << std::endl;
   const auto start = std::chrono::steady_clock::now();
   int failed = 0;
@@ -84,11 +94,17 @@ int Fuzz(uint64_t seed, uint64_t count, const std::string& out_dir, const RunOpt
     ossup::faults::Rng rng(seed + i);
     CaseSpec spec = GenerateCase(rng);
     const std::string name = "fuzz-" + std::to_string(seed) + "-" + std::to_string(i);
-    RunReport report = RunScenario(BuildScenario(spec, name), options);
+    const Scenario scenario = BuildScenario(spec, name);
+    if (!dump_dir.empty()) {
+      std::filesystem::create_directories(dump_dir);
+      (void)SaveScenarioFile(dump_dir + "/" + name + ".json", scenario);
+    }
+    RunReport report = RunScenario(scenario, options);
     if (report.passed) continue;
     ++failed;
-    std::cout << "FAIL " << name << " (seed " << seed + i << "): " << report.reason << std::endl;
-    CaseSpec shrunk = Shrink(spec, options);
+    std::cout << "FAIL " << name << " (seed " << seed + i << "): " << report.reason << "\n"
+              << "  case: " << DescribeCase(spec) << std::endl;
+    CaseSpec shrunk = Shrink(spec, FailureKind(report.reason), options);
     Scenario minimal = BuildScenario(shrunk, name);
     RunReport again = RunScenario(minimal, options);
     minimal.description = "Found by oss-scenario fuzz --seed " + std::to_string(seed + i) +
@@ -136,9 +152,11 @@ int main(int argc, char** argv) {
   fuzz->add_option("--seed", seed, "first case seed")->required();
   fuzz->add_option("--count", count, "number of cases")->required();
   fuzz->add_option("--out", out_dir, "directory for failing (shrunk) scenarios");
+  std::string dump_dir;
+  fuzz->add_option("--dump", dump_dir, "also write every generated scenario here (unshrunk)");
   fuzz->add_option("--endpoint", options.endpoint, "a running fake-oss; default in-process");
 
   CLI11_PARSE(app, argc, argv);
   if (run->parsed()) return RunFiles(files, options, verbose);
-  return Fuzz(seed, count, out_dir, options);
+  return Fuzz(seed, count, out_dir, dump_dir, options);
 }
