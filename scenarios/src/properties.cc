@@ -288,6 +288,11 @@ class Checker {
       if (*step.outcome == Outcome::kSucceeds && !r_.object_equals_file) {
         Add(1, Where(step), "reported success but the object differs: " + r_.object_problem);
       }
+      if (*step.outcome == Outcome::kSucceeds && r_.object_exists &&
+          protocol::NormalizeETag(step.result_etag) != protocol::NormalizeETag(r_.object_etag)) {
+        Add(1, Where(step),
+            "reported ETag " + step.result_etag + " but the object's is " + r_.object_etag);
+      }
       break;
     }
   }

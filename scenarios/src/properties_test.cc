@@ -46,6 +46,8 @@ struct Fixture {
     report.steps.push_back(record);
     report.object_exists = true;
     report.object_equals_file = true;
+    report.object_etag = "\"ABC-3\"";
+    report.steps[0].result_etag = "\"ABC-3\"";
   }
 
   static fake::JournalEntry Part(int n, std::string upload_id = "U") {
@@ -80,6 +82,9 @@ TEST(Properties, P1WrongCrcOrObject) {
   g.report.object_equals_file = false;
   g.report.object_problem = "differs at byte 7";
   EXPECT_EQ(g.Properties(), std::vector<int>{1});
+  Fixture h;
+  h.step().result_etag = "\"ABD-3\"";
+  EXPECT_EQ(h.Properties(), std::vector<int>{1});
 }
 
 TEST(Properties, P2CancelWithDeleteLeavesNothing) {

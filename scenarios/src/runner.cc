@@ -400,6 +400,7 @@ class Run {
       return;
     }
     report_.object_exists = true;
+    report_.object_etag = meta->etag;
     if (meta->size_bytes != file_bytes_.size()) {
       report_.object_problem = "the object has " + std::to_string(meta->size_bytes) +
                                " bytes, the file " + std::to_string(file_bytes_.size());

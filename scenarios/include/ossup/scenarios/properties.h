@@ -3,7 +3,8 @@
 // hold for any scenario whatever its outcomes; the runner applies them when
 // checks.properties is set, and the property suites and `oss-scenario fuzz` always do.
 //
-//   P1 success => the object equals the file; the client's CRC-64 equals the file's.
+//   P1 success => the object equals the file; the client's CRC-64 equals the file's and
+//      its ETag equals the object's.
 //   P2 cancel with delete => no upload of the object and no record left.
 //   P3 cancel with keep / kill => record and upload kept; the next resume sends no part the
 //      server already had (same size, same file).

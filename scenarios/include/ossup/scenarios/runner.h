@@ -107,6 +107,7 @@ struct RunReport {
   bool object_exists = false;
   bool object_equals_file = false;
   std::string object_problem;  // why it differs, "" when equal
+  std::string object_etag;     // HEAD's ETag, "" when absent
   /// Journal-based bytes re-sent over the run (UploadPart + PutObject bodies - file size).
   uint64_t bytes_resent = 0;
 };
