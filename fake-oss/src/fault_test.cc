@@ -110,6 +110,19 @@ TEST_F(FaultTest, ErrorStoresNothingAndKeepsTheConnectionInSync) {
   EXPECT_EQ(client().Put("bkt", "k", "ok").status, 200);
 }
 
+TEST_F(FaultTest, InjectedStatusSurvivesDrainingALargeBody) {
+  // Bodies above the direct-read threshold are drained after the error is chosen; the
+  // status on the wire must still be the planned one.
+  AddPlan(R"({"rules": [{"match": {"op": "PutObject"},
+              "action": {"type": "error", "status": 403, "code": "AccessDenied"},
+              "times": "unlimited"}]})");
+  for (size_t size : {size_t{0}, size_t{100}, size_t{4} << 20}) {
+    auto failed = client().Put("bkt", "k", Payload(size));
+    EXPECT_EQ(failed.status, 403) << size << " bytes";
+    EXPECT_EQ(failed.ErrorCode(), "AccessDenied") << size << " bytes";
+  }
+}
+
 TEST_F(FaultTest, ResetBeforeTheBody) {
   AddPlan(
       R"({"rules": [{"match": {"op": "PutObject"}, "action": {"type": "reset", "afterBytes": 0}}]})");

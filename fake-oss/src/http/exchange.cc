@@ -194,14 +194,17 @@ protocol::StatusOr<std::string> Exchange::ReadSmallBody(size_t limit) {
 
 void Exchange::Drain() {
   if (body_consumed_ || killed_ || reader_ == nullptr) return;
+  body_consumed_ = true;
+  // httplib writes 400 into the response when a content reader stops early; the status
+  // decided by the operation (or an injected error) must survive draining.
+  const int status = res.status;
   auto discard = [](const char*, size_t) { return true; };
   if (auto length = DirectReadLength()) {
-    body_consumed_ = true;
     ReadDirect(*length, discard);
-    return;
+  } else {
+    (*reader_)(discard);
   }
-  body_consumed_ = true;
-  (*reader_)(discard);
+  res.status = status;
 }
 
 void Exchange::StopReading() {
