@@ -121,6 +121,9 @@ bool ResumableUploader::CompletedEarlier(const CheckpointRecord& record) {
   r.resumed = true;
   r.verified_by_head = true;
   completed_earlier_ = std::move(r);
+  // Progress always ends at the file size, even when no byte had to be sent.
+  done_bytes_ = plan_.file_size_bytes;
+  ReportProgressLocked(done_bytes_);
   return true;
 }
 
