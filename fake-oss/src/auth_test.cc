@@ -46,6 +46,21 @@ TEST_F(AuthTest, RejectsWhatOssRejects) {
   EXPECT_EQ(client().Get("bkt", "k").body, "x");
 }
 
+TEST_F(AuthTest, V4RefusesASignedPayloadHashAndStoresNothing) {
+  // OSS V4 accepts only UNSIGNED-PAYLOAD (EC 0002-00000214), even for the body's true SHA-256.
+  client().version = protocol::SignatureVersion::kV4;
+  const std::string body = "hashed body";
+  const std::string hash = protocol::HexLower(protocol::Sha256(body));
+  auto put = client().Put("bkt", "hashed", body, {{"x-oss-content-sha256", hash}});
+  EXPECT_EQ(put.status, 400);
+  EXPECT_EQ(put.ErrorCode(), "InvalidArgument");
+  EXPECT_EQ(put.ErrorDocument().ec, "0002-00000214");
+  EXPECT_EQ(put.ErrorDocument().Detail("ArgumentName"), "x-oss-content-sha256");
+  EXPECT_EQ(client().Get("bkt", "hashed").ErrorCode(), "NoSuchKey");
+  // The keep-alive connection is still in sync after the rejected body.
+  EXPECT_EQ(client().Put("bkt", "hashed", body).status, 200);
+}
+
 TEST_F(AuthTest, SkewIsMeasuredAgainstTheVirtualClock) {
   server().AdvanceClock(std::chrono::hours(1));
   protocol::WireRequest wire{"GET", "", "", {}, {}};

@@ -90,6 +90,22 @@ describe(`ali-oss objects, path style (sldEnable) on http://localhost:PORT`, () 
     await roundTrip(client, `v4/plain-${randomSuffix()}.bin`, testBytes(54_321, 'v4'));
   });
 
+  // ali-oss V4 signs an empty-string query value as `name=` (qs strictNullHandling) but an
+  // empty sub-resource as the bare `name`; the other SDKs write the bare name for both.
+  it('V4 list and listUploads with empty query values (signed as name=)', async () => {
+    const { recorder, requests } = requestRecorder();
+    const client = pathStyleClient(fake, { authorizationV4: true, region: REGION, urllib: recorder });
+    const key = `v4/empty-query-${randomSuffix()}.txt`;
+    await client.put(key, Buffer.from('empty query values'));
+    const listed = await client.list({ prefix: '', marker: '', 'max-keys': 1000 });
+    assert.ok(listed.objects.some(o => o.name === key), 'list() with prefix="" lists the object');
+    const uploads = await client.listUploads({ prefix: '', 'key-marker': '' });
+    assert.equal(uploads.res.status, 200);
+    const listQuery = requests.find(r => r.query.has('marker')).query;
+    assert.equal(listQuery.get('prefix'), '');
+    await client.delete(key);
+  });
+
   it('put/head/get/delete with an STS token from POST /_fake/sts', async () => {
     const sts = await fake.issueStsToken(900);
     assert.ok(sts.AccessKeyId && sts.AccessKeySecret && sts.SecurityToken && sts.Expiration);

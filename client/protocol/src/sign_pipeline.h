@@ -41,7 +41,8 @@ Computed ComputeV1(const WireRequest& request, std::string_view date, std::strin
 /// "x-oss-signature" for presigned URLs.
 Computed ComputeV4(const WireRequest& request, const std::vector<std::string>& additional_headers,
                    std::string_view exclude_query, std::string_view v4_time,
-                   const SigningScope& scope, std::string_view secret);
+                   const SigningScope& scope, std::string_view secret,
+                   V4EmptyQueryValues empty_values = V4EmptyQueryValues::kBareName);
 
 /// The V1 Date slot for header authentication: x-oss-date wins over Date.
 std::optional<std::string_view> V1HeaderDate(const WireRequest& request);

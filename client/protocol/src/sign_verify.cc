@@ -111,6 +111,23 @@ Status CheckSignature(std::string_view access_key_id, std::string_view provided,
   return SignatureMismatch(access_key_id, provided, computed, presigned);
 }
 
+/// A V4 signature matches the kBareName form or, failing that, the ali-oss form of the
+/// canonical query (V4EmptyQueryValues); a mismatch reports the kBareName computation.
+Status CheckV4Signature(const WireRequest& request, const std::vector<std::string>& additional,
+                        std::string_view exclude_query, std::string_view v4_time,
+                        const SigningScope& scope, std::string_view secret,
+                        std::string_view access_key_id, std::string_view provided, bool presigned) {
+  const Computed standard = ComputeV4(request, additional, exclude_query, v4_time, scope, secret);
+  if (ConstantTimeEquals(provided, standard.signature)) return {};
+  const Computed ali_oss = ComputeV4(request, additional, exclude_query, v4_time, scope, secret,
+                                     V4EmptyQueryValues::kAliOss);
+  if (ali_oss.canonical_request != standard.canonical_request &&
+      ConstantTimeEquals(provided, ali_oss.signature)) {
+    return {};
+  }
+  return SignatureMismatch(access_key_id, provided, standard, presigned);
+}
+
 /// Parsed `<ak>/<yyyymmdd>/<region>/<product>/aliyun_v4_request`, checked against the request
 /// time and the verifier's options. `argument` names where it came from, for error details.
 struct V4Credential {
@@ -224,6 +241,12 @@ StatusOr<VerifiedRequest> VerifyV4Header(const WireRequest& request, std::string
     if (name == "Signature") provided = value;
   }
   if (!credential || !provided) return AccessDenied("Authorization header is invalid.");
+  // OSS's own V4 never signs the payload (EC 0002-00000214): a real SHA-256 is refused.
+  if (const auto payload = FindHeader(request.headers, "x-oss-content-sha256");
+      payload && *payload != kUnsignedPayload) {
+    return InvalidV4Argument("Invalid x-oss-content-sha256 header.", "0002-00000214",
+                             "x-oss-content-sha256", *payload);
+  }
 
   const std::optional<std::string_view> v4_time = FindHeader(request.headers, "x-oss-date");
   const std::optional<TimePoint> request_time =
@@ -235,10 +258,9 @@ StatusOr<VerifiedRequest> VerifyV4Header(const WireRequest& request, std::string
   if (!secret.ok()) return secret.error();
   if (Status skew = CheckSkew(*request_time, now, options); !skew.ok()) return skew;
 
-  const Computed computed = ComputeV4(request, ParseAdditionalHeaderList(additional.value_or("")),
-                                      {}, *v4_time, parsed->scope, *secret);
-  if (Status match =
-          CheckSignature(parsed->access_key_id, *provided, computed, /*presigned=*/false);
+  if (Status match = CheckV4Signature(request, ParseAdditionalHeaderList(additional.value_or("")),
+                                      {}, *v4_time, parsed->scope, *secret, parsed->access_key_id,
+                                      *provided, /*presigned=*/false);
       !match.ok()) {
     return match;
   }
@@ -282,9 +304,9 @@ StatusOr<VerifiedRequest> VerifyV4Url(const WireRequest& request, const Credenti
 
   const std::vector<std::string> additional =
       ParseAdditionalHeaderList(FindParam(request.query, "x-oss-additional-headers").value_or(""));
-  const Computed computed =
-      ComputeV4(request, additional, "x-oss-signature", *v4_time, parsed->scope, *secret);
-  if (Status match = CheckSignature(parsed->access_key_id, *provided, computed, /*presigned=*/true);
+  if (Status match =
+          CheckV4Signature(request, additional, "x-oss-signature", *v4_time, parsed->scope, *secret,
+                           parsed->access_key_id, *provided, /*presigned=*/true);
       !match.ok()) {
     return match;
   }

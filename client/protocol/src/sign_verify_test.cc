@@ -386,6 +386,79 @@ TEST(VerifyTest, V4BadScopes) {
       "Invalid credential in Authorization header.");
 }
 
+// --- Empty query values (spec §12.7) ----------------------------------------------------------
+
+// ali-oss 6.23 V4 (signUtils.authorizationV4, run with AK ak, SK sk, cn-hangzhou at
+// 20231216T162057Z): sub-resources are null and signed bare, empty query values are '' and
+// signed `name=`. `query` is what the server parses from `?...=&...=`.
+WireRequest AliOssV4Request(QueryParams query, std::string_view signature) {
+  return WireRequest{"GET",
+                     "examplebucket",
+                     "",
+                     std::move(query),
+                     {{"x-oss-date", "20231216T162057Z"},
+                      {"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
+                      {"Authorization",
+                       "OSS4-HMAC-SHA256 Credential=ak/20231216/cn-hangzhou/oss/aliyun_v4_request,"
+                       "Signature=" +
+                           std::string(signature)}}};
+}
+
+TEST(VerifyTest, V4AcceptsAliOssEmptyQueryValues) {
+  // client.list({prefix: '', marker: '', 'max-keys': '1000'}): canonical query
+  // `marker=&max-keys=1000&prefix=`.
+  ExpectOk(
+      Verify(AliOssV4Request({{"prefix", ""}, {"marker", ""}, {"max-keys", "1000"}},
+                             "1176621564e38936e58733a2ecbad97918cf1a6a92ca49b96e7af14aab6f3369"),
+             kLongTerm, kT1Time),
+      SignatureVersion::kV4, false);
+  // client.listUploads({prefix: '', 'key-marker': ''}): `key-marker=&prefix=&uploads`.
+  ExpectOk(
+      Verify(AliOssV4Request({{"uploads", ""}, {"prefix", ""}, {"key-marker", ""}},
+                             "eee74b7977cfe8471bc9bf1d34baeef443a20a1484c913946f17313375e6a2eb"),
+             kLongTerm, kT1Time),
+      SignatureVersion::kV4, false);
+}
+
+TEST(VerifyTest, V4EmptyQueryValueFormsOtherThanTheTwoKnownAreRejected) {
+  // The standard form still verifies: every empty value bare.
+  WireRequest standard{"GET", "examplebucket", "", {{"uploads", ""}, {"prefix", ""}}, {}};
+  SignV4(standard, kAkSk, HangzhouParams(), kT1Time);
+  ExpectOk(Verify(standard, kLongTerm, kT1Time), SignatureVersion::kV4, false);
+
+  // `uploads=` (every empty value with '=', as S3's SigV4 writes it) is neither form.
+  WireRequest all_equals = standard;
+  const std::string canonical =
+      "GET\n/examplebucket/\nprefix=&uploads=\nx-oss-content-sha256:UNSIGNED-PAYLOAD\n"
+      "x-oss-date:20231216T162057Z\n\n\nUNSIGNED-PAYLOAD";
+  const std::string string_to_sign =
+      V4StringToSign("20231216T162057Z", V4Scope("20231216", "cn-hangzhou", "oss"), canonical);
+  const std::string signature = V4Signature("sk", "20231216", "cn-hangzhou", "oss", string_to_sign);
+  SetHeader(all_equals.headers, "Authorization",
+            "OSS4-HMAC-SHA256 Credential=ak/20231216/cn-hangzhou/oss/aliyun_v4_request,"
+            "Signature=" +
+                signature);
+  const auto result = Verify(all_equals, kLongTerm, kT1Time);
+  ExpectError(result, "SignatureDoesNotMatch", 403);
+  // The mismatch reports the standard canonical request, not the ali-oss one.
+  EXPECT_EQ(result.ok() ? "" : result.error().Detail("CanonicalRequest"),
+            V4CanonicalRequest(all_equals, {}));
+}
+
+// --- x-oss-content-sha256 (spec §7.3, EC 0002-00000214) -----------------------------------------
+
+TEST(VerifyTest, V4PayloadHashMustBeUnsignedPayload) {
+  // A real SHA-256 of the body, correctly signed: OSS only accepts UNSIGNED-PAYLOAD.
+  WireRequest request{"PUT", "bucket", "key", {}, {}};
+  const std::string hash = HexLower(Sha256("payload"));
+  request.headers.emplace_back("x-oss-content-sha256", hash);
+  SignV4(request, kAkSk, HangzhouParams(), kT1Time);
+  const Error error = ExpectError(Verify(request, kLongTerm, kT1Time), "InvalidArgument", 400);
+  EXPECT_EQ(error.ec, "0002-00000214");
+  EXPECT_EQ(error.Detail("ArgumentName"), "x-oss-content-sha256");
+  EXPECT_EQ(error.Detail("ArgumentValue"), hash);
+}
+
 // --- Request shapes ------------------------------------------------------------------------------
 
 TEST(VerifyTest, UnsignedAndMalformedRequestsAreDenied) {

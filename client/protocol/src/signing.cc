@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <tuple>
 
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/checksum.h"
@@ -147,9 +148,11 @@ Computed ComputeV1(const WireRequest& request, std::string_view date, std::strin
 
 Computed ComputeV4(const WireRequest& request, const std::vector<std::string>& additional_headers,
                    std::string_view exclude_query, std::string_view v4_time,
-                   const SigningScope& scope, std::string_view secret) {
+                   const SigningScope& scope, std::string_view secret,
+                   V4EmptyQueryValues empty_values) {
   Computed computed;
-  computed.canonical_request = V4CanonicalRequest(request, additional_headers, exclude_query);
+  computed.canonical_request =
+      V4CanonicalRequest(request, additional_headers, exclude_query, empty_values);
   computed.string_to_sign = V4StringToSign(
       v4_time, V4Scope(scope.date, scope.region, scope.product), computed.canonical_request);
   computed.signature =
@@ -256,19 +259,23 @@ std::vector<std::string> V4AdditionalHeaders(const WireRequest& request,
 
 std::string V4CanonicalRequest(const WireRequest& request,
                                const std::vector<std::string>& additional_headers,
-                               std::string_view exclude_query) {
+                               std::string_view exclude_query, V4EmptyQueryValues empty_values) {
   const std::string uri =
       request.bucket.empty() ? "/" : UriEncode("/" + request.bucket + "/" + request.key, true);
 
-  std::vector<std::pair<std::string, std::string>> query;
+  // Encoded name, encoded value, and whether an empty value is still written as `name=`.
+  std::vector<std::tuple<std::string, std::string, bool>> query;
   for (const auto& [name, value] : request.query) {
     if (!exclude_query.empty() && name == exclude_query) continue;
-    query.emplace_back(UriEncode(name, false), UriEncode(value, false));
+    const bool equals_when_empty =
+        empty_values == V4EmptyQueryValues::kAliOss && !IsV1SignedSubresource(name);
+    query.emplace_back(UriEncode(name, false), UriEncode(value, false), equals_when_empty);
   }
   std::sort(query.begin(), query.end());
   std::vector<std::string> query_items;
-  for (const auto& [name, value] : query)
-    query_items.push_back(value.empty() ? name : name + "=" + value);
+  for (const auto& [name, value, equals_when_empty] : query) {
+    query_items.push_back(value.empty() && !equals_when_empty ? name : name + "=" + value);
+  }
 
   const auto headers = CanonicalHeaderMap(request.headers, [&](const std::string& lower) {
     return IsV4DefaultSigned(lower) ||

@@ -345,6 +345,23 @@ TEST(V4SigningTest, DerivedMultipartInitiate) {
             "Signature=05dd0c400168b4111ac08d71d9352650347883956dfd27a047bba9793a2d5d6d");
 }
 
+// ali-oss 6.23 signUtils.getCanonicalRequest for listUploads({prefix: '', 'key-marker': ''})
+// (run here; spec §12.7): sub-resources bare, other empty values `name=`.
+TEST(V4SigningTest, AliOssEmptyQueryValueForm) {
+  const WireRequest request{
+      "GET",
+      "examplebucket",
+      "",
+      {{"uploads", ""}, {"prefix", ""}, {"key-marker", ""}},
+      {{"x-oss-date", "20231216T162057Z"}, {"x-oss-content-sha256", "UNSIGNED-PAYLOAD"}}};
+  const std::string headers =
+      "x-oss-content-sha256:UNSIGNED-PAYLOAD\nx-oss-date:20231216T162057Z\n\n\nUNSIGNED-PAYLOAD";
+  EXPECT_EQ(V4CanonicalRequest(request, {}, {}, V4EmptyQueryValues::kAliOss),
+            "GET\n/examplebucket/\nkey-marker=&prefix=&uploads\n" + headers);
+  EXPECT_EQ(V4CanonicalRequest(request, {}),
+            "GET\n/examplebucket/\nkey-marker&prefix&uploads\n" + headers);
+}
+
 TEST(V4SigningTest, CanonicalUriForBucketAndService) {
   WireRequest request{"GET", "b", "", {}, {}};
   EXPECT_TRUE(V4CanonicalRequest(request, {}).starts_with("GET\n/b/\n\n"));

@@ -71,11 +71,22 @@ QueryParams PresignV1(const WireRequest& request, const Credentials& credentials
 /// present in the request, and not default-signed.
 std::vector<std::string> V4AdditionalHeaders(const WireRequest& request,
                                              const std::vector<std::string>& requested);
+/// How the V4 canonical query writes a parameter whose value is empty (spec §12.7).
+enum class V4EmptyQueryValues {
+  /// Bare `name`, for every empty value: the spec, and what go-v2, python, Java, C++ and PHP
+  /// sign. The signers here always use it.
+  kBareName,
+  /// ali-oss 6.x: bare `name` for sub-resources (IsV1SignedSubresource names, which ali-oss
+  /// passes as null), `name=` for every other empty value (qs `strictNullHandling`).
+  kAliOss,
+};
+
 /// VERB ⏎ URI ⏎ query ⏎ headers ⏎ additional ⏎ payload. `exclude_query` names a query
 /// parameter to leave out (x-oss-signature for presigned URLs).
 std::string V4CanonicalRequest(const WireRequest& request,
                                const std::vector<std::string>& additional_headers,
-                               std::string_view exclude_query = {});
+                               std::string_view exclude_query = {},
+                               V4EmptyQueryValues empty_values = V4EmptyQueryValues::kBareName);
 /// "<yyyymmdd>/<region>/<product>/aliyun_v4_request".
 std::string V4Scope(std::string_view yyyymmdd, std::string_view region, std::string_view product);
 std::string V4StringToSign(std::string_view v4_time, std::string_view scope,
@@ -125,6 +136,8 @@ struct VerifiedRequest {
 /// Errors, as OSS answers them:
 ///   AccessDenied (no signature at all, a malformed Authorization header or URL signature, no
 ///   valid date, both a header and a URL signature, or a presigned URL past its expiry),
+///   InvalidArgument (V4 header form: x-oss-content-sha256 other than UNSIGNED-PAYLOAD, EC
+///   0002-00000214; details ArgumentName, ArgumentValue),
 ///   InvalidAccessKeyId (unknown AK; a long-term AK sent with a security token),
 ///   SecurityTokenExpired / InvalidSecurityToken (temporary credentials),
 ///   RequestTimeTooSkewed (details RequestTime, ServerTime; header forms only),
@@ -132,6 +145,8 @@ struct VerifiedRequest {
 ///   SignatureDoesNotMatch (details OSSAccessKeyId, SignatureProvided, StringToSign,
 ///   StringToSignBytes, and CanonicalRequest for V4).
 /// Checks run in that order after parsing: credentials, time, then the signature.
+/// A V4 signature matches when it was computed with either V4EmptyQueryValues form; a
+/// mismatch reports the kBareName computation.
 StatusOr<VerifiedRequest> Verify(const WireRequest& request, const CredentialLookup& lookup,
                                  TimePoint now, const VerifyOptions& options = {});
 
