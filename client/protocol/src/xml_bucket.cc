@@ -87,6 +87,10 @@ std::string EncodeXml(const ListObjectsResult& v) {
     w.EncodedText("Key", object.key).Time("LastModified", object.last_modified);
     w.Text("ETag", object.etag).Text("Type", object.type).Number("Size", object.size);
     w.Text("StorageClass", object.storage_class);
+    if (object.owner) {
+      w.Open("Owner").Text("ID", object.owner->id);
+      w.Text("DisplayName", object.owner->display_name).Close();
+    }
     w.Close();
   }
   for (const std::string& prefix : v.common_prefixes) {
@@ -120,6 +124,9 @@ StatusOr<ListObjectsResult> DecodeListObjectsResult(std::string_view xml) {
     if (c.Has("Type")) object.type = c.Token("Type");
     c.Number("Size", object.size);
     if (c.Has("StorageClass")) object.storage_class = c.Token("StorageClass");
+    if (std::optional<XmlReader> owner = c.Child("Owner")) {
+      object.owner = Owner{owner->Text("ID"), owner->Text("DisplayName")};
+    }
     v.contents.push_back(std::move(object));
   });
   r.ForEach("CommonPrefixes", [&](XmlReader& group) {

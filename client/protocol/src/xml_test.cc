@@ -145,15 +145,38 @@ TEST(XmlRoundTrip, ListObjectsResult) {
     in.next_marker = keys[2];
     in.encoding_type = encoding;
     for (size_t i = 0; i < keys.size(); ++i) {
+      // Every other entry has an owner (ListObjectsV2 without fetch-owner sends none).
+      std::optional<Owner> owner;
+      if (i % 2 == 0) owner = Owner{"0022012" + std::to_string(i), "user <" + keys[i] + ">"};
       in.contents.push_back({keys[i], At(1330072987, static_cast<int64_t>(i)),
                              "\"5B3C1A2E053D763E1B002CC607C5A0FE\"", i % 2 ? "Multipart" : "Normal",
-                             344606 + i, "Standard"});
+                             344606 + i, "Standard", owner});
     }
     in.common_prefixes = {"fun/", "a+b/"};
     StatusOr<ListObjectsResult> out = DecodeListObjectsResult(EncodeXml(in));
     ASSERT_TRUE(out.ok()) << encoding << ": " << out.error().ToString();
     EXPECT_EQ(*out, in) << encoding;
   }
+}
+
+TEST(XmlEncode, ObjectOwnerFollowsStorageClassOnlyWhenSet) {
+  ListObjectsResult result;
+  result.name = "b";
+  result.contents.push_back({"with", At(1330072987), "\"E\"", "Normal", 1, "Standard",
+                             Owner{"1000000000000000", "fake-oss"}});
+  result.contents.push_back({"without", At(1330072987), "\"E\"", "Normal", 1, "Standard", {}});
+  const std::string xml = EncodeXml(result);
+  const size_t with = xml.find("<Key>with</Key>");
+  const size_t without = xml.find("<Key>without</Key>");
+  ASSERT_NE(with, std::string::npos) << xml;
+  ASSERT_NE(without, std::string::npos) << xml;
+  // OSS's element order (spec §2.5): ... StorageClass, Owner (ID, DisplayName).
+  const size_t owner = xml.find(
+      "<StorageClass>Standard</StorageClass>\n    <Owner>\n      <ID>1000000000000000</ID>\n"
+      "      <DisplayName>fake-oss</DisplayName>\n    </Owner>\n  </Contents>",
+      with);
+  EXPECT_LT(owner, without) << xml;
+  EXPECT_EQ(xml.find("<Owner>", without), std::string::npos) << xml;
 }
 
 TEST(XmlRoundTrip, ListBucketsResult) {
@@ -395,9 +418,9 @@ TEST(XmlDecodeSpec, ListBucketResult) {
   EXPECT_FALSE(v->is_truncated);
   EXPECT_EQ(v->next_marker, "");
   ASSERT_EQ(v->contents.size(), 1u);
-  EXPECT_EQ(v->contents[0],
-            (ObjectSummary{"fun/movie/001.avi", At(1330072987),
-                           "\"5B3C1A2E053D763E1B002CC607C5A0FE\"", "Normal", 344606, "Standard"}));
+  EXPECT_EQ(v->contents[0], (ObjectSummary{"fun/movie/001.avi", At(1330072987),
+                                           "\"5B3C1A2E053D763E1B002CC607C5A0FE\"", "Normal", 344606,
+                                           "Standard", Owner{"0022012****", "user-example"}}));
   EXPECT_EQ(v->common_prefixes, std::vector<std::string>{"fun/"});
 }
 

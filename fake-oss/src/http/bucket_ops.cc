@@ -6,26 +6,6 @@
 namespace ossup::fake::ops {
 namespace {
 
-constexpr std::string_view kOwnerId = "1000000000000000";
-constexpr std::string_view kOwnerName = "fake-oss";
-
-// ali-oss's list() reads Contents/Owner/ID unconditionally, and protocol::ObjectSummary has
-// no owner: add OSS's <Owner> to every <Contents> of the encoded document.
-std::string WithContentOwners(std::string xml) {
-  std::string owner = "<Owner><ID>" + std::string(kOwnerId) + "</ID><DisplayName>" +
-                      std::string(kOwnerName) + "</DisplayName></Owner>";
-  std::string out;
-  out.reserve(xml.size());
-  size_t from = 0;
-  for (size_t at; (at = xml.find("</Contents>", from)) != std::string::npos; from = at + 11) {
-    out.append(xml, from, at - from);
-    out += owner;
-    out += "</Contents>";
-  }
-  out.append(xml, from, std::string::npos);
-  return out;
-}
-
 std::string EncodingType(const Exchange& ex) {
   auto value = ex.Param("encoding-type");
   return value && *value == "url" ? "url" : "";
@@ -35,8 +15,8 @@ std::string EncodingType(const Exchange& ex) {
 
 protocol::Status ListBuckets(Exchange& ex) {
   protocol::ListBucketsResult result;
-  result.owner_id = kOwnerId;
-  result.owner_display_name = kOwnerName;
+  result.owner_id = FakeOwner().id;
+  result.owner_display_name = FakeOwner().display_name;
   result.buckets = ex.ctx.service.ListBuckets();
   std::string region = ex.ctx.options.region.empty() ? "cn-hangzhou" : ex.ctx.options.region;
   for (auto& bucket : result.buckets) {
@@ -70,9 +50,9 @@ protocol::Status DeleteBucket(Exchange& ex) {
 protocol::Status GetBucketAcl(Exchange& ex) {
   if (auto s = ex.ctx.service.CheckBucket(ex.wire.bucket); !s.ok()) return s;
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AccessControlPolicy><Owner><ID>";
-  xml += kOwnerId;
+  xml += FakeOwner().id;
   xml += "</ID><DisplayName>";
-  xml += kOwnerName;
+  xml += FakeOwner().display_name;
   xml +=
       "</DisplayName></Owner><AccessControlList><Grant>private</Grant></AccessControlList>"
       "</AccessControlPolicy>";
@@ -92,7 +72,9 @@ protocol::Status ListObjects(Exchange& ex) {
   auto result = ex.ctx.service.ListObjects(ex.wire.bucket, q);
   if (!result.ok()) return result.status();
   result->encoding_type = EncodingType(ex);
-  ex.SetXml(200, WithContentOwners(protocol::EncodeXml(*result)));
+  // OSS names the owner in every ListObjects (v1) entry; ali-oss's list() requires it.
+  for (auto& object : result->contents) object.owner = FakeOwner();
+  ex.SetXml(200, protocol::EncodeXml(*result));
   return {};
 }
 

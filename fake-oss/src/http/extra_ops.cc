@@ -70,8 +70,13 @@ class Xml {
   std::string out_;
 };
 
-constexpr std::string_view kOwner =
-    "<Owner><ID>1000000000000000</ID><DisplayName>fake-oss</DisplayName></Owner>";
+/// <Owner> of FakeOwner().
+Xml& AppendOwner(Xml& xml) {
+  return xml.Open("Owner")
+      .Text("ID", FakeOwner().id)
+      .Text("DisplayName", FakeOwner().display_name)
+      .Close("Owner");
+}
 
 protocol::Status ListObjectsV2(Exchange& ex) {
   const bool url = ex.Param("encoding-type") == std::optional<std::string_view>("url");
@@ -116,7 +121,7 @@ protocol::Status ListObjectsV2(Exchange& ex) {
         .Text("Type", c.type)
         .Text("Size", std::to_string(c.size))
         .Text("StorageClass", c.storage_class);
-    if (owner) xml.Raw(kOwner);
+    if (owner) AppendOwner(xml);
     xml.Close("Contents");
   }
   for (const auto& prefix : result->common_prefixes) {
@@ -146,8 +151,8 @@ protocol::Status GetBucketInfo(Exchange& ex) {
         .Text("StorageClass", "Standard")
         .Text("TransferAcceleration", "Disabled")
         .Text("CrossRegionReplication", "Disabled")
-        .Text("Name", bucket.name)
-        .Raw(kOwner)
+        .Text("Name", bucket.name);
+    AppendOwner(xml)
         .Open("AccessControlList")
         .Text("Grant", "private")
         .Close("AccessControlList")

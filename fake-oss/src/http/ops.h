@@ -6,6 +6,7 @@
 
 #include "http/exchange.h"
 #include "ossup/protocol/status.h"
+#include "ossup/protocol/xml.h"
 
 namespace ossup::fake::ops {
 
@@ -31,6 +32,9 @@ protocol::Status CompleteMultipartUpload(Exchange& ex);
 protocol::Status AbortMultipartUpload(Exchange& ex);
 
 // Helpers shared by the operation files.
+
+/// The owner every bucket and object of the fake reports (<Owner> in listings, ACLs, info).
+const protocol::Owner& FakeOwner();
 
 /// Integer query parameter in [min, max]; absent = `fallback`. InvalidArgument otherwise.
 protocol::StatusOr<int> IntParam(const Exchange& ex, std::string_view name, int fallback, int min,

@@ -26,6 +26,11 @@ bool IsKeptHeader(std::string_view name) {
 
 }  // namespace
 
+const protocol::Owner& FakeOwner() {
+  static const protocol::Owner owner{"1000000000000000", "fake-oss"};
+  return owner;
+}
+
 protocol::StatusOr<int> IntParam(const Exchange& ex, std::string_view name, int fallback, int min,
                                  int max) {
   auto text = ex.Param(name);

@@ -106,6 +106,13 @@ struct ListMultipartUploadsResult {
                          const ListMultipartUploadsResult&) = default;
 };
 
+/// <Owner><ID>…</ID><DisplayName>…</DisplayName></Owner>.
+struct Owner {
+  std::string id;
+  std::string display_name;
+  friend bool operator==(const Owner&, const Owner&) = default;
+};
+
 struct ObjectSummary {
   std::string key;
   TimePoint last_modified{};
@@ -113,6 +120,9 @@ struct ObjectSummary {
   std::string type = "Normal";  // Normal | Multipart | Appendable
   uint64_t size = 0;
   std::string storage_class = "Standard";
+  /// <Owner>, written after <StorageClass> when set. OSS sends it in every ListObjects (v1)
+  /// entry (ali-oss's list() requires it) and in ListObjectsV2 only with fetch-owner=true.
+  std::optional<Owner> owner;
   friend bool operator==(const ObjectSummary&, const ObjectSummary&) = default;
 };
 
