@@ -8,18 +8,21 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
+#include "ossup/protocol/limits.h"
 
 namespace ossup::client::internal {
 namespace {
 
 using nlohmann::json;
-constexpr std::string_view kFormat = "ossup-checkpoint-1";
+constexpr std::string_view kFormat = "ossup-checkpoint-2";
+constexpr size_t kCrcHexDigits = 16;
 
 protocol::Error IoError(std::string message) {
   protocol::Error e;
@@ -35,7 +38,60 @@ protocol::Error BadRecord(std::string message) {
   return e;
 }
 
-std::string Checksum(const json& body) { return protocol::HexLower(protocol::Sha256(body.dump())); }
+std::string CrcHex(std::string_view text) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  uint64_t crc = protocol::Crc64(text);
+  std::string hex(kCrcHexDigits, '0');
+  for (size_t i = kCrcHexDigits; i-- > 0; crc >>= 4) hex[i] = kDigits[crc & 0xF];
+  return hex;
+}
+
+/// `<json> <crc>\n`. Invalid UTF-8 (possible in a file path) is replaced rather than thrown;
+/// such a record then no longer matches its request and is retired like a foreign one.
+std::string Line(const json& object) {
+  std::string text = object.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string line;
+  line.reserve(text.size() + kCrcHexDigits + 2);
+  line.append(text).append(" ").append(CrcHex(text)).append("\n");
+  return line;
+}
+
+/// One line without its '\n', split into JSON text and CRC. `verified` tells whether the CRC
+/// matches; `text` is the JSON part whenever the line has the `<json> <crc>` shape.
+struct SplitLine {
+  std::string_view text;
+  bool verified = false;
+};
+
+SplitLine Split(std::string_view line) {
+  SplitLine out;
+  auto space = line.rfind(' ');
+  if (space == std::string_view::npos) return out;
+  out.text = line.substr(0, space);
+  out.verified = line.substr(space + 1) == CrcHex(out.text);
+  return out;
+}
+
+std::optional<RecordedPart> DecodePart(std::string_view line) {
+  SplitLine split = Split(line);
+  if (!split.verified) return std::nullopt;
+  json p = json::parse(split.text, nullptr, /*allow_exceptions=*/false);
+  if (p.is_discarded() || !p.is_object()) return std::nullopt;
+  try {
+    RecordedPart part;
+    part.number = p.at("number").get<int>();
+    part.size_bytes = p.at("size").get<uint64_t>();
+    part.etag = p.at("etag").get<std::string>();
+    part.crc64 = p.at("crc64").get<uint64_t>();
+    if (part.number < protocol::limits::kMinPartNumber ||
+        part.number > protocol::limits::kMaxPartNumber || part.size_bytes == 0) {
+      return std::nullopt;
+    }
+    return part;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
 
 std::string ErrnoText() { return std::strerror(errno); }
 
@@ -54,12 +110,7 @@ protocol::StatusOr<FileIdentity> StatFile(const std::string& path) {
 }
 
 std::string EncodeRecord(const CheckpointRecord& r) {
-  json parts = json::array();
-  for (const auto& p : r.parts) {
-    parts.push_back(
-        {{"number", p.number}, {"size", p.size_bytes}, {"etag", p.etag}, {"crc64", p.crc64}});
-  }
-  json body = {
+  json header = {
       {"format", kFormat},
       {"endpoint", r.endpoint},
       {"bucket", r.bucket},
@@ -72,55 +123,73 @@ std::string EncodeRecord(const CheckpointRecord& r) {
         {"mtime_ns", r.file.mtime_ns},
         {"inode", r.file.inode},
         {"device", r.file.device}}},
-      {"parts", parts},
   };
-  body["checksum"] = Checksum(body);
-  return body.dump(1) + "\n";
+  std::string text = Line(header);
+  for (const auto& p : r.parts) text += EncodePartLine(p);
+  return text;
 }
 
-protocol::StatusOr<CheckpointRecord> DecodeRecord(std::string_view text,
-                                                  std::string* salvaged_upload_id) {
-  json body = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) return BadRecord("not a JSON object");
-  if (salvaged_upload_id != nullptr) {
-    auto it = body.find("upload_id");
-    if (it != body.end() && it->is_string()) *salvaged_upload_id = it->get<std::string>();
+std::string EncodePartLine(const RecordedPart& p) {
+  return Line({{"number", p.number}, {"size", p.size_bytes}, {"etag", p.etag}, {"crc64", p.crc64}});
+}
+
+protocol::StatusOr<CheckpointRecord> DecodeRecord(std::string_view text, DecodeReport* report) {
+  DecodeReport ignored;
+  if (report == nullptr) report = &ignored;
+  *report = DecodeReport();
+  const size_t header_end = text.find('\n');
+  if (header_end == std::string_view::npos) return BadRecord("torn header");
+  SplitLine split = Split(text.substr(0, header_end));
+  json header = json::parse(split.text, nullptr, /*allow_exceptions=*/false);
+  if (header.is_discarded() || !header.is_object()) {
+    // A whole-file JSON record ("ossup-checkpoint-1"): unusable, but its upload can be named.
+    json legacy = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (legacy.is_object()) {
+      if (auto it = legacy.find("upload_id"); it != legacy.end() && it->is_string()) {
+        report->salvaged_upload_id = it->get<std::string>();
+      }
+    }
+    return BadRecord("header is not JSON");
   }
-  auto checksum = body.find("checksum");
-  if (checksum == body.end() || !checksum->is_string()) return BadRecord("no checksum");
-  std::string expected = checksum->get<std::string>();
-  body.erase("checksum");
-  if (Checksum(body) != expected) return BadRecord("checksum mismatch");
+  if (auto it = header.find("upload_id"); it != header.end() && it->is_string()) {
+    report->salvaged_upload_id = it->get<std::string>();
+  }
+  if (!split.verified) return BadRecord("header checksum mismatch");
+  CheckpointRecord r;
   try {
-    if (body.at("format").get<std::string>() != kFormat) return BadRecord("unknown format");
-    CheckpointRecord r;
-    r.endpoint = body.at("endpoint").get<std::string>();
-    r.bucket = body.at("bucket").get<std::string>();
-    r.key = body.at("key").get<std::string>();
-    r.file_path = body.at("file_path").get<std::string>();
-    r.part_size_bytes = body.at("part_size").get<uint64_t>();
-    r.upload_id = body.at("upload_id").get<std::string>();
-    const json& file = body.at("file");
+    if (header.at("format").get<std::string>() != kFormat) return BadRecord("unknown format");
+    r.endpoint = header.at("endpoint").get<std::string>();
+    r.bucket = header.at("bucket").get<std::string>();
+    r.key = header.at("key").get<std::string>();
+    r.file_path = header.at("file_path").get<std::string>();
+    r.part_size_bytes = header.at("part_size").get<uint64_t>();
+    r.upload_id = header.at("upload_id").get<std::string>();
+    const json& file = header.at("file");
     r.file.size_bytes = file.at("size").get<uint64_t>();
     r.file.mtime_ns = file.at("mtime_ns").get<int64_t>();
     r.file.inode = file.at("inode").get<uint64_t>();
     r.file.device = file.at("device").get<uint64_t>();
-    int previous = 0;
-    for (const json& p : body.at("parts")) {
-      RecordedPart part;
-      part.number = p.at("number").get<int>();
-      part.size_bytes = p.at("size").get<uint64_t>();
-      part.etag = p.at("etag").get<std::string>();
-      part.crc64 = p.at("crc64").get<uint64_t>();
-      if (part.number <= previous) return BadRecord("parts out of order");
-      previous = part.number;
-      r.parts.push_back(std::move(part));
-    }
-    if (r.upload_id.empty()) return BadRecord("empty upload id");
-    return r;
   } catch (const json::exception& e) {
-    return BadRecord(std::string("bad field: ") + e.what());
+    return BadRecord(std::string("bad header field: ") + e.what());
   }
+  if (r.upload_id.empty()) return BadRecord("empty upload id");
+
+  std::map<int, RecordedPart> parts;  // the last line of a part number wins
+  for (size_t start = header_end + 1; start < text.size();) {
+    const size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) {  // torn last line
+      ++report->skipped_part_lines;
+      break;
+    }
+    if (auto part = DecodePart(text.substr(start, end - start))) {
+      parts[part->number] = std::move(*part);
+    } else {
+      ++report->skipped_part_lines;
+    }
+    start = end + 1;
+  }
+  for (auto& [number, part] : parts) r.parts.push_back(std::move(part));
+  return r;
 }
 
 std::string RecordNamePrefix(std::string_view endpoint, std::string_view bucket,

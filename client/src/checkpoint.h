@@ -1,13 +1,19 @@
-// The checkpoint record of one resumable upload, its JSON encoding, and the file operations
-// around it (naming, atomic write, reading).
+// The checkpoint record of one resumable upload, its text encoding, and the file operations
+// around it (naming, atomic write, reading). record_file.h appends to it while parts complete.
 //
-// Format (JSON, one object; "checksum" is lower-hex SHA-256 of the object without
-// "checksum", serialised with sorted keys and no whitespace):
-//   {"format":"ossup-checkpoint-1","endpoint":..,"bucket":..,"key":..,"file_path":..,
-//    "part_size":N,"upload_id":"..",
-//    "file":{"size":N,"mtime_ns":N,"inode":N,"device":N},
-//    "parts":[{"number":1,"size":N,"etag":"\"..\"","crc64":N},...],
-//    "checksum":".."}
+// Format "ossup-checkpoint-2": lines `<compact JSON object> <crc>\n`, where <crc> is the
+// CRC-64/XZ of the JSON text as 16 lower-hex digits.
+//   line 1, the header:
+//     {"format":"ossup-checkpoint-2","endpoint":..,"bucket":..,"key":..,"file_path":..,
+//      "part_size":N,"upload_id":"..","file":{"size":N,"mtime_ns":N,"inode":N,"device":N}}
+//   every later line, one completed part:
+//     {"number":N,"size":N,"etag":"\"..\"","crc64":N}
+// The header is only written whole, with the parts known at that moment (WriteFileAtomically:
+// temp file, fsync, rename); later parts are appended one line each. Hence on decoding:
+//   - a header line that is torn or does not verify makes the whole record corrupt;
+//   - a part line that is torn or does not verify (a crash during an append) is skipped: the
+//     server's ListParts, not the record, decides which parts are kept on resume;
+//   - when a part number appears more than once, the last valid line wins.
 // It never holds credentials. Changing a field's meaning requires a new "format" value.
 //
 // File name: <first 32 hex of SHA-256(endpoint\nbucket\nkey\nfile_path)>-<part_size>.ossup-cp,
@@ -53,16 +59,28 @@ struct CheckpointRecord {
   uint64_t part_size_bytes = 0;
   std::string upload_id;
   FileIdentity file;
-  std::vector<RecordedPart> parts;  // ascending part numbers
+  std::vector<RecordedPart> parts;  // ascending, distinct part numbers
   friend bool operator==(const CheckpointRecord&, const CheckpointRecord&) = default;
 };
 
+/// The header line followed by one line per part.
 std::string EncodeRecord(const CheckpointRecord& record);
-/// InvalidResponse-coded errors name the problem (bad JSON, wrong format, checksum mismatch,
-/// bad field). When the text is JSON with an upload id, `*salvaged_upload_id` receives it
-/// even on error, so the caller can abort that upload.
+/// One part line, '\n' included, ready to append to a record.
+std::string EncodePartLine(const RecordedPart& part);
+
+/// What DecodeRecord noticed besides the record itself.
+struct DecodeReport {
+  /// The header's upload id when the header is JSON that names one, even if it does not
+  /// verify, so the caller can abort the upload of a corrupt record.
+  std::string salvaged_upload_id;
+  /// Part lines skipped because they were torn, did not verify or were malformed.
+  int skipped_part_lines = 0;
+};
+
+/// InvalidResponse-coded errors name the header's problem (torn, bad JSON, wrong format,
+/// checksum mismatch, bad field). Part lines never make the record fail (see above).
 protocol::StatusOr<CheckpointRecord> DecodeRecord(std::string_view text,
-                                                  std::string* salvaged_upload_id = nullptr);
+                                                  DecodeReport* report = nullptr);
 
 /// "<hash>-" for (endpoint, bucket, key, file_path): the common prefix of all their records.
 std::string RecordNamePrefix(std::string_view endpoint, std::string_view bucket,

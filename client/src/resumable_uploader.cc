@@ -37,7 +37,10 @@ std::string CheckpointPathFor(const std::string& endpoint_id, const UploadReques
 
 ResumableUploader::ResumableUploader(UploaderEnv env, UploadRequest request,
                                      const CancelToken* cancel)
-    : env_(std::move(env)), request_(std::move(request)), cancel_(cancel) {
+    : env_(std::move(env)),
+      request_(std::move(request)),
+      cancel_(cancel),
+      record_(std::make_unique<RecordFile>("")) {
   ctx_.cancel = cancel_;
   ctx_.retry = request_.retry_policy.value_or(env_.default_retry);
 }
@@ -86,10 +89,11 @@ protocol::Status ResumableUploader::Prepare() {
           protocol::client_codes::kIoError,
           "cannot create the record directory " + request_.record_directory + ": " + ec.message());
     }
-    record_path_ = (fs::path(request_.record_directory) /
-                    RecordFileName(env_.endpoint_id, request_.bucket, request_.key, abs_path_,
-                                   plan_.part_size_bytes))
-                       .string();
+    record_ = std::make_unique<RecordFile>(
+        (fs::path(request_.record_directory) / RecordFileName(env_.endpoint_id, request_.bucket,
+                                                              request_.key, abs_path_,
+                                                              plan_.part_size_bytes))
+            .string());
   }
   return protocol::Status();
 }
@@ -113,7 +117,7 @@ Error ResumableUploader::Cancelled() {
       upload_id = upload_id_;
     }
     if (!upload_id.empty()) AbortQuietly(upload_id);
-    RemoveFile(record_path_);
+    record_->Remove();
   }
   return ClientError(protocol::client_codes::kCancelled, "the upload was cancelled");
 }
@@ -136,7 +140,7 @@ Error ResumableUploader::LoseUpload(const std::string& why, bool abort) {
     parts_skipped_ = 0;
   }
   if (abort && !upload_id.empty()) AbortQuietly(upload_id);
-  RemoveFile(record_path_);
+  record_->Remove();
   if (request_.lost_upload_policy == LostUploadPolicy::kRestart) {
     restart_requested_ = true;
     return ClientError(kRestartMarker, why);
@@ -150,9 +154,9 @@ Error ResumableUploader::LoseUpload(const std::string& why, bool abort) {
 }
 
 UploadOutcome ResumableUploader::MultipartOnce() {
-  if (!record_path_.empty()) RetireOtherRecords();
   std::optional<CheckpointRecord> record;
-  if (!record_path_.empty()) {
+  if (!record_->path().empty()) {
+    RetireOtherRecords();
     auto loaded = LoadRecord();
     if (!loaded.ok()) return loaded.error();
     record = std::move(*loaded);
@@ -161,7 +165,7 @@ UploadOutcome ResumableUploader::MultipartOnce() {
   if (record) {
     if (auto s = Reconcile(*record); !s.ok()) return s.error();
     if (completed_earlier_) {
-      RemoveFile(record_path_);
+      record_->Remove();
       return *completed_earlier_;
     }
   } else {
@@ -184,11 +188,11 @@ protocol::Status ResumableUploader::Initiate() {
   }
   std::lock_guard lock(mu_);
   upload_id_ = result->upload_id;
-  return SaveRecordLocked();
+  return RewriteRecordLocked();
 }
 
-protocol::Status ResumableUploader::SaveRecordLocked() {
-  if (record_path_.empty()) return protocol::Status();
+protocol::Status ResumableUploader::RewriteRecordLocked() {
+  if (record_->path().empty()) return protocol::Status();
   CheckpointRecord record;
   record.endpoint = env_.endpoint_id;
   record.bucket = request_.bucket;
@@ -198,7 +202,7 @@ protocol::Status ResumableUploader::SaveRecordLocked() {
   record.upload_id = upload_id_;
   record.file = identity_;
   for (const auto& [number, part] : done_) record.parts.push_back(part);
-  return WriteFileAtomically(record_path_, EncodeRecord(record));
+  return record_->Rewrite(record);
 }
 
 void ResumableUploader::ReportProgressLocked(uint64_t bytes) {

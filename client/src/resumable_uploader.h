@@ -11,8 +11,9 @@
 //     LostUploadPolicy::kRestart.
 //  3. Whenever a record is thrown away (corrupt, file changed, other part size), its upload
 //     is aborted on the server first (best effort).
-//  4. A record is written (atomically) right after Initiate and after every completed part,
-//     so a crash loses at most the parts in flight.
+//  4. A record is written whole (atomically) right after Initiate and after a resume is
+//     reconciled; every completed part is then appended to it as one durable line
+//     (RecordFile), so a crash loses at most the parts in flight and a part costs O(1).
 //  5. Failure is not cancel: on failure the record and the upload are kept. Only Cancel()
 //     with delete_upload_id_on_cancelling aborts and removes the record.
 //  6. A part is sent only after exactly its planned length was read, with Content-MD5; the
@@ -37,6 +38,7 @@
 #include "ossup/client/upload_request.h"
 #include "ossup/client/upload_task.h"
 #include "part_plan.h"
+#include "record_file.h"
 
 namespace ossup::client::internal {
 
@@ -82,7 +84,8 @@ class ResumableUploader {
   /// `abort` is set) and returns CannotResumeUpload, or arms a restart.
   protocol::Error LoseUpload(const std::string& why, bool abort);
   protocol::Error Cancelled();
-  protocol::Status SaveRecordLocked();
+  /// Rewrites the record whole: header and every part in done_.
+  protocol::Status RewriteRecordLocked();
   void AbortQuietly(const std::string& upload_id);
   void ReportProgressLocked(uint64_t bytes);
   UploadResult BaseResult() const;
@@ -95,7 +98,7 @@ class ResumableUploader {
   std::string abs_path_;
   FileIdentity identity_;
   PartPlan plan_;
-  std::string record_path_;
+  std::unique_ptr<RecordFile> record_;  // path "" without a record_directory
   int fd_ = -1;
   bool restart_requested_ = false;
   std::optional<UploadResult> completed_earlier_;

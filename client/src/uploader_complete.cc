@@ -58,7 +58,7 @@ UploadOutcome ResumableUploader::Complete() {
 
   auto response = env_.stub->CompleteMultipartUpload(ctx_, args);
   if (response.ok()) {
-    RemoveFile(record_path_);  // the upload id is spent either way
+    record_->Remove();  // the upload id is spent either way
     if (request_.crc64_check && response->crc64 && *response->crc64 != combined_crc) {
       Error e = ClientError(protocol::client_codes::kChecksumMismatch,
                             "CompleteMultipartUpload: object CRC-64 " +
@@ -87,7 +87,7 @@ UploadOutcome ResumableUploader::Complete() {
       matches = ObjectMatches(*meta, combined_crc);
     }
     if (matches) {
-      RemoveFile(record_path_);
+      record_->Remove();
       r.etag = meta->etag;
       r.verified_by_head = true;
       return r;

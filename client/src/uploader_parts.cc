@@ -134,11 +134,12 @@ protocol::Status ResumableUploader::UploadOnePart(int part_number, std::vector<c
     e.request_id = response->request_id;
     return e;
   }
+  RecordedPart done{part_number, size, response->etag, digest.crc64};
+  auto saved = record_->Append(done);  // outside mu_: concurrent appends share one sync
   std::lock_guard lock(mu_);
-  done_[part_number] = RecordedPart{part_number, size, response->etag, digest.crc64};
+  done_[part_number] = std::move(done);
   done_bytes_ += size;
   ++parts_uploaded_;
-  auto saved = SaveRecordLocked();
   ReportProgressLocked(size);
   return saved;
 }

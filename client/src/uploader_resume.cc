@@ -15,16 +15,16 @@ namespace fs = std::filesystem;
 void ResumableUploader::RetireOtherRecords() {
   const std::string prefix =
       RecordNamePrefix(env_.endpoint_id, request_.bucket, request_.key, abs_path_);
-  const std::string own = fs::path(record_path_).filename().string();
+  const std::string own = fs::path(record_->path()).filename().string();
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(request_.record_directory, ec)) {
     const std::string name = entry.path().filename().string();
     if (name == own || !name.starts_with(prefix) || !name.ends_with(kRecordSuffix)) continue;
     auto text = ReadWholeFile(entry.path().string());
     if (text.ok() && text->has_value()) {
-      std::string upload_id;
-      auto old = DecodeRecord(**text, &upload_id);
-      if (old.ok()) upload_id = old->upload_id;
+      DecodeReport report;
+      auto old = DecodeRecord(**text, &report);
+      const std::string upload_id = old.ok() ? old->upload_id : report.salvaged_upload_id;
       if (!upload_id.empty()) AbortQuietly(upload_id);
     }
     RemoveFile(entry.path().string());
@@ -32,19 +32,19 @@ void ResumableUploader::RetireOtherRecords() {
 }
 
 protocol::StatusOr<std::optional<CheckpointRecord>> ResumableUploader::LoadRecord() {
-  auto text = ReadWholeFile(record_path_);
+  auto text = ReadWholeFile(record_->path());
   if (!text.ok()) return text.error();
   if (!text->has_value()) return std::optional<CheckpointRecord>();
-  std::string salvaged_upload_id;
-  auto record = DecodeRecord(**text, &salvaged_upload_id);
+  DecodeReport report;
+  auto record = DecodeRecord(**text, &report);
   bool usable = record.ok() && record->endpoint == env_.endpoint_id &&
                 record->bucket == request_.bucket && record->key == request_.key &&
                 record->file_path == abs_path_ && record->part_size_bytes == plan_.part_size_bytes;
   if (usable && record->file == identity_) return std::optional<CheckpointRecord>(*record);
   // Corrupt, foreign or for a changed file: retire it and its upload, then start fresh.
-  std::string upload_id = record.ok() ? record->upload_id : salvaged_upload_id;
+  const std::string upload_id = record.ok() ? record->upload_id : report.salvaged_upload_id;
   if (!upload_id.empty()) AbortQuietly(upload_id);
-  RemoveFile(record_path_);
+  record_->Remove();
   return std::optional<CheckpointRecord>();
 }
 
@@ -88,7 +88,7 @@ protocol::Status ResumableUploader::Reconcile(const CheckpointRecord& record) {
   }
   if (auto s = VerifyListedParts(candidates); !s.ok()) return s;
   std::lock_guard lock(mu_);
-  if (auto s = SaveRecordLocked(); !s.ok()) return s;
+  if (auto s = RewriteRecordLocked(); !s.ok()) return s;  // also compacts the part lines
   if (done_bytes_ > 0) ReportProgressLocked(done_bytes_);
   return protocol::Status();
 }

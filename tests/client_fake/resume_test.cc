@@ -2,6 +2,7 @@
 // request continues from the last good part without re-sending completed parts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "fake_fixture.h"
@@ -157,9 +158,9 @@ TEST_F(ResumeTest, CorruptRecordStartsFreshAndAbortsTheOldUpload) {
   const std::string old_upload = FailOnce(client, request);
   const std::string record = client.CheckpointPath(request);
   std::string text = ReadFile(record);
-  auto pos = text.find("\"number\": 1");
-  ASSERT_NE(pos, std::string::npos);
-  text.replace(pos, 11, "\"number\": 2");
+  auto pos = text.find("\"bucket\":\"bucket\"");  // in the header line
+  ASSERT_NE(pos, std::string::npos) << text;
+  text.replace(pos, 17, "\"bucket\":\"other\"");
   std::ofstream(record, std::ios::binary | std::ios::trunc) << text;
   auto result = client.Upload(request);
   ASSERT_TRUE(result.ok()) << result.error().ToString();
@@ -170,18 +171,66 @@ TEST_F(ResumeTest, CorruptRecordStartsFreshAndAbortsTheOldUpload) {
   EXPECT_TRUE(*client.GetObject(kBucket, "corrupt.bin") == ReadFile(file));
 }
 
-TEST_F(ResumeTest, TornRecordStartsFresh) {
+TEST_F(ResumeTest, TornHeaderStartsFresh) {
   auto client = MakeClient();
   auto file = WriteFile("data.bin", 5 * kPartSize);
   auto request = MakeRequest(file, "torn.bin");
   FailOnce(client, request);
   const std::string record = client.CheckpointPath(request);
   std::string text = ReadFile(record);
-  std::ofstream(record, std::ios::binary | std::ios::trunc) << text.substr(0, text.size() / 3);
+  std::ofstream(record, std::ios::binary | std::ios::trunc) << text.substr(0, text.find('\n') / 2);
   auto result = client.Upload(request);
   ASSERT_TRUE(result.ok()) << result.error().ToString();
   EXPECT_FALSE(result->resumed);
   EXPECT_TRUE(*client.GetObject(kBucket, "torn.bin") == ReadFile(file));
+}
+
+TEST_F(ResumeTest, TornOrCorruptPartLinesStillResumeFromTheServersParts) {
+  // A crash while a part line was appended tears the record's last line; the header still
+  // names the upload, and ListParts says which parts are kept.
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 6 * kPartSize);
+  auto request = MakeRequest(file, "tornline.bin");
+  const std::string upload_id = FailOnce(client, request);
+  const std::string record = client.CheckpointPath(request);
+  std::string text = ReadFile(record);
+  ASSERT_EQ(std::count(text.begin(), text.end(), '\n'), 3) << text;  // header + 2 parts
+  const size_t first_part = text.find('\n') + 1;
+  text[first_part + 5] ^= 1;     // corrupt part line 1
+  text.resize(text.size() - 7);  // tear part line 2
+  std::ofstream(record, std::ios::binary | std::ios::trunc) << text;
+  auto result = client.Upload(request);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_TRUE(result->resumed);
+  EXPECT_EQ(result->upload_id, upload_id);
+  EXPECT_EQ(result->parts_skipped, 2);
+  EXPECT_EQ(result->parts_uploaded, 4);
+  EXPECT_EQ(Count("AbortMultipartUpload"), 0);
+  EXPECT_TRUE(*client.GetObject(kBucket, "tornline.bin") == ReadFile(file));
+}
+
+TEST_F(ResumeTest, ResumeCompactsTheRecordToTheServersParts) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 6 * kPartSize);
+  auto request = MakeRequest(file, "compact.bin");
+  FailOnce(client, request);
+  const std::string record = client.CheckpointPath(request);
+  // Duplicate part lines are dropped when the resume rewrites the record.
+  std::string text = ReadFile(record);
+  const size_t first_part = text.find('\n') + 1;
+  const std::string part_line =
+      text.substr(first_part, text.find('\n', first_part) + 1 - first_part);
+  std::ofstream(record, std::ios::binary | std::ios::app) << part_line << part_line;
+  AddPlan(R"({"rules":[{"match":{"operation":"UploadPart"},
+                        "action":{"type":"error","status":500,"code":"InternalError"},
+                        "times":"unlimited"}]})");
+  auto no_retry = request;
+  no_retry.retry_policy = client::RetryPolicy::NoRetry();
+  ASSERT_FALSE(client.Upload(no_retry).ok());  // reconciled, then every part fails
+  server_->ClearFaultPlans();
+  text = ReadFile(record);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3) << text;  // header + 2 parts
+  ASSERT_TRUE(client.Upload(request).ok());
 }
 
 TEST_F(ResumeTest, ChangedPartSizeRetiresTheOldRecordAndUpload) {

@@ -1,0 +1,59 @@
+// RecordFile: the checkpoint record of one running upload on disk (format in checkpoint.h).
+//
+// Cost: Rewrite() writes the whole record (temp file, fsync, rename, directory fsync); it runs
+// when the upload starts and after a resume is reconciled, which also compacts the part
+// lines. Append() adds one completed part as one line: a small write plus an fdatasync, so a
+// part costs O(1) whatever the number of parts. Appends that arrive while another append's
+// sync is in flight are written and synced together by the next one (group commit).
+// Durability: each call returns only once its data is on disk (or with an IoError). A crash
+// during an append can tear only the last line, which decoding skips.
+// Thread-safety: Append() may be called from many threads at once. Rewrite() and Remove()
+// must not run concurrently with Append().
+// A RecordFile with an empty path keeps no record: every call succeeds and does nothing.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "checkpoint.h"
+#include "ossup/protocol/status.h"
+
+namespace ossup::client::internal {
+
+class RecordFile {
+ public:
+  explicit RecordFile(std::string path);
+  ~RecordFile();
+  RecordFile(const RecordFile&) = delete;
+  RecordFile& operator=(const RecordFile&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  /// Atomically replaces the record with `record` (header and parts) and opens it for
+  /// appending. Clears an earlier append failure.
+  protocol::Status Rewrite(const CheckpointRecord& record);
+  /// Appends one part line and returns once it is durable. REQUIRES: a successful Rewrite()
+  /// since construction or Remove(). After a failed append every later one fails too, until
+  /// the next Rewrite().
+  protocol::Status Append(const RecordedPart& part);
+  /// Closes the record and deletes the file; a missing file is fine.
+  void Remove();
+
+ private:
+  void CloseLocked();
+
+  const std::string path_;
+  std::mutex mu_;
+  std::condition_variable synced_;
+  int fd_ = -1;
+  std::string pending_;   // lines queued for the next write
+  uint64_t queued_ = 0;   // lines queued since the last Rewrite()
+  uint64_t durable_ = 0;  // the first `durable_` of them are on disk
+  bool syncing_ = false;  // a write + fdatasync is in flight (outside the lock)
+  std::optional<protocol::Error> failed_;
+};
+
+}  // namespace ossup::client::internal
