@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "ossup/protocol/checksum.h"
+#include "ossup/protocol/limits.h"
 #include "test_support/test_client.h"
 
 namespace ossup::fake::testing {
@@ -102,6 +103,40 @@ TEST_F(ObjectTest, Ranges) {
   EXPECT_EQ(unsatisfiable.ErrorCode(), "InvalidRange");
 }
 
+TEST_F(ObjectTest, RangeHeadersHttplibCannotParseAreIgnoredAsOssDoes) {
+  const std::string data = "0123456789";
+  ASSERT_EQ(client().Put("bkt", "r", data).status, 200);
+  // cpp-httplib answers these 416 before any handler runs; OSS ignores them (spec §2.2).
+  for (const std::string range :
+       {"byte=0-4", "bytes=5-2", "bytes=abc", "bytes=", "bytes=99999999999999999999999-"}) {
+    for (const bool standard : {false, true}) {
+      SCOPED_TRACE(range + (standard ? " (standard)" : ""));
+      protocol::Headers headers{{"Range", range}};
+      if (standard) headers.emplace_back("x-oss-range-behavior", "standard");
+      auto got = client().Get("bkt", "r", headers);
+      EXPECT_EQ(got.status, 200);
+      EXPECT_EQ(got.body, data);
+      EXPECT_EQ(got.Header("Content-Range"), "");
+      EXPECT_FALSE(got.Header("x-oss-request-id").empty());
+    }
+  }
+  // HEAD too, and the journal records an ordinary GetObject.
+  protocol::Headers malformed{{"Range", "bytes=5-2"}};
+  EXPECT_EQ(client().Send("HEAD", "bkt", "r", {}, malformed).status, 200);
+  EXPECT_EQ(server().Journal().back().operation, "HeadObject");
+  EXPECT_EQ(server().Journal().back().http_status, 200);
+  // Errors still follow: a missing key is NoSuchKey, not 416.
+  EXPECT_EQ(client().Get("bkt", "missing", malformed).ErrorCode(), "NoSuchKey");
+
+  // With a body httplib has not read, the fake cannot serve it: 501, then the connection closes.
+  auto put = client().Put("bkt", "ranged-put", "body", malformed);
+  EXPECT_EQ(put.status, 501);
+  EXPECT_EQ(put.ErrorCode(), "NotImplemented");
+  EXPECT_EQ(put.Header("Connection"), "close");
+  EXPECT_EQ(client().Get("bkt", "ranged-put").ErrorCode(), "NoSuchKey");
+  EXPECT_EQ(client().Get("bkt", "r").body, data);
+}
+
 TEST_F(ObjectTest, ConditionalGet) {
   auto put = client().Put("bkt", "c", "data");
   EXPECT_EQ(client().Get("bkt", "c", {{"If-None-Match", put.Header("ETag")}}).status, 304);
@@ -122,28 +157,88 @@ TEST_F(ObjectTest, EveryLegalKeyFormRoundTrips) {
   EXPECT_EQ(result->contents.size(), 9u);
 }
 
-TEST_F(ObjectTest, EntityTooLargeAnswersWithoutReadingTheBody) {
+// Signed headers for a raw request (V1 does not sign Content-Length or Transfer-Encoding).
+protocol::Headers SignedHeaders(Server& server, const std::string& method, const std::string& key,
+                                protocol::QueryParams query = {}) {
   protocol::WireRequest wire{
-      "PUT", "bkt", "huge", {}, {{"Content-Type", "application/octet-stream"}}};
-  protocol::SignV1(wire, kTestCredentials, server().Now());
-  httplib::Client raw("127.0.0.1", server().port());
-  raw.set_read_timeout(10);
-  httplib::Headers headers;
-  for (const auto& [name, value] : wire.headers) headers.emplace(name, value);
-  std::string chunk(1 << 16, 'x');
-  auto result = raw.Put(
-      "/bkt/huge", headers, 6ull << 30,
-      [&](size_t, size_t, httplib::DataSink& sink) {
-        return sink.write(chunk.data(), chunk.size());
-      },
-      "application/octet-stream");
-  // Either the answer arrived, or the close beat it; never a stored object or a hang.
-  if (result) {
-    EXPECT_EQ(result->status, 400);
-    EXPECT_NE(result->body.find("EntityTooLarge"), std::string::npos);
+      method, "bkt", key, std::move(query), {{"Content-Type", "application/octet-stream"}}};
+  protocol::SignV1(wire, kTestCredentials, server.Now());
+  return wire.headers;
+}
+
+TEST_F(ObjectTest, EntityTooLargeIsAnsweredUnreadThenTheConnectionCloses) {
+  const std::string upload = client().Initiate("bkt", "huge-part");
+  const std::string too_large = std::to_string(protocol::limits::kMaxPartSize + 1);
+  struct Case {
+    std::string name;
+    std::string target;
+    protocol::Headers headers;
+  };
+  const std::vector<Case> cases = {
+      {"PutObject", "/bkt/huge", SignedHeaders(server(), "PUT", "huge")},
+      {"UploadPart", "/bkt/huge-part?partNumber=1&uploadId=" + upload,
+       SignedHeaders(server(), "PUT", "huge-part", {{"partNumber", "1"}, {"uploadId", upload}})},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    protocol::Headers headers = c.headers;
+    headers.emplace_back("Content-Length", too_large);
+    RawConnection raw(server().port());
+    ASSERT_TRUE(raw.connected());
+    // Headers plus the first 64 KiB of a body the server must not wait for.
+    ASSERT_TRUE(raw.Send(RawHead("PUT", c.target, headers) + std::string(64 * 1024, 'x')));
+    const std::string reply = raw.ReadUntilClosed();
+    EXPECT_TRUE(raw.closed()) << "the server closes the connection after answering";
+    EXPECT_TRUE(reply.starts_with("HTTP/1.1 400 ")) << reply;
+    EXPECT_NE(reply.find("Connection: close\r\n"), std::string::npos) << reply;
+    EXPECT_NE(reply.find("<Code>EntityTooLarge</Code>"), std::string::npos) << reply;
+    EXPECT_NE(reply.find("<Message>Your proposed upload exceeds the maximum allowed size."),
+              std::string::npos)
+        << reply;
+    EXPECT_NE(reply.find("x-oss-request-id: "), std::string::npos) << reply;
   }
+  // Nothing was stored, nothing was read, and the server still serves new connections.
   EXPECT_EQ(client().Get("bkt", "huge").ErrorCode(), "NoSuchKey");
-  EXPECT_EQ(server().Journal().at(0).error_code, "EntityTooLarge");
+  EXPECT_TRUE(server().ListUploads().at(0).parts.empty());
+  int refused = 0;
+  for (const auto& entry : server().Journal()) {
+    if (entry.error_code != "EntityTooLarge") continue;
+    ++refused;
+    EXPECT_EQ(entry.http_status, 400);
+    EXPECT_EQ(entry.request_body_bytes, 0u);
+  }
+  EXPECT_EQ(refused, 2);
+}
+
+TEST_F(ObjectTest, PutWithoutALengthIsMissingContentLengthAndChunkedIsAccepted) {
+  RawConnection raw(server().port());
+  ASSERT_TRUE(raw.connected());
+  // No Content-Length and no Transfer-Encoding: 411, and the connection stays in sync.
+  ASSERT_TRUE(
+      raw.Send(RawHead("PUT", "/bkt/nolength", SignedHeaders(server(), "PUT", "nolength"))));
+  const std::string missing = raw.ReadResponse();
+  EXPECT_TRUE(missing.starts_with("HTTP/1.1 411 ")) << missing;
+  EXPECT_NE(missing.find("<Code>MissingContentLength</Code>"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("<EC>0017-00000101</EC>"), std::string::npos) << missing;
+
+  const std::string upload = client().Initiate("bkt", "nolength-part");
+  const protocol::QueryParams part{{"partNumber", "1"}, {"uploadId", upload}};
+  ASSERT_TRUE(raw.Send(RawHead("PUT", "/bkt/nolength-part?partNumber=1&uploadId=" + upload,
+                               SignedHeaders(server(), "PUT", "nolength-part", part))));
+  const std::string missing_part = raw.ReadResponse();
+  EXPECT_TRUE(missing_part.starts_with("HTTP/1.1 411 ")) << missing_part;
+
+  // Chunked transfer encoding needs no Content-Length (what ali-oss putStream sends).
+  protocol::Headers chunked = SignedHeaders(server(), "PUT", "chunked");
+  chunked.emplace_back("Transfer-Encoding", "chunked");
+  ASSERT_TRUE(raw.Send(RawHead("PUT", "/bkt/chunked", chunked) + "5\r\nhello\r\n0\r\n\r\n"));
+  const std::string stored = raw.ReadResponse();
+  EXPECT_TRUE(stored.starts_with("HTTP/1.1 200 ")) << stored;
+  EXPECT_NE(stored.find(protocol::ETagOf(protocol::Md5Of("hello"))), std::string::npos) << stored;
+
+  EXPECT_EQ(client().Get("bkt", "nolength").ErrorCode(), "NoSuchKey");
+  EXPECT_TRUE(server().ListUploads().at(0).parts.empty());
+  EXPECT_EQ(client().Get("bkt", "chunked").body, "hello");
 }
 
 TEST_F(ObjectTest, InvalidNames) {

@@ -69,6 +69,20 @@ struct Server::Impl {
     http.Put(any, without_reader);
     http.Delete(any, with_reader);
     http.Delete(any, without_reader);
+    // cpp-httplib answers 416 on its own, before any handler, for a Range header it cannot
+    // parse; OSS ignores such a header. Such an answer is the only 416 without a request id.
+    http.set_error_handler(httplib::Server::HandlerWithResponse(
+        [this](const httplib::Request& req, httplib::Response& res) {
+          if (res.status != 416 || !req.has_header("Range") || res.has_header("x-oss-request-id")) {
+            return httplib::Server::HandlerResponse::Unhandled;
+          }
+          handler.ServeUnparsedRange(req, res);
+          return httplib::Server::HandlerResponse::Handled;
+        }));
+    // Runs after every response has been written: closes connections whose body was refused
+    // unread (CloseAfterResponse).
+    http.set_logger(
+        [](const httplib::Request& req, const httplib::Response&) { FinishResponse(req); });
     http.set_exception_handler(
         [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
           res.status = 500;

@@ -3,11 +3,15 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ossup::fake {
@@ -55,6 +59,9 @@ bool PortsMatch(int fd, int local_port, int remote_port) {
          PortOf(peer) == remote_port;
 }
 
+// The socket whose connection closes after the response being written on this thread.
+thread_local int pending_close_socket = -1;
+
 }  // namespace
 
 int ConnectionSocket(const httplib::Request& request) {
@@ -84,6 +91,33 @@ bool ResetConnection(const httplib::Request& request) {
 
 void ShutdownConnections(int local_port) {
   for (int fd : FindSockets(local_port, -1, /*first_only=*/false)) ::shutdown(fd, SHUT_RDWR);
+}
+
+void CloseAfterResponse(const httplib::Request& request, httplib::Response& response) {
+  pending_close_socket = ConnectionSocket(request);
+  response.set_header("Connection", "close");
+}
+
+void FinishResponse(const httplib::Request& request) {
+  const int fd = std::exchange(pending_close_socket, -1);
+  if (fd < 0 || fd != ConnectionSocket(request)) return;
+  ::shutdown(fd, SHUT_WR);
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(kLingerMilliseconds);
+  char discard[64 * 1024];
+  while (true) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) break;
+    pollfd ready{.fd = fd, .events = POLLIN, .revents = 0};
+    const int polled = ::poll(&ready, 1, static_cast<int>(left.count()));
+    if (polled < 0 && errno == EINTR) continue;
+    if (polled <= 0) break;
+    const ssize_t n = ::recv(fd, discard, sizeof discard, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // the client closed its side (or the connection is gone)
+  }
+  ::shutdown(fd, SHUT_RD);
 }
 
 }  // namespace ossup::fake

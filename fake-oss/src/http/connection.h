@@ -19,4 +19,17 @@ bool ResetConnection(const httplib::Request& request);
 /// in httplib's keep-alive wait notice at once instead of after the keep-alive timeout.
 void ShutdownConnections(int local_port);
 
+/// Asks for the connection `request` arrived on to be closed once `response` has been written,
+/// without reading what is left of the request body: `response` gets `Connection: close`;
+/// FinishResponse then half-closes (FIN after the answer), discards whatever the client still
+/// sends for up to kLingerMilliseconds (so a client busy sending reads the answer instead of a
+/// reset), and stops reading, which ends httplib's keep-alive loop. For bodies too large to
+/// drain. Only the calling (worker) thread's current connection is affected.
+void CloseAfterResponse(const httplib::Request& request, httplib::Response& response);
+inline constexpr int kLingerMilliseconds = 2000;
+
+/// To be called by httplib's logger, which runs once a response has been written (or failed):
+/// carries out a CloseAfterResponse pending for `request`'s connection, if any.
+void FinishResponse(const httplib::Request& request);
+
 }  // namespace ossup::fake

@@ -109,7 +109,9 @@ bool Exchange::ReadBody(const std::function<bool(const char*, size_t)>& sink) {
     return true;
   };
   bool complete;
-  if (auto length = DirectReadLength()) {
+  if (!HasBody()) {
+    complete = true;  // httplib would read until the client closes
+  } else if (auto length = DirectReadLength()) {
     complete = ReadDirect(*length, receiver);
   } else {
     complete = reader_ ? (*reader_)(receiver) : receiver(req.body.data(), req.body.size());
@@ -193,7 +195,7 @@ protocol::StatusOr<std::string> Exchange::ReadSmallBody(size_t limit) {
 }
 
 void Exchange::Drain() {
-  if (body_consumed_ || killed_ || reader_ == nullptr) return;
+  if (body_consumed_ || killed_ || reader_ == nullptr || !HasBody()) return;
   body_consumed_ = true;
   // httplib writes 400 into the response when a content reader stops early; the status
   // decided by the operation (or an injected error) must survive draining.
@@ -207,10 +209,13 @@ void Exchange::Drain() {
   res.status = status;
 }
 
-void Exchange::StopReading() {
+void Exchange::CloseAfterResponse() {
   body_consumed_ = true;
-  int fd = ConnectionSocket(req);
-  if (fd >= 0) ::shutdown(fd, SHUT_RD);
+  fake::CloseAfterResponse(req, res);
+}
+
+bool Exchange::HasBody() const {
+  return Header("Content-Length").has_value() || Header("Transfer-Encoding").has_value();
 }
 
 void Exchange::Kill() {

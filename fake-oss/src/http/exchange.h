@@ -66,9 +66,13 @@ class Exchange {
   protocol::StatusOr<std::string> ReadSmallBody(size_t limit);
   /// Reads and discards whatever body is left, so keep-alive stays in sync.
   void Drain();
-  /// For bodies too large to drain: stops reading (SHUT_RD), so the answer still goes out and
-  /// then the connection closes instead of serving leftover body bytes as a request.
-  void StopReading();
+  /// For bodies too large to drain: the body is never read; the answer goes out with
+  /// `Connection: close` and then the connection closes (see fake::CloseAfterResponse), so
+  /// leftover body bytes are never served as a request.
+  void CloseAfterResponse();
+  /// True when the request has a body by HTTP/1.1 framing: a Content-Length or a
+  /// Transfer-Encoding header. Without either the body is empty (RFC 9112 §6.3).
+  bool HasBody() const;
   /// Resets the connection now (RST); nothing more is sent.
   void Kill();
   bool killed() const { return killed_; }

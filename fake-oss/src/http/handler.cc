@@ -41,6 +41,23 @@ void Handler::Serve(const httplib::Request& req, httplib::Response& res,
   ex.Finish();
 }
 
+void Handler::ServeUnparsedRange(const httplib::Request& req, httplib::Response& res) {
+  res.status = -1;
+  const std::string length = req.get_header_value("Content-Length");
+  if (!req.has_header("Transfer-Encoding") && (length.empty() || length == "0")) {
+    Serve(req, res, nullptr);
+    return;
+  }
+  Exchange ex(ctx_, req, res, nullptr);
+  ex.CloseAfterResponse();
+  auto error = errors::Oss("NotImplemented", 501, "");
+  error.message =
+      "fake-oss cannot read the body of a request whose Range header cpp-httplib cannot parse; "
+      "OSS would ignore the header. Send the request without it.";
+  ex.SetError(std::move(error));
+  ex.Finish();
+}
+
 void Handler::ServeOss(Exchange& ex) {
   auto wire = ToWireRequest(addressing_, ex.req);
   if (!wire.ok()) return ex.SetError(wire.error());

@@ -53,6 +53,7 @@ protocol::Status InitiateMultipartUpload(Exchange& ex) {
 }
 
 protocol::Status UploadPart(Exchange& ex) {
+  if (auto s = CheckBodyLength(ex); !s.ok()) return s;
   auto part_number = PartNumberOf(ex);
   if (!part_number.ok()) return part_number.status();
   const std::string upload_id = UploadIdOf(ex);

@@ -68,6 +68,7 @@ void SetObjectHeaders(Exchange& ex, const StoredObject& object) {
 }  // namespace
 
 protocol::Status PutObject(Exchange& ex) {
+  if (auto s = CheckBodyLength(ex); !s.ok()) return s;
   const bool forbid = HeaderIsTrue(ex, "x-oss-forbid-overwrite");
   auto callback = ParseCallback(ex);
   if (!callback.ok()) return callback.status();

@@ -45,6 +45,9 @@ protocol::StatusOr<std::optional<protocol::Md5Digest>> ContentMd5(const Exchange
 bool HeaderIsTrue(const Exchange& ex, std::string_view name);
 /// Content-Type and the headers OSS keeps with an object.
 ObjectMeta MetaFromHeaders(const Exchange& ex);
+/// PutObject and UploadPart need a Content-Length or chunked transfer encoding: 411
+/// MissingContentLength (EC 0017-00000101) otherwise, as OSS answers.
+protocol::Status CheckBodyLength(const Exchange& ex);
 /// Streams the body into a new blob. nullopt after a reset (answer nothing); IncompleteBody
 /// when it ended early; InvalidDigest on a Content-MD5 mismatch.
 protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex);

@@ -68,6 +68,12 @@ ObjectMeta MetaFromHeaders(const Exchange& ex) {
   return meta;
 }
 
+protocol::Status CheckBodyLength(const Exchange& ex) {
+  if (ex.HasBody()) return {};
+  return errors::Oss("MissingContentLength", 411,
+                     "You must provide the Content-Length HTTP header.");
+}
+
 protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex) {
   auto md5 = ContentMd5(ex);
   if (!md5.ok()) return md5.error();
@@ -78,7 +84,7 @@ protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex) 
     if (ec == std::errc() && end == text->data() + text->size()) length = value;
   }
   if (length && *length > protocol::limits::kMaxPartSize) {
-    ex.StopReading();
+    ex.CloseAfterResponse();
     return errors::Oss("EntityTooLarge", 400,
                        "Your proposed upload exceeds the maximum allowed size.");
   }

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <functional>
 #include <memory>
@@ -167,6 +171,83 @@ class TestClient {
   protocol::Credentials credentials_;
   httplib::Client http_;
 };
+
+/// A plain TCP connection to 127.0.0.1:`port`, for exchanges httplib::Client cannot make: exact
+/// framing (no Content-Length, chunked by hand), or a body that is announced but never sent.
+class RawConnection {
+ public:
+  explicit RawConnection(uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+  }
+  ~RawConnection() { ::close(fd_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool connected() const { return connected_; }
+  /// False when the server is gone.
+  bool Send(std::string_view bytes) {
+    while (!bytes.empty()) {
+      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      bytes.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+  }
+  /// Reads until `done(received)` holds, the server closes, or `timeout` passes.
+  std::string ReadUntil(const std::function<bool(const std::string&)>& done,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string received;
+    closed_ = false;
+    while (!done(received)) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      pollfd ready{.fd = fd_, .events = POLLIN, .revents = 0};
+      if (left.count() <= 0 || ::poll(&ready, 1, static_cast<int>(left.count())) <= 0) break;
+      char buffer[4096];
+      ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n <= 0) {
+        closed_ = true;
+        break;
+      }
+      received.append(buffer, static_cast<size_t>(n));
+    }
+    return received;
+  }
+  /// One whole response whose body is `Content-Length` long (what every fake answer carries).
+  std::string ReadResponse() {
+    return ReadUntil([](const std::string& r) {
+      const size_t end = r.find("\r\n\r\n");
+      if (end == std::string::npos) return false;
+      const size_t at = r.find("Content-Length: ");
+      const size_t length = at < end ? std::stoul(r.substr(at + 16)) : 0;
+      return r.size() >= end + 4 + length;
+    });
+  }
+  /// Everything until the server closes the connection.
+  std::string ReadUntilClosed() {
+    return ReadUntil([](const std::string&) { return false; });
+  }
+  /// Whether the last read ended because the server closed the connection.
+  bool closed() const { return closed_; }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+  bool closed_ = false;
+};
+
+/// The request head for a raw exchange: request line, `headers` (already signed), CRLF CRLF.
+inline std::string RawHead(const std::string& method, const std::string& target,
+                           const protocol::Headers& headers) {
+  std::string head = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (const auto& [name, value] : headers) head += name + ": " + value + "\r\n";
+  return head + "\r\n";
+}
 
 /// A `size`-byte deterministic payload that differs per `seed`.
 inline std::string Payload(size_t size, uint32_t seed = 1) {
