@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "object_headers.h"
 #include "ossup/protocol/errors.h"
@@ -20,6 +22,9 @@ uint64_t SimpleThreshold(const UploadRequest& r) {
 }
 
 bool IsRestart(const Error& e) { return e.code == kRestartMarker; }
+
+/// How long a failed upload without a record may spend aborting itself.
+constexpr std::chrono::milliseconds kUnresumableAbortBudget{10000};
 
 }  // namespace
 
@@ -57,12 +62,41 @@ UploadOutcome ResumableUploader::Run() {
   for (int round = 0;; ++round) {
     restart_requested_ = false;
     UploadOutcome outcome = MultipartOnce();
-    if (outcome.ok() || !IsRestart(outcome.error())) return outcome;
+    if (outcome.ok()) return outcome;
+    if (!IsRestart(outcome.error())) {
+      AbortUnresumable(outcome.error());
+      return outcome;
+    }
     if (round > 0) {
       return ClientError(protocol::client_codes::kCannotResumeUpload,
                          "the upload was lost again right after restarting it");
     }
   }
+}
+
+void ResumableUploader::AbortUnresumable(const Error& error) {
+  // With a record the failure is resumable; a cancel has already done what was asked.
+  if (!record_->path().empty() || error.code == protocol::client_codes::kCancelled) return;
+  std::string upload_id;
+  {
+    std::lock_guard lock(mu_);
+    upload_id = upload_id_;
+  }
+  if (upload_id.empty()) return;
+  // The failure may be a dead network: bound the attempt instead of waiting out timeouts.
+  CancelToken deadline;
+  CancelToken finished;
+  std::thread timer([&] {
+    if (!finished.WaitFor(kUnresumableAbortBudget)) deadline.Cancel();
+  });
+  CallContext ctx;
+  ctx.cancel = &deadline;
+  ctx.retry = ctx_.retry;
+  ctx.retry.max_attempts = std::min(ctx.retry.max_attempts, 3);
+  ctx.retry.max_elapsed = kUnresumableAbortBudget;
+  (void)env_.stub->AbortMultipartUpload(ctx, request_.bucket, request_.key, upload_id);
+  finished.Cancel();
+  timer.join();
 }
 
 protocol::Status ResumableUploader::Prepare() {

@@ -15,7 +15,10 @@
 //     reconciled; every completed part is then appended to it as one durable line
 //     (RecordFile), so a crash loses at most the parts in flight and a part costs O(1).
 //  5. Failure is not cancel: on failure the record and the upload are kept. Only Cancel()
-//     with delete_upload_id_on_cancelling aborts and removes the record.
+//     with delete_upload_id_on_cancelling aborts and removes the record. Without a record
+//     directory nothing could ever resume a failed upload, so it is aborted (best effort,
+//     bounded in time) before the original error is returned; Cancel() still keeps or
+//     aborts it as asked.
 //  6. A part is sent only after exactly its planned length was read, with Content-MD5; the
 //     returned ETag (and CRC-64 when checking) must match.
 //  7. Complete is sent once with every part in order. If its response is lost (transport
@@ -87,6 +90,8 @@ class ResumableUploader {
   /// Rewrites the record whole: header and every part in done_.
   protocol::Status RewriteRecordLocked();
   void AbortQuietly(const std::string& upload_id);
+  /// Point 5: aborts the current upload after a failure when no record can resume it.
+  void AbortUnresumable(const protocol::Error& error);
   void ReportProgressLocked(uint64_t bytes);
   UploadResult BaseResult() const;
 

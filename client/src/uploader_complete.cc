@@ -59,6 +59,10 @@ UploadOutcome ResumableUploader::Complete() {
   auto response = env_.stub->CompleteMultipartUpload(ctx_, args);
   if (response.ok()) {
     record_->Remove();  // the upload id is spent either way
+    {
+      std::lock_guard lock(mu_);
+      upload_id_.clear();
+    }
     if (request_.crc64_check && response->crc64 && *response->crc64 != combined_crc) {
       Error e = ClientError(protocol::client_codes::kChecksumMismatch,
                             "CompleteMultipartUpload: object CRC-64 " +

@@ -74,6 +74,20 @@ TEST_F(CancelTest, CancelWithKeepLeavesBothAndTheNextRequestResumesWithoutResend
   EXPECT_TRUE(*client.GetObject(kBucket, "keep.bin") == ReadFile(file));
 }
 
+TEST_F(CancelTest, CancelWithKeepWithoutRecordDirectoryStillKeepsTheUpload) {
+  // Unlike a failure, which is aborted when no record could resume it, keep is obeyed.
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 6 * kPartSize);
+  auto request = MakeRequest(file, "keep.bin");
+  request.record_directory.clear();
+  request.delete_upload_id_on_cancelling = false;
+  auto outcome = CancelAfterFirstPart(client, request);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.error().code, kCancelled);
+  EXPECT_EQ(server_->ListUploads().size(), 1u);
+  EXPECT_EQ(Count("AbortMultipartUpload"), 0);
+}
+
 TEST_F(CancelTest, CancelAbandonsAStalledPartPromptly) {
   auto client = MakeClient();
   auto file = WriteFile("data.bin", 3 * kPartSize);

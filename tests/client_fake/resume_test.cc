@@ -133,6 +133,43 @@ TEST_F(ResumeTest, WithoutRecordDirectoryAFailedUploadStartsOver) {
   EXPECT_FALSE(result->resumed);
   EXPECT_EQ(result->parts_uploaded, 5);
   EXPECT_EQ(CountOk("InitiateMultipartUpload"), 2);
+  EXPECT_TRUE(server_->ListUploads().empty());
+}
+
+TEST_F(ResumeTest, WithoutRecordDirectoryAFailedUploadIsAbortedAndTheErrorKept) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 5 * kPartSize);
+  auto request = MakeRequest(file, "norecord.bin");
+  request.record_directory.clear();
+  request.delete_upload_id_on_cancelling = false;  // failure is not cancel: irrelevant here
+  request.retry_policy = client::RetryPolicy::NoRetry();
+  request.parallelism = 1;
+  AddPlan(kResetThirdPart);
+  auto failed = client.Upload(request);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, kConnectionError) << failed.error().ToString();
+  EXPECT_EQ(CountOk("UploadPart"), 2);
+  EXPECT_EQ(CountOk("AbortMultipartUpload"), 1);
+  EXPECT_TRUE(server_->ListUploads().empty());
+}
+
+TEST_F(ResumeTest, WithoutRecordDirectoryAFailedAbortStillReturnsTheOriginalError) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 5 * kPartSize);
+  auto request = MakeRequest(file, "norecord.bin");
+  request.record_directory.clear();
+  request.retry_policy = client::RetryPolicy::NoRetry();
+  request.parallelism = 1;
+  AddPlan(R"({"rules":[{"match":{"operation":"UploadPart","nth":3},
+                        "action":{"type":"error","status":403,"code":"AccessDenied"},"times":1},
+                       {"match":{"operation":"AbortMultipartUpload"},
+                        "action":{"type":"error","status":500,"code":"InternalError"},
+                        "times":"unlimited"}]})");
+  auto failed = client.Upload(request);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, "AccessDenied") << failed.error().ToString();
+  EXPECT_GE(Count("AbortMultipartUpload"), 1);
+  EXPECT_EQ(server_->ListUploads().size(), 1u);
 }
 
 TEST_F(ResumeTest, ChangedFileStartsFreshAndAbortsTheOldUpload) {

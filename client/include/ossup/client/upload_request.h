@@ -69,11 +69,15 @@ struct UploadRequest {
   /// Parts in flight at once, >= 1. Memory use is about parallelism x part_size_bytes.
   int parallelism = 4;
 
-  /// Directory for the checkpoint record; empty = keep no record (a failed upload restarts
-  /// from scratch next time). Created if missing.
+  /// Directory for the checkpoint record; created if missing. Empty = keep no record: a
+  /// failed multipart upload cannot be resumed, so the client aborts it on the server (best
+  /// effort, at most about 10 s) before returning the error, and the next request starts
+  /// from scratch.
   std::string record_directory;
   /// On Cancel(): true = abort the upload on the server and remove the record; false = keep
-  /// both so a later identical request resumes. Failures never abort, whatever this says.
+  /// both so a later identical request resumes (without a record directory the upload is
+  /// kept all the same, as asked). Failures never abort an upload that has a record,
+  /// whatever this says.
   bool delete_upload_id_on_cancelling = true;
   LostUploadPolicy lost_upload_policy = LostUploadPolicy::kFail;
 

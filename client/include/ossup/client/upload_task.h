@@ -14,7 +14,9 @@
 //   kInvalidRequest     the request is invalid (bad part size, parallelism < 1, ...);
 //   CallbackFailed      (HTTP 203) the object was stored but the upload callback failed.
 // Failures other than kCancelled keep the checkpoint record and the server upload, so an
-// identical request resumes; see upload_request.h for what Cancel() does to them.
+// identical request resumes. Without a record_directory nothing could resume it, so the
+// upload is aborted (best effort) and the original error returned. See upload_request.h for
+// what Cancel() does to them.
 #pragma once
 
 #include <chrono>
