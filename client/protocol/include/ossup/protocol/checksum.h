@@ -16,7 +16,8 @@ namespace ossup::protocol {
 // --- CRC64 (ECMA-182 polynomial, reflected, init and xorout all ones: CRC-64/XZ) ----------
 
 /// CRC of `data` appended to a stream whose CRC so far is `crc` (0 for an empty stream):
-/// Crc64Extend(Crc64(A), B) == Crc64(A ‖ B). Slicing-by-8; thread-safe.
+/// Crc64Extend(Crc64(A), B) == Crc64(A ‖ B). Carry-less multiplication folding (PCLMULQDQ)
+/// where the CPU has it, slicing-by-8 otherwise; thread-safe.
 uint64_t Crc64Extend(uint64_t crc, const void* data, size_t size);
 inline uint64_t Crc64(const void* data, size_t size) { return Crc64Extend(0, data, size); }
 inline uint64_t Crc64(std::string_view s) { return Crc64Extend(0, s.data(), s.size()); }
