@@ -1,6 +1,9 @@
 // Upload callbacks against a loopback callback server.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
+#include <memory>
 #include <thread>
 
 #include "test_support/test_client.h"
@@ -16,6 +19,14 @@ class CallbackTest : public FakeOssTest {
       std::lock_guard lock(mu_);
       received_ = req.body;
       received_type_ = req.get_header_value("Content-Type");
+      res.set_content(R"({"Status":"OK"})", "application/json");
+    });
+    receiver_.Post(R"(/signed/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      received_ = req.body;
+      received_target_ = req.target;
+      received_authorization_ = req.get_header_value("authorization");
+      received_key_url_ = req.get_header_value("x-oss-pub-key-url");
       res.set_content(R"({"Status":"OK"})", "application/json");
     });
     receiver_.Post("/fail",
@@ -47,7 +58,27 @@ class CallbackTest : public FakeOssTest {
   std::mutex mu_;
   std::string received_;
   std::string received_type_;
+  std::string received_target_;
+  std::string received_authorization_;
+  std::string received_key_url_;
 };
+
+/// Whether `signature_base64` is a PKCS#1 v1.5 RSA-MD5 signature of `content` by the key in
+/// `pem`: what a callback server does with OSS's `authorization` header (OpenSSL's verifier).
+bool VerifiesWithPem(const std::string& pem, const std::string& content,
+                     const std::string& signature_base64) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
+  auto signature = protocol::Base64Decode(signature_base64);
+  if (!key || !signature) return false;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  return EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_md5(), nullptr, key.get()) == 1 &&
+         EVP_DigestVerify(ctx.get(), signature->data(), signature->size(),
+                          reinterpret_cast<const unsigned char*>(content.data()),
+                          content.size()) == 1;
+}
 
 TEST_F(CallbackTest, PutObjectReturnsTheCallbackReply) {
   auto response = client().Put("bkt", "dir/a b.txt", "12345",
@@ -68,6 +99,57 @@ TEST_F(CallbackTest, CompleteWithJsonBody) {
   EXPECT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.body, R"({"Status":"OK"})");
   EXPECT_EQ(Received(), R"({"bucket":"bkt","size":3})");
+}
+
+TEST_F(CallbackTest, CallbacksAreSignedWithThePublishedKey) {
+  // A percent-encoded path with '+' and a query: OSS signs url_decode(path) + "?" + raw query.
+  auto response =
+      client().Put("bkt", "signed.txt", "12345",
+                   CallbackHeaders("/signed/a%20b+c?x=1&y=%2F", "object=${object}&size=${size}",
+                                   "application/x-www-form-urlencoded"));
+  ASSERT_EQ(response.status, 200) << response.body;
+  std::string target, body, authorization, key_url_base64;
+  {
+    std::lock_guard lock(mu_);
+    target = received_target_;
+    body = received_;
+    authorization = received_authorization_;
+    key_url_base64 = received_key_url_;
+  }
+  EXPECT_EQ(target, "/signed/a%20b+c?x=1&y=%2F");
+  EXPECT_EQ(body, "object=signed.txt&size=5");
+  ASSERT_FALSE(authorization.empty());
+
+  // x-oss-pub-key-url: base64 of this server's key URL, which serves the PEM.
+  auto key_url = protocol::Base64Decode(key_url_base64);
+  ASSERT_TRUE(key_url.has_value());
+  EXPECT_EQ(std::string(key_url->begin(), key_url->end()),
+            server().endpoint() + "/_fake/callback-public-key");
+  httplib::Client control("127.0.0.1", server().port());
+  auto pem = control.Get("/_fake/callback-public-key");
+  ASSERT_TRUE(pem);
+  EXPECT_EQ(pem->status, 200);
+  EXPECT_TRUE(pem->body.starts_with("-----BEGIN PUBLIC KEY-----\n")) << pem->body;
+  EXPECT_EQ(pem->body, server().CallbackPublicKeyPem());
+
+  // The verifier's view: the decoded path ('+' read as a space, as PHP urldecode and Java
+  // URLDecoder read it), the raw query, a newline, the body.
+  const std::string signed_content = "/signed/a b c?x=1&y=%2F\nobject=signed.txt&size=5";
+  EXPECT_TRUE(VerifiesWithPem(pem->body, signed_content, authorization));
+  EXPECT_FALSE(VerifiesWithPem(pem->body, signed_content + "6", authorization));
+  EXPECT_FALSE(VerifiesWithPem(pem->body, "/signed/a%20b+c?x=1&y=%2F\nobject=signed.txt&size=5",
+                               authorization));
+}
+
+TEST_F(CallbackTest, TheCallbackKeyFollowsTheSeed) {
+  const std::string first = server().CallbackPublicKeyPem();
+  ServerOptions same = DefaultOptions();
+  Server twin(same);
+  EXPECT_EQ(twin.CallbackPublicKeyPem(), first);
+  ServerOptions other = DefaultOptions();
+  other.seed += 1;
+  Server stranger(other);
+  EXPECT_NE(stranger.CallbackPublicKeyPem(), first);
 }
 
 TEST_F(CallbackTest, FailedCallbackIs203AndTheObjectIsStored) {

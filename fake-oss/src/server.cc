@@ -36,8 +36,10 @@ struct Server::Impl {
         service(options.data_dir, options.buckets, ids),
         auth(options.credentials, options.anonymous, options.region),
         journal(options.journal_capacity),
-        context{options, service, auth, injector,
-                journal, clock,   ids,  [this] { service.Reload(); }},
+        callback_key(options.seed),
+        context{options,  service,      auth,
+                injector, journal,      clock,
+                ids,      callback_key, [this] { service.Reload(); }},
         control(server),
         handler(context,
                 [this](const httplib::Request& req, httplib::Response& res,
@@ -97,6 +99,7 @@ struct Server::Impl {
   Authenticator auth;
   faults::Injector injector;
   fake::Journal journal;
+  CallbackKey callback_key;
   Context context;
   Control control;
   Handler handler;
@@ -181,6 +184,8 @@ StsCredential Server::IssueStsCredential(std::chrono::seconds duration) {
 }
 
 void Server::SimulateRestart() { impl_->service.Reload(); }
+
+std::string Server::CallbackPublicKeyPem() const { return impl_->callback_key.PublicKeyPem(); }
 
 std::string Server::AddFaultPlan(faults::Plan plan) {
   return impl_->injector.AddPlan(std::move(plan));

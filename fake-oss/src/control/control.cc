@@ -71,6 +71,11 @@ void Control::Serve(const httplib::Request& req, httplib::Response& res,
     if (path == "/_fake/health" && method == "GET") {
       return Reply(res, 200, {{"status", "ok"}});
     }
+    if (path == "/_fake/callback-public-key" && method == "GET") {
+      res.status = 200;
+      res.set_content(server_.CallbackPublicKeyPem(), "application/x-pem-file");
+      return;
+    }
     if (path == "/_fake/reset" && method == "POST") {
       server_.Reset();
       return Reply(res, 200, {{"status", "ok"}});

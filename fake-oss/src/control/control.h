@@ -1,6 +1,6 @@
 // The JSON control API under /_fake/ (health, reset, clock, uploads, journal, sts, faults,
-// restart). Each endpoint calls the matching public method of the Server, so the HTTP and
-// C++ controls cannot drift apart. Thread-safe.
+// restart; callback-public-key answers PEM). Each endpoint calls the matching public method of the
+// Server, so the HTTP and C++ controls cannot drift apart. Thread-safe.
 #pragma once
 
 #include <httplib.h>

@@ -25,6 +25,23 @@ std::optional<json> DecodeJsonHeader(std::string_view value) {
   return j;
 }
 
+/// `path` as an HTTP request target: bytes that cannot appear in one (controls, space,
+/// non-ASCII, '"') are percent-encoded; everything else, '%' included, is kept.
+std::string RequestTarget(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (c <= 0x20 || c >= 0x7F || c == '"') {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string Render(const CallbackConfig& config, const StoredObject& object) {
   const bool as_json = config.body_type == "application/json";
   auto value_of = [&](const std::string& name) -> std::optional<std::string> {
@@ -76,8 +93,12 @@ protocol::StatusOr<std::optional<CallbackConfig>> ParseCallback(const Exchange& 
     for (size_t start = 0; start <= urls.size();) {
       auto end = urls.find(';', start);
       if (end == std::string::npos) end = urls.size();
-      auto decoded = protocol::UriDecode(urls.substr(start, end - start));
-      if (decoded && !decoded->empty()) config.urls.push_back(*decoded);
+      // OSS wants callbackUrl URL-encoded (path and query percent-encoded; ali-oss applies
+      // encodeURI): such a URL is kept as sent. A wholly encoded one ("http%3A%2F%2F...") is
+      // decoded first.
+      std::string url = urls.substr(start, end - start);
+      if (url.find("://") == std::string::npos) url = protocol::UriDecode(url).value_or("");
+      if (!url.empty()) config.urls.push_back(std::move(url));
       start = end + 1;
     }
     config.body_template = j->at("callbackBody").get<std::string>();
@@ -99,17 +120,27 @@ protocol::StatusOr<std::optional<CallbackConfig>> ParseCallback(const Exchange& 
 
 void RunCallback(Exchange& ex, const CallbackConfig& config, const StoredObject& object) {
   std::string body = Render(config, object);
+  // The key URL names the address this request reached, so the callback server can fetch it.
+  const std::string& address = ex.req.local_addr;
+  const std::string key_url =
+      "http://" + (address.find(':') == std::string::npos ? address : "[" + address + "]") + ":" +
+      std::to_string(ex.req.local_port) + "/_fake/callback-public-key";
   int last_status = 0;
   for (const auto& url : config.urls) {
     std::string target = url.find("://") == std::string::npos ? "http://" + url : url;
     auto path_start = target.find('/', target.find("://") + 3);
     std::string origin = target.substr(0, path_start);
-    std::string path = path_start == std::string::npos ? "/" : target.substr(path_start);
+    std::string path =
+        path_start == std::string::npos ? "/" : RequestTarget(target.substr(path_start));
     httplib::Client client(origin);
+    client.set_url_encode(false);  // `path` is signed exactly as it goes out
     client.set_connection_timeout(5);
     client.set_read_timeout(5);
     httplib::Headers headers;
     if (!config.host.empty()) headers.emplace("Host", config.host);
+    headers.emplace("authorization",
+                    ex.ctx.callback_key.SignBase64(CallbackKey::SignedContent(path, body)));
+    headers.emplace("x-oss-pub-key-url", protocol::Base64Encode(key_url));
     auto result = client.Post(path, headers, body, config.body_type);
     last_status = result ? result->status : 0;
     if (result && result->status == 200) {

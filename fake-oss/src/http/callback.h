@@ -1,7 +1,9 @@
 // Upload callbacks (spec §9): with `x-oss-callback` on PutObject or CompleteMultipartUpload,
 // the fake POSTs the rendered callbackBody to callbackUrl once the object is stored and
 // answers with the callback server's reply, or 203 CallbackFailed when it fails (the object
-// stays stored). The callback request is not RSA-signed (no x-oss-pub-key-url).
+// stays stored). Each callback POST is signed as OSS signs it: `authorization` (base64 RSA-MD5
+// signature, CallbackKey) and `x-oss-pub-key-url` (base64 of this server's
+// /_fake/callback-public-key URL).
 #pragma once
 
 #include <optional>

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "auth/authenticator.h"
+#include "http/callback_key.h"
 #include "journal/journal.h"
 #include "ossup/fake/clock.h"
 #include "ossup/fake/server.h"
@@ -32,6 +33,8 @@ struct Context {
   Journal& journal;
   VirtualClock& clock;
   IdGenerator& ids;
+  /// Signs upload callbacks.
+  CallbackKey& callback_key;
   /// Drops in-memory state and reloads it from disk (the `restart` fault).
   std::function<void()> restart;
 };

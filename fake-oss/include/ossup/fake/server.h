@@ -3,7 +3,8 @@
 // It speaks the OSS wire protocol (../shared/spec/oss-protocol.md) for the multipart
 // operations, simple objects, buckets and lifecycle, checks V1/V4/presigned/STS signatures
 // unless `anonymous` is set, and exposes a JSON control API under /_fake/ (health, reset,
-// clock, uploads, journal, sts, faults). Every control also exists as a method below.
+// clock, uploads, journal, sts, faults, callback-public-key). Every control also exists as a
+// method below.
 //
 // Storage is in memory by default; with `data_dir` it is on disk, written with temp file +
 // fsync + rename, and survives a restart or kill -9. Keys never name files: on disk
@@ -134,6 +135,10 @@ class Server {
   /// Drops all in-memory state and reloads it from disk, as after a crash. In memory mode
   /// nothing changes.
   void SimulateRestart();
+  /// The PEM public key (X.509 SubjectPublicKeyInfo, RSA 1024, derived from `seed`) that
+  /// verifies the fake's upload-callback signatures; also at GET /_fake/callback-public-key,
+  /// the URL each callback names in `x-oss-pub-key-url`. Made on first use (tens of ms).
+  std::string CallbackPublicKeyPem() const;
 
   std::string AddFaultPlan(faults::Plan plan);
   bool RemoveFaultPlan(const std::string& id);
