@@ -83,6 +83,24 @@ TEST_F(ControlTest, JournalRecordsEachRequest) {
   EXPECT_TRUE(entries[2].at("fault").is_null());
 }
 
+TEST_F(ControlTest, BadFaultPlansNameTheField) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"rules": [{"action": {"type": "error", "status": 99}}]})",
+       "rules[0].action.status: must be an integer in [400, 599]"},
+      {R"({"rules": [{"match": {"op": "Nope"}, "action": {"type": "reset"}}]})",
+       "rules[0].match.op: unknown operation \"Nope\""},
+      {R"({"rules": [{"action": {"type": "reset", "ms": 5}}]})",
+       "rules[0].action.ms: unknown field"},
+      {R"({"rulez": []})", "rulez: unknown field"},
+  };
+  for (const auto& [plan, message] : cases) {
+    SCOPED_TRACE(plan);
+    EXPECT_EQ(Call("POST", "/_fake/faults", plan, 400), json({{"error", message}}));
+  }
+  EXPECT_EQ(Call("POST", "/_fake/faults", "not json", 400),
+            json({{"error", "request body is not JSON"}}));
+}
+
 TEST_F(ControlTest, UnknownEndpoint) { Call("GET", "/_fake/nothing", "", 404); }
 
 // Runs a fixed request sequence and returns every id the server handed out.

@@ -6,6 +6,7 @@
 
 #include "ossup/faults/plan.h"
 #include "ossup/protocol/checksum.h"
+#include "ossup/protocol/errors.h"
 #include "ossup/protocol/limits.h"
 #include "test_support/test_client.h"
 
@@ -41,6 +42,55 @@ class FaultTest : public FakeOssTest {
     return std::nullopt;
   }
 };
+
+TEST_F(FaultTest, InjectedErrorsUseTheTableMessageForKnownCodes) {
+  AddPlan(R"({"rules": [
+    {"match": {"key": "known"}, "action": {"type": "error", "code": "SlowDown"}, "times": 1},
+    {"match": {"key": "status"}, "action": {"type": "error", "code": "NoSuchUpload", "status": 500},
+     "times": 1},
+    {"match": {"key": "unknown"}, "action": {"type": "error", "code": "FakeOssCustom", "status": 599},
+     "times": 1},
+    {"match": {"key": "message"}, "action": {"type": "error", "code": "SlowDown", "message": "mine"},
+     "times": 1}]})");
+  const protocol::ErrorSpec* slow_down = protocol::FindErrorSpec("SlowDown");
+  const protocol::ErrorSpec* no_such_upload = protocol::FindErrorSpec("NoSuchUpload");
+  ASSERT_NE(slow_down, nullptr);
+  ASSERT_NE(no_such_upload, nullptr);
+
+  auto known = client().Get("bkt", "known");
+  EXPECT_EQ(known.status, slow_down->http_status);
+  EXPECT_EQ(known.ErrorDocument().code, "SlowDown");
+  EXPECT_EQ(known.ErrorDocument().message, slow_down->message);
+  // The plan's status wins; the code keeps its OSS message and EC.
+  auto status = client().Get("bkt", "status");
+  EXPECT_EQ(status.status, 500);
+  EXPECT_EQ(status.ErrorDocument().message, no_such_upload->message);
+  EXPECT_EQ(status.ErrorDocument().ec, no_such_upload->ec);
+  auto unknown = client().Get("bkt", "unknown");
+  EXPECT_EQ(unknown.status, 599);
+  EXPECT_EQ(unknown.ErrorDocument().code, "FakeOssCustom");
+  EXPECT_EQ(unknown.ErrorDocument().message, "Injected fault.");
+  EXPECT_EQ(client().Get("bkt", "message").ErrorDocument().message, "mine");
+}
+
+TEST_F(FaultTest, RestartRulesAreRefusedInMemoryMode) {
+  auto plan = faults::ParsePlan(R"({"rules": [
+    {"match": {"op": "ListParts"}, "action": {"type": "error"}},
+    {"match": {"op": "UploadPart"}, "action": {"type": "restart"}}]})");
+  ASSERT_TRUE(plan.ok());
+  auto checked = server().CheckFaultPlan(*plan);
+  ASSERT_FALSE(checked.ok());
+  EXPECT_EQ(checked.error().code, "InvalidArgument");
+  EXPECT_TRUE(checked.error().message.starts_with("rules[1].action.type: "))
+      << checked.error().message;
+
+  httplib::Client control("127.0.0.1", server().port());
+  auto created = control.Post("/_fake/faults", faults::PlanToJson(*plan), "application/json");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 400);
+  EXPECT_EQ(nlohmann::json::parse(created->body).at("error"), checked.error().message);
+  EXPECT_TRUE(server().AllFaultAccounting().empty());
+}
 
 TEST_F(FaultTest, IssueMinimalPlanOverHttp) {
   httplib::Client control("127.0.0.1", server().port());

@@ -11,6 +11,7 @@
 #include "http/handler.h"
 #include "journal/journal.h"
 #include "ossup/fake/clock.h"
+#include "ossup/protocol/errors.h"
 #include "service/errors.h"
 #include "service/ids.h"
 #include "service/service.h"
@@ -186,6 +187,18 @@ StsCredential Server::IssueStsCredential(std::chrono::seconds duration) {
 void Server::SimulateRestart() { impl_->service.Reload(); }
 
 std::string Server::CallbackPublicKeyPem() const { return impl_->callback_key.PublicKeyPem(); }
+
+protocol::Status Server::CheckFaultPlan(const faults::Plan& plan) const {
+  if (!impl_->options.data_dir.empty()) return {};
+  for (size_t i = 0; i < plan.rules.size(); ++i) {
+    if (plan.rules[i].action.type != faults::ActionType::kRestart) continue;
+    return protocol::MakeError("InvalidArgument",
+                               "rules[" + std::to_string(i) +
+                                   "].action.type: \"restart\" needs disk mode (--data-dir); a "
+                                   "memory-mode fake keeps its state across a simulated restart");
+  }
+  return {};
+}
 
 std::string Server::AddFaultPlan(faults::Plan plan) {
   return impl_->injector.AddPlan(std::move(plan));

@@ -82,5 +82,23 @@ TEST(ToolTest, BadFaultsFileFailsToStart) {
   EXPECT_NE(WEXITSTATUS(status), 0);
 }
 
+TEST(ToolTest, RestartFaultNeedsDiskMode) {
+  std::string path = ::testing::TempDir() + "/fake-oss-restart-plan.json";
+  std::ofstream(path)
+      << R"({"rules": [{"match": {"op": "ListParts"}, "action": {"type": "restart"}}]})";
+  // In memory mode the plan is refused at start.
+  auto memory = SpawnFakeOss({"--port", "0", "--anonymous", "--faults", path});
+  EXPECT_EQ(memory.port, 0) << memory.first_line;
+  int status = 0;
+  ::waitpid(memory.pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  // With --data-dir it is accepted.
+  std::string dir = ::testing::TempDir() + "/fake-oss-restart-plan-data";
+  auto disk = SpawnFakeOss({"--port", "0", "--anonymous", "--data-dir", dir, "--faults", path});
+  EXPECT_GT(disk.port, 0) << disk.first_line;
+  if (disk.port > 0) StopFakeOss(disk, SIGTERM);
+}
+
 }  // namespace
 }  // namespace ossup::fake::testing

@@ -100,6 +100,13 @@ int main(int argc, char** argv) {
 
   const std::string data_dir_for_chaos = options.data_dir;
   ossup::fake::Server server(std::move(options));
+  if (plan) {
+    if (auto usable = server.CheckFaultPlan(*plan); !usable.ok()) {
+      std::cerr << "fake-oss: cannot load " << faults_file << ": " << usable.error().message
+                << "\n";
+      return 2;
+    }
+  }
   if (auto status = server.Start(); !status.ok()) {
     std::cerr << "fake-oss: " << status.ToString() << "\n";
     return 1;

@@ -125,6 +125,9 @@ void Control::Serve(const httplib::Request& req, httplib::Response& res,
     if (path == "/_fake/faults" && method == "POST") {
       auto plan = faults::ParsePlan(body);
       if (!plan.ok()) return Fail(res, 400, plan.error().message);
+      if (auto usable = server_.CheckFaultPlan(*plan); !usable.ok()) {
+        return Fail(res, 400, usable.error().message);
+      }
       return Reply(res, 201, {{"id", server_.AddFaultPlan(std::move(*plan))}});
     }
     if (path == "/_fake/faults" && method == "GET") {

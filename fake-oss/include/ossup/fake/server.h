@@ -140,6 +140,13 @@ class Server {
   /// the URL each callback names in `x-oss-pub-key-url`. Made on first use (tens of ms).
   std::string CallbackPublicKeyPem() const;
 
+  /// Whether this server can carry out `plan`. Errors: InvalidArgument, with a message naming
+  /// the rule ("rules[N].action.type: ..."), for a `restart` rule in memory mode: a restarted
+  /// process would lose everything, which a memory-mode fake does not simulate, so the rule
+  /// would silently do nothing. POST /_fake/faults and --faults refuse such plans.
+  protocol::Status CheckFaultPlan(const faults::Plan& plan) const;
+  /// Installs `plan` and returns its id ("plan-N"). Does not check it: call CheckFaultPlan
+  /// first (a `restart` rule in memory mode fires, is journaled, and changes nothing).
   std::string AddFaultPlan(faults::Plan plan);
   bool RemoveFaultPlan(const std::string& id);
   void ClearFaultPlans();
