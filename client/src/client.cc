@@ -48,6 +48,7 @@ StatusOr<Client> Client::Create(ClientOptions options) {
   transport.connect_timeout = options.connect_timeout;
   transport.io_timeout = options.io_timeout;
   transport.verify_tls = options.verify_tls;
+  transport.ca_file = options.ca_file;
   transport.user_agent = options.user_agent;
   impl->transport = std::make_shared<internal::HttpTransport>(*endpoint, transport);
   internal::SigningOptions signing;

@@ -77,6 +77,7 @@ std::unique_ptr<httplib::Client> HttpTransport::Acquire(const std::string& host)
   client->set_decompress(false);
   if (endpoint_.scheme == "https") {
     client->enable_server_certificate_verification(options_.verify_tls);
+    if (!options_.ca_file.empty()) client->set_ca_cert_path(options_.ca_file);
   }
   return client;
 }

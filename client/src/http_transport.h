@@ -56,6 +56,8 @@ struct TransportOptions {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds io_timeout{60000};
   bool verify_tls = true;
+  /// PEM CA bundle replacing the system trust store for https ("" = system store).
+  std::string ca_file;
   std::string user_agent = "ossup/0.1";
 };
 

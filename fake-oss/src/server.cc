@@ -1,6 +1,7 @@
 #include "ossup/fake/server.h"
 
 #include <httplib.h>
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <thread>
@@ -15,17 +16,52 @@
 #include "service/errors.h"
 #include "service/ids.h"
 #include "service/service.h"
+#include "tls/certificate.h"
 
 namespace ossup::fake {
 namespace {
 
-// httplib::Server with access to its listening socket, to raise the compiled-in backlog of 5.
-class HttpServer : public httplib::Server {
- public:
-  int listening_socket() const { return svr_sock_; }
-};
+// The listening socket of an httplib::Server or SSLServer, to raise the compiled-in backlog
+// of 5 (svr_sock_ is protected; a member pointer formed in a derived class reads it).
+int ListeningSocket(const httplib::Server& server) {
+  struct Access : httplib::Server {
+    static int Of(const httplib::Server& s) { return s.*(&Access::svr_sock_); }
+  };
+  return Access::Of(server);
+}
 
 constexpr int kListenBacklog = 1024;
+
+// The plain or TLS httplib server `options` ask for. Errors: InternalError.
+protocol::StatusOr<std::unique_ptr<httplib::Server>> MakeHttpServer(const ServerOptions& options,
+                                                                    std::string& ca_pem) {
+  if (!options.tls) return std::make_unique<httplib::Server>();
+  const TlsOptions& tls = *options.tls;
+  std::unique_ptr<httplib::Server> server;
+  if (tls.cert_file.empty() && tls.key_file.empty()) {
+    auto generated = GenerateTls({options.host, "127.0.0.1", "::1", "localhost"});
+    if (!generated.ok()) return generated.status();
+    // SSL_CTX_use_certificate/PrivateKey take their own references.
+    server = std::make_unique<httplib::SSLServer>(generated->server_cert.get(),
+                                                  generated->server_key.get());
+    ca_pem = generated->ca_pem;
+  } else if (tls.cert_file.empty() || tls.key_file.empty()) {
+    return errors::Internal("TLS needs both a certificate file and a key file");
+  } else {
+    server = std::make_unique<httplib::SSLServer>(tls.cert_file.c_str(), tls.key_file.c_str());
+  }
+  if (!server->is_valid()) {
+    return errors::Internal("cannot use the TLS certificate " + tls.cert_file + " and key " +
+                            tls.key_file + " (unreadable, not PEM, or not a matching pair)");
+  }
+  // OpenSSL writes with write(2), not send(MSG_NOSIGNAL): a client that goes away mid-response
+  // would otherwise kill the process with SIGPIPE.
+  struct sigaction current {};
+  if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+    ::signal(SIGPIPE, SIG_IGN);
+  }
+  return server;
+}
 
 }  // namespace
 
@@ -47,7 +83,9 @@ struct Server::Impl {
                        const httplib::ContentReader* reader) { control.Serve(req, res, reader); }) {
   }
 
+  // Tunes and routes `http` (plain or TLS alike).
   void ConfigureHttp() {
+    httplib::Server& http = *this->http;
     const int threads = std::max(options.threads, 2);
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http.set_tcp_nodelay(true);
@@ -104,7 +142,10 @@ struct Server::Impl {
   Context context;
   Control control;
   Handler handler;
-  HttpServer http;
+  /// httplib::Server, or httplib::SSLServer with options.tls; made by Start().
+  std::unique_ptr<httplib::Server> http;
+  /// PEM of the generated CA ("" without TLS or with certificate files).
+  std::string tls_ca_pem;
   std::thread listener;
   int port = 0;
   bool started = false;
@@ -116,20 +157,23 @@ Server::~Server() { Stop(); }
 
 protocol::Status Server::Start() {
   Impl& s = *impl_;
+  auto http = MakeHttpServer(s.options, s.tls_ca_pem);
+  if (!http.ok()) return http.status();
+  s.http = std::move(*http);
   if (auto status = s.service.Open(s.clock.Now()); !status.ok()) return status;
   s.ConfigureHttp();
   if (s.options.port == 0) {
-    s.port = s.http.bind_to_any_port(s.options.host);
+    s.port = s.http->bind_to_any_port(s.options.host);
   } else {
-    s.port = s.http.bind_to_port(s.options.host, s.options.port) ? s.options.port : -1;
+    s.port = s.http->bind_to_port(s.options.host, s.options.port) ? s.options.port : -1;
   }
   if (s.port <= 0) {
     return errors::Internal("cannot bind " + s.options.host + ":" + std::to_string(s.options.port));
   }
-  ::listen(s.http.listening_socket(), kListenBacklog);
-  s.listener = std::thread([&s] { s.http.listen_after_bind(); });
+  ::listen(ListeningSocket(*s.http), kListenBacklog);
+  s.listener = std::thread([&s] { s.http->listen_after_bind(); });
   // The socket already accepts connections; wait for the accept loop so Stop() is safe.
-  for (int i = 0; i < 5000 && !s.http.is_running(); ++i) {
+  for (int i = 0; i < 5000 && !s.http->is_running(); ++i) {
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   s.started = true;
@@ -140,7 +184,7 @@ void Server::Stop() {
   Impl& s = *impl_;
   if (!s.started) return;
   s.started = false;
-  s.http.stop();
+  s.http->stop();
   ShutdownConnections(s.port);
   if (s.listener.joinable()) s.listener.join();
 }
@@ -148,8 +192,11 @@ void Server::Stop() {
 uint16_t Server::port() const { return static_cast<uint16_t>(impl_->port); }
 
 std::string Server::endpoint() const {
-  return "http://" + impl_->options.host + ":" + std::to_string(impl_->port);
+  return std::string(impl_->options.tls ? "https" : "http") + "://" + impl_->options.host + ":" +
+         std::to_string(impl_->port);
 }
+
+std::string Server::TlsCaPem() const { return impl_->tls_ca_pem; }
 
 void Server::Reset() {
   Impl& s = *impl_;

@@ -2,8 +2,10 @@
 // the environment, --faults with the minimal plan, and clean exit on SIGINT/SIGTERM.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "test_support/child_process.h"
 #include "test_support/test_client.h"
@@ -98,6 +100,49 @@ TEST(ToolTest, RestartFaultNeedsDiskMode) {
   auto disk = SpawnFakeOss({"--port", "0", "--anonymous", "--data-dir", dir, "--faults", path});
   EXPECT_GT(disk.port, 0) << disk.first_line;
   if (disk.port > 0) StopFakeOss(disk, SIGTERM);
+}
+
+TEST(ToolTest, TlsSelfSignedWritesTheCa) {
+  const std::string ca_path = ::testing::TempDir() + "/fake-oss-tool-ca.pem";
+  std::remove(ca_path.c_str());
+  auto child =
+      SpawnFakeOss({"--host", "127.0.0.1", "--port", "0", "--bucket", "bkt", "--access-key-id",
+                    kTestCredentials.access_key_id, "--access-key-secret",
+                    kTestCredentials.access_key_secret, "--tls-self-signed", ca_path});
+  ASSERT_GT(child.port, 0) << child.first_line;
+  EXPECT_EQ(child.first_line,
+            "fake-oss listening on https://127.0.0.1:" + std::to_string(child.port));
+  std::ifstream in(ca_path);
+  std::stringstream ca;
+  ca << in.rdbuf();
+  EXPECT_EQ(ca.str().rfind("-----BEGIN CERTIFICATE-----", 0), 0u) << ca.str();
+  TestClient client("https://127.0.0.1:" + std::to_string(child.port), RealNow);
+  client.http().set_ca_cert_path(ca_path);
+  auto put = client.Put("bkt", "k", "tls");
+  EXPECT_EQ(put.status, 200) << httplib::to_string(put.error) << " " << put.body;
+  EXPECT_EQ(client.Get("bkt", "k").body, "tls");
+  EXPECT_EQ(WEXITSTATUS(StopFakeOss(child, SIGTERM)), 0);
+}
+
+TEST(ToolTest, TlsFlagMisuseIsAUsageError) {
+  for (std::vector<std::string> flags :
+       {std::vector<std::string>{"--tls-cert", "/tmp/c.pem"},
+        std::vector<std::string>{"--tls-self-signed", "/tmp/ca.pem", "--tls-cert", "/tmp/c.pem",
+                                 "--tls-key", "/tmp/k.pem"}}) {
+    flags.insert(flags.begin(), {"--port", "0", "--anonymous"});
+    auto child = SpawnFakeOss(flags);
+    EXPECT_EQ(child.port, 0) << child.first_line;
+    int status = 0;
+    ::waitpid(child.pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << flags[3];
+  }
+  // Files that cannot be used: the server does not start.
+  auto child = SpawnFakeOss({"--port", "0", "--anonymous", "--tls-cert", "/nonexistent/c.pem",
+                             "--tls-key", "/nonexistent/k.pem"});
+  EXPECT_EQ(child.port, 0) << child.first_line;
+  int status = 0;
+  ::waitpid(child.pid, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 1);
 }
 
 }  // namespace

@@ -5,11 +5,16 @@
 // OSS_ACCESS_KEY_SECRET), --anonymous, --bucket (repeatable), --seed, --virtual-host-domain,
 // plus --default-bucket, --region, --faults, --chaos, --threads and --frozen-clock. The first
 // stdout line is exactly `fake-oss listening on http://HOST:PORT`.
+// HTTPS: --tls-cert FILE --tls-key FILE serve that certificate; --tls-self-signed CERT_OUT
+// generates a CA and a server certificate for HOST, 127.0.0.1, ::1 and localhost, and writes
+// the CA's PEM to CERT_OUT (complete before the first line is printed) for clients to trust.
+// The first line then reads `fake-oss listening on https://HOST:PORT`.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -28,6 +33,19 @@ int WaitForSignal() {
   int received = 0;
   sigwait(&signals, &received);
   return received;
+}
+
+// Writes `text` to `path` through a temporary file and a rename, so a reader never sees part.
+bool WriteFileAtomically(const std::string& path, const std::string& text) {
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) return false;
+  }
+  std::error_code error;
+  std::filesystem::rename(temp, path, error);
+  return !error;
 }
 
 }  // namespace
@@ -69,7 +87,20 @@ int main(int argc, char** argv) {
   app.add_option("--threads", options.threads, "Worker threads")->capture_default_str();
   app.add_flag("--frozen-clock", frozen_clock,
                "The virtual clock moves only through /_fake/clock (default: follows real time)");
+  std::string tls_cert, tls_key, tls_self_signed;
+  auto* cert_option =
+      app.add_option("--tls-cert", tls_cert, "Serve HTTPS with this PEM certificate (chain)");
+  auto* key_option = app.add_option("--tls-key", tls_key, "PEM private key for --tls-cert");
+  cert_option->needs(key_option);
+  key_option->needs(cert_option);
+  app.add_option("--tls-self-signed", tls_self_signed,
+                 "Serve HTTPS with a generated certificate; write the CA to trust to this file")
+      ->excludes(cert_option)
+      ->excludes(key_option);
   CLI11_PARSE(app, argc, argv);
+  if (!tls_cert.empty() || !tls_self_signed.empty()) {
+    options.tls = ossup::fake::TlsOptions{tls_cert, tls_key};
+  }
   options.port = static_cast<uint16_t>(port);
   options.clock_follows_real_time = !frozen_clock;
 
@@ -109,6 +140,11 @@ int main(int argc, char** argv) {
   }
   if (auto status = server.Start(); !status.ok()) {
     std::cerr << "fake-oss: " << status.ToString() << "\n";
+    return 1;
+  }
+  if (!tls_self_signed.empty() && !WriteFileAtomically(tls_self_signed, server.TlsCaPem())) {
+    std::cerr << "fake-oss: cannot write " << tls_self_signed << "\n";
+    server.Stop();
     return 1;
   }
   if (plan) server.AddFaultPlan(std::move(*plan));

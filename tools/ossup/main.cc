@@ -46,6 +46,7 @@ struct CommonFlags {
   std::string sign;  // "", "v1", "v4"
   bool path_style = false;
   bool json = false;
+  std::string ca_file;
 };
 
 void AddCommonFlags(CLI::App* app, CommonFlags& flags) {
@@ -56,6 +57,8 @@ void AddCommonFlags(CLI::App* app, CommonFlags& flags) {
   app->add_flag("--path-style", flags.path_style,
                 "bucket in the path (default for IP and localhost endpoints)");
   app->add_flag("--json", flags.json, "machine-readable output, one JSON object per line");
+  app->add_option("--ca-file", flags.ca_file,
+                  "PEM CA bundle for https endpoints, instead of the system's trust store");
 }
 
 std::string EnvOr(const std::string& value, const char* name) {
@@ -97,6 +100,7 @@ std::optional<Client> MakeClient(const CommonFlags& flags, int& exit_code) {
   options.signature_version = sign == "v1" ? ossup::protocol::SignatureVersion::kV1
                                            : ossup::protocol::SignatureVersion::kV4;
   if (flags.path_style) options.addressing_style = ossup::protocol::AddressingStyle::kPath;
+  options.ca_file = flags.ca_file;
   auto client = Client::Create(options);
   if (!client.ok()) {
     exit_code = ReportError(flags, client.error());

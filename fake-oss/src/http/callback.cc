@@ -123,7 +123,8 @@ void RunCallback(Exchange& ex, const CallbackConfig& config, const StoredObject&
   // The key URL names the address this request reached, so the callback server can fetch it.
   const std::string& address = ex.req.local_addr;
   const std::string key_url =
-      "http://" + (address.find(':') == std::string::npos ? address : "[" + address + "]") + ":" +
+      std::string(ex.ctx.options.tls ? "https" : "http") + "://" +
+      (address.find(':') == std::string::npos ? address : "[" + address + "]") + ":" +
       std::to_string(ex.req.local_port) + "/_fake/callback-public-key";
   int last_status = 0;
   for (const auto& url : config.urls) {

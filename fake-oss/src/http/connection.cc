@@ -77,15 +77,19 @@ bool ResetConnection(const httplib::Request& request) {
   if (fd < 0) return false;
   linger option{.l_onoff = 1, .l_linger = 0};
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, sizeof(option));
-  // Swap an unconnected socket into the fd slot: closing the last reference to the accepted
-  // socket sends the RST now, and httplib's later read/write/close hit the harmless stand-in.
-  int stand_in = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (stand_in < 0 || ::dup2(stand_in, fd) < 0) {
-    if (stand_in >= 0) ::close(stand_in);
+  // Swap a stand-in into the fd slot: closing the last reference to the accepted socket sends
+  // the RST now, and httplib's later read/write/close hit the harmless stand-in. The stand-in
+  // is one end of a socket pair whose other end is closed, so reads see end-of-file and writes
+  // EPIPE at once: both are final for httplib and for OpenSSL alike. (An unconnected socket's
+  // ENOTCONN is "retry" to OpenSSL, and httplib's TLS stream then retries for a second.)
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
     ::shutdown(fd, SHUT_RDWR);
     return true;
   }
-  ::close(stand_in);
+  ::close(pair[1]);
+  if (::dup2(pair[0], fd) < 0) ::shutdown(fd, SHUT_RDWR);
+  ::close(pair[0]);
   return true;
 }
 

@@ -1,7 +1,8 @@
 // Abrupt connection control for fault injection. cpp-httplib 0.11.4 offers no way to drop a
 // connection from a handler, so we find the accepted socket by its port pair and make the
-// kernel send an RST (SO_LINGER {1, 0}, then the last close). An unconnected stand-in socket
-// takes over the fd number, so httplib's own later close cannot hit a reused descriptor.
+// kernel send an RST (SO_LINGER {1, 0}, then the last close). A dead stand-in socket (end of
+// file to reads, EPIPE to writes) takes over the fd number, so httplib's own later close cannot
+// hit a reused descriptor.
 #pragma once
 
 #include <httplib.h>

@@ -130,7 +130,8 @@ bool Exchange::ReadBody(const std::function<bool(const char*, size_t)>& sink) {
 }
 
 std::optional<uint64_t> Exchange::DirectReadLength() const {
-  if (reader_ == nullptr || Header("Transfer-Encoding")) return std::nullopt;
+  // Over TLS the socket carries ciphertext: every byte must go through httplib's SSL stream.
+  if (reader_ == nullptr || ctx.options.tls || Header("Transfer-Encoding")) return std::nullopt;
   auto text = Header("Content-Length");
   if (!text) return std::nullopt;
   uint64_t length = 0;

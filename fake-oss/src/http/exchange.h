@@ -93,7 +93,8 @@ class Exchange {
 
  private:
   void ApplyTruncation();
-  /// Content-Length when the body is large enough to read straight from the socket.
+  /// Content-Length when the body is large enough to read straight from the socket (never
+  /// over TLS).
   std::optional<uint64_t> DirectReadLength() const;
   /// Reads the body with large recv() calls on the connection's socket, feeding `receiver`
   /// (which returns false only after a reset). True when all `length` bytes arrived.

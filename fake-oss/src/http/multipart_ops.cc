@@ -124,7 +124,8 @@ protocol::Status CompleteMultipartUpload(Exchange& ex) {
                                         HeaderIsTrue(ex, "x-oss-forbid-overwrite"), ex.now);
   if (!object.ok()) return object.status();
   protocol::CompleteMultipartUploadResult result;
-  result.location = "http://" + ex.req.get_header_value("Host") + "/" + ex.wire.bucket + "/" +
+  result.location = std::string(ex.ctx.options.tls ? "https" : "http") + "://" +
+                    ex.req.get_header_value("Host") + "/" + ex.wire.bucket + "/" +
                     protocol::UriEncode(ex.wire.key, /*keep_slash=*/true);
   result.bucket = ex.wire.bucket;
   result.key = ex.wire.key;

@@ -45,7 +45,8 @@ inline FakeOssProcess SpawnFakeOss(const std::vector<std::string>& args) {
   }
   ::close(out[0]);
   auto colon = child.first_line.rfind(':');
-  if (child.first_line.rfind("fake-oss listening on http://", 0) == 0 &&
+  if ((child.first_line.rfind("fake-oss listening on http://", 0) == 0 ||
+       child.first_line.rfind("fake-oss listening on https://", 0) == 0) &&
       colon != std::string::npos) {
     child.port = static_cast<uint16_t>(std::stoi(child.first_line.substr(colon + 1)));
   }

@@ -60,7 +60,13 @@ class TestClient {
   /// For a server in another process: `now` is the time to sign with.
   TestClient(uint16_t port, std::function<protocol::TimePoint()> now,
              protocol::Credentials credentials = kTestCredentials)
-      : now_(std::move(now)), credentials_(std::move(credentials)), http_("127.0.0.1", port) {
+      : TestClient("http://127.0.0.1:" + std::to_string(port), std::move(now),
+                   std::move(credentials)) {}
+  /// For any origin ("https://127.0.0.1:PORT"); https verification is httplib's default (on,
+  /// system trust store) until http().set_ca_cert_path() names the CA.
+  TestClient(const std::string& origin, std::function<protocol::TimePoint()> now,
+             protocol::Credentials credentials = kTestCredentials)
+      : now_(std::move(now)), credentials_(std::move(credentials)), http_(origin) {
     http_.set_keep_alive(true);
     http_.set_tcp_nodelay(true);
     http_.set_url_encode(false);

@@ -48,6 +48,10 @@ struct ClientOptions {
   RetryPolicy retry_policy;
   /// Verify the server's TLS certificate (https endpoints).
   bool verify_tls = true;
+  /// PEM CA bundle that verifies https endpoints instead of the system's trust store (e.g. the
+  /// CA of a fake-oss started with --tls-self-signed). Empty: the system's trust store. An
+  /// unreadable file fails each request with ConnectionError.
+  std::string ca_file;
   std::string user_agent = "ossup/0.1";
 };
 

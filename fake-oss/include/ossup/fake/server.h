@@ -1,4 +1,5 @@
-// ossup::fake::Server: a strict fake Alibaba Cloud OSS server over HTTP on loopback.
+// ossup::fake::Server: a strict fake Alibaba Cloud OSS server over HTTP (or HTTPS, see
+// ServerOptions::tls) on loopback.
 //
 // It speaks the OSS wire protocol (../shared/spec/oss-protocol.md) for the multipart
 // operations, simple objects, buckets and lifecycle, checks V1/V4/presigned/STS signatures
@@ -35,6 +36,15 @@ struct AccessKey {
   std::string access_key_secret;
 };
 
+/// HTTPS for the fake. Both files empty: at Start() the server generates, in memory, a
+/// throwaway CA (ECDSA P-256, valid 10 years from the real clock) and a certificate it signs
+/// for `host`, 127.0.0.1, ::1 and localhost; clients trust Server::TlsCaPem().
+struct TlsOptions {
+  /// PEM certificate chain (leaf first) and its private key. Both or neither.
+  std::string cert_file;
+  std::string key_file;
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   /// 0 picks a free port; port() reports it after Start().
@@ -66,6 +76,11 @@ struct ServerOptions {
   bool clock_follows_real_time = false;
   /// How many requests the journal keeps (oldest dropped first).
   size_t journal_capacity = 10000;
+  /// Set: serve HTTPS (only) instead of HTTP. Handlers, control API and faults are the same;
+  /// see fake-oss/README.md for how reset/drop/truncate look through TLS. Start() then sets
+  /// the process's SIGPIPE disposition to SIG_IGN if it is SIG_DFL: OpenSSL writes with
+  /// write(2), and a client leaving mid-response would otherwise kill the process.
+  std::optional<TlsOptions> tls;
 };
 
 /// One in-progress multipart upload, as GET /_fake/uploads reports it.
@@ -107,7 +122,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   /// Loads the data directory (if any), binds and starts serving. Returns once the server
-  /// accepts connections. Errors: InternalError (bind failure, unusable data_dir).
+  /// accepts connections. Errors: InternalError (bind failure, unusable data_dir, unusable
+  /// or half-given TLS certificate/key files, certificate generation failure).
   /// REQUIRES: not started.
   protocol::Status Start();
   /// Stops accepting, closes connections and waits for the workers. Idempotent.
@@ -115,8 +131,12 @@ class Server {
 
   /// The bound port. REQUIRES: Start() succeeded.
   uint16_t port() const;
-  /// "http://<host>:<port>".
+  /// "http://<host>:<port>", or "https://<host>:<port>" with `tls`.
   std::string endpoint() const;
+  /// The PEM certificate clients must trust to reach this server over HTTPS: the generated
+  /// CA's certificate. Empty when `tls` is unset or names certificate files.
+  /// REQUIRES: Start() succeeded.
+  std::string TlsCaPem() const;
 
   // --- Controls (also under /_fake/) -------------------------------------------------------
 
