@@ -2,14 +2,17 @@
 //
 // Contract: startFakeOss() spawns `fake-oss --host 127.0.0.1 --port 0 ...`, waits (bounded) for
 // the first stdout line `fake-oss listening on http://HOST:PORT` and for GET /_fake/health,
-// and returns a FakeOss handle.
+// and returns a FakeOss handle. With `tls: true` it adds `--tls-self-signed FILE` and expects
+// `https://`; the handle's `caPem` is then the CA to trust, and its control calls trust it.
 // The caller must call stop() (SIGTERM, then SIGKILL after a bounded wait). Control-API calls
 // throw an Error naming the call and the HTTP status when the fake answers outside 2xx.
 // Errors: a missing binary, an early exit or a wrong first line throw with the binary's path
 // and everything it printed, so a CI log says what went wrong.
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +20,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..', '..');
 const STARTUP_LIMIT_MS = 15_000;
 const STOP_LIMIT_MS = 5_000;
-const LISTENING_LINE = /^fake-oss listening on (http:\/\/([^:/]+):(\d+))$/;
+const LISTENING_LINE = /^fake-oss listening on (https?:\/\/([^:/]+):(\d+))$/;
 
 export const ACCESS_KEY_ID = 'AKIDINTEROP';
 export const ACCESS_KEY_SECRET = 'interop-secret-key';
@@ -41,8 +44,10 @@ export function fakeOssBinary() {
 }
 
 export class FakeOss {
-  constructor(child, endpoint, host, port, output) {
+  constructor(child, endpoint, host, port, output, caPem) {
     this.child = child;
+    /** PEM of the CA that signed the fake's certificate (tls), else undefined. */
+    this.caPem = caPem;
     /** e.g. http://127.0.0.1:40123, exactly as printed by the fake. */
     this.endpoint = endpoint;
     this.host = host;
@@ -50,9 +55,9 @@ export class FakeOss {
     this.output = output;
   }
 
-  /** http://localhost:PORT: the endpoint form ali-oss needs for path style (sldEnable). */
+  /** http(s)://localhost:PORT: the endpoint form ali-oss needs for path style (sldEnable). */
   get localhostEndpoint() {
-    return `http://localhost:${this.port}`;
+    return `${this.caPem ? 'https' : 'http'}://localhost:${this.port}`;
   }
 
   async stop() {
@@ -69,9 +74,10 @@ export class FakeOss {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const url = `${this.endpoint}/_fake/${route}`;
     return new Promise((resolve, reject) => {
-      const request = http.request(url, {
+      const request = (this.caPem ? https : http).request(url, {
         method,
         agent: false,
+        ca: this.caPem,
         headers: payload === undefined ? {} : { 'content-type': 'application/json' },
       });
       request.on('error', reject);
@@ -124,7 +130,7 @@ export class FakeOss {
  * from `Host: <bucket>.<domain>`; `defaultBucket` serves requests that name no bucket (the
  * whole path is the key), as ali-oss sends with `cname: true`.
  */
-export async function startFakeOss({ virtualHostDomain, defaultBucket } = {}) {
+export async function startFakeOss({ virtualHostDomain, defaultBucket, tls = false } = {}) {
   const bin = fakeOssBinary();
   const args = [
     '--host', '127.0.0.1', '--port', '0',
@@ -133,6 +139,12 @@ export async function startFakeOss({ virtualHostDomain, defaultBucket } = {}) {
   ];
   if (virtualHostDomain) args.push('--virtual-host-domain', virtualHostDomain);
   if (defaultBucket) args.push('--default-bucket', defaultBucket);
+  let caFile;
+  if (tls) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fake-oss-ca-'));
+    caFile = path.join(dir, 'ca.pem');
+    args.push('--tls-self-signed', caFile);
+  }
 
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];
@@ -171,12 +183,17 @@ export async function startFakeOss({ virtualHostDomain, defaultBucket } = {}) {
   });
 
   const match = LISTENING_LINE.exec(firstLine);
-  if (!match) {
+  if (!match || match[1].startsWith('https:') !== tls) {
     child.kill('SIGKILL');
     throw new Error(`fake-oss first stdout line is ${JSON.stringify(firstLine)}, ` +
-      'expected "fake-oss listening on http://HOST:PORT"');
+      `expected "fake-oss listening on ${tls ? 'https' : 'http'}://HOST:PORT"`);
   }
-  const fake = new FakeOss(child, match[1], match[2], Number(match[3]), output);
+  let caPem;
+  if (caFile) {
+    caPem = readFileSync(caFile, 'utf8');  // written before the first line
+    rmSync(path.dirname(caFile), { recursive: true, force: true });
+  }
+  const fake = new FakeOss(child, match[1], match[2], Number(match[3]), output, caPem);
   try {
     await fake.health();
   } catch (err) {
