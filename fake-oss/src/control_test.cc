@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "journal/journal.h"
 #include "ossup/faults/plan.h"
@@ -83,6 +84,34 @@ TEST_F(ControlTest, JournalRecordsEachRequest) {
   EXPECT_TRUE(entries[2].at("fault").is_null());
 }
 
+TEST_F(ControlTest, JournalNumbersRequestsInArrivalOrder) {
+  // A stalled request arrives first but is journaled last: `sequence` follows the journal,
+  // `arrival` follows the wire, and "arrivals" counts every request that has arrived.
+  auto id = client().Initiate("bkt", "k");
+  auto plan = faults::ParsePlan(R"({"rules": [{"match": {"op": "UploadPart"},
+      "action": {"type": "stall", "ms": 300}}]})");
+  ASSERT_TRUE(plan.ok());
+  server().AddFaultPlan(std::move(*plan));
+  std::thread stalled([&] {
+    TestClient own(server());
+    own.UploadPart("bkt", "k", id, 1, "12345");
+  });
+  for (int i = 0; i < 200 && server().JournalArrivals() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  client().Get("bkt", "missing");
+  stalled.join();
+  json journal = Call("GET", "/_fake/journal");
+  EXPECT_EQ(journal.at("arrivals"), 3);
+  const json& entries = journal.at("entries");
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[1].at("operation"), "GetObject");
+  EXPECT_EQ(entries[1].at("arrival"), 3);
+  EXPECT_EQ(entries[2].at("operation"), "UploadPart");
+  EXPECT_EQ(entries[2].at("arrival"), 2);
+  EXPECT_EQ(entries[2].at("sequence"), 3);
+}
+
 TEST_F(ControlTest, BadFaultPlansNameTheField) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"rules": [{"action": {"type": "error", "status": 99}}]})",
@@ -134,7 +163,7 @@ std::string JournalFromSequence(uint64_t plan_seed) {
   auto id = client.Initiate("bkt", "k");
   for (int n = 1; n <= 20; ++n) client.UploadPart("bkt", "k", id, n, "part" + std::to_string(n));
   client.ListParts("bkt", "k", id);
-  return Journal::ToJson(server.Journal());
+  return Journal::ToJson(server.Journal(), server.JournalArrivals());
 }
 
 TEST(DeterminismTest, SameSeedSameJournal) {

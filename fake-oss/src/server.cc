@@ -227,6 +227,8 @@ bool Server::ExpireUpload(const std::string& upload_id) {
 
 std::vector<JournalEntry> Server::Journal() const { return impl_->journal.Entries(); }
 
+uint64_t Server::JournalArrivals() const { return impl_->journal.Arrivals(); }
+
 StsCredential Server::IssueStsCredential(std::chrono::seconds duration) {
   return impl_->auth.IssueSts(impl_->ids, impl_->clock.Now(), duration);
 }

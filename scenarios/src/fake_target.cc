@@ -43,6 +43,7 @@ class InProcessFake final : public FakeTarget {
   protocol::StatusOr<std::vector<fake::JournalEntry>> Journal() override {
     return server_.Journal();
   }
+  protocol::StatusOr<uint64_t> JournalArrivals() override { return server_.JournalArrivals(); }
   protocol::Status Restart() override {
     server_.SimulateRestart();
     return protocol::Status();
@@ -131,6 +132,7 @@ class RemoteFake final : public FakeTarget {
       for (const auto& e : reply->at("entries")) {
         fake::JournalEntry entry;
         entry.sequence = e.at("sequence").get<uint64_t>();
+        entry.arrival = e.at("arrival").get<uint64_t>();
         entry.request_id = e.at("requestId").get<std::string>();
         entry.method = e.at("method").get<std::string>();
         entry.operation = e.at("operation").get<std::string>();
@@ -156,6 +158,15 @@ class RemoteFake final : public FakeTarget {
       return Internal(std::string("GET /_fake/journal: ") + e.what());
     }
     return entries;
+  }
+  protocol::StatusOr<uint64_t> JournalArrivals() override {
+    auto reply = Call("GET", "/_fake/journal");
+    if (!reply.ok()) return reply.error();
+    try {
+      return reply->at("arrivals").get<uint64_t>();
+    } catch (const std::exception& e) {
+      return Internal(std::string("GET /_fake/journal: ") + e.what());
+    }
   }
   protocol::Status Restart() override {
     auto reply = Call("POST", "/_fake/restart");

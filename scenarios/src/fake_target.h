@@ -26,6 +26,8 @@ class FakeTarget {
   virtual protocol::StatusOr<bool> ExpireUpload(const std::string& upload_id) = 0;
   virtual protocol::StatusOr<std::vector<fake::UploadSnapshot>> ListUploads() = 0;
   virtual protocol::StatusOr<std::vector<fake::JournalEntry>> Journal() = 0;
+  /// fake::Server::JournalArrivals(): requests arriving later get a larger arrival number.
+  virtual protocol::StatusOr<uint64_t> JournalArrivals() = 0;
   virtual protocol::Status Restart() = 0;
 };
 

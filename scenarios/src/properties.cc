@@ -58,9 +58,11 @@ class Checker {
  private:
   std::vector<const fake::JournalEntry*> Slice(const StepRecord& step) const {
     std::vector<const fake::JournalEntry*> slice;
-    for (size_t i = step.journal_begin; i < step.journal_end && i < r_.journal.size(); ++i) {
-      slice.push_back(&r_.journal[i]);
+    for (const fake::JournalEntry& e : r_.journal) {
+      if (e.arrival > step.arrival_begin && e.arrival <= step.arrival_end) slice.push_back(&e);
     }
+    std::sort(slice.begin(), slice.end(),
+              [](const auto* a, const auto* b) { return a->arrival < b->arrival; });
     return slice;
   }
 

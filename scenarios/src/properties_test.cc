@@ -41,8 +41,6 @@ struct Fixture {
     complete.upload_id = "U";
     complete.http_status = 200;
     report.journal.push_back(complete);
-    record.journal_begin = 0;
-    record.journal_end = report.journal.size();
     report.steps.push_back(record);
     report.object_exists = true;
     report.object_equals_file = true;
@@ -62,7 +60,11 @@ struct Fixture {
 
   StepRecord& step() { return report.steps[0]; }
 
+  /// Numbers the journal's entries in order as they arrived, all within the first step.
   std::vector<int> Properties() {
+    for (size_t i = 0; i < report.journal.size(); ++i) report.journal[i].arrival = i + 1;
+    step().arrival_begin = 0;
+    step().arrival_end = report.journal.size();
     std::vector<int> out;
     for (const auto& v : CheckProperties(scenario, report)) out.push_back(v.property);
     return out;
@@ -121,7 +123,6 @@ TEST(Properties, P5RejectedCompleteIsAViolation) {
 TEST(Properties, P6FaultFreeUploadSendsEachPartOnce) {
   Fixture f;
   f.report.journal.insert(f.report.journal.begin() + 1, Fixture::Part(2));
-  f.step().journal_end = f.report.journal.size();
   auto found = f.Properties();
   EXPECT_NE(std::find(found.begin(), found.end(), 6), found.end());
 }
@@ -142,7 +143,6 @@ TEST(Properties, P8NothingLeftBehind) {
   f.report.journal.insert(f.report.journal.begin(), fake::JournalEntry{});
   f.report.journal[0].operation = "InitiateMultipartUpload";
   f.report.journal[0].fault = Firing(faults::ActionType::kDropResponse);
-  f.step().journal_end = f.report.journal.size();
   EXPECT_TRUE(f.Properties().empty()) << "an orphan of a dropped Initiate is accounted for";
 }
 

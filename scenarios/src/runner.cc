@@ -230,6 +230,15 @@ class Run {
     return journal->size();
   }
 
+  uint64_t JournalArrivals() {
+    auto arrivals = target_->JournalArrivals();
+    if (!arrivals.ok()) {
+      problems_.push_back("Journal: " + arrivals.error().ToString());
+      return 0;
+    }
+    return *arrivals;
+  }
+
   /// Waits until the journal stops growing (two equal readings `window` apart; at most 80
   /// windows), so every request a step sent is counted in that step.
   void Quiesce(std::chrono::milliseconds window) {
@@ -271,7 +280,7 @@ class Run {
   }
 
   protocol::Status RunServerEvent(const Step& step, StepRecord& record) {
-    record.journal_begin = record.journal_end = JournalSize();
+    record.arrival_begin = record.arrival_end = JournalArrivals();
     switch (step.kind) {
       case StepKind::kAdvanceClock:
         return target_->AdvanceClock(step.seconds);
@@ -301,7 +310,7 @@ class Run {
   void RunClientStep(const Step& step, StepRecord& record, const std::string& what) {
     record.record_before = AnyRecord(record_dir_);
     record.uploads_before = UploadsOfObject();
-    record.journal_begin = JournalSize();
+    record.arrival_begin = JournalArrivals();
 
     std::optional<std::string> plan_id;
     if (step.faults) {
@@ -376,7 +385,7 @@ class Run {
       record.outcome = Classify(outcome.error());
       record.error = outcome.error().ToString();
     }
-    record.journal_end = JournalSize();
+    record.arrival_end = JournalArrivals();
     record.uploads_after = UploadsOfObject();
     record.record_after = AnyRecord(record_dir_);
 

@@ -108,7 +108,8 @@ void Control::Serve(const httplib::Request& req, httplib::Response& res,
     }
     if (path == "/_fake/journal" && method == "GET") {
       res.status = 200;
-      res.set_content(Journal::ToJson(server_.Journal()), "application/json");
+      res.set_content(Journal::ToJson(server_.Journal(), server_.JournalArrivals()),
+                      "application/json");
       return;
     }
     if (path == "/_fake/sts" && method == "POST") {

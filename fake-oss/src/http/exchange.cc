@@ -54,6 +54,7 @@ Exchange::Exchange(Context& context, const httplib::Request& request, httplib::R
       request_id(context.ids.NextRequestId()),
       now(context.clock.Now()),
       reader_(reader) {
+  entry.arrival = context.journal.Admit();
   entry.request_id = request_id;
   entry.method = request.method;
   entry.operation = "Unknown";

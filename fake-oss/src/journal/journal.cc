@@ -4,6 +4,16 @@
 
 namespace ossup::fake {
 
+uint64_t Journal::Admit() {
+  std::lock_guard lock(mu_);
+  return ++arrivals_;
+}
+
+uint64_t Journal::Arrivals() const {
+  std::lock_guard lock(mu_);
+  return arrivals_;
+}
+
 void Journal::Record(JournalEntry entry) {
   std::lock_guard lock(mu_);
   entry.sequence = next_sequence_++;
@@ -20,12 +30,14 @@ void Journal::Clear() {
   std::lock_guard lock(mu_);
   entries_.clear();
   next_sequence_ = 1;
+  arrivals_ = 0;
 }
 
-std::string Journal::ToJson(const std::vector<JournalEntry>& entries) {
+std::string Journal::ToJson(const std::vector<JournalEntry>& entries, uint64_t arrivals) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& e : entries) {
     nlohmann::json j = {{"sequence", e.sequence},
+                        {"arrival", e.arrival},
                         {"requestId", e.request_id},
                         {"method", e.method},
                         {"operation", e.operation},
@@ -62,7 +74,7 @@ std::string Journal::ToJson(const std::vector<JournalEntry>& entries) {
     }
     list.push_back(std::move(j));
   }
-  return nlohmann::json{{"entries", list}}.dump();
+  return nlohmann::json{{"arrivals", arrivals}, {"entries", list}}.dump();
 }
 
 }  // namespace ossup::fake

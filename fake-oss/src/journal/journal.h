@@ -14,17 +14,23 @@ namespace ossup::fake {
 class Journal {
  public:
   explicit Journal(size_t capacity) : capacity_(capacity) {}
+  /// Numbers a request as it arrives (JournalEntry::arrival).
+  uint64_t Admit();
+  /// The number given by the latest Admit().
+  uint64_t Arrivals() const;
   /// Assigns the sequence number and appends.
   void Record(JournalEntry entry);
   std::vector<JournalEntry> Entries() const;
   void Clear();
-  /// {"entries": [{"sequence", "requestId", "method", "operation", ..., "fault": {...}}]}
-  static std::string ToJson(const std::vector<JournalEntry>& entries);
+  /// {"arrivals": N, "entries": [{"sequence", "arrival", "requestId", "method", ...,
+  /// "fault": {...}}]}
+  static std::string ToJson(const std::vector<JournalEntry>& entries, uint64_t arrivals);
 
  private:
   const size_t capacity_;
   mutable std::mutex mu_;
   uint64_t next_sequence_ = 1;
+  uint64_t arrivals_ = 0;
   std::deque<JournalEntry> entries_;
 };
 

@@ -94,7 +94,12 @@ struct UploadSnapshot {
 
 /// One served request, as GET /_fake/journal reports it.
 struct JournalEntry {
-  uint64_t sequence = 0;  // 1, 2, ... in arrival order
+  /// 1, 2, ... in the order requests were journaled (after they were answered).
+  uint64_t sequence = 0;
+  /// 1, 2, ... in the order requests reached the fake (before anything was read or stored).
+  /// A request abandoned by its client may be journaled late; `arrival` still places it
+  /// before every request that arrived after it (see Server::JournalArrivals()).
+  uint64_t arrival = 0;
   std::string request_id;
   std::string method;
   std::string operation;  // OSS API name, "Unknown" when unclassified
@@ -150,6 +155,9 @@ class Server {
   /// Makes an upload vanish as a lifecycle rule would. False when it does not exist.
   bool ExpireUpload(const std::string& upload_id);
   std::vector<JournalEntry> Journal() const;
+  /// How many requests have arrived so far: every request arriving later has a larger
+  /// JournalEntry::arrival, whenever it is journaled.
+  uint64_t JournalArrivals() const;
   /// A temporary credential valid for `duration` on the virtual clock.
   StsCredential IssueStsCredential(std::chrono::seconds duration);
   /// Drops all in-memory state and reloads it from disk, as after a crash. In memory mode

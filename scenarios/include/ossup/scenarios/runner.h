@@ -75,10 +75,12 @@ struct StepRecord {
   bool record_after = false;
   std::vector<fake::UploadSnapshot> uploads_before;  // of the scenario's object
   std::vector<fake::UploadSnapshot> uploads_after;
-  /// Journal entries served during the step: [journal_begin, journal_end) of
-  /// RunReport::journal.
-  size_t journal_begin = 0;
-  size_t journal_end = 0;
+  /// The step's requests are the journal entries with arrival_begin < arrival <=
+  /// arrival_end (fake::JournalEntry::arrival). Attributing by arrival rather than by
+  /// journal position keeps a request that a cancelled step abandoned, and that the fake
+  /// journals late, in the step that sent it.
+  uint64_t arrival_begin = 0;
+  uint64_t arrival_end = 0;
   /// The file size when the step ran.
   uint64_t file_size_bytes = 0;
   /// Server events: expire-upload's count of uploads that vanished.
