@@ -1,6 +1,7 @@
 #include "http_transport.h"
 
 #include <httplib.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <atomic>
@@ -38,7 +39,10 @@ std::string_view Describe(httplib::Error error) {
 
 protocol::Error TransportError(httplib::Error error, const std::string& what) {
   protocol::Error e;
-  e.code = std::string(protocol::client_codes::kConnectionError);
+  const bool untrusted =
+      error == httplib::Error::SSLServerVerification || error == httplib::Error::SSLLoadingCerts;
+  e.code = std::string(untrusted ? protocol::client_codes::kTlsError
+                                 : protocol::client_codes::kConnectionError);
   e.message = what + ": " + std::string(Describe(error)) + " (" + httplib::to_string(error) + ")";
   return e;
 }
@@ -53,7 +57,17 @@ protocol::Error CancelledError() {
 }  // namespace
 
 HttpTransport::HttpTransport(protocol::Endpoint endpoint, TransportOptions options)
-    : endpoint_(std::move(endpoint)), options_(std::move(options)) {}
+    : endpoint_(std::move(endpoint)), options_(std::move(options)) {
+  // Plain sockets are written with MSG_NOSIGNAL, but OpenSSL writes with write(2): a server
+  // that resets mid-request would raise SIGPIPE and kill the process. Ignore it unless the
+  // application installed its own handler.
+  if (endpoint_.scheme == "https") {
+    struct sigaction current {};
+    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+      ::signal(SIGPIPE, SIG_IGN);
+    }
+  }
+}
 
 HttpTransport::~HttpTransport() = default;
 

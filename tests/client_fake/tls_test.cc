@@ -83,7 +83,8 @@ TEST_F(TlsClientTest, WithoutTheCaVerificationFailsAndNothingIsUploaded) {
   auto file = WriteFile("data.bin", 3 * kPartSize + 1);
   auto result = client.Upload(MakeRequest(file, "untrusted.bin"));
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().code, protocol::client_codes::kConnectionError);
+  EXPECT_EQ(result.error().code, protocol::client_codes::kTlsError);
+  EXPECT_FALSE(protocol::IsRetryable(result.error())) << "an untrusted server stays untrusted";
   EXPECT_NE(result.error().message.find("TLS certificate verification failed"), std::string::npos)
       << result.error().ToString();
   EXPECT_TRUE(server_->Journal().empty()) << "a request reached the fake";
@@ -94,11 +95,11 @@ TEST_F(TlsClientTest, WithoutTheCaVerificationFailsAndNothingIsUploaded) {
   EXPECT_EQ(head.error().http_status, 404) << head.error().ToString();
 }
 
-TEST_F(TlsClientTest, UnreadableCaFileIsAConnectionError) {
+TEST_F(TlsClientTest, UnreadableCaFileIsATlsError) {
   auto client = MakeTlsClient((dir_ / "missing-ca.pem").string());
   auto object = client.PutObject(kBucket, "k", "data");
   ASSERT_FALSE(object.ok());
-  EXPECT_EQ(object.error().code, protocol::client_codes::kConnectionError);
+  EXPECT_EQ(object.error().code, protocol::client_codes::kTlsError);
   EXPECT_NE(object.error().message.find("CA certificates"), std::string::npos)
       << object.error().ToString();
   EXPECT_TRUE(server_->Journal().empty());

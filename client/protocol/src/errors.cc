@@ -81,7 +81,7 @@ constexpr ErrorSpec kErrorTable[] = {
 constexpr std::string_view kClientCodes[] = {
     client_codes::kConnectionError,  client_codes::kCannotResumeUpload, client_codes::kCancelled,
     client_codes::kChecksumMismatch, client_codes::kInvalidResponse,    client_codes::kIoError,
-    client_codes::kInvalidRequest,
+    client_codes::kInvalidRequest,   client_codes::kTlsError,
 };
 
 bool IsClientCode(std::string_view code) {

@@ -152,6 +152,7 @@ TEST(ErrorRetry, ClientErrorsAndPermanentServerErrorsAreNot) {
   EXPECT_FALSE(IsRetryable(MakeError(client_codes::kCancelled)));
   EXPECT_FALSE(IsRetryable(MakeError(client_codes::kIoError)));
   EXPECT_FALSE(IsRetryable(MakeError(client_codes::kInvalidRequest)));
+  EXPECT_FALSE(IsRetryable(MakeError(client_codes::kTlsError)));
 }
 
 TEST(ErrorRetry, ClientCodeIsJudgedByCodeNotByStatus) {

@@ -50,7 +50,9 @@ struct ClientOptions {
   bool verify_tls = true;
   /// PEM CA bundle that verifies https endpoints instead of the system's trust store (e.g. the
   /// CA of a fake-oss started with --tls-self-signed). Empty: the system's trust store. An
-  /// unreadable file fails each request with ConnectionError.
+  /// unreadable file, or a certificate it cannot verify, fails with TlsError (not retried).
+  /// With an https endpoint the client sets SIGPIPE to SIG_IGN if it is at its default, since
+  /// OpenSSL's writes to a reset connection would otherwise kill the process.
   std::string ca_file;
   std::string user_agent = "ossup/0.1";
 };

@@ -44,6 +44,9 @@ inline constexpr std::string_view kInvalidResponse = "InvalidResponse";
 inline constexpr std::string_view kIoError = "IoError";
 /// The request itself is invalid (bad part size, empty bucket, ...).
 inline constexpr std::string_view kInvalidRequest = "InvalidRequest";
+/// The server's TLS certificate could not be verified, or the CA file could not be loaded.
+/// Permanent: retrying cannot make an untrusted server trusted.
+inline constexpr std::string_view kTlsError = "TlsError";
 }  // namespace client_codes
 
 /// True when trying the same request again may succeed: transport failures (ConnectionError,
@@ -51,7 +54,8 @@ inline constexpr std::string_view kInvalidRequest = "InvalidRequest";
 /// (InternalError, ServiceUnavailable, SlowDown), RequestTimeout and IncompleteBody (the server
 /// did not get the whole body), and RequestTimeTooSkewed (after the caller corrects its clock
 /// from the error's ServerTime). Everything else (AccessDenied, SignatureDoesNotMatch,
-/// InvalidPart, EntityTooSmall, NoSuchUpload, CannotResumeUpload, Cancelled, IoError, ...) is
+/// InvalidPart, EntityTooSmall, NoSuchUpload, CannotResumeUpload, Cancelled, IoError, TlsError,
+/// ...) is
 /// permanent. Client codes are judged by code alone, whatever their http_status.
 bool IsRetryable(const Error& error);
 
