@@ -1,0 +1,765 @@
+// tools/bench/run's driver: starts the servers and clients, calls ossup-bench for each
+// measurement, prints a table and writes the results as JSON. Every figure that is compared is
+// measured in this run, side by side (interleaved across repeats), and reported as a ratio;
+// absolute numbers on a shared 2-core machine are noise, ratios much less so.
+// See docs/benchmarks.md for what each figure means.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const MiB = 1 << 20;
+const GiB = 1 << 30;
+const BUCKET = 'bench';
+const AK = 'AKIDBENCH';
+const SK = 'bench-secret-key';
+
+const USAGE = `usage: tools/bench/run [options]
+  --quick              small sizes, one repeat (a smoke check, under a minute)
+  --sections LIST      comma-separated: hash,fake,client (default: all)
+  --repeat N           repeats per figure, interleaved across servers/clients (default 3; quick 1)
+  --out FILE           results JSON (default build/bench/results.json)
+  --work-dir DIR       scratch space for test files (default build/bench/tmp; emptied afterwards)
+  --bin-dir DIR        where ossup, fake-oss and ossup-bench are (default build/release/bin)
+  --no-install         do not run tools/bootstrap --bench (peers not installed are reported so)
+  --no-build           do not build the release preset first`;
+
+// ---------------------------------------------------------------------------------------------
+// Options and sizes
+
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    sections: { type: 'string', default: 'hash,fake,client' },
+    repeat: { type: 'string' },
+    out: { type: 'string', default: path.join(root, 'build', 'bench', 'results.json') },
+    'work-dir': { type: 'string', default: path.join(root, 'build', 'bench', 'tmp') },
+    'bin-dir': { type: 'string', default: path.join(root, 'build', 'release', 'bin') },
+    'no-install': { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (opts.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const sections = new Set(opts.sections.split(',').map(s => s.trim()));
+for (const s of sections) {
+  if (!['hash', 'fake', 'client'].includes(s)) {
+    console.error(`bench: unknown section ${s}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const quick = opts.quick;
+const repeat = Number(opts.repeat ?? (quick ? 1 : 3));
+const sizes = quick
+  ? {
+      hashBytes: 32 * MiB,
+      ingestPartSize: 8 * MiB,
+      ingestParts: 4,
+      ingestConnections: [1, 2],
+      smallRequests: 400,
+      startupRepeat: 1,
+      settleMs: 300,
+      clientFile: 64 * MiB,
+      rssFile: 256 * MiB,
+      fakeOssBenchArgs: ['--parts', '2', '--pairs', '200', '--disk-gib', '0'],
+    }
+  : {
+      hashBytes: 512 * MiB,
+      ingestPartSize: 64 * MiB,
+      ingestParts: 8,
+      ingestConnections: [1, 2, 4],
+      smallRequests: 4000,
+      startupRepeat: 5,
+      settleMs: 1000,
+      clientFile: 1 * GiB,
+      rssFile: 4 * GiB,
+      fakeOssBenchArgs: ['--parts', '4', '--pairs', '2000', '--disk-gib', '1'],
+    };
+const CLIENT_PART_SIZE = 8 * MiB;
+const CLIENT_PARALLEL = 4;
+
+const bin = name => path.join(opts['bin-dir'], name);
+// A private directory inside --work-dir, made by main() and removed afterwards (--work-dir
+// itself is left alone).
+let workDir;
+const s3rverJs = path.join(here, 'node_modules', 's3rver', 'bin', 's3rver.js');
+const timeBin = '/usr/bin/time';
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+const median = xs => {
+  const s = [...xs].filter(x => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return null;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : null);
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Runs ossup-bench and returns its JSON line. */
+function measure(...args) {
+  const out = execFileSync(bin('ossup-bench'), args.map(String), {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * MiB,
+  });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+/** User + system CPU seconds of a live process, from /proc/PID/stat. */
+function processCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function httpRequest(port, method, route) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: route, agent: false }, res => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function waitForAnswer(port, child, limitMs = 30_000) {
+  const start = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      return await httpRequest(port, 'GET', '/');
+    } catch {
+      if (Date.now() - start > limitMs) throw new Error('server did not answer in time');
+      await sleep(5);
+    }
+  }
+}
+
+/**
+ * Runs a command to completion under /usr/bin/time -v (when installed): wall seconds, user and
+ * system CPU seconds, maximum resident set size (wait4's ru_maxrss), exit status, stdout.
+ */
+function timed(command, args, env = {}) {
+  const statsFile = path.join(workDir, 'time-v.txt');
+  const useTime = existsSync(timeBin);
+  const argv = useTime ? ['-v', '-o', statsFile, command, ...args] : args;
+  const start = process.hrtime.bigint();
+  const run = spawnSync(useTime ? timeBin : command, argv, {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 256 * MiB,
+  });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  const result = { status: run.status, stdout: run.stdout, stderr: run.stderr, wallSeconds: wall };
+  if (useTime) {
+    const text = readFileSync(statsFile, 'utf8');
+    const field = name => {
+      const line = text.split('\n').find(l => l.trim().startsWith(name));
+      return line === undefined ? null : line.slice(line.lastIndexOf(':') + 1).trim();
+    };
+    const clock = field('Elapsed (wall clock) time').split(':').map(Number);
+    result.wallSeconds = clock.reduce((acc, x) => acc * 60 + x, 0);
+    result.cpuSeconds = Number(field('User time (seconds)')) + Number(field('System time (seconds)'));
+    result.maxRssBytes = Number(field('Maximum resident set size (kbytes)')) * 1024;
+    rmSync(statsFile, { force: true });
+  } else {
+    result.cpuSeconds = null;
+    result.maxRssBytes = null;
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers. Every one gets the same requests from the same load generator (ossup-bench).
+
+function serverKinds() {
+  const fakeOss = bin('fake-oss');
+  const kinds = [
+    {
+      name: 'fake-oss',
+      ours: true,
+      available: true,
+      storage: 'memory (its default)',
+      signatures: 'not checked (--anonymous)',
+      command: port => [fakeOss, '--host', '127.0.0.1', '--port', port, '--anonymous', '--bucket', BUCKET],
+    },
+    {
+      name: 's3rver',
+      ours: false,
+      available: existsSync(s3rverJs),
+      reason: existsSync(s3rverJs) ? undefined : 'not installed (run tools/bench/run without --no-install)',
+      version: existsSync(s3rverJs) ? readJson(path.join(here, 'node_modules', 's3rver', 'package.json')).version : null,
+      storage: 'files on tmpfs (/dev/shm), so both fakes keep bytes in memory',
+      signatures: 'not checked (it accepts unsigned requests; it checks only S3 V2 signatures)',
+      command: (port, dataDir) => [
+        process.execPath, s3rverJs, '-d', dataDir, '-a', '127.0.0.1', '-p', port, '--silent',
+        '--configure-bucket', BUCKET,
+      ],
+    },
+    {
+      name: 'moto',
+      ours: false,
+      available: false,
+      reason:
+        'python3-moto is not packaged in Debian 12 (apt-cache has no candidate), and Debian and ' +
+        'npm are the only sources this project may install from',
+    },
+  ];
+  return kinds;
+}
+
+const signedFakeOss = {
+  name: 'fake-oss (V1 signatures checked)',
+  ours: true,
+  available: true,
+  signed: true,
+  command: port => [
+    bin('fake-oss'), '--host', '127.0.0.1', '--port', port, '--access-key-id', AK,
+    '--access-key-secret', SK, '--bucket', BUCKET,
+  ],
+};
+
+function scratchDir(prefix) {
+  const base = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+  return mkdtempSync(path.join(base, `ossup-bench-${prefix}-`));
+}
+
+/** Starts a fresh instance on a free port; resolves once it answers `GET /`. */
+async function startServer(kind) {
+  const port = await freePort();
+  const dataDir = scratchDir(kind.name.replace(/\W+/g, '-'));
+  const [command, ...args] = kind.command(String(port), dataDir);
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', d => (stderr += d));
+  try {
+    await waitForAnswer(port, child);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${kind.name}: ${err.message}\n${stderr}`);
+  }
+  return {
+    port,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise(resolve => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function targetArgs(server, kind) {
+  const args = ['--port', server.port, '--bucket', BUCKET, '--server-pid', server.pid];
+  if (kind.signed) args.push('--sign-v1', `${AK}:${SK}`);
+  return args;
+}
+
+function readJson(file) {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Section 1: the hashing limit
+
+function hashSection() {
+  const runs = [];
+  for (const parallel of [1, os.cpus().length, CLIENT_PARALLEL].filter((p, i, a) => a.indexOf(p) === i)) {
+    runs.push(
+      measure('hash', '--bytes', sizes.hashBytes, '--part-size', CLIENT_PART_SIZE, '--parallel', parallel, '--repeat', repeat)
+    );
+  }
+  const single = runs[0].mb_per_s;
+  return {
+    what: 'MD5 (OpenSSL EVP) + CRC64 (ossup::protocol) over the same in-memory bytes, 8 MiB parts, 64 KiB slices',
+    bytes: sizes.hashBytes,
+    runs: runs.map(r => ({
+      parallel: r.parallel,
+      mb_per_s: r.mb_per_s,
+      samples_mb_per_s: r.samples_mb_per_s,
+      cpu_seconds: r.cpu_seconds,
+      speedup_vs_single: ratio(r.mb_per_s, single),
+    })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Section 2: fake-oss against other fakes
+
+function fakeOssBenchFigures() {
+  const run = spawnSync(bin('fake-oss-bench'), sizes.fakeOssBenchArgs, { encoding: 'utf8' });
+  const lines = (run.stdout || '').split('\n').filter(Boolean);
+  const grab = re => {
+    for (const line of lines) {
+      const m = line.match(re);
+      if (m) return Number(m[1]);
+    }
+    return null;
+  };
+  return {
+    what: 'fake-oss-bench (tools/fake-oss/bench.cc): figures only fake-oss has, as it prints them',
+    args: sizes.fakeOssBenchArgs,
+    exit_status: run.status,
+    in_process_startup_ms: grab(/in-process Server to first answer: ([\d.]+) ms/),
+    signed_initiate_abort_pairs_per_s: grab(/Initiate\+Abort pairs.*?: (\d+) pairs\/s/),
+    disk_mode_peak_rss_kib: grab(/disk mode.*peak RSS:\s*(\d+) kB/),
+    lines,
+  };
+}
+
+async function fakeSection() {
+  const kinds = serverKinds();
+  const live = kinds.filter(k => k.available);
+  const out = {
+    servers: kinds.map(k => ({
+      name: k.name,
+      available: k.available,
+      reason: k.reason,
+      version: k.version,
+      storage: k.storage,
+      signatures: k.signatures,
+    })),
+    load_generator: 'ossup-bench (cpp-httplib client, keep-alive, TCP_NODELAY, 1 MiB writes), the same for every server',
+    startup: {},
+    ingest: [],
+    small: [],
+  };
+
+  // Startup to first answer and idle RSS: exec, then GET / every 0.5 ms until a status line.
+  for (const kind of live) {
+    const dataDir = scratchDir('startup');
+    try {
+      const command = kind.command('{port}', dataDir);
+      const r = measure('startup', '--repeat', sizes.startupRepeat, '--settle-ms', sizes.settleMs, '--', ...command);
+      out.startup[kind.name] = {
+        startup_ms: r.startup_ms,
+        samples_startup_ms: r.samples_startup_ms,
+        idle_rss_mib: r.idle_rss_bytes / MiB,
+        first_status: r.first_status,
+      };
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  // UploadPart ingest: a fresh server per run; servers interleaved within each repeat.
+  const ingestKinds = [...live, signedFakeOss];
+  for (const connections of sizes.ingestConnections) {
+    const samples = new Map(ingestKinds.map(k => [k.name, []]));
+    for (let r = 0; r < repeat; r++) {
+      for (const kind of ingestKinds) {
+        if (kind.signed && connections > 2) continue;
+        const server = await startServer(kind);
+        try {
+          const result = measure(
+            'ingest', ...targetArgs(server, kind), '--part-size', sizes.ingestPartSize,
+            '--parts', sizes.ingestParts, '--connections', connections
+          );
+          samples.get(kind.name).push(result);
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+    for (const [name, runs] of samples) {
+      if (!runs.length) continue;
+      const failed = runs.find(x => x.failures > 0);
+      out.ingest.push({
+        server: name,
+        connections,
+        part_size: sizes.ingestPartSize,
+        parts: runs[0].parts,
+        mb_per_s: failed ? null : median(runs.map(x => x.mb_per_s)),
+        samples_mb_per_s: runs.map(x => x.mb_per_s),
+        server_cpu_seconds_per_gb: median(runs.map(x => x.server_cpu_seconds / (x.bytes / 1e9))),
+        signed: runs[0].signed,
+        failure: failed ? failed.first_failure : undefined,
+      });
+    }
+  }
+
+  // Small requests on one keep-alive connection.
+  for (const kindName of ['putget', 'initabort']) {
+    const samples = new Map(ingestKinds.map(k => [k.name, []]));
+    for (let r = 0; r < repeat; r++) {
+      for (const kind of ingestKinds) {
+        const server = await startServer(kind);
+        try {
+          samples.get(kind.name).push(
+            measure('small', ...targetArgs(server, kind), '--kind', kindName, '--requests', sizes.smallRequests)
+          );
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+    for (const [name, runs] of samples) {
+      const failed = runs.find(x => x.failures > 0);
+      out.small.push({
+        server: name,
+        kind: kindName,
+        requests_per_s: failed ? null : median(runs.map(x => x.requests_per_s)),
+        samples_requests_per_s: runs.map(x => x.requests_per_s),
+        signed: runs[0].signed,
+        failure: failed ? failed.first_failure : undefined,
+      });
+    }
+  }
+
+  out.fake_oss_bench = fakeOssBenchFigures();
+
+  // Ratios ours / peer, each figure against each peer measured in this run.
+  out.ratios = {};
+  for (const peer of live.filter(k => !k.ours)) {
+    const r = {};
+    const s = out.startup;
+    if (s['fake-oss'] && s[peer.name]) {
+      r.startup_ms = ratio(s['fake-oss'].startup_ms, s[peer.name].startup_ms);
+      r.idle_rss = ratio(s['fake-oss'].idle_rss_mib, s[peer.name].idle_rss_mib);
+    }
+    for (const connections of sizes.ingestConnections) {
+      const find = name => out.ingest.find(x => x.server === name && x.connections === connections);
+      r[`ingest_${connections}conn`] = ratio(find('fake-oss')?.mb_per_s, find(peer.name)?.mb_per_s);
+    }
+    for (const kindName of ['putget', 'initabort']) {
+      const find = name => out.small.find(x => x.server === name && x.kind === kindName);
+      r[`small_${kindName}`] = ratio(find('fake-oss')?.requests_per_s, find(peer.name)?.requests_per_s);
+    }
+    out.ratios[peer.name] = r;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Section 3: the client (ossup cp) against the hashing limit and against ali-oss
+
+function ossupCp(server, file, key) {
+  const run = timed(
+    bin('ossup'),
+    [
+      'cp', file, `oss://${BUCKET}/${key}`, '--endpoint', `http://127.0.0.1:${server.port}`,
+      '--part-size', String(CLIENT_PART_SIZE), '--parallel', String(CLIENT_PARALLEL),
+      '--checkpoint-dir', path.join(workDir, 'checkpoints'), '--json',
+    ],
+    { OSS_ACCESS_KEY_ID: AK, OSS_ACCESS_KEY_SECRET: SK }
+  );
+  const done = run.stdout.trim().split('\n').map(l => JSON.parse(l)).find(e => e.event === 'done');
+  if (run.status !== 0 || !done) throw new Error(`ossup cp failed (${run.status}): ${run.stderr}`);
+  return { ...run, seconds: run.wallSeconds, parts: done.parts_uploaded };
+}
+
+function aliOssUpload(server, file, key) {
+  const run = timed(
+    process.execPath,
+    [
+      path.join(here, 'ali-upload.mjs'), '--endpoint', `http://localhost:${server.port}`, '--bucket', BUCKET,
+      '--key', key, '--file', file, '--part-size', String(CLIENT_PART_SIZE), '--parallel', String(CLIENT_PARALLEL),
+    ],
+    { OSS_ACCESS_KEY_ID: AK, OSS_ACCESS_KEY_SECRET: SK }
+  );
+  if (run.status !== 0) throw new Error(`ali-oss multipartUpload failed (${run.status}): ${run.stderr}`);
+  const result = JSON.parse(run.stdout.trim().split('\n').pop());
+  return { ...run, seconds: result.seconds, version: result.ali_oss_version };
+}
+
+/** One upload against `server`, with the server's CPU time over the same interval. */
+async function withServerCpu(server, upload) {
+  const before = processCpuSeconds(server.pid);
+  const run = upload();
+  run.serverCpuSeconds = processCpuSeconds(server.pid) - before;
+  await httpRequest(server.port, 'POST', '/_fake/reset'); // drop the object, free its memory
+  return run;
+}
+
+async function clientSection() {
+  const file = path.join(workDir, 'upload-1.bin');
+  const bigFile = path.join(workDir, 'upload-rss.bin');
+  const strictFake = { ...signedFakeOss, name: 'fake-oss' };
+  const server = await startServer(strictFake);
+  const cores = os.cpus().length;
+  try {
+    measure('mkfile', '--size', sizes.clientFile, file);
+    // The limit over the same file, read part by part as the client reads it (page cache warm).
+    const limit = {};
+    for (const parallel of [1, CLIENT_PARALLEL]) {
+      limit[parallel] = measure(
+        'hash', '--file', file, '--part-size', CLIENT_PART_SIZE, '--parallel', parallel, '--repeat', repeat
+      ).mb_per_s;
+    }
+
+    const ours = [];
+    const ali = [];
+    for (let r = 0; r < repeat; r++) {
+      ours.push(await withServerCpu(server, () => ossupCp(server, file, `ossup-${r}`)));
+      ali.push(await withServerCpu(server, () => aliOssUpload(server, file, `ali-${r}`)));
+    }
+    const summarize = runs => {
+      const seconds = median(runs.map(x => x.seconds));
+      const clientCpu = median(runs.map(x => x.cpuSeconds));
+      const serverCpu = median(runs.map(x => x.serverCpuSeconds));
+      return {
+        seconds,
+        mb_per_s: sizes.clientFile / seconds / 1e6,
+        samples_seconds: runs.map(x => x.seconds),
+        process_wall_seconds: median(runs.map(x => x.wallSeconds)),
+        client_cpu_seconds: clientCpu,
+        server_cpu_seconds: serverCpu,
+        client_cpu_seconds_per_gb: clientCpu === null ? null : clientCpu / (sizes.clientFile / 1e9),
+        server_cpu_seconds_per_gb: serverCpu / (sizes.clientFile / 1e9),
+        cores_busy: clientCpu === null ? null : (clientCpu + serverCpu) / median(runs.map(x => x.wallSeconds)),
+        max_rss_mib: median(runs.map(x => x.maxRssBytes)) / MiB,
+      };
+    };
+    const oursSummary = summarize(ours);
+    const aliSummary = summarize(ali);
+    // If both cores did nothing but this upload's measured work (client + server CPU per byte),
+    // this is as fast as it could go on this machine.
+    const cpuPerByte = (oursSummary.client_cpu_seconds + oursSummary.server_cpu_seconds) / sizes.clientFile;
+    const cpuCeiling = Number.isFinite(cpuPerByte) && cpuPerByte > 0 ? cores / cpuPerByte / 1e6 : null;
+
+    rmSync(file, { force: true });
+    measure('mkfile', '--size', sizes.rssFile, bigFile);
+    const big = await withServerCpu(server, () => ossupCp(server, bigFile, 'ossup-rss'));
+    rmSync(bigFile, { force: true });
+
+    return {
+      server: 'fake-oss, memory mode, V1 signatures checked (both clients sign with V1)',
+      file_bytes: sizes.clientFile,
+      part_size: CLIENT_PART_SIZE,
+      parallel: CLIENT_PARALLEL,
+      cores,
+      hashing_limit_mb_per_s: { 1: limit[1], [CLIENT_PARALLEL]: limit[CLIENT_PARALLEL] },
+      ossup: { ...oursSummary, timed_as: 'whole ossup cp process (wall clock)' },
+      ali_oss: {
+        ...aliSummary,
+        version: ali[0].version,
+        timed_as: 'the multipartUpload call inside Node (start-up and module loading not counted)',
+      },
+      ratios: {
+        ossup_vs_hashing_limit: ratio(oursSummary.mb_per_s, limit[CLIENT_PARALLEL]),
+        ossup_vs_ali_oss: ratio(oursSummary.mb_per_s, aliSummary.mb_per_s),
+        ossup_vs_ali_oss_process_wall: ratio(aliSummary.process_wall_seconds, oursSummary.process_wall_seconds),
+      },
+      ceiling: {
+        what:
+          'client and server run on the same cores and both hash every byte: ' +
+          'cores / (client + server CPU-seconds per byte) is the most this machine can move',
+        cpu_bound_mb_per_s: cpuCeiling,
+        cpu_bound_vs_hashing_limit: ratio(cpuCeiling, limit[CLIENT_PARALLEL]),
+        hashing_only_vs_hashing_limit: ratio((cores / 2) * limit[1], limit[CLIENT_PARALLEL]),
+      },
+      peak_rss: {
+        file_bytes: sizes.rssFile,
+        max_rss_mib: big.maxRssBytes === null ? null : big.maxRssBytes / MiB,
+        measured_by: existsSync(timeBin) ? '/usr/bin/time -v: Maximum resident set size' : 'not measured: /usr/bin/time missing',
+        seconds: big.wallSeconds,
+        mb_per_s: sizes.rssFile / big.wallSeconds / 1e6,
+      },
+    };
+  } finally {
+    await server.stop();
+    rmSync(file, { force: true });
+    rmSync(bigFile, { force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+const fmt = (x, digits = 0) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
+const fmtRatio = x => (x === null || x === undefined ? '-' : x < 0.1 ? x.toFixed(3) : x.toFixed(2));
+
+function table(title, header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => String(r[i]).length)));
+  const line = cells => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  console.log(`\n== ${title}`);
+  console.log(line(header));
+  for (const r of rows) console.log(line(r));
+}
+
+function printHash(h) {
+  table(
+    `Hashing limit: MD5+CRC64, ${h.bytes / MiB} MiB in memory, 8 MiB parts`,
+    ['parallel', 'MB/s', 'x single'],
+    h.runs.map(r => [r.parallel, fmt(r.mb_per_s), fmtRatio(r.speedup_vs_single)])
+  );
+}
+
+function printFake(f) {
+  const names = f.servers.map(s => s.name);
+  const peers = f.servers.filter(s => s.name !== 'fake-oss');
+  const header = ['figure', ...names, ...peers.map(p => `ours/${p.name}`)];
+  const cell = (name, value) => {
+    const server = f.servers.find(s => s.name === name);
+    if (server && !server.available) return 'n/a';
+    return value;
+  };
+  const rows = [];
+  const ratioCells = key => peers.map(p => (p.available ? fmtRatio(f.ratios[p.name]?.[key]) : '-'));
+  rows.push(['startup to first answer, ms', ...names.map(n => cell(n, fmt(f.startup[n]?.startup_ms, 1))), ...ratioCells('startup_ms')]);
+  rows.push(['idle RSS, MiB', ...names.map(n => cell(n, fmt(f.startup[n]?.idle_rss_mib, 1))), ...ratioCells('idle_rss')]);
+  for (const c of [...new Set(f.ingest.map(x => x.connections))]) {
+    const v = n => f.ingest.find(x => x.server === n && x.connections === c);
+    rows.push([
+      `UploadPart ${f.ingest[0].part_size / MiB} MiB, ${c} conn, MB/s`,
+      ...names.map(n => cell(n, v(n)?.failure ? 'failed' : fmt(v(n)?.mb_per_s))),
+      ...ratioCells(`ingest_${c}conn`),
+    ]);
+  }
+  for (const kind of ['putget', 'initabort']) {
+    const v = n => f.small.find(x => x.server === n && x.kind === kind);
+    const label = kind === 'putget' ? 'PUT+GET 1 KiB, req/s' : 'Initiate+Abort, req/s';
+    rows.push([label, ...names.map(n => cell(n, v(n)?.failure ? 'failed' : fmt(v(n)?.requests_per_s))), ...ratioCells(`small_${kind}`)]);
+  }
+  table('fake-oss vs other fakes (anonymous, same load generator; ours/peer: <1 better for ms and MiB)', header, rows);
+  const signed = name => f.ingest.filter(x => x.server === name);
+  const signedSmall = f.small.filter(x => x.signed);
+  console.log(
+    `   fake-oss with V1 signatures checked: ingest ${signed(signedFakeOss.name).map(x => `${x.connections} conn ${fmt(x.mb_per_s)} MB/s`).join(', ')}; ` +
+      signedSmall.map(x => `${x.kind} ${fmt(x.requests_per_s)} req/s`).join(', ')
+  );
+  for (const x of [...f.ingest, ...f.small].filter(x => x.failure)) {
+    console.log(`   ${x.server} ${x.kind ?? 'ingest'} failed: ${x.failure.split('\n')[0].slice(0, 110)}`);
+  }
+  for (const s of f.servers.filter(s => !s.available)) console.log(`   ${s.name}: not measured: ${s.reason}`);
+  const fb = f.fake_oss_bench;
+  console.log(
+    `   fake-oss-bench: in-process startup ${fmt(fb.in_process_startup_ms, 2)} ms, ` +
+      `signed Initiate+Abort ${fmt(fb.signed_initiate_abort_pairs_per_s)} pairs/s, ` +
+      `disk-mode peak RSS ${fb.disk_mode_peak_rss_kib === null ? '-' : fmt(fb.disk_mode_peak_rss_kib / 1024, 1) + ' MiB'}`
+  );
+}
+
+function printClient(c) {
+  const rows = [
+    ['hashing limit, parallel 1', fmt(c.hashing_limit_mb_per_s[1]), '', '', ''],
+    [`hashing limit, parallel ${c.parallel}`, fmt(c.hashing_limit_mb_per_s[c.parallel]), '', '', ''],
+    ['ossup cp', fmt(c.ossup.mb_per_s), fmt(c.ossup.client_cpu_seconds_per_gb, 2), fmt(c.ossup.server_cpu_seconds_per_gb, 2), fmt(c.ossup.max_rss_mib, 1)],
+    [`ali-oss ${c.ali_oss.version} multipartUpload`, fmt(c.ali_oss.mb_per_s), fmt(c.ali_oss.client_cpu_seconds_per_gb, 2), fmt(c.ali_oss.server_cpu_seconds_per_gb, 2), fmt(c.ali_oss.max_rss_mib, 1)],
+  ];
+  table(
+    `Client: ${c.file_bytes / MiB} MiB file, ${c.part_size / MiB} MiB parts, parallel ${c.parallel}, to fake-oss (signed)`,
+    ['', 'MB/s', 'client CPU-s/GB', 'server CPU-s/GB', 'max RSS MiB'],
+    rows
+  );
+  console.log(`   ossup / hashing limit (parallel ${c.parallel}): ${fmtRatio(c.ratios.ossup_vs_hashing_limit)}`);
+  console.log(`   ossup / ali-oss: ${fmtRatio(c.ratios.ossup_vs_ali_oss)} (whole processes: ${fmtRatio(c.ratios.ossup_vs_ali_oss_process_wall)})`);
+  console.log(
+    `   ceiling on ${c.cores} cores from the CPU measured: ${fmt(c.ceiling.cpu_bound_mb_per_s)} MB/s = ` +
+      `${fmtRatio(c.ceiling.cpu_bound_vs_hashing_limit)} of the limit; hashing alone on both sides caps it at ` +
+      `${fmtRatio(c.ceiling.hashing_only_vs_hashing_limit)}`
+  );
+  console.log(
+    `   peak RSS of ossup cp, ${c.peak_rss.file_bytes / MiB} MiB file: ${fmt(c.peak_rss.max_rss_mib, 1)} MiB ` +
+      `(${fmt(c.peak_rss.mb_per_s)} MB/s)`
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function machine() {
+  const git = args => {
+    try {
+      return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return null;
+    }
+  };
+  return {
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    memory_gib: os.totalmem() / GiB,
+    kernel: os.release(),
+    node: process.version,
+    load_average_start: os.loadavg(),
+    commit: git(['rev-parse', 'HEAD']),
+    dirty: git(['status', '--porcelain'])?.length > 0,
+  };
+}
+
+async function main() {
+  for (const name of ['ossup-bench', 'fake-oss', 'ossup', 'fake-oss-bench']) {
+    if (!existsSync(bin(name))) {
+      console.error(`bench: ${bin(name)} is missing; build the release preset (or pass --bin-dir)`);
+      process.exit(2);
+    }
+  }
+  mkdirSync(opts['work-dir'], { recursive: true });
+  workDir = mkdtempSync(path.join(opts['work-dir'], 'run-'));
+  const results = {
+    schema: 'ossup-bench/1',
+    date: new Date().toISOString(),
+    quick,
+    repeat,
+    units: 'MB = 10^6 bytes; MiB = 2^20 bytes; figures are medians of the repeats',
+    machine: machine(),
+    sections: {},
+  };
+  console.log(
+    `ossup bench${quick ? ' (quick)' : ''}: ${results.machine.cores} cores, load average ` +
+      `${results.machine.load_average_start.map(x => x.toFixed(2)).join(' ')}, ${repeat} repeat(s)`
+  );
+  let failed = null;
+  try {
+    if (sections.has('hash')) printHash((results.sections.hash = hashSection()));
+    if (sections.has('fake')) printFake((results.sections.fake = await fakeSection()));
+    if (sections.has('client')) printClient((results.sections.client = await clientSection()));
+  } catch (err) {
+    failed = err;
+    results.error = String(err.stack || err);
+  } finally {
+    results.machine.load_average_end = os.loadavg();
+    rmSync(workDir, { recursive: true, force: true });
+    mkdirSync(path.dirname(opts.out), { recursive: true });
+    writeFileSync(opts.out, JSON.stringify(results, null, 2) + '\n');
+  }
+  // Our own server must not fail a request; a peer's failures are reported, not fatal.
+  const ourFailures = [
+    ...(results.sections.fake?.ingest ?? []),
+    ...(results.sections.fake?.small ?? []),
+  ].filter(x => x.server.startsWith('fake-oss') && x.failure);
+  console.log(`\nresults: ${path.relative(process.cwd(), opts.out) || opts.out}`);
+  if (failed) {
+    console.error(`bench: ${failed.stack || failed}`);
+    process.exit(1);
+  }
+  if (ourFailures.length) {
+    console.error(`bench: fake-oss failed requests: ${ourFailures.map(x => x.failure).join('; ')}`);
+    process.exit(1);
+  }
+}
+
+await main();
