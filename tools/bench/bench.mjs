@@ -4,7 +4,16 @@
 // absolute numbers on a shared 2-core machine are noise, ratios much less so.
 // See docs/benchmarks.md for what each figure means.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -257,14 +266,16 @@ async function startServer(kind) {
   const port = await freePort();
   const dataDir = scratchDir(kind.name.replace(/\W+/g, '-'));
   const [command, ...args] = kind.command(String(port), dataDir);
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', d => (stderr += d));
+  // Output to a file, not a pipe: nothing drains a pipe while ossup-bench runs synchronously.
+  const logFile = path.join(dataDir, 'server.log');
+  const log = openSync(logFile, 'w');
+  const child = spawn(command, args, { stdio: ['ignore', log, log] });
+  closeSync(log);
   try {
     await waitForAnswer(port, child);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${kind.name}: ${err.message}\n${stderr}`);
+    throw new Error(`${kind.name}: ${err.message}\n${readFileSync(logFile, 'utf8')}`);
   }
   return {
     port,
@@ -335,7 +346,7 @@ function fakeOssBenchFigures() {
     exit_status: run.status,
     in_process_startup_ms: grab(/in-process Server to first answer: ([\d.]+) ms/),
     signed_initiate_abort_pairs_per_s: grab(/Initiate\+Abort pairs.*?: (\d+) pairs\/s/),
-    disk_mode_peak_rss_kib: grab(/disk mode.*peak RSS:\s*(\d+) kB/),
+    disk_mode_peak_rss_kib: grab(/disk mode.*peak RSS:?\s*(\d+) kB/),
     lines,
   };
 }
@@ -570,6 +581,8 @@ async function clientSection() {
       },
       ratios: {
         ossup_vs_hashing_limit: ratio(oursSummary.mb_per_s, limit[CLIENT_PARALLEL]),
+        // Client and server each hash every byte on the same cores: cores/2 x single-core rate.
+        ossup_vs_both_sides_hashing: ratio(oursSummary.mb_per_s, (cores / 2) * limit[1]),
         ossup_vs_ali_oss: ratio(oursSummary.mb_per_s, aliSummary.mb_per_s),
         ossup_vs_ali_oss_process_wall: ratio(aliSummary.process_wall_seconds, oursSummary.process_wall_seconds),
       },
@@ -639,6 +652,12 @@ function printFake(f) {
       ...ratioCells(`ingest_${c}conn`),
     ]);
   }
+  const oneConn = n => f.ingest.find(x => x.server === n && x.connections === 1);
+  rows.push([
+    'server CPU-s per GB ingested, 1 conn',
+    ...names.map(n => cell(n, fmt(oneConn(n)?.server_cpu_seconds_per_gb, 2))),
+    ...peers.map(() => ''),
+  ]);
   for (const kind of ['putget', 'initabort']) {
     const v = n => f.small.find(x => x.server === n && x.kind === kind);
     const label = kind === 'putget' ? 'PUT+GET 1 KiB, req/s' : 'Initiate+Abort, req/s';
@@ -675,7 +694,14 @@ function printClient(c) {
     ['', 'MB/s', 'client CPU-s/GB', 'server CPU-s/GB', 'max RSS MiB'],
     rows
   );
-  console.log(`   ossup / hashing limit (parallel ${c.parallel}): ${fmtRatio(c.ratios.ossup_vs_hashing_limit)}`);
+  console.log(
+    `   ossup cp used ${fmt(c.ossup.cores_busy, 2)} of ${c.cores} cores (client + server CPU / wall); ` +
+      `ali-oss ${fmt(c.ali_oss.cores_busy, 2)} (its process wall includes Node start-up)`
+  );
+  console.log(
+    `   ossup / hashing limit (parallel ${c.parallel}): ${fmtRatio(c.ratios.ossup_vs_hashing_limit)}; ` +
+      `ossup / (${c.cores}/2 x single-core limit, i.e. both sides hashing): ${fmtRatio(c.ratios.ossup_vs_both_sides_hashing)}`
+  );
   console.log(`   ossup / ali-oss: ${fmtRatio(c.ratios.ossup_vs_ali_oss)} (whole processes: ${fmtRatio(c.ratios.ossup_vs_ali_oss_process_wall)})`);
   console.log(
     `   ceiling on ${c.cores} cores from the CPU measured: ${fmt(c.ceiling.cpu_bound_mb_per_s)} MB/s = ` +
