@@ -12,6 +12,7 @@ import {
   openSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import http from 'node:http';
@@ -487,9 +488,19 @@ function ossupCp(server, file, key) {
     ],
     { OSS_ACCESS_KEY_ID: AK, OSS_ACCESS_KEY_SECRET: SK }
   );
-  const done = run.stdout.trim().split('\n').map(l => JSON.parse(l)).find(e => e.event === 'done');
+  const events = run.stdout.split('\n').flatMap(line => {
+    try {
+      return [JSON.parse(line)];
+    } catch {
+      return [];
+    }
+  });
+  const done = events.find(e => e.event === 'done');
   if (run.status !== 0 || !done) throw new Error(`ossup cp failed (${run.status}): ${run.stderr}`);
-  return { ...run, seconds: run.wallSeconds, parts: done.parts_uploaded };
+  if (done.size !== statSync(file).size || done.parts_uploaded !== done.parts_total) {
+    throw new Error(`ossup cp did not upload the whole file: ${JSON.stringify(done)}`);
+  }
+  return { ...run, seconds: run.wallSeconds };
 }
 
 function aliOssUpload(server, file, key) {
@@ -503,6 +514,9 @@ function aliOssUpload(server, file, key) {
   );
   if (run.status !== 0) throw new Error(`ali-oss multipartUpload failed (${run.status}): ${run.stderr}`);
   const result = JSON.parse(run.stdout.trim().split('\n').pop());
+  if (result.status !== 200 || result.size !== statSync(file).size) {
+    throw new Error(`ali-oss multipartUpload did not complete: ${run.stdout}`);
+  }
   return { ...run, seconds: result.seconds, version: result.ali_oss_version };
 }
 
