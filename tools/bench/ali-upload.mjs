@@ -1,6 +1,6 @@
 // One ali-oss multipartUpload of a file, timed around the call itself (so Node's start-up and
 // module loading are not counted against ali-oss). Prints one JSON line:
-//   {"seconds", "size", "etag", "status", "ali_oss_version"}
+//   {"seconds", "cpu_seconds", "size", "etag", "status", "ali_oss_version"}
 // ali-oss is the copy pinned by tests/interop/package-lock.json (installed by tools/bootstrap).
 //
 // node tools/bench/ali-upload.mjs --endpoint http://localhost:PORT --bucket B --key K --file F \
@@ -34,14 +34,17 @@ const client = new OSS({
 });
 
 const start = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 const result = await client.multipartUpload(args.key, args.file, {
   partSize: Number(args['part-size']),
   parallel: Number(args.parallel),
 });
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+const cpu = process.cpuUsage(cpuStart);
 console.log(
   JSON.stringify({
     seconds,
+    cpu_seconds: (cpu.user + cpu.system) / 1e6,
     size: statSync(args.file).size,
     etag: result.etag ?? result.res?.headers?.etag ?? null,
     status: result.res?.status ?? null,
