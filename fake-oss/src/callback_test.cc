@@ -33,6 +33,11 @@ class CallbackTest : public FakeOssTest {
                    [](const httplib::Request&, httplib::Response& res) { res.status = 500; });
     port_ = receiver_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { receiver_.listen_after_bind(); });
+    // stop() before the accept loop runs is lost and join() would hang: wait for it.
+    for (int i = 0; i < 2000 && !receiver_.is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_TRUE(receiver_.is_running());
   }
   void TearDown() override {
     receiver_.stop();
