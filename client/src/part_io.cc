@@ -33,17 +33,9 @@ std::string PartDigest::ContentMd5() const { return protocol::Base64Encode(md5);
 std::string PartDigest::ETag() const { return protocol::ETagOf(md5); }
 
 PartDigest Fingerprint(std::span<const char> data) {
-  PartDigest digest;
-  protocol::Md5 md5;
-  // Interleave in cache-sized slices so the data is read from memory once.
-  constexpr size_t kSliceBytes = 64 * 1024;
-  for (size_t offset = 0; offset < data.size(); offset += kSliceBytes) {
-    size_t n = std::min(kSliceBytes, data.size() - offset);
-    md5.Update(data.data() + offset, n);
-    digest.crc64 = protocol::Crc64Extend(digest.crc64, data.data() + offset, n);
-  }
-  digest.md5 = md5.Final();
-  return digest;
+  const protocol::Md5AndCrc64 sums =
+      protocol::Md5AndCrc64Of(std::string_view(data.data(), data.size()));
+  return PartDigest{sums.md5, sums.crc64};
 }
 
 }  // namespace ossup::client::internal

@@ -16,19 +16,10 @@
 namespace ossup::bench {
 namespace {
 
-// What the client does per part (client/src/part_io.cc): both digests over the same 64 KiB
-// slices, so the data comes from memory once.
+// Exactly what the client computes per part (client/src/part_io.cc).
 uint64_t Fingerprint(const char* data, size_t size) {
-  protocol::Md5 md5;
-  uint64_t crc = 0;
-  constexpr size_t kSlice = 64 * 1024;
-  for (size_t offset = 0; offset < size; offset += kSlice) {
-    size_t n = std::min(kSlice, size - offset);
-    md5.Update(data + offset, n);
-    crc = protocol::Crc64Extend(crc, data + offset, n);
-  }
-  auto digest = md5.Final();
-  return crc ^ digest[0];
+  const protocol::Md5AndCrc64 sums = protocol::Md5AndCrc64Of(std::string_view(data, size));
+  return sums.crc64 ^ sums.md5[0];
 }
 
 void ReadPart(int fd, uint64_t offset, size_t size, char* into) {

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <bit>
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -275,6 +276,19 @@ Md5Digest Md5Of(std::string_view data) {
   Md5 md5;
   md5.Update(data.data(), data.size());
   return md5.Final();
+}
+
+Md5AndCrc64 Md5AndCrc64Of(std::string_view data) {
+  constexpr size_t kSliceBytes = 64 * 1024;
+  Md5AndCrc64 out;
+  Md5 md5;
+  for (size_t offset = 0; offset < data.size(); offset += kSliceBytes) {
+    const size_t n = std::min(kSliceBytes, data.size() - offset);
+    md5.Update(data.data() + offset, n);
+    out.crc64 = Crc64Extend(out.crc64, data.data() + offset, n);
+  }
+  out.md5 = md5.Final();
+  return out;
 }
 
 std::string HexUpper(std::span<const uint8_t> bytes) { return Hex(bytes, "0123456789ABCDEF"); }

@@ -161,6 +161,18 @@ TEST(Crc64Test, ParseAcceptsOnlyDecimalInRange) {
 
 // --- MD5 and encodings: spec §5 reference values -------------------------------------------
 
+TEST(Md5AndCrc64Test, OnePassEqualsEachDigestAlone) {
+  // Lengths around the 64 KiB slice the one-pass loop uses.
+  for (size_t size : {size_t{0}, size_t{1}, size_t{65535}, size_t{65536}, size_t{65537},
+                      size_t{3 * 65536 + 17}}) {
+    std::string data(size, '\0');
+    for (size_t i = 0; i < size; ++i) data[i] = static_cast<char>((i * 131 + 7) % 251);
+    const Md5AndCrc64 sums = Md5AndCrc64Of(data);
+    EXPECT_EQ(sums.md5, Md5Of(data)) << size;
+    EXPECT_EQ(sums.crc64, Crc64(data)) << size;
+  }
+}
+
 TEST(Md5Test, ReferenceValues) {
   EXPECT_EQ(HexOf(Md5Of("")), "D41D8CD98F00B204E9800998ECF8427E");
   EXPECT_EQ(Base64Encode(Md5Of("")), "1B2M2Y8AsgTpgAmY7PhCfg==");

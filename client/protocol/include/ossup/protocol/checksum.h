@@ -50,6 +50,14 @@ class Md5 {
 
 Md5Digest Md5Of(std::string_view data);
 
+/// MD5 and CRC-64 of the same bytes, what an uploader computes for every part.
+struct Md5AndCrc64 {
+  Md5Digest md5{};
+  uint64_t crc64 = 0;
+};
+/// One pass over `data` in cache-sized slices, so the bytes come from memory once.
+Md5AndCrc64 Md5AndCrc64Of(std::string_view data);
+
 std::string HexUpper(std::span<const uint8_t> bytes);
 std::string HexLower(std::span<const uint8_t> bytes);
 std::string Base64Encode(std::span<const uint8_t> bytes);
