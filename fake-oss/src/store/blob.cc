@@ -17,10 +17,11 @@ namespace {
 constexpr size_t kReadChunkBytes = 1 << 20;
 // Never pre-allocate more than this for a body of announced length.
 constexpr uint64_t kMaxReserveBytes = 1ull << 30;
-// Bodies at least this large get their CRC64 computed on a helper thread (memory mode).
-constexpr uint64_t kCrcFollowerMinBytes = 8ull << 20;
+// Bodies at least this large are digested on a helper thread (memory mode).
+constexpr uint64_t kDigestFollowerMinBytes = 8ull << 20;
 // How much new data the writer accumulates before waking the helper.
-constexpr uint64_t kCrcPublishBytes = 1ull << 20;
+constexpr uint64_t kDigestPublishBytes = 256ull << 10;
+constexpr uint64_t kDigestSliceBytes = 64 << 10;
 
 protocol::Error IoError(const std::string& what) {
   protocol::Error e;
@@ -45,13 +46,17 @@ bool WriteAll(int fd, const char* data, size_t size) {
 
 }  // namespace
 
-// Computes the CRC64 of a buffer on its own thread while a writer fills it. The writer
-// publishes how many bytes are final; the follower only reads below that mark, and the
-// buffer must not move until Finish() or destruction.
-class Crc64Follower {
+// Computes the MD5 and CRC64 of a buffer on its own thread while a writer fills it, so that
+// receiving and hashing a large body overlap on two cores. The writer publishes how many
+// bytes are final; the follower only reads below that mark, and the buffer must not move
+// until Finish() or destruction.
+class DigestFollower {
  public:
-  explicit Crc64Follower(const char* base) : base_(base), thread_([this] { Run(); }) {}
-  ~Crc64Follower() {
+  /// Extends `md5` and `crc64` over the buffer at `base` as it is published. They belong to
+  /// the follower until Finish() returns.
+  DigestFollower(const char* base, protocol::Md5& md5, uint64_t& crc64)
+      : base_(base), md5_(md5), crc64_(crc64), thread_([this] { Run(); }) {}
+  ~DigestFollower() {
     if (!thread_.joinable()) return;  // Finish() already collected it
     {
       std::lock_guard lock(mu_);
@@ -67,8 +72,9 @@ class Crc64Follower {
     }
     ready_.notify_one();
   }
-  /// The CRC of the first `size` bytes. REQUIRES: called once; `size` >= anything published.
-  uint64_t Finish(uint64_t size) {
+  /// Digests up to `size` bytes, then hands `md5` and `crc64` back. REQUIRES: called once;
+  /// `size` >= anything published.
+  void Finish(uint64_t size) {
     {
       std::lock_guard lock(mu_);
       published_ = size;
@@ -76,7 +82,6 @@ class Crc64Follower {
     }
     ready_.notify_one();
     thread_.join();
-    return crc_;
   }
 
  private:
@@ -92,8 +97,13 @@ class Crc64Follower {
         target = published_;
         finishing = finishing_;
       }
-      if (target > done) crc_ = protocol::Crc64Extend(crc_, base_ + done, target - done);
-      done = target;
+      // Both digests take each slice while it is in cache.
+      while (done < target) {
+        size_t n = static_cast<size_t>(std::min<uint64_t>(target - done, kDigestSliceBytes));
+        md5_.Update(base_ + done, n);
+        crc64_ = protocol::Crc64Extend(crc64_, base_ + done, n);
+        done += n;
+      }
       if (finishing) return;
     }
   }
@@ -104,7 +114,8 @@ class Crc64Follower {
   uint64_t published_ = 0;
   bool finishing_ = false;
   bool abandoned_ = false;
-  uint64_t crc_ = 0;  // written by the thread; read after join
+  protocol::Md5& md5_;
+  uint64_t& crc64_;
   std::thread thread_;
 };
 
@@ -204,8 +215,8 @@ BlobWriter::BlobWriter(const BlobStore& store, std::optional<uint64_t> expected_
     failed_ = fd_ < 0;
   } else if (expected_size) {
     bytes_.reserve(static_cast<size_t>(std::min(*expected_size, kMaxReserveBytes)));
-    if (*expected_size >= kCrcFollowerMinBytes) {
-      crc_follower_ = std::make_unique<Crc64Follower>(bytes_.data());
+    if (*expected_size >= kDigestFollowerMinBytes) {
+      digest_follower_ = std::make_unique<DigestFollower>(bytes_.data(), md5_, crc64_);
     }
   }
 }
@@ -217,21 +228,21 @@ BlobWriter::~BlobWriter() {
 
 bool BlobWriter::Append(const char* data, size_t size) {
   if (failed_) return false;
-  md5_.Update(data, size);
-  if (crc_follower_ && size_ + size > bytes_.capacity()) {
-    // The buffer is about to move: collect the CRC so far and continue inline.
-    crc64_ = crc_follower_->Finish(size_);
-    crc_follower_.reset();
+  if (digest_follower_ && size_ + size > bytes_.capacity()) {
+    // The buffer is about to move: take the digests back and continue inline.
+    digest_follower_->Finish(size_);
+    digest_follower_.reset();
   }
-  if (crc_follower_) {
+  if (digest_follower_) {
     bytes_.append(data, size);
     size_ += size;
-    if (size_ - published_ >= kCrcPublishBytes) {
+    if (size_ - published_ >= kDigestPublishBytes) {
       published_ = size_;
-      crc_follower_->Publish(size_);
+      digest_follower_->Publish(size_);
     }
     return true;
   }
+  md5_.Update(data, size);
   crc64_ = protocol::Crc64Extend(crc64_, data, size);
   size_ += size;
   if (fd_ >= 0) {
@@ -244,9 +255,9 @@ bool BlobWriter::Append(const char* data, size_t size) {
 
 protocol::StatusOr<BlobWriter::Result> BlobWriter::Finish() {
   if (failed_) return IoError("cannot write body");
-  if (crc_follower_) {
-    crc64_ = crc_follower_->Finish(size_);
-    crc_follower_.reset();
+  if (digest_follower_) {
+    digest_follower_->Finish(size_);
+    digest_follower_.reset();
   }
   Result result;
   result.md5 = md5_.Final();

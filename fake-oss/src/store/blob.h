@@ -6,8 +6,8 @@
 //
 // BlobWriter receives a body as it arrives, hashing MD5 and CRC64 incrementally, and turns
 // it into a Blob only once the body is complete (fsync + rename on disk). An abandoned
-// writer leaves nothing behind. For large in-memory bodies the CRC64 runs on a helper thread
-// behind the writer, so only MD5 stays on the receiving thread's critical path.
+// writer leaves nothing behind. For large in-memory bodies of announced length, MD5 and CRC64
+// run on a helper thread behind the writer, so receiving and hashing overlap on two cores.
 // Thread-safe for distinct objects; a Blob is read-only.
 #pragma once
 
@@ -78,7 +78,7 @@ class BlobStore {
   std::string tmp_dir_;
 };
 
-class Crc64Follower;
+class DigestFollower;
 
 class BlobWriter {
  public:
@@ -110,8 +110,8 @@ class BlobWriter {
   std::string tmp_path_;
   bool failed_ = false;
   bool finished_ = false;
-  std::unique_ptr<Crc64Follower> crc_follower_;  // memory mode, large bodies
-  uint64_t published_ = 0;                       // bytes handed to crc_follower_
+  std::unique_ptr<DigestFollower> digest_follower_;  // memory mode, large bodies
+  uint64_t published_ = 0;                           // bytes handed to digest_follower_
 };
 
 }  // namespace ossup::fake

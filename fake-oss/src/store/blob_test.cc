@@ -1,0 +1,66 @@
+#include "store/blob.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace ossup::fake {
+namespace {
+
+std::string Bytes(size_t size, uint32_t seed) {
+  std::string out(size, '\0');
+  uint32_t x = seed * 2654435761u + 1;
+  for (char& c : out) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    c = static_cast<char>(x);
+  }
+  return out;
+}
+
+// Appends `data` in uneven chunks and returns the finished result.
+BlobWriter::Result WriteInChunks(BlobWriter& writer, const std::string& data) {
+  size_t chunk = 1;
+  for (size_t at = 0; at < data.size(); chunk = chunk * 3 + 7) {
+    size_t n = std::min(chunk, data.size() - at);
+    EXPECT_TRUE(writer.Append(data.data() + at, n));
+    at += n;
+  }
+  auto result = writer.Finish();
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+  return result.ok() ? std::move(*result) : BlobWriter::Result{};
+}
+
+// The digests are the same whichever path computes them: inline (small or unannounced
+// bodies), on the helper thread (large announced bodies), or the helper first and then inline
+// when a body outgrows its announced length.
+TEST(BlobWriterTest, DigestsMatchOnEveryPath) {
+  BlobStore memory("");
+  struct Case {
+    size_t size;
+    std::optional<uint64_t> announced;
+  };
+  for (Case c : {Case{0, 0}, Case{1000, 1000}, Case{(9u << 20) + 5, std::nullopt},
+                 Case{(9u << 20) + 5, (9u << 20) + 5}, Case{(12u << 20) + 3, 9u << 20}}) {
+    std::string data = Bytes(c.size, static_cast<uint32_t>(c.size));
+    BlobWriter writer(memory, c.announced);
+    auto result = WriteInChunks(writer, data);
+    ASSERT_NE(result.blob, nullptr) << c.size;
+    EXPECT_EQ(result.md5, protocol::Md5Of(data)) << c.size;
+    EXPECT_EQ(result.crc64, protocol::Crc64(data)) << c.size;
+    EXPECT_EQ(result.blob->bytes(), data) << c.size;
+  }
+}
+
+// A writer dropped mid-body (the client went away) stops its helper and stores nothing.
+TEST(BlobWriterTest, AbandonedLargeWriterStopsCleanly) {
+  BlobStore memory("");
+  std::string data = Bytes(4u << 20, 7);
+  BlobWriter writer(memory, 16u << 20);
+  EXPECT_TRUE(writer.Append(data.data(), data.size()));
+  EXPECT_EQ(writer.size(), data.size());
+}
+
+}  // namespace
+}  // namespace ossup::fake
