@@ -121,9 +121,12 @@ struct Server::Impl {
           return httplib::Server::HandlerResponse::Handled;
         }));
     // Runs after every response has been written: closes connections whose body was refused
-    // unread (CloseAfterResponse).
-    http.set_logger(
-        [](const httplib::Request& req, const httplib::Response&) { FinishResponse(req); });
+    // unread (CloseAfterResponse), then waits briefly for the next keep-alive request.
+    http.set_logger([spin = options.keep_alive_spin_microseconds](const httplib::Request& req,
+                                                                  const httplib::Response&) {
+      FinishResponse(req);
+      AwaitNextRequestBriefly(req, spin);
+    });
     http.set_exception_handler(
         [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
           res.status = 500;

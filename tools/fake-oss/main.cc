@@ -85,6 +85,10 @@ int main(int argc, char** argv) {
   app.add_option("--chaos", chaos_seed,
                  "Swarm mode: random faults derived from this seed (banner on stderr)");
   app.add_option("--threads", options.threads, "Worker threads")->capture_default_str();
+  app.add_option("--keep-alive-spin-us", options.keep_alive_spin_microseconds,
+                 "Busy-wait this long for a connection's next request before sleeping (0: off)")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
   app.add_flag("--frozen-clock", frozen_clock,
                "The virtual clock moves only through /_fake/clock (default: follows real time)");
   std::string tls_cert, tls_key, tls_self_signed;

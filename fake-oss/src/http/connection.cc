@@ -124,4 +124,28 @@ void FinishResponse(const httplib::Request& request) {
   ::shutdown(fd, SHUT_RD);
 }
 
+void AwaitNextRequestBriefly(const httplib::Request& request, int spin_microseconds) {
+  // Per worker thread: whether spinning paid off lately. After kMaxMisses spins in a row that
+  // saw no request, only every kProbeEvery-th response spins, so a worker whose client is slow
+  // to follow up costs almost nothing.
+  constexpr int kMaxMisses = 2;
+  constexpr unsigned kProbeEvery = 32;
+  thread_local int misses = 0;
+  thread_local unsigned skipped = 0;
+  if (spin_microseconds <= 0) return;
+  if (misses >= kMaxMisses && ++skipped % kProbeEvery != 0) return;
+  const int fd = ConnectionSocket(request);
+  if (fd < 0) return;
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::microseconds(spin_microseconds);
+  do {
+    pollfd ready{.fd = fd, .events = POLLIN, .revents = 0};
+    if (::poll(&ready, 1, 0) != 0) {  // readable, closed or failed: httplib takes it from here
+      misses = 0;
+      return;
+    }
+  } while (Clock::now() < deadline);
+  ++misses;
+}
+
 }  // namespace ossup::fake

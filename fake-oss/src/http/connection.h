@@ -1,8 +1,9 @@
-// Abrupt connection control for fault injection. cpp-httplib 0.11.4 offers no way to drop a
-// connection from a handler, so we find the accepted socket by its port pair and make the
-// kernel send an RST (SO_LINGER {1, 0}, then the last close). A dead stand-in socket (end of
-// file to reads, EPIPE to writes) takes over the fd number, so httplib's own later close cannot
-// hit a reused descriptor.
+// Connection control that cpp-httplib 0.11.4 does not offer: abrupt drops for fault injection,
+// closing after an unread body, and a short busy-wait for the next keep-alive request.
+// cpp-httplib offers no way to drop a connection from a handler, so we find the accepted socket by
+// its port pair and make the kernel send an RST (SO_LINGER {1, 0}, then the last close). A dead
+// stand-in socket (end of file to reads, EPIPE to writes) takes over the fd number, so httplib's
+// own later close cannot hit a reused descriptor.
 #pragma once
 
 #include <httplib.h>
@@ -32,5 +33,13 @@ inline constexpr int kLingerMilliseconds = 2000;
 /// To be called by httplib's logger, which runs once a response has been written (or failed):
 /// carries out a CloseAfterResponse pending for `request`'s connection, if any.
 void FinishResponse(const httplib::Request& request);
+
+/// To be called by httplib's logger after FinishResponse: polls `request`'s connection without
+/// sleeping for up to `spin_microseconds`, returning as soon as the next request (or a close)
+/// is readable. A client that answers each response with its next request at once then finds
+/// the worker awake: on a virtual machine, waking a thread on an idle vCPU costs more than
+/// serving a small request. Adaptive: a worker whose spins keep finding nothing stops spinning
+/// (but for an occasional probe), so the CPU spent waiting stays small. 0 turns it off.
+void AwaitNextRequestBriefly(const httplib::Request& request, int spin_microseconds);
 
 }  // namespace ossup::fake

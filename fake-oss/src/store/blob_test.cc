@@ -4,20 +4,10 @@
 
 #include <string>
 
+#include "test_support/test_client.h"
+
 namespace ossup::fake {
 namespace {
-
-std::string Bytes(size_t size, uint32_t seed) {
-  std::string out(size, '\0');
-  uint32_t x = seed * 2654435761u + 1;
-  for (char& c : out) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    c = static_cast<char>(x);
-  }
-  return out;
-}
 
 // Appends `data` in uneven chunks and returns the finished result.
 BlobWriter::Result WriteInChunks(BlobWriter& writer, const std::string& data) {
@@ -43,7 +33,7 @@ TEST(BlobWriterTest, DigestsMatchOnEveryPath) {
   };
   for (Case c : {Case{0, 0}, Case{1000, 1000}, Case{(9u << 20) + 5, std::nullopt},
                  Case{(9u << 20) + 5, (9u << 20) + 5}, Case{(12u << 20) + 3, 9u << 20}}) {
-    std::string data = Bytes(c.size, static_cast<uint32_t>(c.size));
+    std::string data = testing::Payload(c.size, static_cast<uint32_t>(c.size));
     BlobWriter writer(memory, c.announced);
     auto result = WriteInChunks(writer, data);
     ASSERT_NE(result.blob, nullptr) << c.size;
@@ -56,7 +46,7 @@ TEST(BlobWriterTest, DigestsMatchOnEveryPath) {
 // A writer dropped mid-body (the client went away) stops its helper and stores nothing.
 TEST(BlobWriterTest, AbandonedLargeWriterStopsCleanly) {
   BlobStore memory("");
-  std::string data = Bytes(4u << 20, 7);
+  std::string data = testing::Payload(4u << 20, 7);
   BlobWriter writer(memory, 16u << 20);
   EXPECT_TRUE(writer.Append(data.data(), data.size()));
   EXPECT_EQ(writer.size(), data.size());
