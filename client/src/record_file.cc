@@ -1,10 +1,12 @@
 #include "record_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "ossup/protocol/errors.h"
 
@@ -55,10 +57,27 @@ protocol::Status RecordFile::Rewrite(const CheckpointRecord& record) {
   pending_.clear();
   queued_ = durable_ = 0;
   failed_.reset();
-  if (auto s = WriteFileAtomically(path_, EncodeRecord(record)); !s.ok()) return s;
+  contents_ = EncodeRecord(record);
+  return WriteAndOpenLocked();
+}
+
+protocol::Status RecordFile::WriteAndOpenLocked() {
+  CloseLocked();
+  if (auto s = WriteFileAtomically(path_, contents_); !s.ok()) return s;
   fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (fd_ < 0) return IoError("cannot open " + path_ + " for appending: " + std::strerror(errno));
   return protocol::Status();
+}
+
+protocol::Status RecordFile::RestoreIfRemovedLocked() {
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) return IoError("cannot stat " + path_ + ": " + std::strerror(errno));
+  if (st.st_nlink > 0) return protocol::Status();
+  // Deleted (or replaced) behind our back, perhaps with its directory: appends would land in
+  // an unreachable file, and a crash would leave the upload impossible to resume.
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
+  return WriteAndOpenLocked();
 }
 
 protocol::Status RecordFile::Append(const RecordedPart& part) {
@@ -85,6 +104,10 @@ protocol::Status RecordFile::Append(const RecordedPart& part) {
     lock.lock();
     syncing_ = false;
     if (s.ok()) {
+      contents_ += batch;
+      s = RestoreIfRemovedLocked();
+    }
+    if (s.ok()) {
       durable_ = batch_end;
     } else {
       failed_ = s.error();
@@ -101,6 +124,7 @@ void RecordFile::Remove() {
   synced_.wait(lock, [this] { return !syncing_; });
   CloseLocked();
   pending_.clear();
+  contents_.clear();
   failed_.reset();
   RemoveFile(path_);
 }

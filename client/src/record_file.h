@@ -6,7 +6,10 @@
 // part costs O(1) whatever the number of parts. Appends that arrive while another append's
 // sync is in flight are written and synced together by the next one (group commit).
 // Durability: each call returns only once its data is on disk (or with an IoError). A crash
-// during an append can tear only the last line, which decoding skips.
+// during an append can tear only the last line, which decoding skips. A record file deleted or
+// replaced while the upload runs (say, the record directory was cleaned) is noticed at the
+// next append and written again whole, directory included, from a copy kept in memory (about
+// 100 bytes per part).
 // Thread-safety: Append() may be called from many threads at once. Rewrite() and Remove()
 // must not run concurrently with Append().
 // A RecordFile with an empty path keeps no record: every call succeeds and does nothing.
@@ -44,11 +47,16 @@ class RecordFile {
 
  private:
   void CloseLocked();
+  /// Writes contents_ atomically to path_ and opens it for appending.
+  protocol::Status WriteAndOpenLocked();
+  /// After an append: when the open file is no longer linked at any path, WriteAndOpenLocked().
+  protocol::Status RestoreIfRemovedLocked();
 
   const std::string path_;
   std::mutex mu_;
   std::condition_variable synced_;
   int fd_ = -1;
+  std::string contents_;  // what the file holds once every durable append is in
   std::string pending_;   // lines queued for the next write
   uint64_t queued_ = 0;   // lines queued since the last Rewrite()
   uint64_t durable_ = 0;  // the first `durable_` of them are on disk

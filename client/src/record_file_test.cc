@@ -123,6 +123,34 @@ TEST_F(RecordFileTest, RemoveDeletesTheFileAndLaterAppendsFail) {
   file.Remove();  // twice is fine
 }
 
+// Someone cleans the record directory mid-upload: the next append writes the whole record again,
+// so a crash afterwards can still resume.
+TEST_F(RecordFileTest, ARecordDeletedDuringTheUploadIsWrittenAgain) {
+  RecordFile file(path_);
+  ASSERT_TRUE(file.Rewrite(Header()).ok());
+  ASSERT_TRUE(file.Append(Part(1)).ok());
+  std::filesystem::remove(path_);
+  ASSERT_TRUE(file.Append(Part(2)).ok());
+  CheckpointRecord expected = Header();
+  expected.parts = {Part(1), Part(2)};
+  EXPECT_EQ(Load(), expected);
+
+  std::filesystem::remove_all(dir_);  // the directory too
+  ASSERT_TRUE(file.Append(Part(3)).ok());
+  expected.parts.push_back(Part(3));
+  EXPECT_EQ(Load(), expected);
+
+  // Replaced by another file: ours is written back over it.
+  ASSERT_TRUE(WriteFileAtomically(path_, "not a record\n").ok());
+  ASSERT_TRUE(file.Append(Part(4)).ok());
+  expected.parts.push_back(Part(4));
+  EXPECT_EQ(Load(), expected);
+  // Appends continue in the restored file, one line each.
+  const uint64_t size = std::filesystem::file_size(path_);
+  ASSERT_TRUE(file.Append(Part(5)).ok());
+  EXPECT_EQ(std::filesystem::file_size(path_) - size, EncodePartLine(Part(5)).size());
+}
+
 TEST_F(RecordFileTest, RewriteIntoAMissingDirectoryIsIoError) {
   RecordFile file((dir_ / "no" / "such" / "record").string());
   auto s = file.Rewrite(Header());
