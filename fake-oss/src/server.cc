@@ -123,9 +123,9 @@ struct Server::Impl {
     // Runs after every response has been written: closes connections whose body was refused
     // unread (CloseAfterResponse), then waits briefly for the next keep-alive request.
     http.set_logger([spin = options.keep_alive_spin_microseconds](const httplib::Request& req,
-                                                                  const httplib::Response&) {
+                                                                  const httplib::Response& res) {
       FinishResponse(req);
-      AwaitNextRequestBriefly(req, spin);
+      if (res.get_header_value("Connection") != "close") AwaitNextRequestBriefly(req, spin);
     });
     http.set_exception_handler(
         [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
