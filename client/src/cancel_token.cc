@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "ossup/protocol/errors.h"
+
 namespace ossup::client::internal {
 
 void CancelToken::Cancel() {
@@ -56,6 +58,13 @@ CancelRegistration::CancelRegistration(const CancelToken* token, std::function<v
 
 CancelRegistration::~CancelRegistration() {
   if (token_ != nullptr && id_ != 0) token_->Unregister(id_);
+}
+
+protocol::Error CancelledError() {
+  protocol::Error e;
+  e.code = std::string(protocol::client_codes::kCancelled);
+  e.message = "the operation was cancelled";
+  return e;
 }
 
 }  // namespace ossup::client::internal

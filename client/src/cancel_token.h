@@ -12,6 +12,8 @@
 #include <map>
 #include <mutex>
 
+#include "ossup/protocol/status.h"
+
 namespace ossup::client::internal {
 
 class CancelToken {
@@ -49,5 +51,8 @@ class CancelRegistration {
   CancelToken* token_;
   uint64_t id_ = 0;
 };
+
+/// The kCancelled error an operation returns when its token was cancelled.
+protocol::Error CancelledError();
 
 }  // namespace ossup::client::internal

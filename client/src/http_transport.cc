@@ -47,13 +47,6 @@ protocol::Error TransportError(httplib::Error error, const std::string& what) {
   return e;
 }
 
-protocol::Error CancelledError() {
-  protocol::Error e;
-  e.code = std::string(protocol::client_codes::kCancelled);
-  e.message = "the operation was cancelled";
-  return e;
-}
-
 }  // namespace
 
 HttpTransport::HttpTransport(protocol::Endpoint endpoint, TransportOptions options)

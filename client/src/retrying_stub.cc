@@ -14,13 +14,6 @@ const protocol::Error& ErrorOf(const StatusOr<T>& s) {
   return s.error();
 }
 
-protocol::Error CancelledError() {
-  protocol::Error e;
-  e.code = std::string(protocol::client_codes::kCancelled);
-  e.message = "the operation was cancelled";
-  return e;
-}
-
 }  // namespace
 
 std::chrono::milliseconds JitteredBackoff(const RetryPolicy& policy, int attempt) {
