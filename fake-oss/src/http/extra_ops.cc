@@ -173,15 +173,13 @@ protocol::Status GetBucketLocation(Exchange& ex) {
 }
 
 protocol::Status DeleteMultipleObjects(Exchange& ex) {
-  auto body = ex.ReadSmallBody(protocol::limits::kMaxXmlBodySize);
-  if (ex.killed()) return {};
-  if (!body.ok()) return body.status();
-  auto md5 = ContentMd5(ex);
-  if (!md5.ok()) return md5.status();
-  if (*md5 && **md5 != protocol::Md5Of(*body)) return errors::InvalidDigest();
+  auto read = ReadXmlBody(ex);
+  if (!read.ok()) return read.status();
+  if (!*read) return {};  // the connection was reset: answer nothing
+  const std::string& body = **read;
   const bool url = ex.Param("encoding-type") == std::optional<std::string_view>("url");
   tinyxml2::XMLDocument doc;
-  if (doc.Parse(body->data(), body->size()) != tinyxml2::XML_SUCCESS) return errors::MalformedXml();
+  if (doc.Parse(body.data(), body.size()) != tinyxml2::XML_SUCCESS) return errors::MalformedXml();
   const auto* root = doc.RootElement();
   if (root == nullptr || std::string_view(root->Name()) != "Delete") return errors::MalformedXml();
   const auto* quiet_element = root->FirstChildElement("Quiet");

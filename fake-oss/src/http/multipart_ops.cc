@@ -90,19 +90,17 @@ protocol::Status ListParts(Exchange& ex) {
 }
 
 protocol::Status CompleteMultipartUpload(Exchange& ex) {
-  auto body = ex.ReadSmallBody(protocol::limits::kMaxXmlBodySize);
-  if (ex.killed()) return {};
-  if (!body.ok()) return body.status();
-  auto md5 = ContentMd5(ex);
-  if (!md5.ok()) return md5.status();
-  if (*md5 && **md5 != protocol::Md5Of(*body)) return errors::InvalidDigest();
+  auto read = ReadXmlBody(ex);
+  if (!read.ok()) return read.status();
+  if (!*read) return {};  // the connection was reset: answer nothing
+  const std::string& body = **read;
   const std::string upload_id = UploadIdOf(ex);
   auto callback = ParseCallback(ex);
   if (!callback.ok()) return callback.status();
   auto complete_all = ex.Header("x-oss-complete-all");
   std::optional<std::vector<protocol::CompletePart>> parts;
   if (complete_all && *complete_all == "yes") {
-    if (!body->empty()) {
+    if (!body.empty()) {
       auto e = errors::InvalidArgument("Should not speficy both complete all header and http body.",
                                        "x-oss-complete-all", "yes");
       e.ec = "0042-00000216";
@@ -116,7 +114,7 @@ protocol::Status CompleteMultipartUpload(Exchange& ex) {
     if (auto s = ex.ctx.service.CheckUpload(ex.wire.bucket, ex.wire.key, upload_id); !s.ok()) {
       return s;
     }
-    auto decoded = protocol::DecodeCompleteMultipartUpload(*body);
+    auto decoded = protocol::DecodeCompleteMultipartUpload(body);
     if (!decoded.ok()) return decoded.status();
     parts = std::move(decoded->parts);
   }

@@ -48,6 +48,10 @@ ObjectMeta MetaFromHeaders(const Exchange& ex);
 /// PutObject and UploadPart need a Content-Length or chunked transfer encoding: 411
 /// MissingContentLength (EC 0017-00000101) otherwise, as OSS answers.
 protocol::Status CheckBodyLength(const Exchange& ex);
+/// The body of a small XML request (at most kMaxXmlBodySize), checked against Content-MD5 when
+/// given. nullopt after a reset (answer nothing); MalformedXML when too large, IncompleteBody
+/// when it ended early, InvalidDigest on a malformed header or a mismatch.
+protocol::StatusOr<std::optional<std::string>> ReadXmlBody(Exchange& ex);
 /// Streams the body into a new blob. nullopt after a reset (answer nothing); IncompleteBody
 /// when it ended early; InvalidDigest on a Content-MD5 mismatch.
 protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex);

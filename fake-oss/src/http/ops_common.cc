@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "http/ops.h"
+#include "ossup/protocol/checksum.h"
 #include "ossup/protocol/limits.h"
 #include "service/errors.h"
 
@@ -72,6 +73,16 @@ protocol::Status CheckBodyLength(const Exchange& ex) {
   if (ex.HasBody()) return {};
   return errors::Oss("MissingContentLength", 411,
                      "You must provide the Content-Length HTTP header.");
+}
+
+protocol::StatusOr<std::optional<std::string>> ReadXmlBody(Exchange& ex) {
+  auto body = ex.ReadSmallBody(protocol::limits::kMaxXmlBodySize);
+  if (ex.killed()) return std::optional<std::string>();
+  if (!body.ok()) return body.status();
+  auto md5 = ContentMd5(ex);
+  if (!md5.ok()) return md5.status();
+  if (*md5 && **md5 != protocol::Md5Of(*body)) return errors::InvalidDigest();
+  return std::optional<std::string>(std::move(*body));
 }
 
 protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex) {
