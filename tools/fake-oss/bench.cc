@@ -20,6 +20,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -78,37 +79,60 @@ void Startup() {
               health ? health->status : 0);
 }
 
-void ProcessStartupAndRss(const std::string& binary) {
+// A running fake-oss child process; its stdout is the read end of a pipe.
+struct FakeOssProcess {
+  pid_t pid;
+  int port;
+  int stdout_fd;
+};
+
+// Runs `binary` with `args` and returns once it has printed its first line, "fake-oss
+// listening on ...:PORT". nullopt when the pipe cannot be made. Stop it with StopFakeOss.
+std::optional<FakeOssProcess> SpawnFakeOss(const std::string& binary,
+                                           const std::vector<std::string>& args) {
   int out[2];
-  if (::pipe(out) != 0) return;
-  auto start = Clock::now();
+  if (::pipe(out) != 0) return std::nullopt;
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(binary.c_str()));
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(out[1], STDOUT_FILENO);
     ::close(out[0]);
-    ::execl(binary.c_str(), binary.c_str(), "--port", "0", "--anonymous", "--bucket", "bench",
-            static_cast<char*>(nullptr));
+    ::execv(binary.c_str(), argv.data());
     ::_exit(127);
   }
   ::close(out[1]);
   std::string line;
   char c;
   while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
-  int port = std::stoi(line.substr(line.rfind(':') + 1));
-  httplib::Client client("127.0.0.1", port);
+  return FakeOssProcess{pid, std::stoi(line.substr(line.rfind(':') + 1)), out[0]};
+}
+
+// Sends SIGTERM, reaps the process and closes its stdout pipe.
+void StopFakeOss(const FakeOssProcess& process) {
+  ::kill(process.pid, SIGTERM);
+  ::waitpid(process.pid, nullptr, 0);
+  ::close(process.stdout_fd);
+}
+
+void ProcessStartupAndRss(const std::string& binary) {
+  auto start = Clock::now();
+  auto fake = SpawnFakeOss(binary, {"--port", "0", "--anonymous", "--bucket", "bench"});
+  if (!fake) return;
+  httplib::Client client("127.0.0.1", fake->port);
   auto health = client.Get("/_fake/health");
   double elapsed = SecondsSince(start);
   std::printf("startup, exec fake-oss to first answer: %.2f ms (status %d)\n", elapsed * 1e3,
               health ? health->status : 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::ifstream status("/proc/" + std::to_string(fake->pid) + "/status");
   std::string row;
   while (std::getline(status, row)) {
     if (row.rfind("VmRSS:", 0) == 0) std::printf("idle RSS of fake-oss: %s\n", row.c_str() + 6);
   }
-  ::kill(pid, SIGTERM);
-  ::waitpid(pid, nullptr, 0);
-  ::close(out[0]);
+  StopFakeOss(*fake);
 }
 
 double HashRate(const std::string& data) {
@@ -179,24 +203,11 @@ void Ingest(int connections, int parts_per_connection, const std::string& part) 
 void DiskIngest(const std::string& binary, int gib, const std::string& part) {
   std::string dir = (std::filesystem::temp_directory_path() / "fake-oss-bench-XXXXXX").string();
   if (::mkdtemp(dir.data()) == nullptr) return;
-  int out[2];
-  if (::pipe(out) != 0) return;
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(out[1], STDOUT_FILENO);
-    ::close(out[0]);
-    ::execl(binary.c_str(), binary.c_str(), "--port", "0", "--data-dir", dir.c_str(),
-            "--access-key-id", kCredentials.access_key_id.c_str(), "--access-key-secret",
-            kCredentials.access_key_secret.c_str(), "--bucket", "bench",
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(out[1]);
-  std::string line;
-  char c;
-  while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
-  int port = std::stoi(line.substr(line.rfind(':') + 1));
-  httplib::Client client("127.0.0.1", port);
+  auto fake = SpawnFakeOss(
+      binary, {"--port", "0", "--data-dir", dir, "--access-key-id", kCredentials.access_key_id,
+               "--access-key-secret", kCredentials.access_key_secret, "--bucket", "bench"});
+  if (!fake) return;
+  httplib::Client client("127.0.0.1", fake->port);
   client.set_keep_alive(true);
   client.set_tcp_nodelay(true);
   client.set_url_encode(false);
@@ -222,16 +233,14 @@ void DiskIngest(const std::string& binary, int gib, const std::string& part) {
     if (res && res->status == 200) ++stored;
   }
   double seconds = SecondsSince(start);
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::ifstream status("/proc/" + std::to_string(fake->pid) + "/status");
   std::string row, peak;
   while (std::getline(status, row)) {
     if (row.rfind("VmHWM:", 0) == 0) peak = row.substr(6);
   }
   std::printf("disk mode, %d GiB in 64 MiB parts (%d stored, %.0f MB/s with fsync): peak RSS%s\n",
               gib, stored, stored * 64.0 * 1048576 / seconds / 1e6, peak.c_str());
-  ::kill(pid, SIGTERM);
-  ::waitpid(pid, nullptr, 0);
-  ::close(out[0]);
+  StopFakeOss(*fake);
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
 }
