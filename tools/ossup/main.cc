@@ -109,6 +109,16 @@ std::optional<Client> MakeClient(const CommonFlags& flags, int& exit_code) {
   return std::move(*client);
 }
 
+/// `text` as oss://BUCKET/KEY; nullopt, after printing the usage error, when it names no object.
+std::optional<ossup::cli::OssUrl> ParseObjectUrl(const std::string& text) {
+  auto url = ossup::cli::ParseOssUrl(text);
+  if (!url || url->key.empty()) {
+    std::fprintf(stderr, "ossup: error: expected oss://BUCKET/KEY\n");
+    return std::nullopt;
+  }
+  return url;
+}
+
 std::string DefaultCheckpointDir() {
   const char* home = std::getenv("HOME");
   if (home == nullptr || *home == '\0') return ".ossup-checkpoints";
@@ -267,11 +277,8 @@ int RunLsUploads(const CommonFlags& common, const std::string& target) {
 }
 
 int RunAbort(const CommonFlags& common, const std::string& target, const std::string& upload_id) {
-  auto url = ossup::cli::ParseOssUrl(target);
-  if (!url || url->key.empty()) {
-    std::fprintf(stderr, "ossup: error: expected oss://BUCKET/KEY\n");
-    return kExitUsage;
-  }
+  auto url = ParseObjectUrl(target);
+  if (!url) return kExitUsage;
   int exit_code = kExitOk;
   auto client = MakeClient(common, exit_code);
   if (!client) return exit_code;
@@ -282,11 +289,8 @@ int RunAbort(const CommonFlags& common, const std::string& target, const std::st
 }
 
 int RunGet(const CommonFlags& common, const std::string& source, const std::string& file) {
-  auto url = ossup::cli::ParseOssUrl(source);
-  if (!url || url->key.empty()) {
-    std::fprintf(stderr, "ossup: error: expected oss://BUCKET/KEY\n");
-    return kExitUsage;
-  }
+  auto url = ParseObjectUrl(source);
+  if (!url) return kExitUsage;
   int exit_code = kExitOk;
   auto client = MakeClient(common, exit_code);
   if (!client) return exit_code;
