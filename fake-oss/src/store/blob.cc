@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "ossup/protocol/errors.h"
+
 namespace ossup::fake {
 namespace {
 
@@ -23,12 +25,9 @@ constexpr uint64_t kDigestFollowerMinBytes = 8ull << 20;
 constexpr uint64_t kDigestPublishBytes = 256ull << 10;
 constexpr uint64_t kDigestSliceBytes = 64 << 10;
 
+// A failed file-system step: 500 InternalError with `what` as the message.
 protocol::Error IoError(const std::string& what) {
-  protocol::Error e;
-  e.http_status = 500;
-  e.code = "InternalError";
-  e.message = what;
-  return e;
+  return protocol::MakeError("InternalError", what);
 }
 
 bool WriteAll(int fd, const char* data, size_t size) {

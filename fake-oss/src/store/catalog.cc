@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "ossup/protocol/checksum.h"
+#include "ossup/protocol/errors.h"
 
 namespace ossup::fake {
 namespace {
@@ -17,12 +18,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+// A failed file-system step: 500 InternalError with `what` as the message.
 protocol::Error IoError(const std::string& what) {
-  protocol::Error e;
-  e.http_status = 500;
-  e.code = "InternalError";
-  e.message = what;
-  return e;
+  return protocol::MakeError("InternalError", what);
 }
 
 int64_t ToNanos(protocol::TimePoint t) {
