@@ -1,7 +1,9 @@
 #include "service/service.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <string>
 #include <tuple>
 
 #include "ossup/protocol/checksum.h"
@@ -16,6 +18,16 @@ using protocol::StatusOr;
 
 bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
+}
+
+// What a listing rolls `key` up into: `key` up to and including the first `delimiter` after
+// `prefix`. nullopt when `delimiter` is empty or does not occur there.
+std::optional<std::string> CommonPrefixOf(const std::string& key, const std::string& prefix,
+                                          const std::string& delimiter) {
+  if (delimiter.empty()) return std::nullopt;
+  const size_t pos = key.find(delimiter, prefix.size());
+  if (pos == std::string::npos) return std::nullopt;
+  return key.substr(0, pos + delimiter.size());
 }
 
 void DiscardObject(const ObjectPtr& object) {
@@ -159,20 +171,16 @@ StatusOr<protocol::ListObjectsResult> Service::ListObjects(const std::string& bu
     const std::string& key = it->first;
     if (!StartsWith(key, q.prefix)) break;
     if (marker_is_prefix && StartsWith(key, q.marker)) continue;
-    if (!q.delimiter.empty()) {
-      auto pos = key.find(q.delimiter, q.prefix.size());
-      if (pos != std::string::npos) {
-        std::string common = key.substr(0, pos + q.delimiter.size());
-        if (!result.common_prefixes.empty() && result.common_prefixes.back() == common) continue;
-        if (count == q.max_keys) {
-          result.is_truncated = true;
-          break;
-        }
-        result.common_prefixes.push_back(common);
-        last = common;
-        ++count;
-        continue;
+    if (auto common = CommonPrefixOf(key, q.prefix, q.delimiter)) {
+      if (!result.common_prefixes.empty() && result.common_prefixes.back() == *common) continue;
+      if (count == q.max_keys) {
+        result.is_truncated = true;
+        break;
       }
+      result.common_prefixes.push_back(*common);
+      last = *common;
+      ++count;
+      continue;
     }
     if (count == q.max_keys) {
       result.is_truncated = true;
@@ -218,21 +226,17 @@ StatusOr<protocol::ListMultipartUploadsResult> Service::ListUploads(
   result.max_uploads = q.max_uploads;
   int count = 0;
   for (const auto* upload : matching) {
-    if (!q.delimiter.empty()) {
-      auto pos = upload->key.find(q.delimiter, q.prefix.size());
-      if (pos != std::string::npos) {
-        std::string common = upload->key.substr(0, pos + q.delimiter.size());
-        if (!result.common_prefixes.empty() && result.common_prefixes.back() == common) continue;
-        if (count == q.max_uploads) {
-          result.is_truncated = true;
-          break;
-        }
-        result.common_prefixes.push_back(common);
-        result.next_key_marker = common;
-        result.next_upload_id_marker.clear();
-        ++count;
-        continue;
+    if (auto common = CommonPrefixOf(upload->key, q.prefix, q.delimiter)) {
+      if (!result.common_prefixes.empty() && result.common_prefixes.back() == *common) continue;
+      if (count == q.max_uploads) {
+        result.is_truncated = true;
+        break;
       }
+      result.common_prefixes.push_back(*common);
+      result.next_key_marker = *common;
+      result.next_upload_id_marker.clear();
+      ++count;
+      continue;
     }
     if (count == q.max_uploads) {
       result.is_truncated = true;
