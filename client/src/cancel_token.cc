@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "client_error.h"
 #include "ossup/protocol/errors.h"
 
 namespace ossup::client::internal {
@@ -61,10 +62,7 @@ CancelRegistration::~CancelRegistration() {
 }
 
 protocol::Error CancelledError() {
-  protocol::Error e;
-  e.code = std::string(protocol::client_codes::kCancelled);
-  e.message = "the operation was cancelled";
-  return e;
+  return ClientError(protocol::client_codes::kCancelled, "the operation was cancelled");
 }
 
 }  // namespace ossup::client::internal

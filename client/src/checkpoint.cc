@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "client_error.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
 #include "ossup/protocol/limits.h"
@@ -25,17 +26,12 @@ constexpr std::string_view kFormat = "ossup-checkpoint-2";
 constexpr size_t kCrcHexDigits = 16;
 
 protocol::Error IoError(std::string message) {
-  protocol::Error e;
-  e.code = std::string(protocol::client_codes::kIoError);
-  e.message = std::move(message);
-  return e;
+  return ClientError(protocol::client_codes::kIoError, std::move(message));
 }
 
 protocol::Error BadRecord(std::string message) {
-  protocol::Error e;
-  e.code = std::string(protocol::client_codes::kInvalidResponse);
-  e.message = "checkpoint record: " + std::move(message);
-  return e;
+  return ClientError(protocol::client_codes::kInvalidResponse,
+                     "checkpoint record: " + std::move(message));
 }
 
 std::string CrcHex(std::string_view text) {

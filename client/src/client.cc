@@ -6,6 +6,7 @@
 #include <fstream>
 #include <thread>
 
+#include "client_error.h"
 #include "client_impl.h"
 #include "object_headers.h"
 #include "oss_stub_impl.h"
@@ -18,16 +19,10 @@
 namespace ossup::client {
 namespace {
 
+using internal::ClientError;
 using protocol::Error;
 using protocol::Status;
 using protocol::StatusOr;
-
-Error ClientError(std::string_view code, std::string message) {
-  Error e;
-  e.code = std::string(code);
-  e.message = std::move(message);
-  return e;
-}
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "client_error.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
 
@@ -13,10 +14,7 @@ using protocol::Headers;
 using protocol::WireRequest;
 
 Error InvalidResponse(std::string message) {
-  Error e;
-  e.code = std::string(protocol::client_codes::kInvalidResponse);
-  e.message = std::move(message);
-  return e;
+  return ClientError(protocol::client_codes::kInvalidResponse, std::move(message));
 }
 
 /// A decoded XML body, with MalformedXML relabelled as a bad response.

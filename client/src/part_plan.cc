@@ -1,5 +1,6 @@
 #include "part_plan.h"
 
+#include "client_error.h"
 #include "ossup/protocol/errors.h"
 #include "ossup/protocol/limits.h"
 
@@ -9,10 +10,7 @@ namespace {
 constexpr uint64_t kGrowthAlignmentBytes = 4096;
 
 protocol::Error InvalidRequest(std::string message) {
-  protocol::Error e;
-  e.code = std::string(protocol::client_codes::kInvalidRequest);
-  e.message = std::move(message);
-  return e;
+  return ClientError(protocol::client_codes::kInvalidRequest, std::move(message));
 }
 
 uint64_t CeilDiv(uint64_t a, uint64_t b) { return a / b + (a % b != 0 ? 1 : 0); }

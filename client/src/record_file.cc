@@ -8,16 +8,14 @@
 #include <cstring>
 #include <filesystem>
 
+#include "client_error.h"
 #include "ossup/protocol/errors.h"
 
 namespace ossup::client::internal {
 namespace {
 
 protocol::Error IoError(std::string message) {
-  protocol::Error e;
-  e.code = std::string(protocol::client_codes::kIoError);
-  e.message = std::move(message);
-  return e;
+  return ClientError(protocol::client_codes::kIoError, std::move(message));
 }
 
 /// Appends all of `data` at the end of `fd` (opened O_APPEND) and fdatasyncs it.

@@ -5,17 +5,11 @@
 #include <string>
 #include <string_view>
 
+#include "client_error.h"
 #include "ossup/client/upload_request.h"
 #include "ossup/protocol/status.h"
 
 namespace ossup::client::internal {
-
-inline protocol::Error ClientError(std::string_view code, std::string message) {
-  protocol::Error e;
-  e.code = std::string(code);
-  e.message = std::move(message);
-  return e;
-}
 
 /// Marks an error that only asks Run() to start over (LostUploadPolicy::kRestart).
 inline constexpr std::string_view kRestartMarker = "ossup-internal-restart";
