@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <thread>
 
 #include "object_headers.h"
 #include "ossup/protocol/checksum.h"
@@ -82,11 +81,7 @@ protocol::Status ResumableUploader::UploadRemainingParts() {
       }
     }
   };
-  size_t threads = std::min<size_t>(request_.parallelism, todo.size());
-  std::vector<std::thread> pool;
-  for (size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
-  if (threads > 0) worker();
-  for (auto& t : pool) t.join();
+  RunWorkers(request_.parallelism, todo.size(), worker);
   if (cancel_->cancelled()) return Cancelled();
   if (first_error.ok()) return first_error;
   const Error& error = first_error.error();

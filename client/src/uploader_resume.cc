@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <filesystem>
-#include <thread>
 
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
@@ -155,11 +154,7 @@ protocol::Status ResumableUploader::VerifyListedParts(
       ++parts_skipped_;
     }
   };
-  size_t threads = std::min<size_t>(request_.parallelism, candidates.size());
-  std::vector<std::thread> pool;
-  for (size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
-  if (threads > 0) worker();
-  for (auto& t : pool) t.join();
+  RunWorkers(request_.parallelism, candidates.size(), worker);
   if (cancel_->cancelled()) return Cancelled();
   return first_error;
 }

@@ -1,9 +1,13 @@
 // Helpers shared by the ResumableUploader's source files.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "client_error.h"
 #include "ossup/client/upload_request.h"
@@ -13,6 +17,16 @@ namespace ossup::client::internal {
 
 /// Marks an error that only asks Run() to start over (LostUploadPolicy::kRestart).
 inline constexpr std::string_view kRestartMarker = "ossup-internal-restart";
+
+/// Runs `worker` on min(`parallelism`, `items`) threads, the calling thread being one of them,
+/// and returns once every copy has returned. Runs nothing when `items` is 0.
+inline void RunWorkers(int parallelism, size_t items, const std::function<void()>& worker) {
+  const size_t threads = std::min<size_t>(parallelism, items);
+  std::vector<std::thread> pool;
+  for (size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
+  if (threads > 0) worker();
+  for (auto& t : pool) t.join();
+}
 
 inline std::string AbsolutePath(const std::string& path) {
   std::error_code ec;
