@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "ossup/protocol/errors.h"
+#include "ossup/protocol/name_table.h"
 #include "plan_json.h"
 
 namespace ossup::faults {
@@ -14,7 +15,7 @@ namespace {
 using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
 
-constexpr std::array<std::pair<ActionType, std::string_view>, 8> kActionNames = {{
+constexpr protocol::NameTable<ActionType, 8> kActionNames = {{
     {ActionType::kError, "error"},
     {ActionType::kReset, "reset"},
     {ActionType::kDropResponse, "drop-response"},
@@ -221,17 +222,11 @@ OrderedJson MatchToJson(const Match& match) {
 }  // namespace
 
 std::string_view ActionTypeName(ActionType type) {
-  for (const auto& [candidate, name] : kActionNames) {
-    if (candidate == type) return name;
-  }
-  return "unknown";
+  return protocol::LookupName(kActionNames, type, "unknown");
 }
 
 std::optional<ActionType> ActionTypeFromName(std::string_view name) {
-  for (const auto& [type, candidate] : kActionNames) {
-    if (candidate == name) return type;
-  }
-  return std::nullopt;
+  return protocol::LookupValue(kActionNames, name);
 }
 
 namespace internal {

@@ -4,11 +4,12 @@
 #include <utility>
 
 #include "ossup/faults/rng.h"
+#include "ossup/protocol/name_table.h"
 
 namespace ossup::scenarios {
 namespace {
 
-constexpr std::array<std::pair<StepKind, std::string_view>, 8> kStepNames = {{
+constexpr protocol::NameTable<StepKind, 8> kStepNames = {{
     {StepKind::kUpload, "upload"},
     {StepKind::kResume, "resume"},
     {StepKind::kCancelAfterBytes, "cancel-after-bytes"},
@@ -19,7 +20,7 @@ constexpr std::array<std::pair<StepKind, std::string_view>, 8> kStepNames = {{
     {StepKind::kRewriteFile, "rewrite-file"},
 }};
 
-constexpr std::array<std::pair<Outcome, std::string_view>, 5> kOutcomeNames = {{
+constexpr protocol::NameTable<Outcome, 5> kOutcomeNames = {{
     {Outcome::kSucceeds, "succeeds"},
     {Outcome::kFailsRetryable, "fails-retryable"},
     {Outcome::kFails, "fails"},
@@ -30,17 +31,11 @@ constexpr std::array<std::pair<Outcome, std::string_view>, 5> kOutcomeNames = {{
 }  // namespace
 
 std::string_view StepKindName(StepKind kind) {
-  for (const auto& [k, name] : kStepNames) {
-    if (k == kind) return name;
-  }
-  return "unknown";
+  return protocol::LookupName(kStepNames, kind, "unknown");
 }
 
 std::optional<StepKind> StepKindFromName(std::string_view name) {
-  for (const auto& [k, n] : kStepNames) {
-    if (n == name) return k;
-  }
-  return std::nullopt;
+  return protocol::LookupValue(kStepNames, name);
 }
 
 bool IsClientStep(StepKind kind) {
@@ -49,17 +44,11 @@ bool IsClientStep(StepKind kind) {
 }
 
 std::string_view OutcomeName(Outcome outcome) {
-  for (const auto& [o, name] : kOutcomeNames) {
-    if (o == outcome) return name;
-  }
-  return "unknown";
+  return protocol::LookupName(kOutcomeNames, outcome, "unknown");
 }
 
 std::optional<Outcome> OutcomeFromName(std::string_view name) {
-  for (const auto& [o, n] : kOutcomeNames) {
-    if (n == name) return o;
-  }
-  return std::nullopt;
+  return protocol::LookupValue(kOutcomeNames, name);
 }
 
 std::string FileBytes(const FileSpec& file) {

@@ -6,10 +6,12 @@
 #include <utility>
 #include <vector>
 
+#include "ossup/protocol/name_table.h"
+
 namespace ossup::protocol {
 namespace {
 
-constexpr std::array<std::pair<Operation, std::string_view>, 20> kNames = {{
+constexpr NameTable<Operation, 20> kNames = {{
     {Operation::kUnknown, "Unknown"},
     {Operation::kListBuckets, "ListBuckets"},
     {Operation::kPutBucket, "PutBucket"},
@@ -119,18 +121,10 @@ Operation ClassifyObject(std::string_view method, const std::vector<std::string_
 
 }  // namespace
 
-std::string_view OperationName(Operation op) {
-  for (const auto& [candidate, name] : kNames) {
-    if (candidate == op) return name;
-  }
-  return "Unknown";
-}
+std::string_view OperationName(Operation op) { return LookupName(kNames, op, "Unknown"); }
 
 std::optional<Operation> OperationFromName(std::string_view name) {
-  for (const auto& [op, candidate] : kNames) {
-    if (candidate == name) return op;
-  }
-  return std::nullopt;
+  return LookupValue(kNames, name);
 }
 
 Operation ClassifyOperation(std::string_view method, std::string_view bucket, std::string_view key,
