@@ -11,7 +11,7 @@
 namespace ossup::protocol {
 namespace {
 
-constexpr NameTable<Operation, 20> kNames = {{
+constexpr NameTable<Operation, 23> kNames = {{
     {Operation::kUnknown, "Unknown"},
     {Operation::kListBuckets, "ListBuckets"},
     {Operation::kPutBucket, "PutBucket"},
@@ -27,8 +27,11 @@ constexpr NameTable<Operation, 20> kNames = {{
     {Operation::kHeadObject, "HeadObject"},
     {Operation::kGetObjectMeta, "GetObjectMeta"},
     {Operation::kDeleteObject, "DeleteObject"},
+    {Operation::kCopyObject, "CopyObject"},
+    {Operation::kDeleteMultipleObjects, "DeleteMultipleObjects"},
     {Operation::kInitiateMultipartUpload, "InitiateMultipartUpload"},
     {Operation::kUploadPart, "UploadPart"},
+    {Operation::kUploadPartCopy, "UploadPartCopy"},
     {Operation::kListParts, "ListParts"},
     {Operation::kCompleteMultipartUpload, "CompleteMultipartUpload"},
     {Operation::kAbortMultipartUpload, "AbortMultipartUpload"},
@@ -84,6 +87,8 @@ Operation ClassifyBucket(std::string_view method, const std::vector<std::string_
     if (Exactly(sel, {"uploads"})) return Operation::kListMultipartUploads;
     if (Exactly(sel, {"acl"})) return Operation::kGetBucketAcl;
     if (Exactly(sel, {"lifecycle"})) return Operation::kGetBucketLifecycle;
+  } else if (method == "POST") {
+    if (Exactly(sel, {"delete"})) return Operation::kDeleteMultipleObjects;
   } else if (method == "PUT") {
     if (sel.empty()) return Operation::kPutBucket;
     if (Exactly(sel, {"lifecycle"})) return Operation::kPutBucketLifecycle;
@@ -135,6 +140,14 @@ Operation ClassifyOperation(std::string_view method, std::string_view bucket, st
   }
   if (key.empty()) return ClassifyBucket(method, selectors);
   return ClassifyObject(method, selectors);
+}
+
+Operation ClassifyRequest(const WireRequest& request) {
+  Operation op = ClassifyOperation(request.method, request.bucket, request.key, request.query);
+  if (!FindHeader(request.headers, "x-oss-copy-source")) return op;
+  if (op == Operation::kPutObject) return Operation::kCopyObject;
+  if (op == Operation::kUploadPart) return Operation::kUploadPartCopy;
+  return op;
 }
 
 }  // namespace ossup::protocol

@@ -51,6 +51,12 @@ TEST(OperationClassify, MapsEverySupportedRequestShape) {
       {"HEAD", "b", "k", {{"objectMeta", ""}}, Operation::kGetObjectMeta},
       {"GET", "b", "k", {{"objectMeta", ""}}, Operation::kGetObjectMeta},
       {"DELETE", "b", "k", {}, Operation::kDeleteObject},
+      {"POST", "b", "", {{"delete", ""}}, Operation::kDeleteMultipleObjects},
+      {"POST",
+       "b",
+       "",
+       {{"delete", ""}, {"encoding-type", "url"}},
+       Operation::kDeleteMultipleObjects},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(ClassifyOperation(c.method, c.bucket, c.key, c.query), c.expected)
@@ -91,7 +97,24 @@ TEST(OperationClassify, RepeatedSelectorCountsOnce) {
             Operation::kInitiateMultipartUpload);
 }
 
+TEST(OperationClassify, CopySourceHeaderMakesPutACopy) {
+  WireRequest put{"PUT", "b", "k", {}, {{"X-Oss-Copy-Source", "/src/key"}}};
+  EXPECT_EQ(ClassifyRequest(put), Operation::kCopyObject);
+  WireRequest part{
+      "PUT", "b", "k", {{"partNumber", "1"}, {"uploadId", "U"}}, {{"x-oss-copy-source", "/s/k"}}};
+  EXPECT_EQ(ClassifyRequest(part), Operation::kUploadPartCopy);
+  part.headers.clear();
+  EXPECT_EQ(ClassifyRequest(part), Operation::kUploadPart);
+  WireRequest get{"GET", "b", "k", {}, {{"x-oss-copy-source", "/s/k"}}};
+  EXPECT_EQ(ClassifyRequest(get), Operation::kGetObject);
+  WireRequest bucket{"PUT", "b", "", {}, {{"x-oss-copy-source", "/s/k"}}};
+  EXPECT_EQ(ClassifyRequest(bucket), Operation::kPutBucket);
+}
+
 TEST(OperationName, UsesOssApiNamesAndRoundTrips) {
+  EXPECT_EQ(OperationName(Operation::kCopyObject), "CopyObject");
+  EXPECT_EQ(OperationName(Operation::kDeleteMultipleObjects), "DeleteMultipleObjects");
+  EXPECT_EQ(OperationName(Operation::kUploadPartCopy), "UploadPartCopy");
   EXPECT_EQ(OperationName(Operation::kUploadPart), "UploadPart");
   EXPECT_EQ(OperationName(Operation::kInitiateMultipartUpload), "InitiateMultipartUpload");
   EXPECT_EQ(OperationName(Operation::kListBuckets), "ListBuckets");

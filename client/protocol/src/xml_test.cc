@@ -107,6 +107,38 @@ TEST(XmlRoundTrip, CompleteMultipartUploadResult) {
   }
 }
 
+TEST(XmlRoundTrip, CopyObjectAndCopyPartResults) {
+  CopyObjectResult copy{"\"5B3C1A2E053D763E1B002CC607C5A0FE\"", At(1554781532, 123)};
+  StatusOr<CopyObjectResult> copy_out = DecodeCopyObjectResult(EncodeXml(copy));
+  ASSERT_TRUE(copy_out.ok()) << copy_out.error().ToString();
+  EXPECT_EQ(*copy_out, copy);
+  CopyPartResult part{At(1554781532), "\"3E1B002CC607C5A0FE5B3C1A2E053D76\""};
+  StatusOr<CopyPartResult> part_out = DecodeCopyPartResult(EncodeXml(part));
+  ASSERT_TRUE(part_out.ok()) << part_out.error().ToString();
+  EXPECT_EQ(*part_out, part);
+}
+
+TEST(XmlRoundTrip, DeleteMultipleObjectsRequestAndResult) {
+  for (const char* encoding : {"", "url"}) {
+    for (bool quiet : {false, true}) {
+      DeleteMultipleObjects in{quiet, TrickyKeys(), encoding};
+      StatusOr<DeleteMultipleObjects> out = DecodeDeleteMultipleObjects(EncodeXml(in), encoding);
+      ASSERT_TRUE(out.ok()) << out.error().ToString();
+      EXPECT_EQ(*out, in);
+    }
+    DeleteMultipleObjectsResult result{encoding, TrickyKeys()};
+    StatusOr<DeleteMultipleObjectsResult> result_out =
+        DecodeDeleteMultipleObjectsResult(EncodeXml(result));
+    ASSERT_TRUE(result_out.ok()) << result_out.error().ToString();
+    EXPECT_EQ(*result_out, result);
+  }
+  DeleteMultipleObjectsResult quiet{"", {}};
+  StatusOr<DeleteMultipleObjectsResult> quiet_out =
+      DecodeDeleteMultipleObjectsResult(EncodeXml(quiet));
+  ASSERT_TRUE(quiet_out.ok()) << quiet_out.error().ToString();
+  EXPECT_TRUE(quiet_out->deleted.empty());
+}
+
 TEST(XmlRoundTrip, ListMultipartUploadsResult) {
   for (const char* encoding : {"", "url"}) {
     const std::vector<std::string>& keys = TrickyKeys();
@@ -351,6 +383,99 @@ TEST(XmlDecodeSpec, CompleteMultipartUploadResult) {
   EXPECT_EQ(v->key, "multipart.data");
   EXPECT_EQ(v->etag, "\"097DE458AD02B5F89F9D0530231876****\"");
   EXPECT_EQ(v->encoding_type, "");
+}
+
+TEST(XmlDecodeSpec, CopyObjectResult) {
+  StatusOr<CopyObjectResult> v = DecodeCopyObjectResult(R"(<?xml version="1.0" encoding="UTF-8"?>
+<CopyObjectResult>
+  <ETag>"5B3C1A2E053D763E1B002CC607C5A0FE1****"</ETag>
+  <LastModified>2019-04-09T03:45:32.000Z</LastModified>
+</CopyObjectResult>)");
+  ASSERT_TRUE(v.ok()) << v.error().ToString();
+  EXPECT_EQ(v->etag, "\"5B3C1A2E053D763E1B002CC607C5A0FE1****\"");
+  EXPECT_EQ(v->last_modified, At(1554781532));
+  EXPECT_EQ(EncodeXml(*v), std::string(kProlog) +
+                               "\n<CopyObjectResult>\n"
+                               "  <ETag>\"5B3C1A2E053D763E1B002CC607C5A0FE1****\"</ETag>\n"
+                               "  <LastModified>2019-04-09T03:45:32.000Z</LastModified>\n"
+                               "</CopyObjectResult>\n");
+}
+
+TEST(XmlDecodeSpec, CopyPartResult) {
+  StatusOr<CopyPartResult> v = DecodeCopyPartResult(R"(<?xml version="1.0" encoding="UTF-8"?>
+<CopyPartResult xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com">
+    <LastModified>2014-07-17T06:27:54.000Z</LastModified>
+    <ETag>"5B3C1A2E053D763E1B002CC607C5****"</ETag>
+</CopyPartResult>)");
+  ASSERT_TRUE(v.ok()) << v.error().ToString();
+  EXPECT_EQ(v->etag, "\"5B3C1A2E053D763E1B002CC607C5****\"");
+  EXPECT_EQ(v->last_modified, At(1405578474));
+}
+
+TEST(XmlDecodeSpec, DeleteMultipleObjectsRequest) {
+  StatusOr<DeleteMultipleObjects> v =
+      DecodeDeleteMultipleObjects(R"(<?xml version="1.0" encoding="UTF-8"?>
+<Delete>
+  <Quiet>false</Quiet>
+  <Object>
+    <Key>multipart.data</Key>
+  </Object>
+  <Object>
+    <Key>test.jpg</Key>
+  </Object>
+  <Object><Key>a%2Fb c</Key></Object>
+</Delete>)",
+                                  "");
+  ASSERT_TRUE(v.ok()) << v.error().ToString();
+  EXPECT_FALSE(v->quiet);
+  EXPECT_EQ(v->keys, (std::vector<std::string>{"multipart.data", "test.jpg", "a%2Fb c"}));
+  StatusOr<DeleteMultipleObjects> url = DecodeDeleteMultipleObjects(
+      "<Delete><Quiet>true</Quiet><Object><Key>a%2Fb%20c</Key></Object></Delete>", "url");
+  ASSERT_TRUE(url.ok()) << url.error().ToString();
+  EXPECT_TRUE(url->quiet);
+  EXPECT_EQ(url->keys, (std::vector<std::string>{"a/b c"}));
+  StatusOr<DeleteMultipleObjects> no_quiet =
+      DecodeDeleteMultipleObjects("<Delete><Object><Key>k</Key></Object></Delete>", "");
+  ASSERT_TRUE(no_quiet.ok()) << no_quiet.error().ToString();
+  EXPECT_FALSE(no_quiet->quiet);
+}
+
+TEST(XmlDecodeSpec, DeleteResult) {
+  StatusOr<DeleteMultipleObjectsResult> v =
+      DecodeDeleteMultipleObjectsResult(R"(<?xml version="1.0" encoding="UTF-8"?>
+<DeleteResult xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com">
+    <Deleted>
+       <Key>multipart.data</Key>
+    </Deleted>
+    <Deleted>
+       <Key>test.jpg</Key>
+    </Deleted>
+</DeleteResult>)");
+  ASSERT_TRUE(v.ok()) << v.error().ToString();
+  EXPECT_EQ(v->deleted, (std::vector<std::string>{"multipart.data", "test.jpg"}));
+  EXPECT_EQ(v->encoding_type, "");
+}
+
+TEST(XmlDecodeMalformed, DeleteMultipleObjectsNeedsOneToAThousandKeyedObjects) {
+  ExpectMalformed(DecodeDeleteMultipleObjects("<Delete><Quiet>true</Quiet></Delete>", ""),
+                  "no objects");
+  ExpectMalformed(DecodeDeleteMultipleObjects("<Delete><Object></Object></Delete>", ""),
+                  "object without key");
+  ExpectMalformed(DecodeDeleteMultipleObjects("<Delete><Object><Key></Key></Object></Delete>", ""),
+                  "empty key");
+  ExpectMalformed(DecodeDeleteMultipleObjects(
+                      "<Delete><Quiet>yes</Quiet><Object><Key>k</Key></Object></Delete>", ""),
+                  "bad quiet");
+  ExpectMalformed(DecodeDeleteMultipleObjects("<Remove><Object><Key>k</Key></Object></Remove>", ""),
+                  "wrong root");
+  ExpectMalformed(
+      DecodeDeleteMultipleObjects("<Delete><Object><Key>bad%zz</Key></Object></Delete>", "url"),
+      "bad escape");
+  DeleteMultipleObjects many;
+  for (size_t i = 0; i < limits::kMaxDeleteObjects; ++i) many.keys.push_back(std::to_string(i));
+  EXPECT_TRUE(DecodeDeleteMultipleObjects(EncodeXml(many), "").ok());
+  many.keys.push_back("one-too-many");
+  ExpectMalformed(DecodeDeleteMultipleObjects(EncodeXml(many), ""), "1001 keys");
 }
 
 TEST(XmlDecodeSpec, InitiateMultipartUploadResult) {

@@ -16,6 +16,8 @@ inline constexpr int kMaxListParts = 1000;
 inline constexpr int kMaxListUploads = 1000;
 inline constexpr int kDefaultMaxKeys = 100;
 inline constexpr int kMaxKeys = 1000;
+/// Keys in one DeleteMultipleObjects request.
+inline constexpr size_t kMaxDeleteObjects = 1000;
 inline constexpr size_t kMaxKeyBytes = 1023;
 inline constexpr std::chrono::seconds kMaxClockSkew{15 * 60};
 inline constexpr std::chrono::seconds kMaxPresignExpiry{604800};

@@ -26,12 +26,15 @@ enum class Operation {
   kHeadObject,
   kGetObjectMeta,
   kDeleteObject,
+  kCopyObject,
+  kDeleteMultipleObjects,
   // Multipart.
   kInitiateMultipartUpload,
   kUploadPart,
+  kUploadPartCopy,
   kListParts,
   kCompleteMultipartUpload,
-  kAbortMultipartUpload,
+  kAbortMultipartUpload,  // last: tests and generators iterate [kListBuckets, here]
 };
 
 /// "UploadPart", "InitiateMultipartUpload", ... (OSS's API names). "Unknown" for kUnknown.
@@ -41,7 +44,13 @@ std::optional<Operation> OperationFromName(std::string_view name);
 
 /// Classifies by method, which of bucket/key is present, and sub-resources.
 /// Unsupported combinations (e.g. POST on an object without ?uploads/?uploadId) are kUnknown.
+/// Never answers kCopyObject or kUploadPartCopy: those differ from PutObject and UploadPart
+/// only by a header (see ClassifyRequest).
 Operation ClassifyOperation(std::string_view method, std::string_view bucket, std::string_view key,
                             const QueryParams& query);
+
+/// ClassifyOperation, with a PutObject or UploadPart that carries `x-oss-copy-source`
+/// answered as CopyObject or UploadPartCopy.
+Operation ClassifyRequest(const WireRequest& request);
 
 }  // namespace ossup::protocol

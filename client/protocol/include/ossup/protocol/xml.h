@@ -185,6 +185,43 @@ struct CreateBucketConfiguration {
                          const CreateBucketConfiguration&) = default;
 };
 
+/// CopyObject result: <CopyObjectResult>.
+struct CopyObjectResult {
+  std::string etag;
+  TimePoint last_modified{};
+  friend bool operator==(const CopyObjectResult&, const CopyObjectResult&) = default;
+};
+
+/// UploadPartCopy result: <CopyPartResult>.
+struct CopyPartResult {
+  TimePoint last_modified{};
+  std::string etag;
+  friend bool operator==(const CopyPartResult&, const CopyPartResult&) = default;
+};
+
+/// Request body of DeleteMultipleObjects: <Delete>. Decoding requires 1 to
+/// limits::kMaxDeleteObjects <Object> elements, each with a non-empty <Key>. `encoding_type`
+/// is not part of the body: it is the request's `encoding-type` query parameter, and "url"
+/// means the body's keys are URL-encoded.
+struct DeleteMultipleObjects {
+  bool quiet = false;
+  std::vector<std::string> keys;
+  std::string encoding_type;
+  friend bool operator==(const DeleteMultipleObjects&, const DeleteMultipleObjects&) = default;
+};
+
+/// DeleteMultipleObjects result: <DeleteResult>, one <Deleted> per key (none when quiet).
+struct DeleteMultipleObjectsResult {
+  std::string encoding_type;
+  std::vector<std::string> deleted;
+  friend bool operator==(const DeleteMultipleObjectsResult&,
+                         const DeleteMultipleObjectsResult&) = default;
+};
+
+std::string EncodeXml(const CopyObjectResult& v);
+std::string EncodeXml(const CopyPartResult& v);
+std::string EncodeXml(const DeleteMultipleObjects& v);
+std::string EncodeXml(const DeleteMultipleObjectsResult& v);
 std::string EncodeXml(const InitiateMultipartUploadResult& v);
 std::string EncodeXml(const ListPartsResult& v);
 std::string EncodeXml(const CompleteMultipartUpload& v);
@@ -197,6 +234,12 @@ std::string EncodeXml(const CreateBucketConfiguration& v);
 /// <Error> with Code, Message, RequestId, HostId, the details in order, then EC.
 std::string EncodeXml(const Error& v);
 
+StatusOr<CopyObjectResult> DecodeCopyObjectResult(std::string_view xml);
+StatusOr<CopyPartResult> DecodeCopyPartResult(std::string_view xml);
+/// `encoding_type`: the request's `encoding-type` query parameter ("" when absent).
+StatusOr<DeleteMultipleObjects> DecodeDeleteMultipleObjects(std::string_view xml,
+                                                            std::string_view encoding_type);
+StatusOr<DeleteMultipleObjectsResult> DecodeDeleteMultipleObjectsResult(std::string_view xml);
 StatusOr<InitiateMultipartUploadResult> DecodeInitiateMultipartUploadResult(std::string_view xml);
 StatusOr<ListPartsResult> DecodeListPartsResult(std::string_view xml);
 StatusOr<CompleteMultipartUpload> DecodeCompleteMultipartUpload(std::string_view xml);
