@@ -178,10 +178,14 @@ TEST_F(BucketTest, DeleteMultipleObjects) {
       client().Send("POST", "bkt", "", {{"delete", ""}},
                     {{"Content-MD5", protocol::Base64Encode(protocol::Md5Of(body))}}, body);
   ASSERT_EQ(response.status, 200) << response.body;
-  EXPECT_NE(response.body.find("<Deleted><Key>x/2</Key></Deleted>"), std::string::npos);
+  auto result = protocol::DecodeDeleteMultipleObjectsResult(response.body);
+  ASSERT_TRUE(result.ok()) << response.body;
+  EXPECT_EQ(result->deleted, (std::vector<std::string>{"x/1", "x/2", "absent"}));
   EXPECT_EQ(client().Get("bkt", "x/1").ErrorCode(), "NoSuchKey");
   EXPECT_EQ(client().Get("bkt", "y").status, 200);
-  auto malformed = client().Send("POST", "bkt", "", {{"delete", ""}}, {}, "<Delete/>");
+  auto malformed = client().Send(
+      "POST", "bkt", "", {{"delete", ""}},
+      {{"Content-MD5", protocol::Base64Encode(protocol::Md5Of("<Delete/>"))}}, "<Delete/>");
   EXPECT_EQ(malformed.ErrorCode(), "MalformedXML");
 }
 

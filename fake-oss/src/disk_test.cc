@@ -106,6 +106,30 @@ TEST_F(DiskTest, EverythingSurvivesARestart) {
   EXPECT_EQ(client().ListParts("bkt", "open", open_id).ErrorCode(), "NoSuchUpload");
 }
 
+TEST_F(DiskTest, CopiesOwnTheirDataAndSurviveTheSourceAndARestart) {
+  ASSERT_EQ(client().Put("bkt", "src", "source data", {{"x-oss-meta-a", "b"}}).status, 200);
+  const std::string etag = client().Get("bkt", "src").Header("ETag");
+  ASSERT_EQ(client().Send("PUT", "bkt", "copy", {}, {{"x-oss-copy-source", "/bkt/src"}}).status,
+            200);
+  ASSERT_EQ(client().Send("DELETE", "bkt", "src").status, 204);
+  Restart();
+  auto copy = client().Get("bkt", "copy");
+  EXPECT_EQ(copy.body, "source data");
+  EXPECT_EQ(copy.Header("ETag"), etag);
+  EXPECT_EQ(copy.Header("x-oss-meta-a"), "b");
+  // Self-copy with REPLACE keeps the data readable after a restart too.
+  ASSERT_EQ(client()
+                .Send("PUT", "bkt", "copy", {},
+                      {{"x-oss-copy-source", "/bkt/copy"},
+                       {"x-oss-metadata-directive", "REPLACE"},
+                       {"x-oss-meta-a", "c"}})
+                .status,
+            200);
+  Restart();
+  EXPECT_EQ(client().Get("bkt", "copy").body, "source data");
+  EXPECT_EQ(client().Get("bkt", "copy").Header("x-oss-meta-a"), "c");
+}
+
 TEST_F(DiskTest, RestartFaultReloadsFromDisk) {
   auto id = client().Initiate("bkt", "k");
   ASSERT_EQ(client().UploadPart("bkt", "k", id, 1, "abc").status, 200);

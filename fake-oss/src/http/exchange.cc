@@ -22,23 +22,6 @@ constexpr uint64_t kDirectReadMinBytes = 256 * 1024;
 constexpr size_t kDirectReadBufferBytes = 1 << 20;
 constexpr int kDirectReadTimeoutMs = 30000;
 
-// Streams [offset, offset+length) of the object's segments into `sink`.
-bool ReadObjectRange(const StoredObject& object, uint64_t offset, uint64_t length,
-                     const std::function<bool(const char*, size_t)>& sink) {
-  for (const auto& blob : object.segments) {
-    if (length == 0) break;
-    if (offset >= blob->size()) {
-      offset -= blob->size();
-      continue;
-    }
-    uint64_t n = std::min(length, blob->size() - offset);
-    if (!blob->Read(offset, n, sink)) return false;
-    length -= n;
-    offset = 0;
-  }
-  return length == 0;
-}
-
 void ReplaceHeader(httplib::Response& res, const std::string& name, const std::string& value) {
   res.headers.erase(name);
   res.headers.emplace(name, value);

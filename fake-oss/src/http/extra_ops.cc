@@ -1,10 +1,7 @@
 #include "http/extra_ops.h"
 
-#include <tinyxml2.h>
-
 #include "http/ops.h"
 #include "ossup/protocol/addressing.h"
-#include "ossup/protocol/checksum.h"
 #include "ossup/protocol/limits.h"
 #include "service/errors.h"
 
@@ -172,55 +169,9 @@ protocol::Status GetBucketLocation(Exchange& ex) {
   return {};
 }
 
-protocol::Status DeleteMultipleObjects(Exchange& ex) {
-  auto read = ReadXmlBody(ex);
-  if (!read.ok()) return read.status();
-  if (!*read) return {};  // the connection was reset: answer nothing
-  const std::string& body = **read;
-  const bool url = ex.Param("encoding-type") == std::optional<std::string_view>("url");
-  tinyxml2::XMLDocument doc;
-  if (doc.Parse(body.data(), body.size()) != tinyxml2::XML_SUCCESS) return errors::MalformedXml();
-  const auto* root = doc.RootElement();
-  if (root == nullptr || std::string_view(root->Name()) != "Delete") return errors::MalformedXml();
-  const auto* quiet_element = root->FirstChildElement("Quiet");
-  const bool quiet = quiet_element && quiet_element->GetText() &&
-                     std::string_view(quiet_element->GetText()) == "true";
-  std::vector<std::string> keys;
-  for (const auto* object = root->FirstChildElement("Object"); object;
-       object = object->NextSiblingElement("Object")) {
-    const auto* key = object->FirstChildElement("Key");
-    if (key == nullptr || key->GetText() == nullptr) return errors::MalformedXml();
-    std::string text = key->GetText();
-    if (url) {
-      auto decoded = protocol::UriDecode(text);
-      if (!decoded) return errors::MalformedXml();
-      text = std::move(*decoded);
-    }
-    keys.push_back(std::move(text));
-  }
-  if (keys.empty() || keys.size() > 1000) return errors::MalformedXml();
-  for (const auto& key : keys) {
-    if (auto s = protocol::ValidateObjectKey(key); !s.ok()) return s;
-  }
-  Xml xml(url);
-  xml.Open("DeleteResult");
-  if (url) xml.Text("EncodingType", "url");
-  for (const auto& key : keys) {
-    if (auto s = ex.ctx.service.DeleteObject(ex.wire.bucket, key); !s.ok()) return s;
-    if (!quiet) xml.Open("Deleted").Key("Key", key).Close("Deleted");
-  }
-  xml.Close("DeleteResult");
-  ex.SetXml(200, std::move(xml).Finish());
-  return {};
-}
-
 }  // namespace
 
 std::optional<ExtraOperation> ClassifyExtra(const Exchange& ex) {
-  if (ex.wire.method == "POST" && !ex.wire.bucket.empty() && ex.wire.key.empty() &&
-      ex.HasParam("delete")) {
-    return ExtraOperation::kDeleteMultipleObjects;
-  }
   if (ex.wire.method != "GET" || ex.wire.bucket.empty() || !ex.wire.key.empty()) {
     return std::nullopt;
   }
@@ -240,8 +191,6 @@ std::string_view ExtraOperationName(ExtraOperation op) {
       return "GetBucketInfo";
     case ExtraOperation::kGetBucketLocation:
       return "GetBucketLocation";
-    case ExtraOperation::kDeleteMultipleObjects:
-      return "DeleteMultipleObjects";
   }
   return "Unknown";
 }
@@ -254,8 +203,6 @@ protocol::Status ServeExtra(Exchange& ex, ExtraOperation op) {
       return GetBucketInfo(ex);
     case ExtraOperation::kGetBucketLocation:
       return GetBucketLocation(ex);
-    case ExtraOperation::kDeleteMultipleObjects:
-      return DeleteMultipleObjects(ex);
   }
   return errors::Internal("unknown extra operation");
 }

@@ -1,7 +1,7 @@
 // Bucket operations the protocol layer does not classify (it answers kUnknown for them) but
 // SDK test suites use: ListObjectsV2 (`GET ?list-type=2`), GetBucketInfo (`GET ?bucketInfo`),
-// GetBucketLocation (`GET ?location`) and DeleteMultipleObjects (`POST ?delete`, used for
-// cleanup). Their XML is handled here; the protocol layer has no codec for them.
+// and GetBucketLocation (`GET ?location`). Their XML is handled here; the protocol layer has
+// no codec for them.
 #pragma once
 
 #include <optional>
@@ -11,12 +11,7 @@
 
 namespace ossup::fake::ops {
 
-enum class ExtraOperation {
-  kListObjectsV2,
-  kGetBucketInfo,
-  kGetBucketLocation,
-  kDeleteMultipleObjects
-};
+enum class ExtraOperation { kListObjectsV2, kGetBucketInfo, kGetBucketLocation };
 
 /// The extra operation `ex` asks for, if any. REQUIRES: ex.op == kUnknown.
 std::optional<ExtraOperation> ClassifyExtra(const Exchange& ex);

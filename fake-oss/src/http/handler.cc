@@ -15,7 +15,7 @@ using protocol::Operation;
 bool ReadsBody(Operation op) {
   return op == Operation::kPutObject || op == Operation::kUploadPart ||
          op == Operation::kCompleteMultipartUpload || op == Operation::kPutBucket ||
-         op == Operation::kPutBucketLifecycle;
+         op == Operation::kPutBucketLifecycle || op == Operation::kDeleteMultipleObjects;
 }
 
 bool IsControlPath(std::string_view target) {
@@ -72,8 +72,9 @@ void Handler::ServeOss(Exchange& ex) {
   if (!ex.wire.key.empty()) {
     if (auto s = protocol::ValidateObjectKey(ex.wire.key); !s.ok()) return ex.SetError(s.error());
   }
-  ex.op = protocol::ClassifyOperation(ex.wire.method, ex.wire.bucket, ex.wire.key, ex.wire.query);
-  if (ex.wire.method == "PUT" && !ex.wire.key.empty() && ex.HasParam("uploadId")) {
+  ex.op = protocol::ClassifyRequest(ex.wire);
+  if (ex.wire.method == "PUT" && !ex.wire.key.empty() && ex.HasParam("uploadId") &&
+      ex.op != Operation::kUploadPartCopy) {
     ex.op = Operation::kUploadPart;  // even with a bad or missing partNumber
   }
   ex.entry.operation = std::string(protocol::OperationName(ex.op));
@@ -81,7 +82,7 @@ void Handler::ServeOss(Exchange& ex) {
   if (ex.op == Operation::kUnknown) extra = ops::ClassifyExtra(ex);
   if (extra) ex.entry.operation = std::string(ops::ExtraOperationName(*extra));
   std::optional<int> part_number;
-  if (ex.op == Operation::kUploadPart) {
+  if (ex.op == Operation::kUploadPart || ex.op == Operation::kUploadPartCopy) {
     if (auto text = ex.Param("partNumber")) {
       int value = 0;
       auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
@@ -90,7 +91,7 @@ void Handler::ServeOss(Exchange& ex) {
   }
   ex.entry.part_number = part_number;
 
-  if (auto s = ctx_.auth.Check(ex.wire, ex.now); !s.ok()) return ex.SetError(s.error());
+  if (auto s = Authenticate(ex); !s.ok()) return ex.SetError(s.error());
 
   faults::RequestFacts facts{.operation = ex.op,
                              .bucket = ex.wire.bucket,
@@ -125,6 +126,22 @@ void Handler::ServeOss(Exchange& ex) {
   if (!status.ok()) ex.SetError(status.error());
 }
 
+protocol::Status Handler::Authenticate(Exchange& ex) {
+  auto verdict = ctx_.auth.Check(ex.wire, ex.now);
+  const bool copy = ex.op == Operation::kCopyObject || ex.op == Operation::kUploadPartCopy;
+  if (verdict.ok() || !copy || verdict.error().code != "SignatureDoesNotMatch") return verdict;
+  const std::string decoded(*protocol::FindHeader(ex.wire.headers, "x-oss-copy-source"));
+  for (const std::string& spelling : ops::CopySourceSpellings(decoded)) {
+    protocol::WireRequest candidate = ex.wire;
+    protocol::SetHeader(candidate.headers, "x-oss-copy-source", spelling);
+    if (ctx_.auth.Check(candidate, ex.now).ok()) {
+      ex.wire = std::move(candidate);
+      return {};
+    }
+  }
+  return verdict;
+}
+
 protocol::Status Handler::Dispatch(Exchange& ex) {
   switch (ex.op) {
     case Operation::kListBuckets:
@@ -154,10 +171,16 @@ protocol::Status Handler::Dispatch(Exchange& ex) {
       return ops::GetObjectMeta(ex);
     case Operation::kDeleteObject:
       return ops::DeleteObject(ex);
+    case Operation::kCopyObject:
+      return ops::CopyObject(ex);
+    case Operation::kDeleteMultipleObjects:
+      return ops::DeleteMultipleObjects(ex);
     case Operation::kInitiateMultipartUpload:
       return ops::InitiateMultipartUpload(ex);
     case Operation::kUploadPart:
       return ops::UploadPart(ex);
+    case Operation::kUploadPartCopy:
+      return ops::UploadPartCopy(ex);
     case Operation::kListParts:
       return ops::ListParts(ex);
     case Operation::kCompleteMultipartUpload:

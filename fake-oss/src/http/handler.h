@@ -32,6 +32,9 @@ class Handler {
 
  private:
   void ServeOss(Exchange& ex);
+  /// The authenticator's verdict. For a copy, whose x-oss-copy-source httplib has decoded,
+  /// the first spelling (ops::CopySourceSpellings) that verifies replaces the decoded one.
+  protocol::Status Authenticate(Exchange& ex);
   protocol::Status Dispatch(Exchange& ex);
 
   Context& ctx_;

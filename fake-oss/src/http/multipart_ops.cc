@@ -37,6 +37,33 @@ protocol::StatusOr<int> PartNumberOf(const Exchange& ex) {
   return value;
 }
 
+struct ByteSpan {
+  uint64_t first = 0;
+  uint64_t length = 0;
+};
+
+std::optional<uint64_t> ParseOffset(std::string_view text) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// x-oss-copy-source-range `bytes=first-last` within the source; absent or not of that form
+// (open-ended, reversed, past the end), the whole source, as OSS documents.
+ByteSpan CopyRangeOf(const Exchange& ex, uint64_t size) {
+  const ByteSpan whole{0, size};
+  auto header = ex.Header("x-oss-copy-source-range");
+  if (!header || header->substr(0, 6) != "bytes=") return whole;
+  std::string_view spec = header->substr(6);
+  const size_t dash = spec.find('-');
+  if (dash == std::string_view::npos) return whole;
+  auto first = ParseOffset(spec.substr(0, dash));
+  auto last = ParseOffset(spec.substr(dash + 1));
+  if (!first || !last || *first > *last || *last >= size) return whole;
+  return ByteSpan{*first, *last - *first + 1};
+}
+
 }  // namespace
 
 protocol::Status InitiateMultipartUpload(Exchange& ex) {
@@ -72,6 +99,32 @@ protocol::Status UploadPart(Exchange& ex) {
   ex.res.set_header("Content-MD5", protocol::Base64Encode(md5));
   ex.res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString(part->crc64));
   ex.SetEmpty(200);
+  return {};
+}
+
+protocol::Status UploadPartCopy(Exchange& ex) {
+  auto part_number = PartNumberOf(ex);
+  if (!part_number.ok()) return part_number.status();
+  const std::string upload_id = UploadIdOf(ex);
+  if (auto s = ex.ctx.service.CheckUpload(ex.wire.bucket, ex.wire.key, upload_id); !s.ok()) {
+    return s;
+  }
+  auto source = CopySource(ex);
+  if (!source.ok()) return source.status();
+  auto proceed = CopyPreconditionsHold(ex, **source);
+  if (!proceed.ok()) return proceed.status();
+  if (!*proceed) {
+    ex.SetEmpty(304);
+    return {};
+  }
+  const ByteSpan span = CopyRangeOf(ex, (*source)->size);
+  auto data = ex.ctx.service.CopyRange(**source, span.first, span.length);
+  if (!data.ok()) return data.status();
+  auto part = ex.ctx.service.UploadPart(ex.wire.bucket, ex.wire.key, upload_id, *part_number,
+                                        std::move(*data), span.length, ex.now);
+  if (!part.ok()) return part.status();
+  ex.res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString(part->crc64));
+  ex.SetXml(200, protocol::EncodeXml(protocol::CopyPartResult{part->last_modified, part->etag}));
   return {};
 }
 

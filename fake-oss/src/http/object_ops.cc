@@ -2,7 +2,9 @@
 
 #include "http/callback.h"
 #include "http/ops.h"
+#include "ossup/protocol/addressing.h"
 #include "ossup/protocol/checksum.h"
+#include "ossup/protocol/limits.h"
 #include "service/errors.h"
 
 namespace ossup::fake::ops {
@@ -63,6 +65,15 @@ void SetObjectHeaders(Exchange& ex, const StoredObject& object) {
   ex.res.set_header("ETag", object.etag);
   ex.res.set_header("Last-Modified", protocol::FormatHttpDate(object.last_modified));
   ex.res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString(object.crc64));
+}
+
+// DeleteMultipleObjects needs Content-MD5 (EC 0016-00000606). OSS documents the EC but not the
+// code; SDKs always send the header, so the code matters little.
+protocol::Error MissingContentMd5() {
+  auto e = errors::InvalidDigest();
+  e.message = "Missing Content-MD5 header: DeleteMultipleObjects requires it.";
+  e.ec = "0016-00000606";
+  return e;
 }
 
 }  // namespace
@@ -145,6 +156,29 @@ protocol::Status GetObjectMeta(Exchange& ex) {
 protocol::Status DeleteObject(Exchange& ex) {
   if (auto s = ex.ctx.service.DeleteObject(ex.wire.bucket, ex.wire.key); !s.ok()) return s;
   ex.SetEmpty(204);
+  return {};
+}
+
+protocol::Status DeleteMultipleObjects(Exchange& ex) {
+  if (auto s = ex.ctx.service.CheckBucket(ex.wire.bucket); !s.ok()) return s;
+  auto body = ReadXmlBody(ex);
+  if (!body.ok()) return body.status();
+  if (!*body) return {};  // the connection was reset: answer nothing
+  if (!ex.Header("Content-MD5")) return MissingContentMd5();
+  auto encoding = ex.Param("encoding-type");
+  auto request =
+      protocol::DecodeDeleteMultipleObjects(**body, encoding == "url" ? "url" : std::string_view());
+  if (!request.ok()) return request.status();
+  for (const auto& key : request->keys) {
+    if (auto s = protocol::ValidateObjectKey(key); !s.ok()) return s;
+  }
+  protocol::DeleteMultipleObjectsResult result;
+  result.encoding_type = request->encoding_type;
+  for (const auto& key : request->keys) {
+    if (auto s = ex.ctx.service.DeleteObject(ex.wire.bucket, key); !s.ok()) return s;
+    if (!request->quiet) result.deleted.push_back(key);
+  }
+  ex.SetXml(200, protocol::EncodeXml(result));
   return {};
 }
 

@@ -24,9 +24,12 @@ protocol::Status PutObject(Exchange& ex);
 protocol::Status GetObject(Exchange& ex);  // also HeadObject
 protocol::Status GetObjectMeta(Exchange& ex);
 protocol::Status DeleteObject(Exchange& ex);
+protocol::Status CopyObject(Exchange& ex);
+protocol::Status DeleteMultipleObjects(Exchange& ex);
 
 protocol::Status InitiateMultipartUpload(Exchange& ex);
 protocol::Status UploadPart(Exchange& ex);
+protocol::Status UploadPartCopy(Exchange& ex);
 protocol::Status ListParts(Exchange& ex);
 protocol::Status CompleteMultipartUpload(Exchange& ex);
 protocol::Status AbortMultipartUpload(Exchange& ex);
@@ -52,6 +55,21 @@ protocol::Status CheckBodyLength(const Exchange& ex);
 /// given. nullopt after a reset (answer nothing); MalformedXML when too large, IncompleteBody
 /// when it ended early, InvalidDigest on a malformed header or a mismatch.
 protocol::StatusOr<std::optional<std::string>> ReadXmlBody(Exchange& ex);
+/// cpp-httplib 0.11.4 percent-decodes every header value before the fake sees it, so the
+/// x-oss-copy-source a client signed is lost. These are the spellings SDKs send that decode to
+/// `decoded` (other than `decoded` itself): the key re-encoded as encodeURIComponent /
+/// Java's and Python's quoting do ('/' as %2F or kept) and as Go's url.QueryEscape does
+/// (space as '+'), with a trailing `?versionId=...` kept as is. The handler keeps the one whose
+/// signature verifies.
+std::vector<std::string> CopySourceSpellings(std::string_view decoded);
+/// The object `x-oss-copy-source` names (`/bucket/key`, key percent-encoded, optional
+/// `?versionId=null`). InvalidArgument when the header is missing or malformed;
+/// NoSuchVersion for another versionId; NoSuchBucket / NoSuchKey.
+protocol::StatusOr<ObjectPtr> CopySource(const Exchange& ex);
+/// The x-oss-copy-source-if-* conditions against `source`: true = copy; false = answer 304
+/// (if-none-match matched, or not modified since); 412 PreconditionFailed (if-match did not
+/// match, or modified since if-unmodified-since).
+protocol::StatusOr<bool> CopyPreconditionsHold(const Exchange& ex, const StoredObject& source);
 /// Streams the body into a new blob. nullopt after a reset (answer nothing); IncompleteBody
 /// when it ended early; InvalidDigest on a Content-MD5 mismatch.
 protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex);

@@ -421,6 +421,54 @@ Status Service::DeleteObject(const std::string& bucket, const std::string& key) 
   return {};
 }
 
+StatusOr<BlobWriter::Result> Service::CopyRange(const StoredObject& object, uint64_t first,
+                                                uint64_t length) const {
+  BlobWriter writer(blobs_, length);
+  bool wrote = true;
+  bool read = ReadObjectRange(object, first, length, [&](const char* data, size_t size) {
+    wrote = writer.Append(data, size);
+    return wrote;
+  });
+  if (!read || !wrote) return errors::Internal("fake-oss could not copy the source object's data");
+  return writer.Finish();
+}
+
+StatusOr<ObjectPtr> Service::CopyObject(const ObjectPtr& source, const std::string& bucket,
+                                        const std::string& key, ObjectMeta meta,
+                                        bool forbid_overwrite, protocol::TimePoint now) {
+  if (auto s = CheckPutObject(bucket, key, forbid_overwrite); !s.ok()) return s.error();
+  auto object = std::make_shared<StoredObject>(*source);
+  object->bucket = bucket;
+  object->key = key;
+  object->last_modified = now;
+  object->meta = std::move(meta);
+  if (blobs_.on_disk()) {
+    auto copied = CopyRange(*source, 0, source->size);
+    if (!copied.ok()) return copied.error();
+    object->segments = {std::move(copied->blob)};
+  }
+  std::lock_guard lock(mu_);
+  auto* b = FindBucket(bucket);
+  auto discard_copy = [&] {
+    if (blobs_.on_disk()) object->segments.front()->Discard();
+  };
+  if (!b) {
+    discard_copy();
+    return errors::NoSuchBucket(bucket);
+  }
+  if (forbid_overwrite && b->objects.count(key)) {
+    discard_copy();
+    return errors::Oss("FileAlreadyExists", 409,
+                       "The object you specified already exists and can not be overwritten.");
+  }
+  ObjectPtr result = object;
+  if (auto s = InstallObject(*b, object); !s.ok()) {
+    discard_copy();
+    return s.error();
+  }
+  return result;
+}
+
 // --- Multipart ----------------------------------------------------------------------------
 
 StatusOr<std::string> Service::InitiateUpload(const std::string& bucket, const std::string& key,

@@ -83,6 +83,17 @@ class Service {
   protocol::StatusOr<ObjectPtr> GetObject(const std::string& bucket, const std::string& key) const;
   /// OK whether or not the key exists; NoSuchBucket when the bucket does not.
   protocol::Status DeleteObject(const std::string& bucket, const std::string& key);
+  /// Stores a copy of `source` as bucket/key with `meta`: the same bytes, size, ETag, CRC64
+  /// and type. Memory mode shares the source's (immutable) blobs; disk mode copies the bytes
+  /// into a new blob, since a disk blob's file belongs to one object or part and Discard
+  /// unlinks it. NoSuchBucket; FileAlreadyExists with `forbid_overwrite`; InternalError.
+  protocol::StatusOr<ObjectPtr> CopyObject(const ObjectPtr& source, const std::string& bucket,
+                                           const std::string& key, ObjectMeta meta,
+                                           bool forbid_overwrite, protocol::TimePoint now);
+  /// Bytes [first, first+length) of `object` as a new blob (MD5 and CRC64 of those bytes).
+  /// InternalError when the data cannot be read or written.
+  protocol::StatusOr<BlobWriter::Result> CopyRange(const StoredObject& object, uint64_t first,
+                                                   uint64_t length) const;
 
   // --- Multipart -----------------------------------------------------------------------------
   protocol::StatusOr<std::string> InitiateUpload(const std::string& bucket, const std::string& key,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -36,6 +37,11 @@ struct StoredObject {
   ObjectMeta meta;
 };
 using ObjectPtr = std::shared_ptr<const StoredObject>;
+
+/// Streams bytes [offset, offset+length) of the object's segments into `sink`. False when a
+/// segment cannot be read, `sink` returns false, or the object is shorter than the range.
+bool ReadObjectRange(const StoredObject& object, uint64_t offset, uint64_t length,
+                     const std::function<bool(const char*, size_t)>& sink);
 
 struct StoredPart {
   int number = 0;

@@ -1,0 +1,175 @@
+// CopyObject and the copy-source rules it shares with UploadPartCopy: the
+// `x-oss-copy-source` header, the source object it names, and its preconditions.
+#include <algorithm>
+
+#include "http/ops.h"
+#include "ossup/protocol/addressing.h"
+#include "ossup/protocol/checksum.h"
+#include "service/errors.h"
+
+namespace ossup::fake::ops {
+namespace {
+
+struct SourceName {
+  std::string bucket;
+  std::string key;
+};
+
+protocol::Error BadCopySource(std::string_view header) {
+  return errors::InvalidArgument(
+      "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.",
+      "x-oss-copy-source", std::string(header));
+}
+
+protocol::Error NoSuchVersion(std::string_view version) {
+  auto e = errors::Oss("NoSuchVersion", 404, "The specified version does not exist.");
+  e.details.emplace_back("VersionId", std::string(version));
+  return e;
+}
+
+// The key part of the header: percent-encoded, with '+' read as a space (Go's
+// url.QueryEscape, which the Go SDK uses here, writes a space as '+' and '+' as %2B).
+std::optional<std::string> DecodeSourceKey(std::string_view encoded) {
+  std::string text;
+  for (char c : encoded) text += c == '+' ? std::string("%20") : std::string(1, c);
+  return protocol::UriDecode(text);
+}
+
+// `/bucket/key[?versionId=id]`. Versioning is not modelled: every object's only version is
+// "null" (as in an unversioned OSS bucket), so any other versionId is NoSuchVersion.
+protocol::StatusOr<SourceName> ParseCopySource(std::string_view header) {
+  std::string_view path = header;
+  std::optional<std::string_view> version;
+  if (auto q = path.find('?'); q != std::string_view::npos) {
+    std::string_view query = path.substr(q + 1);
+    path = path.substr(0, q);
+    constexpr std::string_view kVersion = "versionId=";
+    if (query.substr(0, kVersion.size()) != kVersion) return BadCopySource(header);
+    version = query.substr(kVersion.size());
+  }
+  if (path.size() < 2 || path[0] != '/') return BadCopySource(header);
+  const size_t slash = path.find('/', 1);
+  if (slash == std::string_view::npos || slash == 1 || slash + 1 == path.size()) {
+    return BadCopySource(header);
+  }
+  auto key = DecodeSourceKey(path.substr(slash + 1));
+  if (!key) return BadCopySource(header);
+  SourceName name{std::string(path.substr(1, slash - 1)), std::move(*key)};
+  if (auto s = protocol::ValidateBucketName(name.bucket); !s.ok()) return s.error();
+  if (auto s = protocol::ValidateObjectKey(name.key); !s.ok()) return s.error();
+  if (version && *version != "null") return NoSuchVersion(*version);
+  return name;
+}
+
+protocol::Error PreconditionFailed() {
+  return errors::Oss("PreconditionFailed", 412,
+                     "At least one of the pre-conditions you specified did not hold.");
+}
+
+// x-oss-metadata-directive: COPY (default) keeps the source's Content-Type and kept headers;
+// REPLACE takes them from this request.
+protocol::StatusOr<ObjectMeta> CopiedMeta(const Exchange& ex, const StoredObject& source) {
+  std::string_view directive = ex.Header("x-oss-metadata-directive").value_or("COPY");
+  if (directive == "COPY") return source.meta;
+  if (directive == "REPLACE") return MetaFromHeaders(ex);
+  return errors::InvalidArgument("Invalid metadata directive.", "x-oss-metadata-directive",
+                                 std::string(directive));
+}
+
+// Go's url.QueryEscape: UriEncode without keeping '/', but a space is '+'.
+std::string QueryEscape(std::string_view text) {
+  std::string encoded = protocol::UriEncode(text, /*keep_slash=*/false);
+  std::string out;
+  for (size_t i = 0; i < encoded.size(); ++i) {
+    if (encoded.compare(i, 3, "%20") == 0) {
+      out += '+';
+      i += 2;
+    } else {
+      out += encoded[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> CopySourceSpellings(std::string_view decoded) {
+  std::vector<std::pair<std::string_view, std::string_view>> splits{{decoded, ""}};
+  if (auto at = decoded.rfind("?versionId="); at != std::string_view::npos) {
+    splits.emplace_back(decoded.substr(0, at), decoded.substr(at));
+  }
+  std::vector<std::string> spellings;
+  for (const auto& [path, suffix] : splits) {
+    const size_t slash = path.size() > 1 && path[0] == '/' ? path.find('/', 1) : path.npos;
+    if (slash == std::string_view::npos) continue;
+    const std::string bucket(path.substr(0, slash + 1));
+    const std::string_view key = path.substr(slash + 1);
+    for (const std::string& encoded :
+         {protocol::UriEncode(key, /*keep_slash=*/false),
+          protocol::UriEncode(key, /*keep_slash=*/true), QueryEscape(key)}) {
+      std::string spelling = bucket + encoded + std::string(suffix);
+      if (spelling != decoded &&
+          std::find(spellings.begin(), spellings.end(), spelling) == spellings.end()) {
+        spellings.push_back(std::move(spelling));
+      }
+    }
+  }
+  return spellings;
+}
+
+protocol::StatusOr<ObjectPtr> CopySource(const Exchange& ex) {
+  auto header = ex.Header("x-oss-copy-source");
+  if (!header) return BadCopySource("");
+  auto name = ParseCopySource(*header);
+  if (!name.ok()) return name.status();
+  return ex.ctx.service.GetObject(name->bucket, name->key);
+}
+
+protocol::StatusOr<bool> CopyPreconditionsHold(const Exchange& ex, const StoredObject& source) {
+  const std::string etag = protocol::NormalizeETag(source.etag);
+  if (auto match = ex.Header("x-oss-copy-source-if-match");
+      match && protocol::NormalizeETag(*match) != etag) {
+    return PreconditionFailed();
+  }
+  if (auto none = ex.Header("x-oss-copy-source-if-none-match");
+      none && protocol::NormalizeETag(*none) == etag) {
+    return false;
+  }
+  auto time_header = [&](std::string_view name) -> std::optional<protocol::TimePoint> {
+    auto text = ex.Header(name);
+    return text ? protocol::ParseHttpDate(*text) : std::nullopt;
+  };
+  if (auto since = time_header("x-oss-copy-source-if-unmodified-since");
+      since && source.last_modified > *since) {
+    return PreconditionFailed();
+  }
+  if (auto since = time_header("x-oss-copy-source-if-modified-since");
+      since && source.last_modified <= *since) {
+    return false;
+  }
+  return true;
+}
+
+protocol::Status CopyObject(Exchange& ex) {
+  const bool forbid = HeaderIsTrue(ex, "x-oss-forbid-overwrite");
+  if (auto s = ex.ctx.service.CheckBucket(ex.wire.bucket); !s.ok()) return s;
+  auto source = CopySource(ex);
+  if (!source.ok()) return source.status();
+  auto proceed = CopyPreconditionsHold(ex, **source);
+  if (!proceed.ok()) return proceed.status();
+  if (!*proceed) {
+    ex.SetEmpty(304);
+    return {};
+  }
+  auto meta = CopiedMeta(ex, **source);
+  if (!meta.ok()) return meta.status();
+  auto object = ex.ctx.service.CopyObject(*source, ex.wire.bucket, ex.wire.key, std::move(*meta),
+                                          forbid, ex.now);
+  if (!object.ok()) return object.status();
+  ex.res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString((*object)->crc64));
+  ex.SetXml(200, protocol::EncodeXml(
+                     protocol::CopyObjectResult{(*object)->etag, (*object)->last_modified}));
+  return {};
+}
+
+}  // namespace ossup::fake::ops
