@@ -1,4 +1,4 @@
-// ali-oss object operations (put, get, head, delete) against fake-oss with signatures checked:
+// ali-oss object operations (put, get, head, delete, copy, deleteMulti) against fake-oss with signatures checked:
 // V1, V4, STS, path style on localhost, virtual-host style on an IP endpoint, and the errors
 // ali-oss must see for bad credentials.
 import assert from 'node:assert/strict';
@@ -117,6 +117,72 @@ describe(`ali-oss objects, path style (sldEnable) on http://localhost:PORT`, () 
         authorizationV4,
       });
       await roundTrip(client, `sts/v${authorizationV4 ? 4 : 1}-${randomSuffix()}.bin`, testBytes(777, 'sts'));
+    }
+  });
+
+  it('copy keeps the bytes and ETag, copies metadata, and replaces it when meta is given (V1 and V4)', async () => {
+    for (const authorizationV4 of [false, true]) {
+      const client = pathStyleClient(fake, { authorizationV4, region: REGION });
+      // Iceberg-style partition paths: '=' and ':' and spaces need encoding in x-oss-copy-source.
+      const src = `copy/v${authorizationV4 ? 4 : 1}/ts_day=2024-01-01/a b+ü:${randomSuffix()}.parquet`;
+      const body = testBytes(4_321, src);
+      await client.put(src, body, { meta: { author: 'interop' }, mime: 'text/plain' });
+
+      const dst = `${src}.copy`;
+      const copied = await client.copy(dst, src);
+      assert.equal(copied.res.status, 200);
+      assert.equal(copied.data.etag, expectedEtag(body));
+      assert.ok(copied.data.lastModified);
+      assert.ok(copied.res.headers['x-oss-hash-crc64ecma']);
+      const got = await client.get(dst);
+      assert.deepEqual(got.content, body);
+      assert.equal(got.res.headers['content-type'], 'text/plain');
+      assert.equal((await client.head(dst)).meta.author, 'interop');
+
+      // With meta, ali-oss sends x-oss-metadata-directive: REPLACE; onto itself too.
+      await client.copy(src, src, { meta: { author: 'replaced' } });
+      const head = await client.head(src);
+      assert.equal(head.meta.author, 'replaced');
+      assert.equal(head.res.headers.etag, expectedEtag(body));
+      await client.deleteMulti([src, dst], { quiet: true });
+    }
+  });
+
+  it('copy errors: missing source, and x-oss-copy-source-if-* preconditions', async () => {
+    const client = pathStyleClient(fake);
+    const missing = await rejection(client.copy(`copy/dst-${randomSuffix()}`, `copy/absent-${randomSuffix()}`));
+    assert.equal(missing.status, 404);
+    assert.equal(missing.code, 'NoSuchKey');
+
+    const src = `copy/pre-${randomSuffix()}`;
+    const body = Buffer.from('preconditions');
+    await client.put(src, body);
+    const failed = await rejection(client.copy(`${src}.a`, src, { headers: { 'If-Match': '"0000"' } }));
+    assert.equal(failed.status, 412);
+    assert.equal(failed.code, 'PreconditionFailed');
+    const notModified = await client.copy(`${src}.b`, src, { headers: { 'If-None-Match': expectedEtag(body) } });
+    assert.equal(notModified.res.status, 304);
+    const matched = await client.copy(`${src}.c`, src, { headers: { 'If-Match': expectedEtag(body) } });
+    assert.equal(matched.res.status, 200);
+    await client.deleteMulti([src, `${src}.c`]);
+  });
+
+  it('deleteMulti: verbose lists every key (missing ones too), quiet lists none', async () => {
+    for (const authorizationV4 of [false, true]) {
+      const client = pathStyleClient(fake, { authorizationV4, region: REGION });
+      const prefix = `multi/v${authorizationV4 ? 4 : 1}-${randomSuffix()}/`;
+      const keys = ['a', 'b c', 'd+e', 'ü'].map(k => prefix + k);
+      for (const key of keys) await client.put(key, Buffer.from(key));
+
+      const verbose = await client.deleteMulti([keys[0], keys[1], `${prefix}absent`]);
+      assert.equal(verbose.res.status, 200);
+      assert.deepEqual(verbose.deleted.map(d => d.Key).sort(), [keys[0], keys[1], `${prefix}absent`].sort());
+
+      const quiet = await client.deleteMulti([keys[2], keys[3]], { quiet: true });
+      assert.equal(quiet.res.status, 200);
+      assert.deepEqual(quiet.deleted, []);
+      const left = await client.list({ prefix, 'max-keys': 10 });
+      assert.deepEqual(left.objects ?? [], []);
     }
   });
 
