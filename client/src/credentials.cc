@@ -71,9 +71,10 @@ StatusOr<Credentials> RefreshingCredentialsProvider::GetCredentials() {
   return cached_->credentials;
 }
 
-void RefreshingCredentialsProvider::Invalidate() {
+bool RefreshingCredentialsProvider::Invalidate() {
   std::lock_guard lock(mu_);
   cached_.reset();
+  return true;
 }
 
 int RefreshingCredentialsProvider::fetch_count() const {

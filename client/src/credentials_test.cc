@@ -46,7 +46,7 @@ TEST(Credentials, RefreshingProviderRefetchesNearExpiryAndAfterInvalidate) {
   EXPECT_EQ(provider.GetCredentials()->security_token, "token-1");
   now += minutes(56);  // within the 5-minute margin
   EXPECT_EQ(provider.GetCredentials()->security_token, "token-2");
-  provider.Invalidate();
+  EXPECT_TRUE(provider.Invalidate());
   EXPECT_EQ(provider.GetCredentials()->security_token, "token-3");
   EXPECT_EQ(provider.fetch_count(), 3);
 }

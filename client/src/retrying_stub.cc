@@ -32,8 +32,7 @@ RetryingStub::RetryingStub(std::shared_ptr<OssStub> child,
 RetryingStub::Verdict RetryingStub::Classify(const protocol::Error& error) {
   if (error.code == protocol::client_codes::kCancelled) return Verdict::kReturn;
   if (error.code == "SecurityTokenExpired" || error.code == "InvalidSecurityToken") {
-    credentials_->Invalidate();
-    return Verdict::kRetryNow;
+    return credentials_->Invalidate() ? Verdict::kRetryNow : Verdict::kReturn;
   }
   if (error.code == "RequestTimeTooSkewed") {
     if (auto server_time = protocol::ParseIso8601(error.Detail("ServerTime"))) {

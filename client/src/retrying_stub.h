@@ -3,7 +3,8 @@
 //
 // Decisions, per failed attempt:
 //   kCancelled                            -> return at once;
-//   SecurityTokenExpired / InvalidSecurityToken -> credentials->Invalidate(), retry at once;
+//   SecurityTokenExpired / InvalidSecurityToken -> credentials->Invalidate(); retry at once
+//                                            when it will refresh, else return the error;
 //   RequestTimeTooSkewed                  -> clock->Observe(ServerTime), retry at once;
 //   protocol::IsRetryable(error)          -> sleep (exponential, equal jitter), retry;
 //   anything else                         -> return the error.

@@ -117,6 +117,20 @@ TEST_F(ClientFakeTest, ExpiredStsTokenIsRefreshedMidUpload) {
 namespace ossup::testing {
 namespace {
 
+// A provider that cannot refresh gets the token error back at once: retrying with the same
+// expired token could only fail again.
+TEST_F(ClientFakeTest, ExpiredTokenFromAStaticProviderIsNotRetried) {
+  auto sts = server_->IssueStsCredential(std::chrono::seconds(60));
+  server_->AdvanceClock(std::chrono::seconds(120));
+  auto client = MakeClient(protocol::SignatureVersion::kV4,
+                           client::MakeStaticCredentialsProvider(sts.credentials));
+  auto file = WriteFile("data.bin", 3 * kPartSize);
+  auto result = client.Upload(MakeRequest(file, "expired.bin"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, "SecurityTokenExpired");
+  EXPECT_EQ(server_->Journal().size(), 1u);
+}
+
 TEST_F(ClientFakeTest, WrongSecretIsSignatureDoesNotMatchAndNotRetried) {
   auto client = MakeClient(protocol::SignatureVersion::kV4,
                            client::MakeStaticCredentialsProvider({kAccessKeyId, "wrong", ""}));

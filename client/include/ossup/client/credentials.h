@@ -24,9 +24,11 @@ class CredentialsProvider {
   /// The credentials to sign the next request with. May block while fetching.
   virtual protocol::StatusOr<protocol::Credentials> GetCredentials() = 0;
   /// The server rejected the current credentials as expired or invalid
-  /// (SecurityTokenExpired, InvalidSecurityToken). A refreshing provider fetches new ones on
-  /// the next GetCredentials(); a static provider ignores this.
-  virtual void Invalidate() {}
+  /// (SecurityTokenExpired, InvalidSecurityToken). Returns true when the next
+  /// GetCredentials() will fetch new ones, so the rejected request is worth retrying (a
+  /// refreshing provider); false when it would return the same ones (static and environment
+  /// providers: the error then goes back to the caller at once).
+  virtual bool Invalidate() { return false; }
 };
 
 /// Always returns `credentials`.
@@ -59,7 +61,8 @@ class RefreshingCredentialsProvider : public CredentialsProvider {
       Clock clock = nullptr);
 
   protocol::StatusOr<protocol::Credentials> GetCredentials() override;
-  void Invalidate() override;
+  /// Drops the cached credentials; returns true.
+  bool Invalidate() override;
   /// How many times `fetch` has been called (for diagnostics and tests).
   int fetch_count() const;
 

@@ -3,8 +3,9 @@
 // failures and a lost upload.
 //
 // Plain value; the client copies it when the upload starts. Callbacks are invoked from
-// upload worker threads (one at a time per upload, never concurrently), so they must not
-// block for long and must not call Wait() on their own task.
+// upload worker threads (one at a time per upload, never concurrently), with the upload's
+// bookkeeping locked: while one runs, no other part of that upload can complete (its bytes
+// keep flowing), so they must return quickly and must not call Wait() on their own task.
 #pragma once
 
 #include <cstdint>

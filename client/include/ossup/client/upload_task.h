@@ -14,9 +14,11 @@
 //   kInvalidRequest     the request is invalid (bad part size, parallelism < 1, ...);
 //   CallbackFailed      (HTTP 203) the object was stored but the upload callback failed.
 // Failures other than kCancelled keep the checkpoint record and the server upload, so an
-// identical request resumes. Without a record_directory nothing could resume it, so the
-// upload is aborted (best effort) and the original error returned. See upload_request.h for
-// what Cancel() does to them.
+// identical request resumes, except for failures found after CompleteMultipartUpload
+// succeeded (the object's CRC-64 differs: kChecksumMismatch; CallbackFailed): the upload is
+// then an object, nothing is left to resume, and the record has been deleted. Without a
+// record_directory nothing could resume it, so the upload is aborted (best effort) and the original
+// error returned. See upload_request.h for what Cancel() does to them.
 #pragma once
 
 #include <chrono>
