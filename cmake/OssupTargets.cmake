@@ -1,11 +1,13 @@
 # Shared build settings and helpers for ossup modules.
+include(GNUInstallDirs)
 
 add_library(ossup_warnings INTERFACE)
 target_compile_options(ossup_warnings INTERFACE -Wall -Wextra -Werror)
 
 # ossup_module(NAME <name> ALIAS <alias> [LINK <libs>...])
 # One static library per module: public headers in include/, private sources in src/.
-# src/ is a PRIVATE include directory, so no other module can include it.
+# src/ is a PRIVATE include directory, so no other module can include it. Every module is
+# installed and exported (cmake/OssupInstall.cmake) as ossup::<alias suffix>.
 function(ossup_module)
   cmake_parse_arguments(M "" "NAME;ALIAS" "LINK" ${ARGN})
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/*.cc)
@@ -14,22 +16,38 @@ function(ossup_module)
     # A module whose sources have not landed yet: headers only.
     add_library(${M_NAME} INTERFACE)
     add_library(${M_ALIAS} ALIAS ${M_NAME})
-    target_include_directories(${M_NAME} INTERFACE ${CMAKE_CURRENT_SOURCE_DIR}/include)
+    target_include_directories(${M_NAME} INTERFACE
+      $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+      $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
     target_link_libraries(${M_NAME} INTERFACE ${M_LINK})
-    return()
+    target_compile_features(${M_NAME} INTERFACE cxx_std_20)
+  else()
+    add_library(${M_NAME} STATIC ${sources})
+    add_library(${M_ALIAS} ALIAS ${M_NAME})
+    target_include_directories(${M_NAME}
+      PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+             $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>
+      PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+    # BUILD_INTERFACE: the warnings are ossup's own; they do not reach the exported targets.
+    target_link_libraries(${M_NAME} PUBLIC ${M_LINK} PRIVATE $<BUILD_INTERFACE:ossup_warnings>)
+    # The public headers are C++20: consumers get the standard with the target.
+    target_compile_features(${M_NAME} PUBLIC cxx_std_20)
   endif()
-  add_library(${M_NAME} STATIC ${sources})
-  add_library(${M_ALIAS} ALIAS ${M_NAME})
-  target_include_directories(${M_NAME}
-    PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
-    PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
-  target_link_libraries(${M_NAME} PUBLIC ${M_LINK} PRIVATE ossup_warnings)
+  # ossup::client is exported (cmake/OssupInstall.cmake) as ossup::client too.
+  string(REGEX REPLACE "^ossup::" "" export_name ${M_ALIAS})
+  set_target_properties(${M_NAME} PROPERTIES EXPORT_NAME ${export_name})
+  set_property(GLOBAL APPEND PROPERTY OSSUP_MODULES ${M_NAME})
+  set_property(GLOBAL APPEND PROPERTY OSSUP_MODULE_INCLUDE_DIRS ${CMAKE_CURRENT_SOURCE_DIR}/include)
 endfunction()
 
 # ossup_module_tests(NAME <exe> MODULE <target> [LINK <libs>...])
 # Builds every src/**/*_test.cc of the module into one GoogleTest binary, labelled `unit`.
+# Nothing when OSSUP_BUILD_TESTS is off.
 function(ossup_module_tests)
   cmake_parse_arguments(T "" "NAME;MODULE" "LINK" ${ARGN})
+  if(NOT OSSUP_BUILD_TESTS)
+    return()
+  endif()
   file(GLOB_RECURSE tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/*_test.cc)
   if(NOT tests)
     return()
