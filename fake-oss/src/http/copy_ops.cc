@@ -76,46 +76,7 @@ protocol::StatusOr<ObjectMeta> CopiedMeta(const Exchange& ex, const StoredObject
                                  std::string(directive));
 }
 
-// Go's url.QueryEscape: UriEncode without keeping '/', but a space is '+'.
-std::string QueryEscape(std::string_view text) {
-  std::string encoded = protocol::UriEncode(text, /*keep_slash=*/false);
-  std::string out;
-  for (size_t i = 0; i < encoded.size(); ++i) {
-    if (encoded.compare(i, 3, "%20") == 0) {
-      out += '+';
-      i += 2;
-    } else {
-      out += encoded[i];
-    }
-  }
-  return out;
-}
-
 }  // namespace
-
-std::vector<std::string> CopySourceSpellings(std::string_view decoded) {
-  std::vector<std::pair<std::string_view, std::string_view>> splits{{decoded, ""}};
-  if (auto at = decoded.rfind("?versionId="); at != std::string_view::npos) {
-    splits.emplace_back(decoded.substr(0, at), decoded.substr(at));
-  }
-  std::vector<std::string> spellings;
-  for (const auto& [path, suffix] : splits) {
-    const size_t slash = path.size() > 1 && path[0] == '/' ? path.find('/', 1) : path.npos;
-    if (slash == std::string_view::npos) continue;
-    const std::string bucket(path.substr(0, slash + 1));
-    const std::string_view key = path.substr(slash + 1);
-    for (const std::string& encoded :
-         {protocol::UriEncode(key, /*keep_slash=*/false),
-          protocol::UriEncode(key, /*keep_slash=*/true), QueryEscape(key)}) {
-      std::string spelling = bucket + encoded + std::string(suffix);
-      if (spelling != decoded &&
-          std::find(spellings.begin(), spellings.end(), spelling) == spellings.end()) {
-        spellings.push_back(std::move(spelling));
-      }
-    }
-  }
-  return spellings;
-}
 
 protocol::StatusOr<ObjectPtr> CopySource(const Exchange& ex) {
   auto header = ex.Header("x-oss-copy-source");

@@ -4,6 +4,7 @@
 
 #include "http/extra_ops.h"
 #include "http/ops.h"
+#include "http/respelling.h"
 #include "ossup/protocol/addressing.h"
 #include "service/errors.h"
 
@@ -128,12 +129,8 @@ void Handler::ServeOss(Exchange& ex) {
 
 protocol::Status Handler::Authenticate(Exchange& ex) {
   auto verdict = ctx_.auth.Check(ex.wire, ex.now);
-  const bool copy = ex.op == Operation::kCopyObject || ex.op == Operation::kUploadPartCopy;
-  if (verdict.ok() || !copy || verdict.error().code != "SignatureDoesNotMatch") return verdict;
-  const std::string decoded(*protocol::FindHeader(ex.wire.headers, "x-oss-copy-source"));
-  for (const std::string& spelling : ops::CopySourceSpellings(decoded)) {
-    protocol::WireRequest candidate = ex.wire;
-    protocol::SetHeader(candidate.headers, "x-oss-copy-source", spelling);
+  if (verdict.ok() || verdict.error().code != "SignatureDoesNotMatch") return verdict;
+  for (protocol::WireRequest& candidate : RespelledRequests(ex.wire)) {
     if (ctx_.auth.Check(candidate, ex.now).ok()) {
       ex.wire = std::move(candidate);
       return {};

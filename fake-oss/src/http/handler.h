@@ -32,8 +32,9 @@ class Handler {
 
  private:
   void ServeOss(Exchange& ex);
-  /// The authenticator's verdict. For a copy, whose x-oss-copy-source httplib has decoded,
-  /// the first spelling (ops::CopySourceSpellings) that verifies replaces the decoded one.
+  /// The authenticator's verdict. When the signature does not match as received, the first of
+  /// RespelledRequests() (header values httplib may have percent-decoded) that verifies
+  /// replaces ex.wire.
   protocol::Status Authenticate(Exchange& ex);
   protocol::Status Dispatch(Exchange& ex);
 

@@ -55,13 +55,6 @@ protocol::Status CheckBodyLength(const Exchange& ex);
 /// given. nullopt after a reset (answer nothing); MalformedXML when too large, IncompleteBody
 /// when it ended early, InvalidDigest on a malformed header or a mismatch.
 protocol::StatusOr<std::optional<std::string>> ReadXmlBody(Exchange& ex);
-/// cpp-httplib 0.11.4 percent-decodes every header value before the fake sees it, so the
-/// x-oss-copy-source a client signed is lost. These are the spellings SDKs send that decode to
-/// `decoded` (other than `decoded` itself): the key re-encoded as encodeURIComponent /
-/// Java's and Python's quoting do ('/' as %2F or kept) and as Go's url.QueryEscape does
-/// (space as '+'), with a trailing `?versionId=...` kept as is. The handler keeps the one whose
-/// signature verifies.
-std::vector<std::string> CopySourceSpellings(std::string_view decoded);
 /// The object `x-oss-copy-source` names (`/bucket/key`, key percent-encoded, optional
 /// `?versionId=null`). InvalidArgument when the header is missing or malformed;
 /// NoSuchVersion for another versionId; NoSuchBucket / NoSuchKey.
