@@ -29,9 +29,12 @@ using protocol::StatusOr;
 StatusOr<Client> Client::Create(ClientOptions options) {
   auto endpoint = protocol::ParseEndpoint(options.endpoint);
   if (!endpoint.ok()) return endpoint.error();
+  if (options.region.empty()) options.region = protocol::RegionOfEndpointHost(endpoint->host);
   if (options.signature_version == protocol::SignatureVersion::kV4 && options.region.empty()) {
     return ClientError(protocol::client_codes::kInvalidRequest,
-                       "V4 signing needs a region (e.g. cn-hangzhou)");
+                       "V4 signing needs a region (e.g. cn-hangzhou); none can be read from "
+                       "the endpoint " +
+                           endpoint->host);
   }
   if (!options.credentials) options.credentials = MakeEnvironmentCredentialsProvider();
   auto impl = std::make_shared<Impl>();

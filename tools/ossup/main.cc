@@ -26,6 +26,7 @@
 
 #include "oss_url.h"
 #include "ossup/client/client.h"
+#include "ossup/protocol/addressing.h"
 #include "ossup/protocol/errors.h"
 #include "progress_reporter.h"
 
@@ -52,7 +53,9 @@ struct CommonFlags {
 void AddCommonFlags(CLI::App* app, CommonFlags& flags) {
   app->add_option("--endpoint", flags.endpoint, "OSS endpoint URL (or $OSS_ENDPOINT)");
   app->add_option("--region", flags.region, "region id, e.g. cn-hangzhou (or $OSS_REGION)");
-  app->add_option("--sign", flags.sign, "signature version (default v4 with a region, else v1)")
+  app->add_option("--sign", flags.sign,
+                  "signature version (default v4 with a region, given or read from an OSS "
+                  "endpoint; else v1)")
       ->check(CLI::IsMember({"v1", "v4"}));
   app->add_flag("--path-style", flags.path_style,
                 "bucket in the path (default for IP and localhost endpoints)");
@@ -96,7 +99,12 @@ std::optional<Client> MakeClient(const CommonFlags& flags, int& exit_code) {
     exit_code = kExitUsage;
     return std::nullopt;
   }
-  std::string sign = flags.sign.empty() ? (options.region.empty() ? "v1" : "v4") : flags.sign;
+  std::string region = options.region;
+  if (auto endpoint = ossup::protocol::ParseEndpoint(options.endpoint);
+      region.empty() && endpoint.ok()) {
+    region = ossup::protocol::RegionOfEndpointHost(endpoint->host);
+  }
+  std::string sign = flags.sign.empty() ? (region.empty() ? "v1" : "v4") : flags.sign;
   options.signature_version = sign == "v1" ? ossup::protocol::SignatureVersion::kV1
                                            : ossup::protocol::SignatureVersion::kV4;
   if (flags.path_style) options.addressing_style = ossup::protocol::AddressingStyle::kPath;

@@ -204,6 +204,22 @@ StatusOr<Endpoint> ParseEndpoint(std::string_view url) {
   return endpoint;
 }
 
+std::string RegionOfEndpointHost(std::string_view host) {
+  constexpr std::string_view kDomain = ".aliyuncs.com";
+  if (host.size() <= kDomain.size() || !host.ends_with(kDomain)) return "";
+  host.remove_suffix(kDomain.size());
+  // The OSS label is the last one before the domain; a bucket may come first.
+  if (auto dot = host.rfind('.'); dot != std::string_view::npos) host.remove_prefix(dot + 1);
+  constexpr std::string_view kOss = "oss-";
+  if (!host.starts_with(kOss)) return "";
+  host.remove_prefix(kOss.size());
+  if (host.ends_with("-internal")) host.remove_suffix(std::string_view("-internal").size());
+  // Region ids have a dash (cn-hangzhou, ap-southeast-1); "accelerate" and
+  // "accelerate-overseas" name no region.
+  if (host.find('-') == std::string_view::npos || host.starts_with("accelerate")) return "";
+  return std::string(host);
+}
+
 bool IsIpOrLocalhost(std::string_view host) {
   if (AsciiLower(host) == "localhost") return true;
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {

@@ -202,3 +202,26 @@ TEST(NamingTest, ObjectKeys) {
 
 }  // namespace
 }  // namespace ossup::protocol
+
+namespace ossup::protocol {
+namespace {
+
+TEST(RegionOfEndpointHostTest, ReadsTheRegionOfOssEndpoints) {
+  EXPECT_EQ(RegionOfEndpointHost("oss-cn-hangzhou.aliyuncs.com"), "cn-hangzhou");
+  EXPECT_EQ(RegionOfEndpointHost("oss-cn-hangzhou-internal.aliyuncs.com"), "cn-hangzhou");
+  EXPECT_EQ(RegionOfEndpointHost("my-bucket.oss-ap-southeast-1.aliyuncs.com"), "ap-southeast-1");
+  EXPECT_EQ(RegionOfEndpointHost("oss-us-west-1.aliyuncs.com"), "us-west-1");
+}
+
+TEST(RegionOfEndpointHostTest, OtherHostsNameNoRegion) {
+  for (std::string_view host :
+       {"127.0.0.1", "localhost", "oss.example.com", "aliyuncs.com", ".aliyuncs.com",
+        "oss-accelerate.aliyuncs.com", "oss-accelerate-overseas.aliyuncs.com",
+        "ecs.cn-hangzhou.aliyuncs.com", "oss-.aliyuncs.com", "oss-cn-hangzhou.aliyuncs.com.evil",
+        "sts.aliyuncs.com"}) {
+    EXPECT_EQ(RegionOfEndpointHost(host), "") << host;
+  }
+}
+
+}  // namespace
+}  // namespace ossup::protocol

@@ -34,7 +34,8 @@ namespace ossup::client {
 struct ClientOptions {
   /// "https://oss-cn-hangzhou.aliyuncs.com", "http://127.0.0.1:9000", or a bare host.
   std::string endpoint;
-  /// Bare region id ("cn-hangzhou"); required for V4 signing.
+  /// Bare region id ("cn-hangzhou"), needed for V4 signing. Empty = the one an OSS endpoint
+  /// names ("oss-cn-hangzhou.aliyuncs.com" gives "cn-hangzhou"), if any.
   std::string region;
   protocol::SignatureVersion signature_version = protocol::SignatureVersion::kV4;
   /// kAuto = path style for IP/localhost endpoints, virtual host otherwise.
@@ -70,7 +71,8 @@ struct ObjectMeta {
 
 class Client {
  public:
-  /// Fails with InvalidRequest for a malformed endpoint or a V4 client without a region.
+  /// Fails with InvalidRequest for a malformed endpoint, or a V4 client without a region
+  /// (given or read from the endpoint).
   static protocol::StatusOr<Client> Create(ClientOptions options);
 
   /// Starts `request` on a background thread and returns its handle at once. Validation

@@ -35,6 +35,12 @@ struct Endpoint {
 /// (https assumed). Rejects paths other than "/", user info and bad ports.
 StatusOr<Endpoint> ParseEndpoint(std::string_view url);
 
+/// The region an Alibaba Cloud OSS endpoint host names, as V4 signing wants it:
+/// "oss-cn-hangzhou.aliyuncs.com", "oss-cn-hangzhou-internal.aliyuncs.com" and
+/// "<bucket>.oss-cn-hangzhou.aliyuncs.com" give "cn-hangzhou". Empty for any other host (IPs,
+/// custom domains, the region-less oss-accelerate endpoints).
+std::string RegionOfEndpointHost(std::string_view host);
+
 /// True for IPv4/IPv6 literals and "localhost": these endpoints use path style.
 bool IsIpOrLocalhost(std::string_view host);
 
