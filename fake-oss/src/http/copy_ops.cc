@@ -78,6 +78,8 @@ protocol::StatusOr<ObjectMeta> CopiedMeta(const Exchange& ex, const StoredObject
 
 }  // namespace
 
+namespace {
+
 protocol::StatusOr<ObjectPtr> CopySource(const Exchange& ex) {
   auto header = ex.Header("x-oss-copy-source");
   if (!header) return BadCopySource("");
@@ -86,6 +88,7 @@ protocol::StatusOr<ObjectPtr> CopySource(const Exchange& ex) {
   return ex.ctx.service.GetObject(name->bucket, name->key);
 }
 
+// True = copy; false = answer 304; or 412 PreconditionFailed.
 protocol::StatusOr<bool> CopyPreconditionsHold(const Exchange& ex, const StoredObject& source) {
   const std::string etag = protocol::NormalizeETag(source.etag);
   if (auto match = ex.Header("x-oss-copy-source-if-match");
@@ -111,20 +114,30 @@ protocol::StatusOr<bool> CopyPreconditionsHold(const Exchange& ex, const StoredO
   return true;
 }
 
-protocol::Status CopyObject(Exchange& ex) {
-  const bool forbid = HeaderIsTrue(ex, "x-oss-forbid-overwrite");
-  if (auto s = ex.ctx.service.CheckBucket(ex.wire.bucket); !s.ok()) return s;
+}  // namespace
+
+protocol::StatusOr<std::optional<ObjectPtr>> CopySourceToCopy(Exchange& ex) {
   auto source = CopySource(ex);
   if (!source.ok()) return source.status();
   auto proceed = CopyPreconditionsHold(ex, **source);
   if (!proceed.ok()) return proceed.status();
   if (!*proceed) {
     ex.SetEmpty(304);
-    return {};
+    return std::optional<ObjectPtr>();
   }
-  auto meta = CopiedMeta(ex, **source);
+  return std::optional<ObjectPtr>(std::move(*source));
+}
+
+protocol::Status CopyObject(Exchange& ex) {
+  const bool forbid = HeaderIsTrue(ex, "x-oss-forbid-overwrite");
+  if (auto s = ex.ctx.service.CheckBucket(ex.wire.bucket); !s.ok()) return s;
+  auto source = CopySourceToCopy(ex);
+  if (!source.ok()) return source.status();
+  if (!*source) return {};  // 304
+  const ObjectPtr& from = **source;
+  auto meta = CopiedMeta(ex, *from);
   if (!meta.ok()) return meta.status();
-  auto object = ex.ctx.service.CopyObject(*source, ex.wire.bucket, ex.wire.key, std::move(*meta),
+  auto object = ex.ctx.service.CopyObject(from, ex.wire.bucket, ex.wire.key, std::move(*meta),
                                           forbid, ex.now);
   if (!object.ok()) return object.status();
   ex.res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString((*object)->crc64));

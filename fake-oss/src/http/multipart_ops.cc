@@ -109,16 +109,12 @@ protocol::Status UploadPartCopy(Exchange& ex) {
   if (auto s = ex.ctx.service.CheckUpload(ex.wire.bucket, ex.wire.key, upload_id); !s.ok()) {
     return s;
   }
-  auto source = CopySource(ex);
+  auto source = CopySourceToCopy(ex);
   if (!source.ok()) return source.status();
-  auto proceed = CopyPreconditionsHold(ex, **source);
-  if (!proceed.ok()) return proceed.status();
-  if (!*proceed) {
-    ex.SetEmpty(304);
-    return {};
-  }
-  const ByteSpan span = CopyRangeOf(ex, (*source)->size);
-  auto data = ex.ctx.service.CopyRange(**source, span.first, span.length);
+  if (!*source) return {};  // 304
+  const ObjectPtr& from = **source;
+  const ByteSpan span = CopyRangeOf(ex, from->size);
+  auto data = ex.ctx.service.CopyRange(*from, span.first, span.length);
   if (!data.ok()) return data.status();
   auto part = ex.ctx.service.UploadPart(ex.wire.bucket, ex.wire.key, upload_id, *part_number,
                                         std::move(*data), span.length, ex.now);

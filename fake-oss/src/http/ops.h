@@ -55,14 +55,13 @@ protocol::Status CheckBodyLength(const Exchange& ex);
 /// given. nullopt after a reset (answer nothing); MalformedXML when too large, IncompleteBody
 /// when it ended early, InvalidDigest on a malformed header or a mismatch.
 protocol::StatusOr<std::optional<std::string>> ReadXmlBody(Exchange& ex);
-/// The object `x-oss-copy-source` names (`/bucket/key`, key percent-encoded, optional
-/// `?versionId=null`). InvalidArgument when the header is missing or malformed;
-/// NoSuchVersion for another versionId; NoSuchBucket / NoSuchKey.
-protocol::StatusOr<ObjectPtr> CopySource(const Exchange& ex);
-/// The x-oss-copy-source-if-* conditions against `source`: true = copy; false = answer 304
-/// (if-none-match matched, or not modified since); 412 PreconditionFailed (if-match did not
-/// match, or modified since if-unmodified-since).
-protocol::StatusOr<bool> CopyPreconditionsHold(const Exchange& ex, const StoredObject& source);
+/// The source of a copy: the object `x-oss-copy-source` names (`/bucket/key`, key
+/// percent-encoded, optional `?versionId=null`), once its x-oss-copy-source-if-* conditions
+/// hold. nullopt when they say not to copy (if-none-match matched, or not modified since): the
+/// answer is then set to 304. Errors: InvalidArgument (header missing or malformed),
+/// NoSuchVersion (another versionId), NoSuchBucket / NoSuchKey, 412 PreconditionFailed
+/// (if-match did not match, or modified since if-unmodified-since).
+protocol::StatusOr<std::optional<ObjectPtr>> CopySourceToCopy(Exchange& ex);
 /// Streams the body into a new blob. nullopt after a reset (answer nothing); IncompleteBody
 /// when it ended early; InvalidDigest on a Content-MD5 mismatch.
 protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex);
