@@ -9,8 +9,8 @@
 namespace ossup::protocol {
 namespace {
 
+using xml_internal::DecodeDocument;
 using xml_internal::Need;
-using xml_internal::ParseDocument;
 using xml_internal::XmlReader;
 using xml_internal::XmlWriter;
 
@@ -101,41 +101,36 @@ std::string EncodeXml(const ListObjectsResult& v) {
 }
 
 StatusOr<ListObjectsResult> DecodeListObjectsResult(std::string_view xml) {
-  tinyxml2::XMLDocument doc;
-  const char* root = "ListBucketResult";
-  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
-  std::optional<Error> error;
-  XmlReader r(*doc.RootElement(), root, error);
-  ListObjectsResult v;
-  v.encoding_type = r.Token("EncodingType");
-  r.set_url_decoding(v.encoding_type == kUrl);
-  v.name = r.Text("Name");
-  v.prefix = r.EncodedText("Prefix");
-  v.marker = r.EncodedText("Marker");
-  r.Number("MaxKeys", v.max_keys);
-  v.delimiter = r.EncodedText("Delimiter");
-  r.Bool("IsTruncated", v.is_truncated, Need::kRequired);
-  v.next_marker = r.EncodedText("NextMarker");
-  r.ForEach("Contents", [&](XmlReader& c) {
-    ObjectSummary object;
-    object.key = c.EncodedText("Key", Need::kRequired);
-    c.Time("LastModified", object.last_modified);
-    object.etag = c.Token("ETag");
-    if (c.Has("Type")) object.type = c.Token("Type");
-    c.Number("Size", object.size);
-    if (c.Has("StorageClass")) object.storage_class = c.Token("StorageClass");
-    if (std::optional<XmlReader> owner = c.Child("Owner")) {
-      object.owner = Owner{owner->Text("ID"), owner->Text("DisplayName")};
-    }
-    v.contents.push_back(std::move(object));
-  });
-  r.ForEach("CommonPrefixes", [&](XmlReader& group) {
-    for (std::string& prefix : group.EncodedTexts("Prefix")) {
-      v.common_prefixes.push_back(std::move(prefix));
-    }
-  });
-  if (error) return *error;
-  return v;
+  return DecodeDocument<ListObjectsResult>(
+      xml, "ListBucketResult", [&](XmlReader& r, ListObjectsResult& v) {
+        v.encoding_type = r.Token("EncodingType");
+        r.set_url_decoding(v.encoding_type == kUrl);
+        v.name = r.Text("Name");
+        v.prefix = r.EncodedText("Prefix");
+        v.marker = r.EncodedText("Marker");
+        r.Number("MaxKeys", v.max_keys);
+        v.delimiter = r.EncodedText("Delimiter");
+        r.Bool("IsTruncated", v.is_truncated, Need::kRequired);
+        v.next_marker = r.EncodedText("NextMarker");
+        r.ForEach("Contents", [&](XmlReader& c) {
+          ObjectSummary object;
+          object.key = c.EncodedText("Key", Need::kRequired);
+          c.Time("LastModified", object.last_modified);
+          object.etag = c.Token("ETag");
+          if (c.Has("Type")) object.type = c.Token("Type");
+          c.Number("Size", object.size);
+          if (c.Has("StorageClass")) object.storage_class = c.Token("StorageClass");
+          if (std::optional<XmlReader> owner = c.Child("Owner")) {
+            object.owner = Owner{owner->Text("ID"), owner->Text("DisplayName")};
+          }
+          v.contents.push_back(std::move(object));
+        });
+        r.ForEach("CommonPrefixes", [&](XmlReader& group) {
+          for (std::string& prefix : group.EncodedTexts("Prefix")) {
+            v.common_prefixes.push_back(std::move(prefix));
+          }
+        });
+      });
 }
 
 // --- ListBucketsResult -----------------------------------------------------------------------
@@ -158,29 +153,24 @@ std::string EncodeXml(const ListBucketsResult& v) {
 }
 
 StatusOr<ListBucketsResult> DecodeListBucketsResult(std::string_view xml) {
-  tinyxml2::XMLDocument doc;
-  const char* root = "ListAllMyBucketsResult";
-  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
-  std::optional<Error> error;
-  XmlReader r(*doc.RootElement(), root, error);
-  ListBucketsResult v;
-  if (std::optional<XmlReader> owner = r.Child("Owner")) {
-    v.owner_id = owner->Text("ID");
-    v.owner_display_name = owner->Text("DisplayName");
-  }
-  if (std::optional<XmlReader> buckets = r.Child("Buckets")) {
-    buckets->ForEach("Bucket", [&](XmlReader& b) {
-      BucketInfo bucket;
-      bucket.name = b.Text("Name", Need::kRequired);
-      b.Time("CreationDate", bucket.creation_date);
-      if (b.Has("Location")) bucket.location = b.Token("Location");
-      if (b.Has("Region")) bucket.region = b.Token("Region");
-      if (b.Has("StorageClass")) bucket.storage_class = b.Token("StorageClass");
-      v.buckets.push_back(std::move(bucket));
-    });
-  }
-  if (error) return *error;
-  return v;
+  return DecodeDocument<ListBucketsResult>(
+      xml, "ListAllMyBucketsResult", [&](XmlReader& r, ListBucketsResult& v) {
+        if (std::optional<XmlReader> owner = r.Child("Owner")) {
+          v.owner_id = owner->Text("ID");
+          v.owner_display_name = owner->Text("DisplayName");
+        }
+        if (std::optional<XmlReader> buckets = r.Child("Buckets")) {
+          buckets->ForEach("Bucket", [&](XmlReader& b) {
+            BucketInfo bucket;
+            bucket.name = b.Text("Name", Need::kRequired);
+            b.Time("CreationDate", bucket.creation_date);
+            if (b.Has("Location")) bucket.location = b.Token("Location");
+            if (b.Has("Region")) bucket.region = b.Token("Region");
+            if (b.Has("StorageClass")) bucket.storage_class = b.Token("StorageClass");
+            v.buckets.push_back(std::move(bucket));
+          });
+        }
+      });
 }
 
 // --- LifecycleConfiguration ------------------------------------------------------------------
@@ -208,16 +198,11 @@ std::string EncodeXml(const LifecycleConfiguration& v) {
 }
 
 StatusOr<LifecycleConfiguration> DecodeLifecycleConfiguration(std::string_view xml) {
-  tinyxml2::XMLDocument doc;
-  const char* root = "LifecycleConfiguration";
-  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
-  std::optional<Error> error;
-  XmlReader r(*doc.RootElement(), root, error);
-  LifecycleConfiguration v;
-  r.ForEach("Rule", [&](XmlReader& rule) { v.rules.push_back(DecodeLifecycleRule(rule)); });
-  if (!error && v.rules.empty()) r.Fail("no <Rule> elements.");
-  if (error) return *error;
-  return v;
+  return DecodeDocument<LifecycleConfiguration>(
+      xml, "LifecycleConfiguration", [&](XmlReader& r, LifecycleConfiguration& v) {
+        r.ForEach("Rule", [&](XmlReader& rule) { v.rules.push_back(DecodeLifecycleRule(rule)); });
+        if (r.ok() && v.rules.empty()) r.Fail("no <Rule> elements.");
+      });
 }
 
 // --- CreateBucketConfiguration ---------------------------------------------------------------
@@ -229,15 +214,10 @@ std::string EncodeXml(const CreateBucketConfiguration& v) {
 }
 
 StatusOr<CreateBucketConfiguration> DecodeCreateBucketConfiguration(std::string_view xml) {
-  tinyxml2::XMLDocument doc;
-  const char* root = "CreateBucketConfiguration";
-  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
-  std::optional<Error> error;
-  XmlReader r(*doc.RootElement(), root, error);
-  CreateBucketConfiguration v;
-  if (r.Has("StorageClass")) v.storage_class = r.Token("StorageClass", Need::kRequired);
-  if (error) return *error;
-  return v;
+  return DecodeDocument<CreateBucketConfiguration>(
+      xml, "CreateBucketConfiguration", [&](XmlReader& r, CreateBucketConfiguration& v) {
+        if (r.Has("StorageClass")) v.storage_class = r.Token("StorageClass", Need::kRequired);
+      });
 }
 
 }  // namespace ossup::protocol

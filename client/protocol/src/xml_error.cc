@@ -10,8 +10,8 @@
 namespace ossup::protocol {
 namespace {
 
+using xml_internal::DecodeDocument;
 using xml_internal::Need;
-using xml_internal::ParseDocument;
 using xml_internal::XmlReader;
 using xml_internal::XmlWriter;
 
@@ -37,28 +37,22 @@ std::string EncodeXml(const Error& v) {
 }
 
 StatusOr<Error> DecodeErrorDocument(std::string_view xml) {
-  tinyxml2::XMLDocument doc;
-  const char* root = "Error";
-  // StatusOr<Error> takes an Error as its value, so failures go through Status.
-  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
-  std::optional<Error> error;
-  XmlReader r(*doc.RootElement(), root, error);
-  Error v;
-  v.code = r.Token("Code", Need::kRequired);
-  v.message = r.Text("Message");
-  v.request_id = r.Token("RequestId");
-  v.host_id = r.Token("HostId");
-  v.ec = r.Token("EC");
-  for (const tinyxml2::XMLElement* child = r.element().FirstChildElement(); child != nullptr;
-       child = child->NextSiblingElement()) {
-    const std::string_view name = child->Name();
-    if (std::find(kFixedElements.begin(), kFixedElements.end(), name) != kFixedElements.end()) {
-      continue;
+  return DecodeDocument<Error>(xml, "Error", [&](XmlReader& r, Error& v) {
+    v.code = r.Token("Code", Need::kRequired);
+    v.message = r.Text("Message");
+    v.request_id = r.Token("RequestId");
+    v.host_id = r.Token("HostId");
+    v.ec = r.Token("EC");
+    for (const tinyxml2::XMLElement* child = r.element().FirstChildElement(); child != nullptr;
+         child = child->NextSiblingElement()) {
+      const std::string_view name = child->Name();
+      if (std::find(kFixedElements.begin(), kFixedElements.end(), name) != kFixedElements.end()) {
+        continue;
+      }
+      v.details.emplace_back(std::string(name),
+                             child->GetText() != nullptr ? child->GetText() : "");
     }
-    v.details.emplace_back(std::string(name), child->GetText() != nullptr ? child->GetText() : "");
-  }
-  if (error) return Status(*error);
-  return v;
+  });
 }
 
 }  // namespace ossup::protocol

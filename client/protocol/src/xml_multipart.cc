@@ -8,8 +8,8 @@
 namespace ossup::protocol {
 namespace {
 
+using xml_internal::DecodeDocument;
 using xml_internal::Need;
-using xml_internal::ParseDocument;
 using xml_internal::XmlReader;
 using xml_internal::XmlWriter;
 
@@ -30,19 +30,14 @@ std::string EncodeXml(const InitiateMultipartUploadResult& v) {
 }
 
 StatusOr<InitiateMultipartUploadResult> DecodeInitiateMultipartUploadResult(std::string_view xml) {
-  tinyxml2::XMLDocument doc;
-  const char* root = "InitiateMultipartUploadResult";
-  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
-  std::optional<Error> error;
-  XmlReader r(*doc.RootElement(), root, error);
-  InitiateMultipartUploadResult v;
-  v.encoding_type = r.Token("EncodingType");
-  r.set_url_decoding(v.encoding_type == kUrl);
-  v.bucket = r.Text("Bucket");
-  v.key = r.EncodedText("Key", Need::kRequired);
-  v.upload_id = r.Token("UploadId", Need::kRequired);
-  if (error) return *error;
-  return v;
+  return DecodeDocument<InitiateMultipartUploadResult>(
+      xml, "InitiateMultipartUploadResult", [&](XmlReader& r, InitiateMultipartUploadResult& v) {
+        v.encoding_type = r.Token("EncodingType");
+        r.set_url_decoding(v.encoding_type == kUrl);
+        v.bucket = r.Text("Bucket");
+        v.key = r.EncodedText("Key", Need::kRequired);
+        v.upload_id = r.Token("UploadId", Need::kRequired);
+      });
 }
 
 // --- ListPartsResult -------------------------------------------------------------------------
@@ -70,36 +65,31 @@ std::string EncodeXml(const ListPartsResult& v) {
 }
 
 StatusOr<ListPartsResult> DecodeListPartsResult(std::string_view xml) {
-  tinyxml2::XMLDocument doc;
-  const char* root = "ListPartsResult";
-  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
-  std::optional<Error> error;
-  XmlReader r(*doc.RootElement(), root, error);
-  ListPartsResult v;
-  v.encoding_type = r.Token("EncodingType");
-  r.set_url_decoding(v.encoding_type == kUrl);
-  v.bucket = r.Text("Bucket");
-  v.key = r.EncodedText("Key");
-  v.upload_id = r.Token("UploadId");
-  if (r.Has("StorageClass")) v.storage_class = r.Token("StorageClass");
-  r.Number("PartNumberMarker", v.part_number_marker);
-  r.Number("NextPartNumberMarker", v.next_part_number_marker);
-  r.Number("MaxParts", v.max_parts);
-  r.Bool("IsTruncated", v.is_truncated, Need::kRequired);
-  if (v.is_truncated && !r.Has("NextPartNumberMarker")) {
-    r.Fail("<IsTruncated> is true but <NextPartNumberMarker> is missing.");
-  }
-  r.ForEach("Part", [&](XmlReader& p) {
-    PartInfo part;
-    p.Number("PartNumber", part.part_number, Need::kRequired);
-    p.Time("LastModified", part.last_modified);
-    part.etag = p.Token("ETag", Need::kRequired);
-    p.Number("HashCrc64ecma", part.crc64);
-    p.Number("Size", part.size, Need::kRequired);
-    v.parts.push_back(std::move(part));
-  });
-  if (error) return *error;
-  return v;
+  return DecodeDocument<ListPartsResult>(
+      xml, "ListPartsResult", [&](XmlReader& r, ListPartsResult& v) {
+        v.encoding_type = r.Token("EncodingType");
+        r.set_url_decoding(v.encoding_type == kUrl);
+        v.bucket = r.Text("Bucket");
+        v.key = r.EncodedText("Key");
+        v.upload_id = r.Token("UploadId");
+        if (r.Has("StorageClass")) v.storage_class = r.Token("StorageClass");
+        r.Number("PartNumberMarker", v.part_number_marker);
+        r.Number("NextPartNumberMarker", v.next_part_number_marker);
+        r.Number("MaxParts", v.max_parts);
+        r.Bool("IsTruncated", v.is_truncated, Need::kRequired);
+        if (v.is_truncated && !r.Has("NextPartNumberMarker")) {
+          r.Fail("<IsTruncated> is true but <NextPartNumberMarker> is missing.");
+        }
+        r.ForEach("Part", [&](XmlReader& p) {
+          PartInfo part;
+          p.Number("PartNumber", part.part_number, Need::kRequired);
+          p.Time("LastModified", part.last_modified);
+          part.etag = p.Token("ETag", Need::kRequired);
+          p.Number("HashCrc64ecma", part.crc64);
+          p.Number("Size", part.size, Need::kRequired);
+          v.parts.push_back(std::move(part));
+        });
+      });
 }
 
 // --- CompleteMultipartUpload (request body) --------------------------------------------------
@@ -115,21 +105,16 @@ std::string EncodeXml(const CompleteMultipartUpload& v) {
 }
 
 StatusOr<CompleteMultipartUpload> DecodeCompleteMultipartUpload(std::string_view xml) {
-  tinyxml2::XMLDocument doc;
-  const char* root = "CompleteMultipartUpload";
-  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
-  std::optional<Error> error;
-  XmlReader r(*doc.RootElement(), root, error);
-  CompleteMultipartUpload v;
-  r.ForEach("Part", [&](XmlReader& p) {
-    CompletePart part;
-    p.Number("PartNumber", part.part_number, Need::kRequired);
-    part.etag = p.Token("ETag", Need::kRequired);
-    v.parts.push_back(std::move(part));
-  });
-  if (!error && v.parts.empty()) r.Fail("no <Part> elements.");
-  if (error) return *error;
-  return v;
+  return DecodeDocument<CompleteMultipartUpload>(
+      xml, "CompleteMultipartUpload", [&](XmlReader& r, CompleteMultipartUpload& v) {
+        r.ForEach("Part", [&](XmlReader& p) {
+          CompletePart part;
+          p.Number("PartNumber", part.part_number, Need::kRequired);
+          part.etag = p.Token("ETag", Need::kRequired);
+          v.parts.push_back(std::move(part));
+        });
+        if (r.ok() && v.parts.empty()) r.Fail("no <Part> elements.");
+      });
 }
 
 // --- CompleteMultipartUploadResult -----------------------------------------------------------
@@ -146,20 +131,15 @@ std::string EncodeXml(const CompleteMultipartUploadResult& v) {
 }
 
 StatusOr<CompleteMultipartUploadResult> DecodeCompleteMultipartUploadResult(std::string_view xml) {
-  tinyxml2::XMLDocument doc;
-  const char* root = "CompleteMultipartUploadResult";
-  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
-  std::optional<Error> error;
-  XmlReader r(*doc.RootElement(), root, error);
-  CompleteMultipartUploadResult v;
-  v.encoding_type = r.Token("EncodingType");
-  r.set_url_decoding(v.encoding_type == kUrl);
-  v.location = r.Token("Location");
-  v.bucket = r.Text("Bucket");
-  v.key = r.EncodedText("Key", Need::kRequired);
-  v.etag = r.Token("ETag", Need::kRequired);
-  if (error) return *error;
-  return v;
+  return DecodeDocument<CompleteMultipartUploadResult>(
+      xml, "CompleteMultipartUploadResult", [&](XmlReader& r, CompleteMultipartUploadResult& v) {
+        v.encoding_type = r.Token("EncodingType");
+        r.set_url_decoding(v.encoding_type == kUrl);
+        v.location = r.Token("Location");
+        v.bucket = r.Text("Bucket");
+        v.key = r.EncodedText("Key", Need::kRequired);
+        v.etag = r.Token("ETag", Need::kRequired);
+      });
 }
 
 // --- ListMultipartUploadsResult --------------------------------------------------------------
@@ -189,38 +169,33 @@ std::string EncodeXml(const ListMultipartUploadsResult& v) {
 }
 
 StatusOr<ListMultipartUploadsResult> DecodeListMultipartUploadsResult(std::string_view xml) {
-  tinyxml2::XMLDocument doc;
-  const char* root = "ListMultipartUploadsResult";
-  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
-  std::optional<Error> error;
-  XmlReader r(*doc.RootElement(), root, error);
-  ListMultipartUploadsResult v;
-  v.encoding_type = r.Token("EncodingType");
-  r.set_url_decoding(v.encoding_type == kUrl);
-  v.bucket = r.Text("Bucket");
-  v.key_marker = r.EncodedText("KeyMarker");
-  v.upload_id_marker = r.Token("UploadIdMarker");
-  v.next_key_marker = r.EncodedText("NextKeyMarker");
-  v.next_upload_id_marker = r.Token("NextUploadIdMarker");
-  v.delimiter = r.EncodedText("Delimiter");
-  v.prefix = r.EncodedText("Prefix");
-  r.Number("MaxUploads", v.max_uploads);
-  r.Bool("IsTruncated", v.is_truncated, Need::kRequired);
-  r.ForEach("Upload", [&](XmlReader& u) {
-    UploadInfo upload;
-    upload.key = u.EncodedText("Key", Need::kRequired);
-    upload.upload_id = u.Token("UploadId", Need::kRequired);
-    if (u.Has("StorageClass")) upload.storage_class = u.Token("StorageClass");
-    u.Time("Initiated", upload.initiated);
-    v.uploads.push_back(std::move(upload));
-  });
-  r.ForEach("CommonPrefixes", [&](XmlReader& group) {
-    for (std::string& prefix : group.EncodedTexts("Prefix")) {
-      v.common_prefixes.push_back(std::move(prefix));
-    }
-  });
-  if (error) return *error;
-  return v;
+  return DecodeDocument<ListMultipartUploadsResult>(
+      xml, "ListMultipartUploadsResult", [&](XmlReader& r, ListMultipartUploadsResult& v) {
+        v.encoding_type = r.Token("EncodingType");
+        r.set_url_decoding(v.encoding_type == kUrl);
+        v.bucket = r.Text("Bucket");
+        v.key_marker = r.EncodedText("KeyMarker");
+        v.upload_id_marker = r.Token("UploadIdMarker");
+        v.next_key_marker = r.EncodedText("NextKeyMarker");
+        v.next_upload_id_marker = r.Token("NextUploadIdMarker");
+        v.delimiter = r.EncodedText("Delimiter");
+        v.prefix = r.EncodedText("Prefix");
+        r.Number("MaxUploads", v.max_uploads);
+        r.Bool("IsTruncated", v.is_truncated, Need::kRequired);
+        r.ForEach("Upload", [&](XmlReader& u) {
+          UploadInfo upload;
+          upload.key = u.EncodedText("Key", Need::kRequired);
+          upload.upload_id = u.Token("UploadId", Need::kRequired);
+          if (u.Has("StorageClass")) upload.storage_class = u.Token("StorageClass");
+          u.Time("Initiated", upload.initiated);
+          v.uploads.push_back(std::move(upload));
+        });
+        r.ForEach("CommonPrefixes", [&](XmlReader& group) {
+          for (std::string& prefix : group.EncodedTexts("Prefix")) {
+            v.common_prefixes.push_back(std::move(prefix));
+          }
+        });
+      });
 }
 
 }  // namespace ossup::protocol

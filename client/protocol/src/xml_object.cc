@@ -9,8 +9,8 @@
 namespace ossup::protocol {
 namespace {
 
+using xml_internal::DecodeDocument;
 using xml_internal::Need;
-using xml_internal::ParseDocument;
 using xml_internal::XmlReader;
 using xml_internal::XmlWriter;
 
@@ -27,16 +27,11 @@ std::string EncodeXml(const CopyObjectResult& v) {
 }
 
 StatusOr<CopyObjectResult> DecodeCopyObjectResult(std::string_view xml) {
-  tinyxml2::XMLDocument doc;
-  const char* root = "CopyObjectResult";
-  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
-  std::optional<Error> error;
-  XmlReader r(*doc.RootElement(), root, error);
-  CopyObjectResult v;
-  v.etag = r.Token("ETag", Need::kRequired);
-  r.Time("LastModified", v.last_modified, Need::kRequired);
-  if (error) return *error;
-  return v;
+  return DecodeDocument<CopyObjectResult>(
+      xml, "CopyObjectResult", [&](XmlReader& r, CopyObjectResult& v) {
+        v.etag = r.Token("ETag", Need::kRequired);
+        r.Time("LastModified", v.last_modified, Need::kRequired);
+      });
 }
 
 std::string EncodeXml(const CopyPartResult& v) {
@@ -46,16 +41,11 @@ std::string EncodeXml(const CopyPartResult& v) {
 }
 
 StatusOr<CopyPartResult> DecodeCopyPartResult(std::string_view xml) {
-  tinyxml2::XMLDocument doc;
-  const char* root = "CopyPartResult";
-  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
-  std::optional<Error> error;
-  XmlReader r(*doc.RootElement(), root, error);
-  CopyPartResult v;
-  r.Time("LastModified", v.last_modified, Need::kRequired);
-  v.etag = r.Token("ETag", Need::kRequired);
-  if (error) return *error;
-  return v;
+  return DecodeDocument<CopyPartResult>(xml, "CopyPartResult",
+                                        [&](XmlReader& r, CopyPartResult& v) {
+                                          r.Time("LastModified", v.last_modified, Need::kRequired);
+                                          v.etag = r.Token("ETag", Need::kRequired);
+                                        });
 }
 
 // --- DeleteMultipleObjects (request body) ----------------------------------------------------
@@ -71,23 +61,18 @@ std::string EncodeXml(const DeleteMultipleObjects& v) {
 
 StatusOr<DeleteMultipleObjects> DecodeDeleteMultipleObjects(std::string_view xml,
                                                             std::string_view encoding_type) {
-  tinyxml2::XMLDocument doc;
-  const char* root = "Delete";
-  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
-  std::optional<Error> error;
-  XmlReader r(*doc.RootElement(), root, error);
-  DeleteMultipleObjects v;
-  v.encoding_type = std::string(encoding_type);
-  r.set_url_decoding(v.encoding_type == kUrl);
-  r.Bool("Quiet", v.quiet);
-  r.ForEach("Object",
-            [&](XmlReader& o) { v.keys.push_back(o.EncodedText("Key", Need::kRequired)); });
-  if (!error && v.keys.empty()) r.Fail("no <Object> elements.");
-  if (!error && v.keys.size() > limits::kMaxDeleteObjects) {
-    r.Fail("more than " + std::to_string(limits::kMaxDeleteObjects) + " <Object> elements.");
-  }
-  if (error) return *error;
-  return v;
+  return DecodeDocument<DeleteMultipleObjects>(
+      xml, "Delete", [&](XmlReader& r, DeleteMultipleObjects& v) {
+        v.encoding_type = std::string(encoding_type);
+        r.set_url_decoding(v.encoding_type == kUrl);
+        r.Bool("Quiet", v.quiet);
+        r.ForEach("Object",
+                  [&](XmlReader& o) { v.keys.push_back(o.EncodedText("Key", Need::kRequired)); });
+        if (r.ok() && v.keys.empty()) r.Fail("no <Object> elements.");
+        if (r.ok() && v.keys.size() > limits::kMaxDeleteObjects) {
+          r.Fail("more than " + std::to_string(limits::kMaxDeleteObjects) + " <Object> elements.");
+        }
+      });
 }
 
 // --- DeleteMultipleObjectsResult -------------------------------------------------------------
@@ -103,18 +88,14 @@ std::string EncodeXml(const DeleteMultipleObjectsResult& v) {
 }
 
 StatusOr<DeleteMultipleObjectsResult> DecodeDeleteMultipleObjectsResult(std::string_view xml) {
-  tinyxml2::XMLDocument doc;
-  const char* root = "DeleteResult";
-  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
-  std::optional<Error> error;
-  XmlReader r(*doc.RootElement(), root, error);
-  DeleteMultipleObjectsResult v;
-  v.encoding_type = r.Token("EncodingType");
-  r.set_url_decoding(v.encoding_type == kUrl);
-  r.ForEach("Deleted",
-            [&](XmlReader& d) { v.deleted.push_back(d.EncodedText("Key", Need::kRequired)); });
-  if (error) return *error;
-  return v;
+  return DecodeDocument<DeleteMultipleObjectsResult>(
+      xml, "DeleteResult", [&](XmlReader& r, DeleteMultipleObjectsResult& v) {
+        v.encoding_type = r.Token("EncodingType");
+        r.set_url_decoding(v.encoding_type == kUrl);
+        r.ForEach("Deleted", [&](XmlReader& d) {
+          v.deleted.push_back(d.EncodedText("Key", Need::kRequired));
+        });
+      });
 }
 
 }  // namespace ossup::protocol

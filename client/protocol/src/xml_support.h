@@ -143,4 +143,19 @@ class XmlReader {
   bool url_decoding_ = false;
 };
 
+/// Parses `xml` (root element `root`), calls `read(reader, value)` on a default-constructed T
+/// and returns the first error that parsing or the reader recorded, else the value.
+template <typename T, typename Read>
+StatusOr<T> DecodeDocument(std::string_view xml, const char* root, Read&& read) {
+  tinyxml2::XMLDocument doc;
+  // Failures go through Status: for T = Error, StatusOr<Error> takes an Error as its value.
+  if (Status parsed = ParseDocument(xml, root, doc); !parsed.ok()) return parsed;
+  std::optional<Error> error;
+  XmlReader reader(*doc.RootElement(), root, error);
+  T value;
+  read(reader, value);
+  if (error) return Status(*std::move(error));
+  return value;
+}
+
 }  // namespace ossup::protocol::xml_internal
