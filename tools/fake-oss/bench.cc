@@ -216,7 +216,14 @@ void DiskIngest(const std::string& binary, int gib, const std::string& part) {
   auto init_headers = Signed("POST", "disk", {{"uploads", ""}}, now(), path);
   auto init = client.Post(path, init_headers, "", "application/octet-stream");
   auto upload = ossup::protocol::DecodeInitiateMultipartUploadResult(init ? init->body : "");
-  if (!upload.ok()) return;
+  if (!upload.ok()) {
+    std::printf("disk mode: InitiateMultipartUpload failed: %s\n",
+                upload.error().ToString().c_str());
+    StopFakeOss(*fake);
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    return;
+  }
   auto start = Clock::now();
   const int parts = gib * 16;
   int stored = 0;
