@@ -207,6 +207,11 @@ void DiskIngest(const std::string& binary, int gib, const std::string& part) {
       binary, {"--port", "0", "--data-dir", dir, "--access-key-id", kCredentials.access_key_id,
                "--access-key-secret", kCredentials.access_key_secret, "--bucket", "bench"});
   if (!fake) return;
+  auto finish = [&] {
+    StopFakeOss(*fake);
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  };
   httplib::Client client("127.0.0.1", fake->port);
   client.set_keep_alive(true);
   client.set_tcp_nodelay(true);
@@ -219,10 +224,7 @@ void DiskIngest(const std::string& binary, int gib, const std::string& part) {
   if (!upload.ok()) {
     std::printf("disk mode: InitiateMultipartUpload failed: %s\n",
                 upload.error().ToString().c_str());
-    StopFakeOss(*fake);
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-    return;
+    return finish();
   }
   auto start = Clock::now();
   const int parts = gib * 16;
@@ -247,9 +249,7 @@ void DiskIngest(const std::string& binary, int gib, const std::string& part) {
   }
   std::printf("disk mode, %d GiB in 64 MiB parts (%d stored, %.0f MB/s with fsync): peak RSS%s\n",
               gib, stored, stored * 64.0 * 1048576 / seconds / 1e6, peak.c_str());
-  StopFakeOss(*fake);
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
+  finish();
 }
 
 void SmallRequests(int pairs) {
