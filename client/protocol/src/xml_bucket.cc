@@ -10,11 +10,10 @@ namespace ossup::protocol {
 namespace {
 
 using xml_internal::DecodeDocument;
+using xml_internal::kUrl;
 using xml_internal::Need;
 using xml_internal::XmlReader;
 using xml_internal::XmlWriter;
-
-constexpr std::string_view kUrl = "url";
 
 Error InvalidLifecycle(std::string_view message, std::string_view ec) {
   Error error = MakeError("InvalidArgument", message);

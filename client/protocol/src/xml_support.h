@@ -23,6 +23,9 @@
 
 namespace ossup::protocol::xml_internal {
 
+/// The EncodingType value that URL-encodes keys and prefixes in listings.
+inline constexpr std::string_view kUrl = "url";
+
 /// MalformedXML with OSS's message followed by `what`.
 Error MalformedXml(std::string_view what);
 

@@ -44,6 +44,11 @@ protocol::Error InvalidDigest() {
   return Oss("InvalidDigest", 400, "The Content-MD5 you specified was invalid.");
 }
 
+protocol::Error FileAlreadyExists() {
+  return Oss("FileAlreadyExists", 409,
+             "The object you specified already exists and can not be overwritten.");
+}
+
 protocol::Error MalformedXml() {
   return Oss("MalformedXML", 400,
              "The XML you provided was not well-formed or did not validate against our "

@@ -20,6 +20,8 @@ protocol::Error InvalidArgument(std::string_view message, const std::string& nam
                                 const std::string& value);
 protocol::Error InvalidDigest();
 protocol::Error MalformedXml();
+/// 409: x-oss-forbid-overwrite is true and the object exists.
+protocol::Error FileAlreadyExists();
 protocol::Error Internal(std::string_view message);
 
 }  // namespace ossup::fake::errors

@@ -357,8 +357,7 @@ Status Service::CheckPutObject(const std::string& bucket, const std::string& key
   const auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   if (forbid_overwrite && b->objects.count(key)) {
-    return errors::Oss("FileAlreadyExists", 409,
-                       "The object you specified already exists and can not be overwritten.");
+    return errors::FileAlreadyExists();
   }
   return {};
 }
@@ -382,8 +381,7 @@ StatusOr<ObjectPtr> Service::PutObject(const std::string& bucket, const std::str
   }
   if (forbid_overwrite && b->objects.count(key)) {
     body.blob->Discard();
-    return errors::Oss("FileAlreadyExists", 409,
-                       "The object you specified already exists and can not be overwritten.");
+    return errors::FileAlreadyExists();
   }
   auto object = std::make_shared<StoredObject>();
   object->bucket = bucket;
@@ -458,8 +456,7 @@ StatusOr<ObjectPtr> Service::CopyObject(const ObjectPtr& source, const std::stri
   }
   if (forbid_overwrite && b->objects.count(key)) {
     discard_copy();
-    return errors::Oss("FileAlreadyExists", 409,
-                       "The object you specified already exists and can not be overwritten.");
+    return errors::FileAlreadyExists();
   }
   ObjectPtr result = object;
   if (auto s = InstallObject(*b, object); !s.ok()) {
@@ -621,8 +618,7 @@ StatusOr<ObjectPtr> Service::Complete(
   }
   auto* b = FindBucket(bucket);
   if (forbid_overwrite && b->objects.count(key)) {
-    return errors::Oss("FileAlreadyExists", 409,
-                       "The object you specified already exists and can not be overwritten.");
+    return errors::FileAlreadyExists();
   }
   auto object = std::make_shared<StoredObject>();
   object->bucket = bucket;
