@@ -1,6 +1,6 @@
-// Keep-alive connections under ServerOptions::keep_alive_spin_microseconds: however the next
-// request's timing falls against the worker's short busy-wait (inside it, after it, after the
-// worker stopped spinning for this client), it is answered on the same connection.
+// Keep-alive connections: however the next request's timing falls (back to back, after a
+// pause, back to back again), it is answered on the same connection, with two handler threads
+// and whatever ServerOptions::keep_alive_spin_microseconds says (accepted, no effect).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -25,7 +25,7 @@ class KeepAliveTest : public FakeOssTest, public ::testing::WithParamInterface<i
   void SetUp() override {
     ServerOptions options = DefaultOptions();
     options.keep_alive_spin_microseconds = GetParam();
-    options.threads = 2;  // a worker stuck with a departed client would stall the next one
+    options.threads = 2;  // a handler stuck with a departed client would stall the next one
     StartServer(options);
   }
 };
@@ -60,7 +60,7 @@ TEST_P(KeepAliveTest, AClientThatLeavesFreesItsWorker) {
   EXPECT_TRUE(IsOk(last.ReadResponse()));
 }
 
-// 0: never spin; 200: the default; 20000: longer than the test's back-to-back gaps.
+// Values callers set (0, the default 200, 20000): none may change the behaviour.
 INSTANTIATE_TEST_SUITE_P(SpinMicroseconds, KeepAliveTest, ::testing::Values(0, 200, 20000));
 
 }  // namespace

@@ -3,12 +3,12 @@
 // The flags are a contract scripts rely on (see issue 3): --host, --port, --data-dir,
 // --access-key-id/--access-key-secret (repeatable pairs; also OSS_ACCESS_KEY_ID and
 // OSS_ACCESS_KEY_SECRET), --anonymous, --bucket (repeatable), --seed, --virtual-host-domain,
-// plus --default-bucket, --region, --faults, --chaos, --threads and --frozen-clock. The first
-// stdout line is exactly `fake-oss listening on http://HOST:PORT`.
-// HTTPS: --tls-cert FILE --tls-key FILE serve that certificate; --tls-self-signed CERT_OUT
-// generates a CA and a server certificate for HOST, 127.0.0.1, ::1 and localhost, and writes
-// the CA's PEM to CERT_OUT (complete before the first line is printed) for clients to trust.
-// The first line then reads `fake-oss listening on https://HOST:PORT`.
+// plus --default-bucket, --region, --faults, --chaos, --threads, --io-threads and --frozen-clock.
+// The first stdout line is exactly `fake-oss listening on http://HOST:PORT`. HTTPS: --tls-cert FILE
+// --tls-key FILE serve that certificate; --tls-self-signed CERT_OUT generates a CA and a server
+// certificate for HOST, 127.0.0.1, ::1 and localhost, and writes the CA's PEM to CERT_OUT (complete
+// before the first line is printed) for clients to trust. The first line then reads `fake-oss
+// listening on https://HOST:PORT`.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -84,9 +84,15 @@ int main(int argc, char** argv) {
   app.add_option("--faults", faults_file, "Fault plan (JSON) to install at start");
   app.add_option("--chaos", chaos_seed,
                  "Swarm mode: random faults derived from this seed (banner on stderr)");
-  app.add_option("--threads", options.threads, "Worker threads")->capture_default_str();
+  app.add_option("--threads", options.threads,
+                 "Handler threads (started as needed): requests served at once")
+      ->capture_default_str();
+  app.add_option("--io-threads", options.io_threads,
+                 "I/O threads serving all connections (0: the number of cores)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--keep-alive-spin-us", options.keep_alive_spin_microseconds,
-                 "Busy-wait this long for a connection's next request before sleeping (0: off)")
+                 "Accepted for compatibility; no effect")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
   app.add_flag("--frozen-clock", frozen_clock,

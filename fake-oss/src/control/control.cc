@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "ossup/faults/plan.h"
+#include "ossup/protocol/addressing.h"
 #include "ossup/protocol/wire.h"
 
 namespace ossup::fake {
@@ -11,12 +12,12 @@ namespace {
 
 using nlohmann::json;
 
-void Reply(httplib::Response& res, int status, const json& body) {
+void Reply(Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");
 }
 
-void Fail(httplib::Response& res, int status, const std::string& message) {
+void Fail(Response& res, int status, const std::string& message) {
   Reply(res, status, json{{"error", message}});
 }
 
@@ -48,17 +49,24 @@ json UploadsJson(const std::vector<UploadSnapshot>& uploads) {
 
 }  // namespace
 
-void Control::Serve(const httplib::Request& req, httplib::Response& res,
-                    const httplib::ContentReader* reader) {
-  std::string body = req.body;
-  if (reader) {
-    (*reader)([&](const char* data, size_t size) {
-      if (body.size() < (1 << 20)) body.append(data, size);
-      return true;
-    });
+void Control::Serve(Connection& connection) {
+  const RequestHead& head = connection.head();
+  // The body (its first MiB; the rest is read and dropped).
+  std::string body;
+  std::vector<char> buffer(64 * 1024);
+  while (auto n = connection.ReadBody(buffer.data(), buffer.size())) {
+    if (*n == 0) break;
+    if (body.size() < (1 << 20)) body.append(buffer.data(), *n);
   }
-  const std::string& path = req.path;
-  const std::string& method = req.method;
+  if (!connection.body_complete()) connection.CloseAfterResponse();
+  Response res;
+  const std::string path = protocol::UriDecode(head.RawPath()).value_or(std::string());
+  Route(head.method, path, body, res);
+  connection.Send(res, std::nullopt);
+}
+
+void Control::Route(const std::string& method, const std::string& path, const std::string& body,
+                    Response& res) {
   json request_json;
   if (!body.empty()) {
     request_json = json::parse(body, nullptr, /*allow_exceptions=*/false);

@@ -3,8 +3,7 @@
 // Server, so the HTTP and C++ controls cannot drift apart. Thread-safe.
 #pragma once
 
-#include <httplib.h>
-
+#include "http/connection.h"
 #include "journal/journal.h"
 #include "ossup/fake/server.h"
 
@@ -13,10 +12,13 @@ namespace ossup::fake {
 class Control {
  public:
   explicit Control(Server& server) : server_(server) {}
-  void Serve(const httplib::Request& req, httplib::Response& res,
-             const httplib::ContentReader* reader);
+  /// Serves the connection's current request (a /_fake/ path), response included.
+  void Serve(Connection& connection);
 
  private:
+  void Route(const std::string& method, const std::string& path, const std::string& body,
+             Response& res);
+
   Server& server_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/outbound.h"
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/xml.h"
@@ -11,6 +12,8 @@ namespace ossup::fake {
 namespace {
 
 using nlohmann::json;
+
+constexpr auto kCallbackTimeout = std::chrono::seconds(5);
 
 protocol::Error NotJson() {
   return errors::InvalidArgument("The callback configuration is not json format.", "callback",
@@ -133,20 +136,17 @@ void RunCallback(Exchange& ex, const CallbackConfig& config, const StoredObject&
     std::string origin = target.substr(0, path_start);
     std::string path =
         path_start == std::string::npos ? "/" : RequestTarget(target.substr(path_start));
-    httplib::Client client(origin);
-    client.set_url_encode(false);  // `path` is signed exactly as it goes out
-    client.set_connection_timeout(5);
-    client.set_read_timeout(5);
-    httplib::Headers headers;
-    if (!config.host.empty()) headers.emplace("Host", config.host);
-    headers.emplace("authorization",
-                    ex.ctx.callback_key.SignBase64(CallbackKey::SignedContent(path, body)));
-    headers.emplace("x-oss-pub-key-url", protocol::Base64Encode(key_url));
-    auto result = client.Post(path, headers, body, config.body_type);
-    last_status = result ? result->status : 0;
-    if (result && result->status == 200) {
+    HeaderFields headers;
+    if (!config.host.empty()) headers.emplace_back("Host", config.host);
+    headers.emplace_back("authorization",
+                         ex.ctx.callback_key.SignBase64(CallbackKey::SignedContent(path, body)));
+    headers.emplace_back("x-oss-pub-key-url", protocol::Base64Encode(key_url));
+    // `path` is signed exactly as it goes out.
+    auto result = Post(origin, path, headers, body, config.body_type, kCallbackTimeout);
+    last_status = result.status;
+    if (result.status == 200) {
       ex.res.status = 200;
-      ex.res.set_content(result->body, "application/json");
+      ex.res.set_content(std::move(result.body), "application/json");
       return;
     }
   }

@@ -1,45 +1,61 @@
-// Connection control that cpp-httplib 0.11.4 does not offer: abrupt drops for fault injection,
-// closing after an unread body, and a short busy-wait for the next keep-alive request.
-// cpp-httplib offers no way to drop a connection from a handler, so we find the accepted socket by
-// its port pair and make the kernel send an RST (SO_LINGER {1, 0}, then the last close). A dead
-// stand-in socket (end of file to reads, EPIPE to writes) takes over the fd number, so httplib's
-// own later close cannot hit a reused descriptor.
+// Connection: one accepted HTTP/1.1 connection (plain or TLS) as the request handler sees it
+// while it serves the connection's current request. Every call blocks the calling handler
+// thread (never an I/O thread) until the connection's I/O finishes; the engine (http/engine.h)
+// owns the connection and moves on to the next request once the handler returns.
+//
+// Error order for a request: framing problems found in the header are reported before the
+// handler runs (RequestHead::framing_error); body problems are reported by ReadBody as they are
+// met; a response is written at most once.
 #pragma once
 
-#include <httplib.h>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "http/message.h"
 
 namespace ossup::fake {
 
-/// The accepted socket `request` arrived on, or -1. Cached per thread (a worker serves one
-/// connection at a time), so repeated calls are cheap.
-int ConnectionSocket(const httplib::Request& request);
+/// Why the request body stopped before its end.
+enum class BodyFailure {
+  kNone,
+  /// The peer closed or the connection failed; nothing more can be sent.
+  kPeerGone,
+  /// No body byte arrived within the body-idle timeout (slowloris).
+  kTimeout,
+  /// The chunked framing was broken.
+  kMalformed,
+};
 
-/// Resets the connection `request` arrived on. False when its socket was not found.
-bool ResetConnection(const httplib::Request& request);
+class Connection {
+ public:
+  virtual ~Connection() = default;
 
-/// Shuts down (FIN, no close) every accepted connection on `local_port`, so workers idling
-/// in httplib's keep-alive wait notice at once instead of after the keep-alive timeout.
-void ShutdownConnections(int local_port);
+  /// The request being served.
+  virtual const RequestHead& head() const = 0;
 
-/// Asks for the connection `request` arrived on to be closed once `response` has been written,
-/// without reading what is left of the request body: `response` gets `Connection: close`;
-/// FinishResponse then half-closes (FIN after the answer), discards whatever the client still
-/// sends for up to kLingerMilliseconds (so a client busy sending reads the answer instead of a
-/// reset), and stops reading, which ends httplib's keep-alive loop. For bodies too large to
-/// drain. Only the calling (worker) thread's current connection is affected.
-void CloseAfterResponse(const httplib::Request& request, httplib::Response& response);
-inline constexpr int kLingerMilliseconds = 2000;
+  /// Reads up to `capacity` body bytes into `data`: the count read, 0 once the body has ended
+  /// (including a request without a body). nullopt on failure (see body_failure()). The first
+  /// call answers `Expect: 100-continue` with `100 Continue`.
+  virtual std::optional<size_t> ReadBody(char* data, size_t capacity) = 0;
+  /// True once the body has been read to its end.
+  virtual bool body_complete() const = 0;
+  virtual BodyFailure body_failure() const = 0;
+  /// True when the request asked for `100 Continue` and it has not been sent: the client may
+  /// not send the body until then.
+  virtual bool awaiting_continue() const = 0;
 
-/// To be called by httplib's logger, which runs once a response has been written (or failed):
-/// carries out a CloseAfterResponse pending for `request`'s connection, if any.
-void FinishResponse(const httplib::Request& request);
-
-/// To be called by httplib's logger after FinishResponse: polls `request`'s connection without
-/// sleeping for up to `spin_microseconds`, returning as soon as the next request (or a close)
-/// is readable. A client that answers each response with its next request at once then finds
-/// the worker awake: on a virtual machine, waking a thread on an idle vCPU costs more than
-/// serving a small request. Adaptive: a worker whose spins keep finding nothing stops spinning
-/// (but for an occasional probe), so the CPU spent waiting stays small. 0 turns it off.
-void AwaitNextRequestBriefly(const httplib::Request& request, int spin_microseconds);
+  /// Writes `response` for the request (head and, unless the request is HEAD, the body). With
+  /// `truncate_after` only that many body bytes are written and the connection closes. The
+  /// response carries `Connection: close` when the connection will close after it. False when
+  /// the connection failed.
+  virtual bool Send(const Response& response, std::optional<uint64_t> truncate_after) = 0;
+  /// Closes the connection once the response is written, whatever is left of the body unread;
+  /// the unread rest is discarded for a short while first, so a client still sending reads
+  /// the answer rather than a reset.
+  virtual void CloseAfterResponse() = 0;
+  /// Resets the connection now (TCP RST via SO_LINGER 0); nothing more is sent or read.
+  virtual void Reset() = 0;
+};
 
 }  // namespace ossup::fake

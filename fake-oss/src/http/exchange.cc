@@ -1,14 +1,9 @@
 #include "http/exchange.h"
 
-#include <poll.h>
-#include <sys/socket.h>
-
 #include <algorithm>
-#include <charconv>
 #include <thread>
 #include <vector>
 
-#include "http/connection.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/xml.h"
 #include "service/errors.h"
@@ -16,34 +11,20 @@
 namespace ossup::fake {
 namespace {
 
-constexpr uint64_t kResponseChunkBytes = 1 << 20;
-// Bodies at least this large bypass httplib's 4 KiB reads (and a poll per read).
-constexpr uint64_t kDirectReadMinBytes = 256 * 1024;
-constexpr size_t kDirectReadBufferBytes = 1 << 20;
-constexpr int kDirectReadTimeoutMs = 30000;
-
-void ReplaceHeader(httplib::Response& res, const std::string& name, const std::string& value) {
-  res.headers.erase(name);
-  res.headers.emplace(name, value);
-}
+constexpr size_t kBodyBufferBytes = 256 * 1024;
 
 }  // namespace
 
-Exchange::Exchange(Context& context, const httplib::Request& request, httplib::Response& response,
-                   const httplib::ContentReader* reader)
+Exchange::Exchange(Context& context, Connection& conn)
     : ctx(context),
-      req(request),
-      res(response),
+      connection(conn),
+      req(conn.head()),
       request_id(context.ids.NextRequestId()),
-      now(context.clock.Now()),
-      reader_(reader) {
+      now(context.clock.Now()) {
   entry.arrival = context.journal.Admit();
   entry.request_id = request_id;
-  entry.method = request.method;
+  entry.method = req.method;
   entry.operation = "Unknown";
-  // httplib would slice every response by the Range header itself; OSS's range rules differ
-  // (spec §2.2), so GetObject decides and nothing else is sliced.
-  const_cast<httplib::Request&>(request).ranges.clear();
 }
 
 std::optional<std::string_view> Exchange::Header(std::string_view name) const {
@@ -64,7 +45,7 @@ bool Exchange::HasParam(std::string_view name) const {
   return protocol::HasParam(wire.query, name);
 }
 
-bool Exchange::ReadBody(const std::function<bool(const char*, size_t)>& sink) {
+bool Exchange::ReadBody(const ByteSink& sink, uint64_t max_bytes) {
   body_consumed_ = true;
   const bool reset = FaultIs(faults::ActionType::kReset);
   const bool stall = FaultIs(faults::ActionType::kStall);
@@ -72,6 +53,7 @@ bool Exchange::ReadBody(const std::function<bool(const char*, size_t)>& sink) {
   bool hooked = false;
   bool sink_ok = true;
   uint64_t received = 0;
+  // False only after a reset.
   auto receiver = [&](const char* data, size_t size) {
     if ((reset || stall) && !hooked && received + size >= mark) {
       size_t head = static_cast<size_t>(mark - received);
@@ -92,13 +74,24 @@ bool Exchange::ReadBody(const std::function<bool(const char*, size_t)>& sink) {
     if (size > 0 && sink_ok) sink_ok = sink(data, size);
     return true;
   };
-  bool complete;
-  if (!HasBody()) {
-    complete = true;  // httplib would read until the client closes
-  } else if (auto length = DirectReadLength()) {
-    complete = ReadDirect(*length, receiver);
-  } else {
-    complete = reader_ ? (*reader_)(receiver) : receiver(req.body.data(), req.body.size());
+  thread_local std::vector<char> buffer(kBodyBufferBytes);
+  bool complete = true;
+  uint64_t total = 0;
+  while (true) {
+    auto n = connection.ReadBody(buffer.data(), buffer.size());
+    if (!n) {
+      complete = false;
+      break;
+    }
+    if (*n == 0) break;
+    total += *n;
+    if (total > max_bytes) {
+      body_too_large_ = true;
+      complete = false;
+      CloseAfterResponse();
+      break;
+    }
+    if (!receiver(buffer.data(), *n)) break;
   }
   entry.request_body_bytes = received;
   if (killed_) return false;
@@ -106,57 +99,27 @@ bool Exchange::ReadBody(const std::function<bool(const char*, size_t)>& sink) {
     Kill();
     return false;
   }
-  if (!complete || !sink_ok) return false;
-  if (auto length = Header("Content-Length")) {
-    if (std::to_string(received) != *length) return false;
-  }
-  return true;
+  if (!complete) CloseAfterResponse();
+  return complete && sink_ok;
 }
 
-std::optional<uint64_t> Exchange::DirectReadLength() const {
-  // Over TLS the socket carries ciphertext: every byte must go through httplib's SSL stream.
-  if (reader_ == nullptr || ctx.options.tls || Header("Transfer-Encoding")) return std::nullopt;
-  auto text = Header("Content-Length");
-  if (!text) return std::nullopt;
-  uint64_t length = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), length);
-  if (ec != std::errc() || end != text->data() + text->size()) return std::nullopt;
-  if (length < kDirectReadMinBytes) return std::nullopt;
-  return length;
-}
-
-bool Exchange::ReadDirect(uint64_t length,
-                          const std::function<bool(const char*, size_t)>& receiver) {
-  // httplib hands over what it buffered after the headers in its first call; stop it there.
-  uint64_t received = 0;
-  bool keep_going = true;
-  (*reader_)([&](const char* data, size_t size) {
-    received += size;
-    keep_going = receiver(data, size);
-    return false;
-  });
-  if (!keep_going || killed_) return false;
-  int fd = ConnectionSocket(req);
-  if (fd < 0) {  // cannot happen on Linux; never leave the stream out of sync
-    Kill();
-    return false;
+protocol::Error Exchange::BodyError() const {
+  if (body_too_large_) {
+    return errors::Oss("EntityTooLarge", 400,
+                       "Your proposed upload exceeds the maximum allowed size.");
   }
-  thread_local std::vector<char> buffer(kDirectReadBufferBytes);
-  while (received < length) {
-    pollfd ready{.fd = fd, .events = POLLIN, .revents = 0};
-    int polled = ::poll(&ready, 1, kDirectReadTimeoutMs);
-    if (polled < 0 && errno == EINTR) continue;
-    if (polled <= 0) {
-      Kill();
-      return false;
-    }
-    ssize_t n = ::recv(fd, buffer.data(), std::min<uint64_t>(buffer.size(), length - received), 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;  // the peer went away mid-body
-    received += static_cast<uint64_t>(n);
-    if (!receiver(buffer.data(), static_cast<size_t>(n))) return false;
+  switch (connection.body_failure()) {
+    case BodyFailure::kTimeout:
+      return errors::Oss("RequestTimeout", 400,
+                         "Your socket connection to the server was not read from or written to "
+                         "within the timeout period.");
+    case BodyFailure::kMalformed:
+      return errors::Oss("InvalidRequest", 400, "The chunked request body is malformed.");
+    default:
+      return errors::Oss("IncompleteBody", 400,
+                         "You did not provide the number of bytes specified by the "
+                         "Content-Length HTTP header.");
   }
-  return true;
 }
 
 protocol::StatusOr<std::string> Exchange::ReadSmallBody(size_t limit) {
@@ -171,42 +134,37 @@ protocol::StatusOr<std::string> Exchange::ReadSmallBody(size_t limit) {
     return true;
   });
   if (too_big) return errors::MalformedXml();
-  if (!complete) {
-    return errors::Oss("IncompleteBody", 400,
-                       "You did not provide the number of bytes specified by the Content-Length "
-                       "HTTP header.");
-  }
+  if (!complete) return BodyError();
   return body;
 }
 
 void Exchange::Drain() {
-  if (body_consumed_ || killed_ || reader_ == nullptr || !HasBody()) return;
+  if (body_consumed_ || killed_ || connection.body_complete()) return;
   body_consumed_ = true;
-  // httplib writes 400 into the response when a content reader stops early; the status
-  // decided by the operation (or an injected error) must survive draining.
-  const int status = res.status;
-  auto discard = [](const char*, size_t) { return true; };
-  if (auto length = DirectReadLength()) {
-    ReadDirect(*length, discard);
-  } else {
-    (*reader_)(discard);
+  if (connection.awaiting_continue()) return CloseAfterResponse();
+  thread_local std::vector<char> buffer(kBodyBufferBytes);
+  uint64_t drained = 0;
+  while (drained <= kMaxDrainBytes) {
+    auto n = connection.ReadBody(buffer.data(), buffer.size());
+    if (!n || *n == 0) break;
+    drained += *n;
   }
-  res.status = status;
+  if (!connection.body_complete()) CloseAfterResponse();
 }
 
 void Exchange::CloseAfterResponse() {
   body_consumed_ = true;
-  fake::CloseAfterResponse(req, res);
+  connection.CloseAfterResponse();
 }
 
 bool Exchange::HasBody() const {
-  return Header("Content-Length").has_value() || Header("Transfer-Encoding").has_value();
+  return req.Header("Content-Length").has_value() || req.Header("Transfer-Encoding").has_value();
 }
 
 void Exchange::Kill() {
   if (killed_) return;
   killed_ = true;
-  ResetConnection(req);
+  connection.Reset();
 }
 
 void Exchange::SetXml(int status, std::string xml) {
@@ -218,45 +176,25 @@ void Exchange::SetEmpty(int status) { res.status = status; }
 
 void Exchange::SetObjectBody(const ObjectPtr& object, uint64_t offset, uint64_t length,
                              std::string content_type) {
-  res.set_content_provider(static_cast<size_t>(length), content_type,
-                           [object, offset](size_t off, size_t len, httplib::DataSink& sink) {
-                             uint64_t n = std::min<uint64_t>(len, kResponseChunkBytes);
-                             return ReadObjectRange(*object, offset + off, n,
-                                                    [&](const char* data, size_t size) {
-                                                      return sink.write(data, size);
-                                                    });
+  res.set_content_provider(length, std::move(content_type),
+                           [object, offset](uint64_t off, uint64_t len, const ByteSink& sink) {
+                             return ReadObjectRange(*object, offset + off, len, sink);
                            });
 }
 
 void Exchange::SetError(protocol::Error error) { error_ = std::move(error); }
 
-void Exchange::ApplyTruncation() {
+std::optional<uint64_t> Exchange::PrepareTruncation() {
   if (req.method == "HEAD") {
     Kill();
-    return;
+    return std::nullopt;
   }
-  const uint64_t after = fault->action.after_bytes;
-  if (!res.content_provider_) {
-    auto body = std::make_shared<std::string>(std::move(res.body));
-    res.body.clear();
-    std::string type = res.get_header_value("Content-Type");
-    if (type.empty()) type = "application/octet-stream";
-    res.headers.erase("Content-Type");
-    res.set_content_provider(std::max<size_t>(body->size(), 1), type,
-                             [body](size_t off, size_t len, httplib::DataSink& sink) {
-                               if (off >= body->size()) return false;
-                               return sink.write(body->data() + off,
-                                                 std::min(len, body->size() - off));
-                             });
+  if (res.BodyLength() == 0) {
+    res.body = " ";
+    if (!res.has_header("Content-Type")) res.set_header("Content-Type", "application/octet-stream");
   }
   // Never let the whole body through: a truncated response must be observably short.
-  const uint64_t total = res.content_length_;
-  const uint64_t limit = std::min<uint64_t>(after, total == 0 ? 0 : total - 1);
-  auto inner = res.content_provider_;
-  res.content_provider_ = [inner, limit](size_t off, size_t len, httplib::DataSink& sink) {
-    if (off >= limit) return false;
-    return inner(off, static_cast<size_t>(std::min<uint64_t>(len, limit - off)), sink);
-  };
+  return std::min<uint64_t>(fault->action.after_bytes, res.BodyLength() - 1);
 }
 
 void Exchange::Finish() {
@@ -268,10 +206,11 @@ void Exchange::Finish() {
     entry.error_code = error_->code;
     std::string xml = protocol::EncodeXml(*error_);
     res.status = error_->http_status;
-    if (!error_->ec.empty()) ReplaceHeader(res, "x-oss-ec", error_->ec);
+    if (!error_->ec.empty()) res.set_header("x-oss-ec", error_->ec);
     if (req.method == "HEAD") {
-      ReplaceHeader(res, "x-oss-err", protocol::Base64Encode(xml));
+      res.set_header("x-oss-err", protocol::Base64Encode(xml));
       res.body.clear();
+      res.provider = nullptr;
     } else {
       res.set_content(std::move(xml), "application/xml");
     }
@@ -281,29 +220,31 @@ void Exchange::Finish() {
     stall_pending_ = false;
     std::this_thread::sleep_for(std::chrono::milliseconds(fault->action.stall_ms));
   }
+  std::optional<uint64_t> truncate_after;
   if (!killed_) {
-    ReplaceHeader(res, "x-oss-request-id", request_id);
-    ReplaceHeader(res, "Date", protocol::FormatHttpDate(now));
-    ReplaceHeader(res, "Server", "AliyunOSS");
+    res.set_header("x-oss-request-id", request_id);
+    res.set_header("Date", protocol::FormatHttpDate(now));
+    res.set_header("Server", "AliyunOSS");
     if (FaultIs(faults::ActionType::kCorruptChecksum) && !error_) {
       if (res.has_header("x-oss-hash-crc64ecma")) {
         auto crc = protocol::ParseCrc64(res.get_header_value("x-oss-hash-crc64ecma"));
-        ReplaceHeader(res, "x-oss-hash-crc64ecma", protocol::Crc64ToString(crc.value_or(0) ^ 1));
+        res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString(crc.value_or(0) ^ 1));
       }
       if (res.has_header("ETag")) {
         std::string etag = res.get_header_value("ETag");
         size_t at = etag.size() > 1 && etag[0] == '"' ? 1 : 0;
         if (at < etag.size()) etag[at] = etag[at] == '0' ? '1' : '0';
-        ReplaceHeader(res, "ETag", etag);
+        res.set_header("ETag", etag);
       }
     } else if (FaultIs(faults::ActionType::kDropResponse)) {
       Kill();
     } else if (FaultIs(faults::ActionType::kTruncateResponse)) {
-      ApplyTruncation();
+      truncate_after = PrepareTruncation();
     }
   }
   entry.http_status = killed_ ? 0 : res.status;
   if (!entry.operation.empty() && entry.operation != "Control") ctx.journal.Record(entry);
+  if (!killed_) connection.Send(res, truncate_after);
 }
 
 }  // namespace ossup::fake

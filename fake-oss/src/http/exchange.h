@@ -1,11 +1,10 @@
 // Exchange: one HTTP request in flight and everything the operation handlers need to answer
 // it: the parsed WireRequest, the virtual time, the fault chosen for it, body streaming with
 // fault hook points, and response helpers that add OSS's common headers, write error
-// documents (bodiless with x-oss-err on HEAD), carry out response-side faults and record the
-// journal entry. Used by one handler thread only.
+// documents (bodiless with x-oss-err on HEAD), record the journal entry and send the response
+// through the connection, which carries out the connection faults (reset, drop, truncate).
+// Used by one handler thread only.
 #pragma once
-
-#include <httplib.h>
 
 #include <functional>
 #include <optional>
@@ -14,6 +13,8 @@
 
 #include "auth/authenticator.h"
 #include "http/callback_key.h"
+#include "http/connection.h"
+#include "http/message.h"
 #include "journal/journal.h"
 #include "ossup/fake/clock.h"
 #include "ossup/fake/server.h"
@@ -41,12 +42,12 @@ struct Context {
 
 class Exchange {
  public:
-  Exchange(Context& ctx, const httplib::Request& req, httplib::Response& res,
-           const httplib::ContentReader* reader);
+  Exchange(Context& ctx, Connection& connection);
 
   Context& ctx;
-  const httplib::Request& req;
-  httplib::Response& res;
+  Connection& connection;
+  const RequestHead& req;
+  Response res;
   protocol::WireRequest wire;
   protocol::Operation op = protocol::Operation::kUnknown;
   std::string request_id;
@@ -62,15 +63,23 @@ class Exchange {
   void ArmFault(std::optional<faults::Firing> firing);
 
   /// Streams the request body into `sink`, carrying out reset/stall faults at their byte
-  /// offsets. True when the whole body arrived (and matched Content-Length) and `sink`
-  /// accepted every byte. False after a reset: the connection is gone, answer nothing.
-  bool ReadBody(const std::function<bool(const char*, size_t)>& sink);
+  /// offsets. True when the whole body arrived and `sink` accepted every byte. False after a
+  /// reset (the connection is gone, answer nothing: killed()), when the body failed
+  /// (BodyError()), or when it grew past `max_bytes` (then it is left unread and the
+  /// connection closes after the answer).
+  bool ReadBody(const ByteSink& sink, uint64_t max_bytes = UINT64_MAX);
+  /// Why ReadBody returned false without a reset: EntityTooLarge past `max_bytes`,
+  /// RequestTimeout (body idle), InvalidRequest (broken chunked framing), IncompleteBody.
+  protocol::Error BodyError() const;
   /// The whole body as a string; MalformedXML (drained) when it exceeds `limit`.
   protocol::StatusOr<std::string> ReadSmallBody(size_t limit);
-  /// Reads and discards whatever body is left, so keep-alive stays in sync.
+  /// Reads and discards whatever body is left, so keep-alive stays in sync. A body the client
+  /// holds back for `100 Continue`, or one longer than kMaxDrainBytes, is not read: the
+  /// connection closes after the answer instead.
   void Drain();
+  static constexpr uint64_t kMaxDrainBytes = 8 << 20;
   /// For bodies too large to drain: the body is never read; the answer goes out with
-  /// `Connection: close` and then the connection closes (see fake::CloseAfterResponse), so
+  /// `Connection: close` and then the connection closes (Connection::CloseAfterResponse), so
   /// leftover body bytes are never served as a request.
   void CloseAfterResponse();
   /// True when the request has a body by HTTP/1.1 framing: a Content-Length or a
@@ -87,21 +96,18 @@ class Exchange {
                      std::string content_type);
   void SetError(protocol::Error error);
 
-  /// Completes the response: error document, common headers, pending stall, response-side
-  /// faults (corrupt-checksum, drop-response, truncate-response), journal.
+  /// Completes and sends the response: error document, common headers, pending stall,
+  /// response-side faults (corrupt-checksum, drop-response, truncate-response), journal (before
+  /// the response goes out, so a client that has the answer finds the entry).
   void Finish();
 
  private:
-  void ApplyTruncation();
-  /// Content-Length when the body is large enough to read straight from the socket (never
-  /// over TLS).
-  std::optional<uint64_t> DirectReadLength() const;
-  /// Reads the body with large recv() calls on the connection's socket, feeding `receiver`
-  /// (which returns false only after a reset). True when all `length` bytes arrived.
-  bool ReadDirect(uint64_t length, const std::function<bool(const char*, size_t)>& receiver);
+  /// How many body bytes a truncate-response fault lets through (the body is made at least one
+  /// byte long, so the cut is observable). nullopt after a reset (HEAD has no body to cut).
+  std::optional<uint64_t> PrepareTruncation();
 
-  const httplib::ContentReader* reader_;
   std::optional<protocol::Error> error_;
+  bool body_too_large_ = false;
   bool killed_ = false;
   bool body_consumed_ = false;
   bool stall_pending_ = false;

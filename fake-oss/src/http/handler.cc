@@ -4,8 +4,8 @@
 
 #include "http/extra_ops.h"
 #include "http/ops.h"
-#include "http/respelling.h"
 #include "ossup/protocol/addressing.h"
+#include "ossup/protocol/limits.h"
 #include "service/errors.h"
 
 namespace ossup::fake {
@@ -23,6 +23,21 @@ bool IsControlPath(std::string_view target) {
   return target == "/_fake" || target.substr(0, 7) == "/_fake/" || target.substr(0, 7) == "/_fake?";
 }
 
+// EntityTooLarge for a PutObject or UploadPart whose Content-Length exceeds the part limit,
+// before any of its body is read (the connection then closes after the answer).
+protocol::Status CheckUploadSize(Exchange& ex) {
+  if (ex.op != Operation::kPutObject && ex.op != Operation::kUploadPart) return {};
+  auto text = ex.Header("Content-Length");
+  uint64_t length = 0;
+  if (!text) return {};
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), length);
+  if (ec != std::errc() || end != text->data() + text->size()) return {};
+  if (length <= protocol::limits::kMaxPartSize) return {};
+  ex.CloseAfterResponse();
+  return errors::Oss("EntityTooLarge", 400,
+                     "Your proposed upload exceeds the maximum allowed size.");
+}
+
 }  // namespace
 
 Handler::Handler(Context& ctx, ControlHandler control)
@@ -30,32 +45,20 @@ Handler::Handler(Context& ctx, ControlHandler control)
       control_(std::move(control)),
       addressing_{ctx.options.virtual_host_domain, ctx.options.default_bucket} {}
 
-void Handler::Serve(const httplib::Request& req, httplib::Response& res,
-                    const httplib::ContentReader* reader) {
-  if (IsControlPath(req.target)) {
-    control_(req, res, reader);
+void Handler::Serve(Connection& connection) {
+  const RequestHead& head = connection.head();
+  if (!head.framing_error && IsControlPath(head.target)) {
+    control_(connection);
     return;
   }
-  Exchange ex(ctx_, req, res, reader);
-  ctx_.service.ApplyLifecycle(ex.now);
-  ServeOss(ex);
-  ex.Finish();
-}
-
-void Handler::ServeUnparsedRange(const httplib::Request& req, httplib::Response& res) {
-  res.status = -1;
-  const std::string length = req.get_header_value("Content-Length");
-  if (!req.has_header("Transfer-Encoding") && (length.empty() || length == "0")) {
-    Serve(req, res, nullptr);
-    return;
+  Exchange ex(ctx_, connection);
+  if (head.framing_error) {
+    ex.CloseAfterResponse();
+    ex.SetError(*head.framing_error);
+  } else {
+    ctx_.service.ApplyLifecycle(ex.now);
+    ServeOss(ex);
   }
-  Exchange ex(ctx_, req, res, nullptr);
-  ex.CloseAfterResponse();
-  auto error = errors::Oss("NotImplemented", 501, "");
-  error.message =
-      "fake-oss cannot read the body of a request whose Range header cpp-httplib cannot parse; "
-      "OSS would ignore the header. Send the request without it.";
-  ex.SetError(std::move(error));
   ex.Finish();
 }
 
@@ -92,7 +95,8 @@ void Handler::ServeOss(Exchange& ex) {
   }
   ex.entry.part_number = part_number;
 
-  if (auto s = Authenticate(ex); !s.ok()) return ex.SetError(s.error());
+  if (auto s = ctx_.auth.Check(ex.wire, ex.now); !s.ok()) return ex.SetError(s.error());
+  if (auto s = CheckUploadSize(ex); !s.ok()) return ex.SetError(s.error());
 
   faults::RequestFacts facts{.operation = ex.op,
                              .bucket = ex.wire.bucket,
@@ -125,18 +129,6 @@ void Handler::ServeOss(Exchange& ex) {
   }
   auto status = extra ? ops::ServeExtra(ex, *extra) : Dispatch(ex);
   if (!status.ok()) ex.SetError(status.error());
-}
-
-protocol::Status Handler::Authenticate(Exchange& ex) {
-  auto verdict = ctx_.auth.Check(ex.wire, ex.now);
-  if (verdict.ok() || verdict.error().code != "SignatureDoesNotMatch") return verdict;
-  for (protocol::WireRequest& candidate : RespelledRequests(ex.wire)) {
-    if (ctx_.auth.Check(candidate, ex.now).ok()) {
-      ex.wire = std::move(candidate);
-      return {};
-    }
-  }
-  return verdict;
 }
 
 protocol::Status Handler::Dispatch(Exchange& ex) {

@@ -101,13 +101,10 @@ protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex) 
   }
   BlobWriter writer(ex.ctx.service.blobs(), length);
   bool complete =
-      ex.ReadBody([&](const char* data, size_t size) { return writer.Append(data, size); });
+      ex.ReadBody([&](const char* data, size_t size) { return writer.Append(data, size); },
+                  protocol::limits::kMaxPartSize);
   if (ex.killed()) return std::optional<BlobWriter::Result>();
-  if (!complete) {
-    return errors::Oss("IncompleteBody", 400,
-                       "You did not provide the number of bytes specified by the Content-Length "
-                       "HTTP header.");
-  }
+  if (!complete) return ex.BodyError();
   auto result = writer.Finish();
   if (!result.ok()) return result.error();
   if (*md5 && **md5 != result->md5) {

@@ -17,12 +17,6 @@ bool EndsWith(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-// Headers httplib adds to every request for its own bookkeeping.
-bool IsHttplibPseudoHeader(std::string_view name) {
-  return name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
-         name == "LOCAL_PORT";
-}
-
 }  // namespace
 
 std::string HostWithoutPort(std::string_view host) {
@@ -82,7 +76,7 @@ protocol::StatusOr<std::pair<std::string, std::string>> ResolveBucketAndKey(
 }
 
 protocol::StatusOr<protocol::WireRequest> ToWireRequest(const Addressing& addressing,
-                                                        const httplib::Request& request) {
+                                                        const RequestHead& request) {
   std::string_view target = request.target;
   auto question = target.find('?');
   std::string_view raw_path = target.substr(0, question);
@@ -97,9 +91,7 @@ protocol::StatusOr<protocol::WireRequest> ToWireRequest(const Addressing& addres
   auto query = protocol::ParseQueryString(raw_query);
   if (!query) return InvalidUri();
   wire.query = std::move(*query);
-  for (const auto& [name, value] : request.headers) {
-    if (!IsHttplibPseudoHeader(name)) wire.headers.emplace_back(name, value);
-  }
+  wire.headers = request.headers;
   return wire;
 }
 

@@ -1,15 +1,14 @@
-// Turning an httplib request into the protocol layer's WireRequest: target parsing (with
+// Turning a request as received into the protocol layer's WireRequest: target parsing (with
 // OSS's rule that '+' in a path or query is a literal plus), and addressing: virtual host
 // (Host: bucket.<domain>, or bucket.<anything>.aliyuncs.com as ali-oss sends for IP
 // endpoints), a default bucket (ali-oss cname mode), or path style (/bucket/key).
 // Pure functions; thread-safe.
 #pragma once
 
-#include <httplib.h>
-
 #include <string>
 #include <string_view>
 
+#include "http/message.h"
 #include "ossup/fake/server.h"
 #include "ossup/protocol/status.h"
 #include "ossup/protocol/wire.h"
@@ -29,8 +28,9 @@ std::string HostWithoutPort(std::string_view host_header);
 protocol::StatusOr<std::pair<std::string, std::string>> ResolveBucketAndKey(
     const Addressing& addressing, std::string_view host_header, std::string_view raw_path);
 
-/// The WireRequest for `request`. Errors: InvalidURI.
+/// The WireRequest for `request`: bucket, key and query decoded from the target; header
+/// values exactly as received. Errors: InvalidURI.
 protocol::StatusOr<protocol::WireRequest> ToWireRequest(const Addressing& addressing,
-                                                        const httplib::Request& request);
+                                                        const RequestHead& request);
 
 }  // namespace ossup::fake

@@ -6,7 +6,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -20,8 +19,7 @@ struct FakeOssProcess {
 
 /// Starts `fake-oss <args...>` and waits for its first stdout line.
 inline FakeOssProcess SpawnFakeOss(const std::vector<std::string>& args) {
-  std::string binary =
-      (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "fake-oss").string();
+  std::string binary = OSSUP_FAKE_OSS_BINARY;  // the build's tools/fake-oss (see CMakeLists.txt)
   int out[2];
   if (::pipe(out) != 0) return {};
   pid_t pid = ::fork();

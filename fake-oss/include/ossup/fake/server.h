@@ -68,13 +68,24 @@ struct ServerOptions {
   std::string default_bucket;
   /// When set, V4 signatures must be scoped to this region (e.g. "cn-hangzhou").
   std::string region;
-  /// Worker threads; each keep-alive connection holds one for its lifetime.
-  int threads = 64;
-  /// After answering, a worker busy-waits up to this long for the connection's next request
-  /// before it sleeps; it stops doing so while its client keeps not following up at once.
-  /// Trades a little CPU for latency on one keep-alive connection (about 1.5x the requests
-  /// per second on an idle 2-vCPU VM). 0: always sleep.
+  /// Handler threads, started as needed: at most this many requests are served at once (a
+  /// request holds one while its body arrives and its answer goes out; one that blocks, e.g.
+  /// on fsync or a stall fault, holds only its own). Idle connections hold none.
+  int threads = 256;
+  /// I/O threads serving every connection; 0: the number of cores.
+  int io_threads = 0;
+  /// Accepted for compatibility; unused (no thread waits on an idle connection any more).
   int keep_alive_spin_microseconds = 200;
+  /// From a request's first byte to the end of its header block; then RequestTimeout and the
+  /// connection closes (slowloris).
+  std::chrono::milliseconds header_timeout{30000};
+  /// The longest pause inside a request body; then RequestTimeout and the connection closes.
+  std::chrono::milliseconds body_idle_timeout{30000};
+  /// An idle keep-alive connection closes after this long. Longer than common client idle
+  /// timeouts (agentkeepalive: 15 s), so the client closes first.
+  std::chrono::milliseconds keep_alive_timeout{30000};
+  /// How long Stop() lets requests in flight finish before closing their connections.
+  std::chrono::milliseconds stop_grace{5000};
   /// Where the virtual clock starts; absent = the real time at construction.
   std::optional<protocol::TimePoint> clock_start;
   /// False: the clock moves only through Advance/Set. True: it follows the real clock.
@@ -82,9 +93,7 @@ struct ServerOptions {
   /// How many requests the journal keeps (oldest dropped first).
   size_t journal_capacity = 10000;
   /// Set: serve HTTPS (only) instead of HTTP. Handlers, control API and faults are the same;
-  /// see fake-oss/README.md for how reset/drop/truncate look through TLS. Start() then sets
-  /// the process's SIGPIPE disposition to SIG_IGN if it is SIG_DFL: OpenSSL writes with
-  /// write(2), and a client leaving mid-response would otherwise kill the process.
+  /// see fake-oss/README.md for how reset/drop/truncate look through TLS.
   std::optional<TlsOptions> tls;
 };
 
@@ -136,7 +145,9 @@ class Server {
   /// or half-given TLS certificate/key files, certificate generation failure).
   /// REQUIRES: not started.
   protocol::Status Start();
-  /// Stops accepting, closes connections and waits for the workers. Idempotent.
+  /// Stops accepting, closes idle connections at once, lets requests in flight finish for up
+  /// to `stop_grace` (their answers carry `Connection: close`), then closes the rest and waits
+  /// for the handlers. Idempotent.
   void Stop();
 
   /// The bound port. REQUIRES: Start() succeeded.

@@ -1,0 +1,98 @@
+// Many connections on the fixed I/O threads, and Stop(): idle connections close at once,
+// requests in flight are answered first.
+#include <sys/resource.h>
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "ossup/faults/plan.h"
+#include "test_support/test_client.h"
+
+namespace ossup::fake::testing {
+namespace {
+
+constexpr int kConnections = 1000;
+
+// Client and server ends of every connection live in this process: make room for both.
+bool RaiseDescriptorLimit(rlim_t wanted) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return false;
+  if (limit.rlim_cur >= wanted) return true;
+  if (limit.rlim_max < wanted) return false;
+  limit.rlim_cur = wanted;
+  return ::setrlimit(RLIMIT_NOFILE, &limit) == 0;
+}
+
+bool IsResponse(const std::string& text, int status) {
+  return text.rfind("HTTP/1.1 " + std::to_string(status) + " ", 0) == 0;
+}
+
+class ConnectionsTest : public FakeOssTest {
+ protected:
+  void SetUp() override {
+    ServerOptions options = DefaultOptions();
+    options.anonymous = true;
+    options.io_threads = 2;
+    StartServer(std::move(options));
+  }
+};
+
+TEST_F(ConnectionsTest, AThousandConcurrentConnections) {
+  if (!RaiseDescriptorLimit(2 * kConnections + 256)) GTEST_SKIP() << "too few file descriptors";
+  ASSERT_EQ(client().Put("bkt", "k", "value").status, 200);
+  std::vector<std::unique_ptr<RawConnection>> connections;
+  for (int i = 0; i < kConnections; ++i) {
+    connections.push_back(std::make_unique<RawConnection>(server().port()));
+    ASSERT_TRUE(connections.back()->connected()) << i;
+  }
+  // Every connection has a request in flight at once ...
+  for (auto& connection : connections) {
+    ASSERT_TRUE(connection->Send(RawHead("GET", "/bkt/k", {})));
+  }
+  int answered = 0;
+  for (auto& connection : connections) {
+    const std::string response = connection->ReadResponse();
+    answered += IsResponse(response, 200) && response.ends_with("\r\n\r\nvalue");
+  }
+  EXPECT_EQ(answered, kConnections);
+  // ... and, all idle now and kept alive, none holds up a new client or a second round.
+  EXPECT_EQ(client().Get("bkt", "k").body, "value");
+  answered = 0;
+  for (auto& connection : connections) {
+    ASSERT_TRUE(connection->Send(RawHead("GET", "/bkt/missing", {})));
+  }
+  for (auto& connection : connections) answered += IsResponse(connection->ReadResponse(), 404);
+  EXPECT_EQ(answered, kConnections);
+}
+
+TEST_F(ConnectionsTest, StopClosesIdleConnectionsAndAnswersRequestsInFlight) {
+  RawConnection idle(server().port());
+  ASSERT_TRUE(idle.Send(RawHead("GET", "/bkt/missing", {})));
+  ASSERT_TRUE(IsResponse(idle.ReadResponse(), 404));
+
+  auto plan = faults::ParsePlan(R"({"rules": [{"match": {"op": "PutObject"},
+                                  "action": {"type": "stall", "ms": 500}}]})");
+  ASSERT_TRUE(plan.ok());
+  server().AddFaultPlan(std::move(*plan));
+  RawConnection busy(server().port());
+  const uint64_t before = server().JournalArrivals();
+  ASSERT_TRUE(busy.Send(RawHead("PUT", "/bkt/slow", {{"Content-Length", "4"}}) + "body"));
+  // Wait (bounded) until the request has reached its handler.
+  for (int i = 0; i < 1000 && server().JournalArrivals() == before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_GT(server().JournalArrivals(), before);
+
+  std::thread stopper([this] { server().Stop(); });
+  const std::string answer = busy.ReadUntilClosed();
+  stopper.join();
+  EXPECT_TRUE(IsResponse(answer, 200)) << answer;
+  EXPECT_NE(answer.find("Connection: close\r\n"), std::string::npos) << answer;
+  EXPECT_TRUE(busy.closed());
+  EXPECT_EQ(idle.ReadUntilClosed(), "");
+  EXPECT_TRUE(idle.closed());
+}
+
+}  // namespace
+}  // namespace ossup::fake::testing

@@ -1,0 +1,160 @@
+#include "http/engine.h"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include "http/core.h"
+#include "service/errors.h"
+
+namespace ossup::fake {
+namespace {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+constexpr int kListenBacklog = 1024;
+
+// The server context for `tls`. Errors: InternalError.
+protocol::StatusOr<std::unique_ptr<net::ssl::context>> MakeTlsContext(const EngineTls& tls) {
+  auto context = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  context->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3);
+  SSL_CTX* native = context->native_handle();
+  bool ok;
+  if (tls.cert != nullptr) {
+    ok = SSL_CTX_use_certificate(native, tls.cert) == 1 &&
+         SSL_CTX_use_PrivateKey(native, tls.key) == 1;
+  } else {
+    ok = SSL_CTX_use_certificate_chain_file(native, tls.cert_file.c_str()) == 1 &&
+         SSL_CTX_use_PrivateKey_file(native, tls.key_file.c_str(), SSL_FILETYPE_PEM) == 1;
+  }
+  if (!ok || SSL_CTX_check_private_key(native) != 1) {
+    return errors::Internal("cannot use the TLS certificate " + tls.cert_file + " and key " +
+                            tls.key_file + " (unreadable, not PEM, or not a matching pair)");
+  }
+  return context;
+}
+
+}  // namespace
+
+struct Engine::Impl {
+  Impl(EngineOptions options, RequestHandler handler)
+      : core(std::move(options), std::move(handler)),
+        acceptor(net::make_strand(core.io)),
+        retry(acceptor.get_executor()) {}
+
+  void Accept() {
+    acceptor.async_accept(net::make_strand(core.io),
+                          [this](boost::system::error_code ec, tcp::socket socket) {
+                            if (!acceptor.is_open() || core.stopping) return;
+                            if (ec) {  // e.g. out of file descriptors: try again shortly
+                              retry.expires_after(std::chrono::milliseconds(20));
+                              retry.async_wait([this](boost::system::error_code wait_ec) {
+                                if (!wait_ec) Accept();
+                              });
+                              return;
+                            }
+                            StartSession(core, std::move(socket));
+                            Accept();
+                          });
+  }
+
+  /// Posts `call` to every live connection.
+  void ForEachSession(void (SessionControl::*call)()) {
+    std::vector<std::shared_ptr<SessionControl>> live;
+    {
+      std::lock_guard lock(core.mutex);
+      for (auto& [raw, weak] : core.sessions) {
+        if (auto session = weak.lock()) live.push_back(std::move(session));
+      }
+    }
+    for (auto& session : live) ((*session).*call)();
+  }
+
+  /// Waits until no connection is left or `deadline` passes; true when none is left.
+  bool AwaitNoSessions(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(core.mutex);
+    return core.changed.wait_until(lock, deadline, [this] { return core.sessions.empty(); });
+  }
+
+  EngineCore core;
+  tcp::acceptor acceptor;
+  net::steady_timer retry;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::vector<std::thread> io_threads;
+  bool started = false;
+};
+
+Engine::Engine(EngineOptions options, RequestHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+Engine::~Engine() { Stop(); }
+
+protocol::StatusOr<uint16_t> Engine::Start() {
+  Impl& s = *impl_;
+  const EngineOptions& options = s.core.options;
+  if (options.tls) {
+    auto context = MakeTlsContext(*options.tls);
+    if (!context.ok()) return context.status();
+    s.core.tls = std::move(*context);
+  }
+  boost::system::error_code ec;
+  tcp::resolver resolver(s.core.io);
+  auto endpoints = resolver.resolve(options.host, std::to_string(options.port),
+                                    tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  auto cannot_bind = [&] {
+    return errors::Internal("cannot bind " + options.host + ":" + std::to_string(options.port) +
+                            (ec ? ": " + ec.message() : ""));
+  };
+  if (ec || endpoints.empty()) return cannot_bind();
+  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(endpoint, ec);
+  if (!ec) s.acceptor.listen(kListenBacklog, ec);
+  if (ec) return cannot_bind();
+  const uint16_t port = s.acceptor.local_endpoint().port();
+  s.work.emplace(s.core.io.get_executor());
+  s.Accept();
+  int threads = options.io_threads > 0 ? options.io_threads
+                                       : static_cast<int>(std::thread::hardware_concurrency());
+  for (int i = 0; i < std::max(threads, 1); ++i) {
+    s.io_threads.emplace_back([&s] { s.core.io.run(); });
+  }
+  s.started = true;
+  return port;
+}
+
+void Engine::Stop() {
+  Impl& s = *impl_;
+  if (!s.started) return;
+  s.started = false;
+  s.core.stopping = true;
+  std::promise<void> closed;
+  net::post(s.acceptor.get_executor(), [&] {
+    boost::system::error_code ignored;
+    s.acceptor.close(ignored);
+    s.retry.cancel();
+    closed.set_value();
+  });
+  closed.get_future().wait();
+  s.ForEachSession(&SessionControl::PostStop);
+  if (!s.AwaitNoSessions(std::chrono::steady_clock::now() + s.core.options.stop_grace)) {
+    s.ForEachSession(&SessionControl::PostClose);
+    // Handlers still running see their connection fail and return.
+    s.AwaitNoSessions(std::chrono::steady_clock::time_point::max());
+  }
+  s.work.reset();
+  s.core.io.stop();
+  for (auto& thread : s.io_threads) thread.join();
+  s.io_threads.clear();
+  s.core.workers.Join();
+}
+
+}  // namespace ossup::fake
