@@ -192,6 +192,38 @@ TEST_F(FramingTest, ExpectContinueIsAnsweredAfterRouting) {
   EXPECT_EQ(client().Get("bkt", "k").body, "hello");
 }
 
+class PartLimitTest : public FramingTest {
+ protected:
+  void SetUp() override {
+    ServerOptions options = DefaultOptions();
+    options.anonymous = true;
+    options.max_part_bytes = 1000;
+    StartServer(std::move(options));
+  }
+  static std::string Chunked(size_t chunks, size_t chunk_bytes) {
+    std::string body;
+    for (size_t i = 0; i < chunks; ++i) {
+      body += "64\r\n" + std::string(chunk_bytes, 'x') + "\r\n";
+    }
+    return body;
+  }
+};
+
+TEST_F(PartLimitTest, ChunkedBodyIsCountedWhileItStreams) {
+  // 10 chunks of 100 bytes: exactly the limit, stored.
+  RawConnection at_limit(server().port());
+  ASSERT_TRUE(at_limit.Send(RawHead("PUT", "/bkt/k", {{"Transfer-Encoding", "chunked"}}) +
+                            Chunked(10, 100) + "0\r\n\r\n"));
+  EXPECT_EQ(Parse(at_limit.ReadResponse()).status, 200);
+  // One more chunk: EntityTooLarge once the limit is crossed, with the end never sent.
+  ExpectRefused(RawHead("PUT", "/bkt/k2", {{"Transfer-Encoding", "chunked"}}) + Chunked(11, 100),
+                400, "EntityTooLarge");
+  ExpectRefused(RawHead("PUT", "/bkt/k2?partNumber=1&uploadId=x", {{"Content-Length", "1001"}}),
+                400, "EntityTooLarge");
+  EXPECT_EQ(client().Get("bkt", "k2").status, 404);
+  EXPECT_EQ(client().Get("bkt", "k").body.size(), 1000u);
+}
+
 class TimeoutTest : public FramingTest {
  protected:
   void SetUp() override {

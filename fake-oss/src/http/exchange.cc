@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ossup/protocol/checksum.h"
+#include "ossup/protocol/limits.h"
 #include "ossup/protocol/xml.h"
 #include "service/errors.h"
 
@@ -144,7 +145,7 @@ void Exchange::Drain() {
   if (connection.awaiting_continue()) return CloseAfterResponse();
   thread_local std::vector<char> buffer(kBodyBufferBytes);
   uint64_t drained = 0;
-  while (drained <= kMaxDrainBytes) {
+  while (drained <= ctx.options.max_part_bytes) {
     auto n = connection.ReadBody(buffer.data(), buffer.size());
     if (!n || *n == 0) break;
     drained += *n;

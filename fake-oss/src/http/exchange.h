@@ -73,11 +73,11 @@ class Exchange {
   protocol::Error BodyError() const;
   /// The whole body as a string; MalformedXML (drained) when it exceeds `limit`.
   protocol::StatusOr<std::string> ReadSmallBody(size_t limit);
-  /// Reads and discards whatever body is left, so keep-alive stays in sync. A body the client
-  /// holds back for `100 Continue`, or one longer than kMaxDrainBytes, is not read: the
-  /// connection closes after the answer instead.
+  /// Reads and discards whatever body is left, so keep-alive stays in sync and a client still
+  /// sending is not cut off. A body the client holds back for `100 Continue`, or one longer
+  /// than ServerOptions::max_part_bytes, is not read: the connection closes after the answer
+  /// instead.
   void Drain();
-  static constexpr uint64_t kMaxDrainBytes = 8 << 20;
   /// For bodies too large to drain: the body is never read; the answer goes out with
   /// `Connection: close` and then the connection closes (Connection::CloseAfterResponse), so
   /// leftover body bytes are never served as a request.

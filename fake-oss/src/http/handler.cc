@@ -32,7 +32,7 @@ protocol::Status CheckUploadSize(Exchange& ex) {
   if (!text) return {};
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), length);
   if (ec != std::errc() || end != text->data() + text->size()) return {};
-  if (length <= protocol::limits::kMaxPartSize) return {};
+  if (length <= ex.ctx.options.max_part_bytes) return {};
   ex.CloseAfterResponse();
   return errors::Oss("EntityTooLarge", 400,
                      "Your proposed upload exceeds the maximum allowed size.");

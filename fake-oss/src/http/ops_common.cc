@@ -94,7 +94,7 @@ protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex) 
     auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
     if (ec == std::errc() && end == text->data() + text->size()) length = value;
   }
-  if (length && *length > protocol::limits::kMaxPartSize) {
+  if (length && *length > ex.ctx.options.max_part_bytes) {
     ex.CloseAfterResponse();
     return errors::Oss("EntityTooLarge", 400,
                        "Your proposed upload exceeds the maximum allowed size.");
@@ -102,7 +102,7 @@ protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex) 
   BlobWriter writer(ex.ctx.service.blobs(), length);
   bool complete =
       ex.ReadBody([&](const char* data, size_t size) { return writer.Append(data, size); },
-                  protocol::limits::kMaxPartSize);
+                  ex.ctx.options.max_part_bytes);
   if (ex.killed()) return std::optional<BlobWriter::Result>();
   if (!complete) return ex.BodyError();
   auto result = writer.Finish();

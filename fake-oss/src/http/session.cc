@@ -241,16 +241,26 @@ class Session final : public Connection,
     parser_->header_limit(static_cast<uint32_t>(core_.options.max_header_bytes));
     parser_->body_limit(boost::none);
     if (buffer_.size() > 0) return ReadHeader();
+    // An idle connection holds no buffer: a plain socket waits for readability; TLS reads
+    // (the record layer buffers anyway).
+    buffer_.shrink_to_fit();
     idle_ = true;
     Arm(core_.options.keep_alive_timeout);
-    stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
-                            [self = this->shared_from_this()](ErrorCode ec, size_t n) {
-                              self->idle_ = false;
-                              self->Disarm();
-                              if (ec || self->stop_requested_) return self->Close();
-                              self->buffer_.commit(n);
-                              self->ReadHeader();
-                            });
+    auto resume = [self = this->shared_from_this()](ErrorCode ec) {
+      self->idle_ = false;
+      self->Disarm();
+      if (ec || self->stop_requested_) return self->Close();
+      self->ReadHeader();
+    };
+    if constexpr (kTls) {
+      stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                              [this, resume](ErrorCode ec, size_t n) {
+                                buffer_.commit(n);
+                                resume(ec);
+                              });
+    } else {
+      Socket().async_wait(tcp::socket::wait_read, resume);
+    }
   }
 
   void ReadHeader() {
@@ -321,7 +331,8 @@ class Session final : public Connection,
     Discard();
   }
   void Discard() {
-    Socket().async_read_some(net::buffer(discard_),
+    if (!discard_) discard_ = std::make_unique<std::array<char, 16 * 1024>>();
+    Socket().async_read_some(net::buffer(*discard_),
                              [self = this->shared_from_this()](ErrorCode ec, size_t) {
                                if (ec) return self->Close();
                                self->Discard();
@@ -344,7 +355,8 @@ class Session final : public Connection,
   bool timed_out_ = false;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::buffer_body>> parser_;
-  std::array<char, 16 * 1024> discard_{};
+  /// Only while lingering.
+  std::unique_ptr<std::array<char, 16 * 1024>> discard_;
   // Strand state.
   bool idle_ = false;
   bool closed_ = false;

@@ -90,6 +90,10 @@ struct ServerOptions {
   std::optional<protocol::TimePoint> clock_start;
   /// False: the clock moves only through Advance/Set. True: it follows the real clock.
   bool clock_follows_real_time = false;
+  /// The largest PutObject/UploadPart body accepted, by Content-Length or counted while a
+  /// chunked body streams; larger is 400 EntityTooLarge. OSS: 5 GiB. Lower it to exercise the
+  /// limit without sending gigabytes.
+  uint64_t max_part_bytes = 5ull << 30;
   /// How many requests the journal keeps (oldest dropped first).
   size_t journal_capacity = 10000;
   /// Set: serve HTTPS (only) instead of HTTP. Handlers, control API and faults are the same;
