@@ -7,13 +7,20 @@
 //      next to the single-core MD5+CRC64 rate measured on the same bytes
 //   4. InitiateMultipartUpload + AbortMultipartUpload pairs per second, one keep-alive
 //      client, V1 signatures checked
+//   5. against a fake-oss process: a new client's request latency (p50/p99) while N idle
+//      keep-alive connections are held open, and the RSS each idle connection costs
+//   6. against a fake-oss process: the server's own CPU per GB ingested (next to the
+//      single-core MD5+CRC64 cost) and per signed Initiate+Abort pair
 #include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -21,6 +28,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -252,6 +260,153 @@ void DiskIngest(const std::string& binary, int gib, const std::string& part) {
   finish();
 }
 
+// User + system CPU seconds `pid` has used so far (/proc/PID/stat fields 14 and 15).
+double ProcessCpuSeconds(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  size_t at = text.rfind(')');
+  if (at == std::string::npos) return 0;
+  std::istringstream fields(text.substr(at + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// VmRSS of `pid` in KiB.
+long RssKib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string row;
+  while (std::getline(status, row)) {
+    if (row.rfind("VmRSS:", 0) == 0) return std::stol(row.substr(6));
+  }
+  return 0;
+}
+
+// A connected blocking socket to 127.0.0.1:`port`, or -1.
+int Connect(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Opens `count` keep-alive connections to a fake-oss process, each answering one request and
+// then idling, and measures a new keep-alive client's GET latency meanwhile.
+void IdleConnections(const std::string& binary, int count, int requests) {
+  rlimit limit{};
+  ::getrlimit(RLIMIT_NOFILE, &limit);
+  limit.rlim_cur = limit.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+  auto fake = SpawnFakeOss(binary, {"--port", "0", "--anonymous", "--bucket", "bench"});
+  if (!fake) return;
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const long rss_before = RssKib(fake->pid);
+  std::vector<int> idle;
+  const std::string request = "GET /_fake/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  for (int i = 0; i < count; ++i) {
+    int fd = Connect(fake->port);
+    if (fd < 0) break;
+    char buffer[512];
+    if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) <= 0 ||
+        ::recv(fd, buffer, sizeof buffer, 0) <= 0) {
+      ::close(fd);
+      break;
+    }
+    idle.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const long rss_after = RssKib(fake->pid);
+  httplib::Client client("127.0.0.1", fake->port);
+  client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);
+  client.Put("/bench/one-kib", std::string(1024, 'x'), "application/octet-stream");
+  std::vector<double> latencies;
+  for (int i = 0; i < requests; ++i) {
+    auto start = Clock::now();
+    auto got = client.Get("/bench/one-kib");
+    if (got && got->status == 200) latencies.push_back(SecondsSince(start) * 1e3);
+  }
+  std::sort(latencies.begin(), latencies.end());
+  auto at = [&](double q) {
+    return latencies.empty() ? 0.0 : latencies[static_cast<size_t>(q * (latencies.size() - 1))];
+  };
+  std::printf(
+      "%zu idle keep-alive connections held: new client's GET 1 KiB p50 %.3f ms, p99 %.3f ms "
+      "(%zu ok); server RSS %.1f -> %.1f MiB, %.1f KiB per idle connection\n",
+      idle.size(), at(0.5), at(0.99), latencies.size(), rss_before / 1024.0, rss_after / 1024.0,
+      idle.empty() ? 0.0 : static_cast<double>(rss_after - rss_before) / idle.size());
+  for (int fd : idle) ::close(fd);
+  StopFakeOss(*fake);
+}
+
+// The CPU a fake-oss process spends (its own, not the client's) per GB of UploadPart ingest
+// and per signed Initiate+Abort pair, one keep-alive connection each.
+void ServerCpu(const std::string& binary, const std::string& part, int parts, int pairs,
+               double hash_rate) {
+  auto fake = SpawnFakeOss(
+      binary, {"--port", "0", "--access-key-id", kCredentials.access_key_id, "--access-key-secret",
+               kCredentials.access_key_secret, "--bucket", "bench"});
+  if (!fake) return;
+  httplib::Client client("127.0.0.1", fake->port);
+  client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);
+  client.set_url_encode(false);
+  auto now = [] { return std::chrono::system_clock::now(); };
+  std::string path;
+  auto init_headers = Signed("POST", "cpu", {{"uploads", ""}}, now(), path);
+  auto init = client.Post(path, init_headers, "", "application/octet-stream");
+  auto upload = ossup::protocol::DecodeInitiateMultipartUploadResult(init ? init->body : "");
+  if (!upload.ok()) return StopFakeOss(*fake);
+  double cpu_start = ProcessCpuSeconds(fake->pid);
+  uint64_t bytes = 0;
+  for (int n = 1; n <= parts; ++n) {
+    auto h =
+        Signed("PUT", "cpu", {{"partNumber", std::to_string(n)}, {"uploadId", upload->upload_id}},
+               now(), path);
+    auto res = client.Put(
+        path, h, part.size(),
+        [&part](size_t offset, size_t length, httplib::DataSink& sink) {
+          return sink.write(part.data() + offset, std::min<size_t>(length, 1 << 20));
+        },
+        "application/octet-stream");
+    if (res && res->status == 200) bytes += part.size();
+  }
+  const double ingest_cpu = ProcessCpuSeconds(fake->pid) - cpu_start;
+  const double per_gb = bytes == 0 ? 0 : ingest_cpu / (bytes / 1e9);
+  const double hash_per_gb = 1e9 / hash_rate;
+  std::printf(
+      "server CPU per GB ingested (64 MiB parts, 1 connection): %.3f CPU-s/GB = %.2fx the "
+      "single-core MD5+CRC64 cost (%.3f s/GB)\n",
+      per_gb, per_gb / hash_per_gb, hash_per_gb);
+  auto h = Signed("DELETE", "cpu", {{"uploadId", upload->upload_id}}, now(), path);
+  client.Delete(path, h);
+  cpu_start = ProcessCpuSeconds(fake->pid);
+  int ok = 0;
+  for (int i = 0; i < pairs; ++i) {
+    auto ih = Signed("POST", "small", {{"uploads", ""}}, now(), path);
+    auto started = client.Post(path, ih, "", "application/octet-stream");
+    auto id = ossup::protocol::DecodeInitiateMultipartUploadResult(started ? started->body : "");
+    if (!id.ok()) continue;
+    auto ah = Signed("DELETE", "small", {{"uploadId", id->upload_id}}, now(), path);
+    auto abort = client.Delete(path, ah);
+    if (abort && abort->status == 204) ++ok;
+  }
+  const double pair_cpu = ProcessCpuSeconds(fake->pid) - cpu_start;
+  std::printf("server CPU per signed Initiate+Abort pair: %.1f us (%d ok)\n",
+              ok == 0 ? 0.0 : pair_cpu / ok * 1e6, ok);
+  StopFakeOss(*fake);
+}
+
 void SmallRequests(int pairs) {
   ossup::fake::Server server(Options());
   if (!server.Start().ok()) return;
@@ -283,9 +438,12 @@ int main(int argc, char** argv) {
   int parts = 8;
   int pairs = 5000;
   int disk_gib = 2;
+  int idle = 10000;
   app.add_option("--parts", parts, "64 MiB parts per connection")->capture_default_str();
   app.add_option("--pairs", pairs, "Initiate+Abort pairs")->capture_default_str();
   app.add_option("--disk-gib", disk_gib, "GiB to upload in disk mode (0 skips)")
+      ->capture_default_str();
+  app.add_option("--idle", idle, "Idle keep-alive connections to hold (0 skips)")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   std::string binary =
@@ -305,6 +463,8 @@ int main(int argc, char** argv) {
   Ingest(1, parts, part);
   Ingest(2, parts / 2, part);
   SmallRequests(pairs);
+  if (idle > 0) IdleConnections(binary, idle, 2000);
+  ServerCpu(binary, part, parts, pairs, rate);
   if (disk_gib > 0) DiskIngest(binary, disk_gib, part);
   return 0;
 }

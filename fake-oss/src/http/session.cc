@@ -30,6 +30,7 @@ using tcp = net::ip::tcp;
 using ErrorCode = beast::error_code;
 
 constexpr size_t kFirstReadBytes = 16 * 1024;
+constexpr size_t kBodyReadBytes = 256 * 1024;
 constexpr size_t kResponseChunkBytes = 1 << 20;
 /// How long a closing connection discards what the client still sends.
 constexpr auto kLinger = std::chrono::milliseconds(2000);
@@ -88,6 +89,9 @@ class Session final : public Connection,
         return std::nullopt;
       }
     }
+    // Beast reads at most the buffer's free capacity per read: give body reads room (the
+    // buffer shrinks again when the connection idles).
+    if (buffer_.capacity() < kBodyReadBytes) buffer_.reserve(kBodyReadBytes);
     while (true) {
       auto& body = parser_->get().body();
       auto [ec, unused] = Await([&](auto done) {
@@ -264,6 +268,7 @@ class Session final : public Connection,
   }
 
   void ReadHeader() {
+    if (buffer_.capacity() < kFirstReadBytes) buffer_.reserve(kFirstReadBytes);
     Arm(core_.options.header_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = this->shared_from_this()](ErrorCode ec, size_t) {
