@@ -143,6 +143,10 @@ class Session final : public Connection,
     text += "\r\n";
     uint64_t limit = bodyless ? 0 : length;
     if (truncate_after) limit = std::min(limit, *truncate_after);
+    if (!response.provider && !truncate_after) {
+      SendInBackground(std::move(text), response.body.substr(0, static_cast<size_t>(limit)));
+      return true;
+    }
     if (!response.provider) {
       const size_t body_bytes = static_cast<size_t>(limit);
       std::array<net::const_buffer, 2> buffers{net::buffer(text),
@@ -192,6 +196,30 @@ class Session final : public Connection,
       start(std::move(done));
     });
     return future.get();
+  }
+
+  /// Writes the response without waiting for it: the handler thread is free at once. The
+  /// connection moves on (AfterRequest) once both the write has finished and the handler has
+  /// returned (RequestDone), whichever comes last.
+  void SendInBackground(std::string head, std::string body) {
+    sent_in_background_ = true;
+    pending_completions_ = 2;
+    auto message =
+        std::make_shared<std::pair<std::string, std::string>>(std::move(head), std::move(body));
+    net::post(stream_.get_executor(), [self = this->shared_from_this(), message] {
+      if (self->closed_) return self->CompleteOnStrand();
+      self->Arm(self->core_.options.write_timeout);
+      std::array<net::const_buffer, 2> buffers{net::buffer(message->first),
+                                               net::buffer(message->second)};
+      net::async_write(self->stream_, buffers, [self, message](ErrorCode ec, size_t) {
+        self->Disarm();
+        if (ec) self->Close();
+        self->CompleteOnStrand();
+      });
+    });
+  }
+  void CompleteOnStrand() {
+    if (pending_completions_.fetch_sub(1) == 1) AfterRequest();
   }
 
   template <class Buffers>
@@ -304,6 +332,7 @@ class Session final : public Connection,
     close_after_ = head_.framing_error.has_value() || (!ec && !parser_->get().keep_alive()) || !!ec;
     continue_sent_ = false;
     responded_ = false;
+    sent_in_background_ = false;
     failure_ = BodyFailure::kNone;
     core_.workers.Submit([self = this->shared_from_this()] { self->Serve(); });
   }
@@ -316,6 +345,9 @@ class Session final : public Connection,
       response.status = 500;
       Send(response, std::nullopt);
     }
+    // Nothing of this request's state is touched after this point: once the last completion
+    // is in, the strand may already be reading the next request.
+    if (sent_in_background_ && pending_completions_.fetch_sub(1) != 1) return;
     net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->AfterRequest(); });
   }
 
@@ -373,6 +405,9 @@ class Session final : public Connection,
   bool continue_sent_ = false;
   bool responded_ = false;
   bool reset_ = false;
+  bool sent_in_background_ = false;
+  /// With sent_in_background_: the write and the handler's return still to come.
+  std::atomic<int> pending_completions_{0};
   BodyFailure failure_ = BodyFailure::kNone;
 };
 
