@@ -81,7 +81,7 @@ const sizes = quick
       settleMs: 300,
       clientFile: 64 * MiB,
       rssFile: 256 * MiB,
-      fakeOssBenchArgs: ['--parts', '2', '--pairs', '200', '--disk-gib', '0'],
+      fakeOssBenchArgs: ['--parts', '2', '--pairs', '200', '--disk-gib', '0', '--idle', '500'],
     }
   : {
       hashBytes: 512 * MiB,
@@ -93,7 +93,7 @@ const sizes = quick
       settleMs: 1000,
       clientFile: 1 * GiB,
       rssFile: 4 * GiB,
-      fakeOssBenchArgs: ['--parts', '4', '--pairs', '2000', '--disk-gib', '1'],
+      fakeOssBenchArgs: ['--parts', '4', '--pairs', '2000', '--disk-gib', '1', '--idle', '10000'],
     };
 const CLIENT_PART_SIZE = 8 * MiB;
 const CLIENT_PARALLEL = 4;
@@ -348,6 +348,12 @@ function fakeOssBenchFigures() {
     in_process_startup_ms: grab(/in-process Server to first answer: ([\d.]+) ms/),
     signed_initiate_abort_pairs_per_s: grab(/Initiate\+Abort pairs.*?: (\d+) pairs\/s/),
     disk_mode_peak_rss_kib: grab(/disk mode.*peak RSS:?\s*(\d+) kB/),
+    idle_connections_held: grab(/^(\d+) idle keep-alive connections held/),
+    idle_connections_new_client_p99_ms: grab(/idle keep-alive connections held:.*p99 ([\d.]+) ms/),
+    idle_connection_rss_kib: grab(/([\d.]+) KiB per idle connection/),
+    server_cpu_s_per_gb_ingested: grab(/server CPU per GB ingested.*?: ([\d.]+) CPU-s\/GB/),
+    server_cpu_per_gb_over_hash_cost: grab(/CPU-s\/GB = ([\d.]+)x the single-core/),
+    server_cpu_us_per_signed_pair: grab(/server CPU per signed Initiate\+Abort pair: ([\d.]+) us/),
     lines,
   };
 }
@@ -703,6 +709,12 @@ function printFake(f) {
     `   fake-oss-bench: in-process startup ${fmt(fb.in_process_startup_ms, 2)} ms, ` +
       `signed Initiate+Abort ${fmt(fb.signed_initiate_abort_pairs_per_s)} pairs/s, ` +
       `disk-mode peak RSS ${fb.disk_mode_peak_rss_kib === null ? '-' : fmt(fb.disk_mode_peak_rss_kib / 1024, 1) + ' MiB'}`
+  );
+  console.log(
+    `   fake-oss-bench: ${fmt(fb.idle_connections_held)} idle connections held, new client p99 ` +
+      `${fmt(fb.idle_connections_new_client_p99_ms, 2)} ms, ${fmt(fb.idle_connection_rss_kib, 1)} KiB each; ` +
+      `server CPU per GB ingested ${fmt(fb.server_cpu_per_gb_over_hash_cost, 2)}x the MD5+CRC64 cost; ` +
+      `server CPU per signed Initiate+Abort ${fmt(fb.server_cpu_us_per_signed_pair)} us`
   );
 }
 

@@ -110,10 +110,13 @@ protocol::Error Exchange::BodyError() const {
                        "Your proposed upload exceeds the maximum allowed size.");
   }
   switch (connection.body_failure()) {
-    case BodyFailure::kTimeout:
-      return errors::Oss("RequestTimeout", 400,
-                         "Your socket connection to the server was not read from or written to "
-                         "within the timeout period.");
+    case BodyFailure::kTimeout: {
+      auto error = errors::Oss("RequestTimeout", 400,
+                               "Your socket connection to the server was not read from or "
+                               "written to within the timeout period.");
+      error.ec = "0017-00000504";  // OSS: timed out reading the request body
+      return error;
+    }
     case BodyFailure::kMalformed:
       return errors::Oss("InvalidRequest", 400, "The chunked request body is malformed.");
     default:
