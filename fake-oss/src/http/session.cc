@@ -93,16 +93,10 @@ class Session final : public Connection,
     // buffer shrinks again when the connection idles).
     if (buffer_.capacity() < kBodyReadBytes) buffer_.reserve(kBodyReadBytes);
     while (true) {
-      auto& body = parser_->get().body();
-      auto [ec, unused] = Await([&](auto done) {
-        body.data = data;
-        body.size = capacity;
-        body.more = true;
+      auto [ec, got] = Await([&](auto done) {
         Arm(core_.options.body_idle_timeout);
-        http::async_read_some(stream_, buffer_, *parser_, std::move(done));
+        ReadInto(data, capacity, 0, std::move(done));
       });
-      const size_t got = capacity - body.size;
-      if (ec == http::error::need_buffer) ec = {};
       if (ec) {
         if (timed_out_) {
           failure_ = BodyFailure::kTimeout;
@@ -220,6 +214,31 @@ class Session final : public Connection,
   }
   void CompleteOnStrand() {
     if (pending_completions_.fetch_sub(1) == 1) AfterRequest();
+  }
+
+  /// On the strand: reads body bytes into data[filled, capacity) until it is full, the body
+  /// ends, or no more bytes are waiting in the socket; then done(error, bytes filled). One hand-off
+  /// to the handler thread per buffer rather than per read.
+  template <class Done>
+  void ReadInto(char* data, size_t capacity, size_t filled, Done done) {
+    auto& body = parser_->get().body();
+    body.data = data + filled;
+    body.size = capacity - filled;
+    body.more = true;
+    http::async_read_some(stream_, buffer_, *parser_,
+                          [self = this->shared_from_this(), data, capacity, done = std::move(done)](
+                              ErrorCode ec, size_t) mutable {
+                            const size_t now = capacity - self->parser_->get().body().size;
+                            if (ec == http::error::need_buffer) ec = {};
+                            ErrorCode ignored;
+                            // Only bytes already in the kernel: what is left in buffer_ may be a
+                            // partial chunk header that cannot be parsed before more arrives.
+                            if (!ec && now < capacity && !self->parser_->is_done() &&
+                                self->Socket().available(ignored) > 0) {
+                              return self->ReadInto(data, capacity, now, std::move(done));
+                            }
+                            done(ec, now);
+                          });
   }
 
   template <class Buffers>
