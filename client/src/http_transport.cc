@@ -51,14 +51,13 @@ protocol::Error TransportError(httplib::Error error, const std::string& what) {
 
 HttpTransport::HttpTransport(protocol::Endpoint endpoint, TransportOptions options)
     : endpoint_(std::move(endpoint)), options_(std::move(options)) {
-  // Plain sockets are written with MSG_NOSIGNAL, but OpenSSL writes with write(2): a server
-  // that resets mid-request would raise SIGPIPE and kill the process. Ignore it unless the
-  // application installed its own handler.
-  if (endpoint_.scheme == "https") {
-    struct sigaction current {};
-    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
-      ::signal(SIGPIPE, SIG_IGN);
-    }
+  // Debian's cpp-httplib sends with flags 0 (CPPHTTPLIB_SEND_FLAGS, no MSG_NOSIGNAL) and
+  // OpenSSL writes with write(2): a server that closes or resets mid-request, or Cancel()
+  // shutting the socket down while a body is being sent, would raise SIGPIPE and kill the
+  // process. Ignore it unless the application installed its own handler.
+  struct sigaction current {};
+  if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+    ::signal(SIGPIPE, SIG_IGN);
   }
 }
 

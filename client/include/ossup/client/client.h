@@ -52,8 +52,9 @@ struct ClientOptions {
   /// PEM CA bundle that verifies https endpoints instead of the system's trust store (e.g. the
   /// CA of a fake-oss started with --tls-self-signed). Empty: the system's trust store. An
   /// unreadable file, or a certificate it cannot verify, fails with TlsError (not retried).
-  /// With an https endpoint the client sets SIGPIPE to SIG_IGN if it is at its default, since
-  /// OpenSSL's writes to a reset connection would otherwise kill the process.
+  /// The client sets SIGPIPE to SIG_IGN if it is at its default: cpp-httplib's plain sends
+  /// (no MSG_NOSIGNAL) and OpenSSL's writes to a closed or reset connection would otherwise
+  /// kill the process.
   std::string ca_file;
   std::string user_agent = "ossup/0.1";
 };
