@@ -106,7 +106,8 @@ TEST_F(ObjectTest, Ranges) {
 TEST_F(ObjectTest, RangeHeadersHttplibCannotParseAreIgnoredAsOssDoes) {
   const std::string data = "0123456789";
   ASSERT_EQ(client().Put("bkt", "r", data).status, 200);
-  // cpp-httplib answers these 416 before any handler runs; OSS ignores them (spec §2.2).
+  // cpp-httplib answers these 416 before any handler runs; OSS ignores them (docs/protocol.md,
+  // "GetObject and ranges").
   for (const std::string range :
        {"byte=0-4", "bytes=5-2", "bytes=abc", "bytes=", "bytes=99999999999999999999999-"}) {
     for (const bool standard : {false, true}) {

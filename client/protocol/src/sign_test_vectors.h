@@ -1,5 +1,5 @@
-// Inputs of the official signing vectors (spec §7), shared by signing_test.cc (the signer
-// reproduces them) and sign_verify_test.cc (the verifier accepts them). Test-only.
+// Inputs of the signing vectors (docs/protocol.md, "Signing test vectors"), for signing_test.cc
+// (signer reproduces them) and sign_verify_test.cc (the verifier accepts them). Test-only.
 #pragma once
 
 #include <map>

@@ -76,7 +76,7 @@ Error SignatureMismatch(std::string_view access_key_id, std::string_view provide
   return error;
 }
 
-/// The secret for `access_key_id` after the STS rules (spec §7.3, §12.10).
+/// The secret for `access_key_id` after the STS rules (docs/protocol.md, "STS security tokens").
 StatusOr<std::string> ResolveSecret(std::string_view access_key_id, std::string_view token,
                                     const CredentialLookup& lookup, TimePoint now) {
   const std::optional<KnownCredential> known = lookup(access_key_id);

@@ -1,6 +1,6 @@
-// Verify(): the server side of signing. Every official vector (spec §7) must verify; any change
+// Verify(): the server side of signing. Every vector in docs/protocol.md must verify; any change
 // to a signed part must fail with the string to sign the server computed; time, expiry and STS
-// rules follow spec §3.2, §7 and §12.10.
+// rules follow docs/protocol.md ("Error codes", "Signature Version 4", "STS security tokens").
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -138,7 +138,7 @@ TEST(VerifyTest, V4HeaderVectorsVerify) {
 }
 
 TEST(VerifyTest, V4AuthorizationFieldsInAnyOrderWithSpaces) {
-  // python oss2 emits ", " and puts AdditionalHeaders after Signature (spec §12.5).
+  // python oss2: ", " and AdditionalHeaders last (docs/protocol.md, "Authorization header format").
   WireRequest request = SignedV4T(kAkSk, {"abc", "zabc"}, At(1702747512));
   SetHeader(request.headers, "Authorization",
             "OSS4-HMAC-SHA256 Credential=ak/20231216/cn-hangzhou/oss/aliyun_v4_request, "
@@ -271,7 +271,7 @@ TEST(VerifyTest, SecurityTokenRulesForEveryForm) {
                         "SecurityTokenExpired", 403)
                 .Detail("SecurityToken"),
             "token");
-  // A long-term key sent with a token is an unknown key to OSS (spec §12.10).
+  // A long-term key sent with a token is unknown to OSS (docs/protocol.md, "STS security tokens").
   ExpectError(Verify(SignedV1H1(kAkSkToken), kLongTerm, kV1Time), "InvalidAccessKeyId", 403);
 
   // Header V4.
@@ -386,7 +386,7 @@ TEST(VerifyTest, V4BadScopes) {
       "Invalid credential in Authorization header.");
 }
 
-// --- Empty query values (spec §12.7) ----------------------------------------------------------
+// --- Empty query values (docs/protocol.md, "Empty query values") ------------------------------
 
 // ali-oss 6.23 V4 (signUtils.authorizationV4, run with AK ak, SK sk, cn-hangzhou at
 // 20231216T162057Z): sub-resources are null and signed bare, empty query values are '' and
@@ -445,7 +445,7 @@ TEST(VerifyTest, V4EmptyQueryValueFormsOtherThanTheTwoKnownAreRejected) {
             V4CanonicalRequest(all_equals, {}));
 }
 
-// --- x-oss-content-sha256 (spec §7.3, EC 0002-00000214) -----------------------------------------
+// --- x-oss-content-sha256 (docs/protocol.md, "x-oss-content-sha256") ---------------------------
 
 TEST(VerifyTest, V4PayloadHashMustBeUnsignedPayload) {
   // A real SHA-256 of the body, correctly signed: OSS only accepts UNSIGNED-PAYLOAD.

@@ -19,7 +19,7 @@ using namespace sign_pipeline;  // NOLINT(google-build-using-namespace)
 using wire_text::AsciiLower;
 using wire_text::TrimSpaces;
 
-// Sorted, for binary search. Union of the go-v2 and python lists (spec §7.1).
+// Sorted, for binary search. Sources: docs/protocol.md, "V1 signed sub-resources".
 constexpr std::array<std::string_view, 70> kV1SignedSubresources = {
     "accessPoint",
     "acl",

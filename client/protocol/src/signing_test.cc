@@ -1,5 +1,5 @@
-// Official signing vectors (spec §7) in both directions: the signer must reproduce them, and the
-// verifier must accept exactly the requests they describe.
+// Signing vectors (docs/protocol.md, "Signing test vectors") both ways: the signer must reproduce
+// them, and the verifier must accept exactly the requests they describe.
 #include "ossup/protocol/signing.h"
 
 #include <gtest/gtest.h>
@@ -63,8 +63,8 @@ TEST(V1SigningTest, H4SubresourcesSortedByName) {
   EXPECT_EQ(AuthorizationOf(request), "OSS ak:x3E5TgOvl/i7PN618s5mEvpJDYk=");
 }
 
-// --- Derived multipart V1 vectors (spec §7.1 [X]: ali-oss lib/common/signUtils.js and an
-// independent implementation agree) -----------------------------------------------------------
+// --- Derived multipart V1 vectors (docs/protocol.md, "Derived multipart vectors": ali-oss
+// lib/common/signUtils.js and an independent implementation agree) ----------------------------
 
 struct MultipartV1Case {
   std::string method;
@@ -316,8 +316,8 @@ TEST(V4PresignTest, P1CanonicalQueryAndHash) {
             "48814c11f278d51662015bf2f896b66ca10b6de0187ed8d952e341bbce0aa336");
 }
 
-// --- Derived multipart V4 vectors (spec §7.3 [X]: ali-oss signUtils.authorizationV4 and an
-// independent implementation agree) -----------------------------------------------------------
+// --- Derived multipart V4 vectors (docs/protocol.md, "Derived multipart vectors": ali-oss
+// signUtils.authorizationV4 and an independent implementation agree) --------------------------
 
 TEST(V4SigningTest, DerivedMultipartUploadPart) {
   WireRequest request{"PUT",
@@ -346,7 +346,7 @@ TEST(V4SigningTest, DerivedMultipartInitiate) {
 }
 
 // ali-oss 6.23 signUtils.getCanonicalRequest for listUploads({prefix: '', 'key-marker': ''})
-// (run here; spec §12.7): sub-resources bare, other empty values `name=`.
+// (run here; docs/protocol.md, "Empty query values"): sub-resources bare, others `name=`.
 TEST(V4SigningTest, AliOssEmptyQueryValueForm) {
   const WireRequest request{
       "GET",

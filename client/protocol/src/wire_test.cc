@@ -33,7 +33,7 @@ TEST(QueryTest, ParamLookupIsExactAndEmptyValuesCount) {
 }
 
 TEST(TimeFormatTest, HttpDate) {
-  // The instant of the V1 signing vectors (spec §7.1).
+  // The instant of the V1 signing vectors (docs/protocol.md, "V1 vectors").
   EXPECT_EQ(FormatHttpDate(At(1672223261)), "Wed, 28 Dec 2022 10:27:41 GMT");
   EXPECT_EQ(FormatHttpDate(At(0)), "Thu, 01 Jan 1970 00:00:00 GMT");
   EXPECT_EQ(FormatHttpDate(At(1672223261) + milliseconds(999)), "Wed, 28 Dec 2022 10:27:41 GMT");

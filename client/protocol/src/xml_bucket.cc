@@ -1,5 +1,5 @@
-// Codecs of the bucket and service bodies (spec §2.5, §10): ListObjects, ListBuckets,
-// LifecycleConfiguration and CreateBucketConfiguration.
+// Codecs of the bucket and service bodies (docs/protocol.md, "Bucket operations"): ListObjects,
+// ListBuckets, LifecycleConfiguration and CreateBucketConfiguration.
 #include <tinyxml2.h>
 
 #include "ossup/protocol/errors.h"

@@ -202,7 +202,7 @@ TEST(XmlEncode, ObjectOwnerFollowsStorageClassOnlyWhenSet) {
   const size_t without = xml.find("<Key>without</Key>");
   ASSERT_NE(with, std::string::npos) << xml;
   ASSERT_NE(without, std::string::npos) << xml;
-  // OSS's element order (spec §2.5): ... StorageClass, Owner (ID, DisplayName).
+  // OSS's element order (docs/protocol.md, "Bucket operations"): ... StorageClass, Owner.
   const size_t owner = xml.find(
       "<StorageClass>Standard</StorageClass>\n    <Owner>\n      <ID>1000000000000000</ID>\n"
       "      <DisplayName>fake-oss</DisplayName>\n    </Owner>\n  </Contents>",
@@ -329,7 +329,7 @@ TEST(XmlEncode, ErrorDocumentOrderWithRecommendDoc) {
   EXPECT_EQ(EncodeXml(e).find("<EC>"), std::string::npos);
 }
 
-// --- Spec examples ----------------------------------------------------------------------------
+// --- Documented examples (docs/protocol.md) ---------------------------------------------------
 
 TEST(XmlDecodeSpec, ListPartsResult) {
   StatusOr<ListPartsResult> v = DecodeListPartsResult(R"(<ListPartsResult>

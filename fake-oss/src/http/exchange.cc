@@ -42,7 +42,7 @@ Exchange::Exchange(Context& context, const httplib::Request& request, httplib::R
   entry.method = request.method;
   entry.operation = "Unknown";
   // httplib would slice every response by the Range header itself; OSS's range rules differ
-  // (spec §2.2), so GetObject decides and nothing else is sliced.
+  // (docs/protocol.md, "GetObject and ranges"), so GetObject decides and nothing else is sliced.
   const_cast<httplib::Request&>(request).ranges.clear();
 }
 

@@ -25,9 +25,10 @@ class Handler {
 
   /// For a request cpp-httplib 0.11 answered 416 itself, before any handler ran, because it
   /// could not parse its Range header (`byte=0-1`, `bytes=5-2`, `bytes=x`). OSS ignores such a
-  /// header (spec §2.2), so the request is served as usual and GetObject decides. httplib has
-  /// not read the body and never will: a request with one (Content-Length > 0 or
-  /// Transfer-Encoding) is answered 501 NotImplemented, and its connection closes after that.
+  /// header (docs/protocol.md, "GetObject and ranges"), so the request is served as usual and
+  /// GetObject decides. httplib has not read the body and never will: a request with one
+  /// (Content-Length > 0 or Transfer-Encoding) is answered 501 NotImplemented, and its connection
+  /// closes after that.
   void ServeUnparsedRange(const httplib::Request& req, httplib::Response& res);
 
  private:

@@ -20,7 +20,7 @@ std::string UploadIdOf(const Exchange& ex) {
   return std::string(ex.Param("uploadId").value_or(""));
 }
 
-// partNumber as OSS validates it (spec §1.2).
+// partNumber as OSS validates it (docs/protocol.md, "UploadPart").
 protocol::StatusOr<int> PartNumberOf(const Exchange& ex) {
   auto text = ex.Param("partNumber");
   if (!text) {

@@ -22,9 +22,9 @@ std::optional<uint64_t> ParseNumber(std::string_view text) {
   return value;
 }
 
-// The range to serve for a `Range` header (spec §2.2): nullopt = the whole object with 200.
-// Only the first range counts. Default behaviour ignores any invalid range; with
-// `x-oss-range-behavior: standard` an end past EOF is clipped and a start past EOF is 416.
+// The range to serve for a `Range` header (docs/protocol.md, "GetObject and ranges"): nullopt = the
+// whole object with 200. Only the first range counts. Default behaviour ignores any invalid range;
+// with `x-oss-range-behavior: standard` an end past EOF is clipped and a start past EOF is 416.
 protocol::StatusOr<std::optional<ByteRange>> ResolveRange(std::string_view header, uint64_t size,
                                                           bool standard) {
   using Result = std::optional<ByteRange>;

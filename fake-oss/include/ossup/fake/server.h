@@ -1,7 +1,7 @@
 // ossup::fake::Server: a strict fake Alibaba Cloud OSS server over HTTP (or HTTPS, see
 // ServerOptions::tls) on loopback.
 //
-// It speaks the OSS wire protocol (../shared/spec/oss-protocol.md) for the multipart
+// It speaks the OSS wire protocol (docs/protocol.md) for the multipart
 // operations, simple objects, buckets and lifecycle, checks V1/V4/presigned/STS signatures
 // unless `anonymous` is set, and exposes a JSON control API under /_fake/ (health, reset,
 // clock, uploads, journal, sts, faults, callback-public-key). Every control also exists as a

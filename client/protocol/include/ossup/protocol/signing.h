@@ -4,7 +4,7 @@
 //
 // Both sides use the same canonicalization: the client signs with Sign*/Presign*, the fake
 // server calls Verify, and both build the string to sign through the same functions below.
-// The official test vectors in ../shared/spec/oss-protocol.md §7 pin these functions.
+// The official test vectors (docs/protocol.md, "Signing test vectors") pin these functions.
 //
 // All functions take the time as an argument and never read a clock. Thread-safe.
 #pragma once
@@ -71,9 +71,9 @@ QueryParams PresignV1(const WireRequest& request, const Credentials& credentials
 /// present in the request, and not default-signed.
 std::vector<std::string> V4AdditionalHeaders(const WireRequest& request,
                                              const std::vector<std::string>& requested);
-/// How the V4 canonical query writes a parameter whose value is empty (spec §12.7).
+/// How the V4 canonical query writes an empty value (docs/protocol.md, "Empty query values").
 enum class V4EmptyQueryValues {
-  /// Bare `name`, for every empty value: the spec, and what go-v2, python, Java, C++ and PHP
+  /// Bare `name`, for every empty value: what go-v2, python, Java, C++ and PHP
   /// sign. The signers here always use it.
   kBareName,
   /// ali-oss 6.x: bare `name` for sub-resources (IsV1SignedSubresource names, which ali-oss
