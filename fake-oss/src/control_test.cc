@@ -32,6 +32,24 @@ class ControlTest : public FakeOssTest {
   }
 };
 
+TEST_F(ControlTest, RequestsWithoutABodyAreAnsweredAtOnce) {
+  // What `curl -X POST http://HOST:PORT/_fake/reset` sends: no Content-Length, no body. The
+  // connection stays open, so an answer can only come from the request head.
+  RawConnection raw(server().port());
+  ASSERT_TRUE(raw.connected());
+  const std::pair<std::string, int> kCalls[] = {{"/_fake/reset", 200},
+                                                {"/_fake/restart", 200},
+                                                {"/_fake/sts", 200},
+                                                {"/_fake/uploads/no-such-upload/expire", 404},
+                                                {"/_fake/clock", 400}};
+  for (const auto& [path, status] : kCalls) {
+    ASSERT_TRUE(raw.Send(RawHead("POST", path, {})));
+    const std::string answer = raw.ReadResponse();
+    ASSERT_FALSE(raw.closed()) << path;
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 " + std::to_string(status) + " ")) << path << answer;
+  }
+}
+
 TEST_F(ControlTest, Health) { EXPECT_EQ(Call("GET", "/_fake/health"), json({{"status", "ok"}})); }
 
 TEST_F(ControlTest, Clock) {

@@ -51,7 +51,10 @@ json UploadsJson(const std::vector<UploadSnapshot>& uploads) {
 void Control::Serve(const httplib::Request& req, httplib::Response& res,
                     const httplib::ContentReader* reader) {
   std::string body = req.body;
-  if (reader) {
+  // A request without Content-Length or Transfer-Encoding has no body (RFC 9112, 6.3): read
+  // nothing, or the reader would wait for the client to close the connection.
+  const bool has_body = req.has_header("Content-Length") || req.has_header("Transfer-Encoding");
+  if (reader && has_body) {
     (*reader)([&](const char* data, size_t size) {
       if (body.size() < (1 << 20)) body.append(data, size);
       return true;
