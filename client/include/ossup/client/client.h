@@ -27,6 +27,7 @@
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/signing.h"
 #include "ossup/protocol/status.h"
+#include "ossup/protocol/version.h"
 #include "ossup/protocol/xml.h"
 
 namespace ossup::client {
@@ -55,7 +56,7 @@ struct ClientOptions {
   /// With an https endpoint the client sets SIGPIPE to SIG_IGN if it is at its default, since
   /// OpenSSL's writes to a reset connection would otherwise kill the process.
   std::string ca_file;
-  std::string user_agent = "ossup/0.1";
+  std::string user_agent = "ossup/" + std::string(kVersion);
 };
 
 /// One part a checkpoint record lists as done (acknowledged by the server when recorded).
