@@ -176,6 +176,30 @@ TEST_F(CopyTest, ForbidOverwriteAndPreconditions) {
       200);
 }
 
+TEST_F(CopyTest, TimesAreWholeSecondsInXmlAndInPreconditions) {
+  // A clock between two seconds: OSS states times at whole seconds (docs/protocol.md, "Times").
+  server().SetClock(protocol::ParseIso8601("2030-01-02T03:04:05.678Z").value());
+  ASSERT_EQ(client().Put("bkt", "src", "v").status, 200);
+  const std::string last_modified = client().Get("bkt", "src").Header("Last-Modified");
+  EXPECT_EQ(last_modified, "Wed, 02 Jan 2030 03:04:05 GMT");
+  auto listed = client().Send("GET", "bkt", "", {{"prefix", "src"}});
+  EXPECT_NE(listed.body.find("<LastModified>2030-01-02T03:04:05.000Z</LastModified>"),
+            std::string::npos)
+      << listed.body;
+  const std::string upload = client().Initiate("bkt", "mp");
+  auto uploads = client().Send("GET", "bkt", "", {{"uploads", ""}});
+  EXPECT_NE(uploads.body.find("<Initiated>2030-01-02T03:04:05.000Z</Initiated>"), std::string::npos)
+      << uploads.body;
+  // Last-Modified itself is "not modified since" and "unmodified since".
+  EXPECT_EQ(
+      Copy("bkt", "c1", "/bkt/src", {{"x-oss-copy-source-if-unmodified-since", last_modified}})
+          .status,
+      200);
+  EXPECT_EQ(Copy("bkt", "c2", "/bkt/src", {{"x-oss-copy-source-if-modified-since", last_modified}})
+                .status,
+            304);
+}
+
 TEST_F(CopyTest, FaultPlansMatchTheNewOperationNames) {
   ASSERT_EQ(client().Put("bkt", "src", "v").status, 200);
   for (std::string op : {"CopyObject", "DeleteMultipleObjects", "UploadPartCopy"}) {
