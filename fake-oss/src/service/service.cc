@@ -251,10 +251,7 @@ StatusOr<protocol::ListMultipartUploadsResult> Service::ListUploads(
     result.next_upload_id_marker = upload->upload_id;
     ++count;
   }
-  if (!result.is_truncated) {
-    result.next_key_marker.clear();
-    result.next_upload_id_marker.clear();
-  }
+  // The last page names its last entry as well (docs/protocol.md, "ListMultipartUploads").
   return result;
 }
 
