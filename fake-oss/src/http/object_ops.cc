@@ -15,6 +15,15 @@ struct ByteRange {
   uint64_t length = 0;
 };
 
+std::optional<uint8_t> ParseHexByte(std::string_view text) {
+  uint8_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
+  if (text.size() != 2 || ec != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 std::optional<uint64_t> ParseNumber(std::string_view text) {
   uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -67,6 +76,54 @@ void SetObjectHeaders(Exchange& ex, const StoredObject& object) {
   ex.res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString(object.crc64));
 }
 
+// Content-MD5 of a whole Normal object: its ETag is the hex MD5 of its bytes (docs/protocol.md,
+// "Simple ETag"), which OSS also states as Content-MD5 on GET and HEAD. nullopt for multipart
+// and appendable objects, whose ETag is no MD5 of the bytes.
+std::optional<std::string> ContentMd5Of(const StoredObject& object) {
+  if (object.type != "Normal") return std::nullopt;
+  const std::string hex = protocol::NormalizeETag(object.etag);
+  if (hex.size() != 32) return std::nullopt;
+  protocol::Md5Digest md5{};
+  for (size_t i = 0; i < md5.size(); ++i) {
+    auto byte = ParseHexByte(std::string_view(hex).substr(2 * i, 2));
+    if (!byte) return std::nullopt;
+    md5[i] = *byte;
+  }
+  return protocol::Base64Encode(md5);
+}
+
+/// What the GET/HEAD preconditions decide (docs/protocol.md, "GetObject preconditions"), in
+/// RFC 9110 13.2.2's order: If-Match, else If-Unmodified-Since; then If-None-Match, else
+/// If-Modified-Since. Dates compare whole seconds; an unparsable date is ignored.
+enum class Precondition { kServe, kNotModified, kFailed };
+
+Precondition EvaluatePreconditions(const Exchange& ex, const StoredObject& object) {
+  const std::string etag = protocol::NormalizeETag(object.etag);
+  if (auto match = ex.Header("If-Match")) {
+    if (protocol::NormalizeETag(*match) != etag) return Precondition::kFailed;
+  } else if (auto since = ex.Header("If-Unmodified-Since")) {
+    auto t = protocol::ParseHttpDate(*since);
+    if (t && object.last_modified > *t) return Precondition::kFailed;
+  }
+  if (auto none = ex.Header("If-None-Match")) {
+    if (protocol::NormalizeETag(*none) == etag) return Precondition::kNotModified;
+  } else if (auto since = ex.Header("If-Modified-Since")) {
+    auto t = protocol::ParseHttpDate(*since);
+    if (t && object.last_modified <= *t) return Precondition::kNotModified;
+  }
+  return Precondition::kServe;
+}
+
+/// GetObject's response-* query parameters and the headers they override.
+constexpr std::pair<std::string_view, std::string_view> kResponseOverrides[] = {
+    {"response-content-type", "Content-Type"},
+    {"response-content-language", "Content-Language"},
+    {"response-expires", "Expires"},
+    {"response-cache-control", "Cache-Control"},
+    {"response-content-disposition", "Content-Disposition"},
+    {"response-content-encoding", "Content-Encoding"},
+};
+
 // DeleteMultipleObjects needs Content-MD5 (EC 0016-00000606). OSS documents the EC but not the
 // code; SDKs always send the header, so the code matters little.
 protocol::Error MissingContentMd5() {
@@ -105,16 +162,16 @@ protocol::Status GetObject(Exchange& ex) {
   auto found = ex.ctx.service.GetObject(ex.wire.bucket, ex.wire.key);
   if (!found.ok()) return found.status();
   const ObjectPtr& object = *found;
-  if (auto match = ex.Header("If-Match");
-      match && protocol::NormalizeETag(*match) != protocol::NormalizeETag(object->etag)) {
-    return errors::Oss("PreconditionFailed", 412,
-                       "At least one of the pre-conditions you specified did not hold.");
-  }
-  if (auto none = ex.Header("If-None-Match");
-      none && protocol::NormalizeETag(*none) == protocol::NormalizeETag(object->etag)) {
-    SetObjectHeaders(ex, *object);
-    ex.SetEmpty(304);
-    return {};
+  switch (EvaluatePreconditions(ex, *object)) {
+    case Precondition::kFailed:
+      return errors::Oss("PreconditionFailed", 412,
+                         "At least one of the pre-conditions you specified did not hold.");
+    case Precondition::kNotModified:
+      SetObjectHeaders(ex, *object);
+      ex.SetEmpty(304);
+      return {};
+    case Precondition::kServe:
+      break;
   }
   std::optional<ByteRange> range;
   if (auto header = ex.Header("Range")) {
@@ -127,7 +184,20 @@ protocol::Status GetObject(Exchange& ex) {
   ex.res.set_header("Accept-Ranges", "bytes");
   ex.res.set_header("x-oss-object-type", object->type);
   ex.res.set_header("x-oss-storage-class", "Standard");
-  for (const auto& [name, value] : object->meta.headers) ex.res.set_header(name, value);
+  // Stored headers, each replaced by its response-* override when the request names one.
+  std::string content_type = object->meta.content_type;
+  protocol::Headers headers = object->meta.headers;
+  for (auto [param, header] : kResponseOverrides) {
+    auto value = ex.Param(param);
+    if (!value) continue;
+    if (header == "Content-Type") {
+      content_type = std::string(*value);
+      continue;
+    }
+    protocol::SetHeader(headers, header, *value);
+  }
+  for (const auto& [name, value] : headers) ex.res.set_header(name, value);
+  if (auto md5 = ContentMd5Of(*object); md5 && !range) ex.res.set_header("Content-MD5", *md5);
   uint64_t first = range ? range->first : 0;
   uint64_t length = range ? range->length : object->size;
   if (range) {
@@ -137,9 +207,9 @@ protocol::Status GetObject(Exchange& ex) {
   }
   ex.res.status = range ? 206 : 200;
   if (length > 0) {
-    ex.SetObjectBody(object, first, length, object->meta.content_type);
+    ex.SetObjectBody(object, first, length, content_type);
   } else {
-    ex.res.set_header("Content-Type", object->meta.content_type);
+    ex.res.set_header("Content-Type", content_type);
   }
   return {};
 }
