@@ -42,6 +42,7 @@ TEST_F(CopyTest, CopyKeepsBytesEtagCrcAndSourceMetadata) {
   auto result = protocol::DecodeCopyObjectResult(copy.body);
   ASSERT_TRUE(result.ok()) << copy.body;
   EXPECT_EQ(result->etag, put.Header("ETag"));
+  EXPECT_EQ(copy.Header("ETag"), put.Header("ETag"));  // python and ali-oss read the header
   EXPECT_EQ(copy.Header("x-oss-hash-crc64ecma"), put.Header("x-oss-hash-crc64ecma"));
 
   auto get = client().Get("bkt", "dst");
@@ -235,6 +236,7 @@ TEST_F(CopyTest, UploadPartCopyCopiesARangeOrTheWholeSource) {
   ASSERT_TRUE(first_result.ok()) << first.body;
   const std::string head = data.substr(0, kPart + 1);
   EXPECT_EQ(first_result->etag, protocol::ETagOf(protocol::Md5Of(head)));
+  EXPECT_EQ(first.Header("ETag"), first_result->etag);  // python and ali-oss read the header
   // A malformed or out-of-bounds range copies the whole source, as OSS documents.
   auto whole =
       copy_part(2, {{"x-oss-copy-source-range", "bytes=5-" + std::to_string(data.size())}});

@@ -140,6 +140,7 @@ protocol::Status CopyObject(Exchange& ex) {
   auto object = ex.ctx.service.CopyObject(from, ex.wire.bucket, ex.wire.key, std::move(*meta),
                                           forbid, ex.now);
   if (!object.ok()) return object.status();
+  ex.res.set_header("ETag", (*object)->etag);  // docs/protocol.md, "Copy answers"
   ex.res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString((*object)->crc64));
   ex.SetXml(200, protocol::EncodeXml(
                      protocol::CopyObjectResult{(*object)->etag, (*object)->last_modified}));

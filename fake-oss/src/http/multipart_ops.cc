@@ -119,6 +119,9 @@ protocol::Status UploadPartCopy(Exchange& ex) {
   auto part = ex.ctx.service.UploadPart(ex.wire.bucket, ex.wire.key, upload_id, *part_number,
                                         std::move(*data), span.length, ex.now);
   if (!part.ok()) return part.status();
+  // The ETag in a header as well as in the body: ali-oss multipartCopy and python
+  // upload_part_copy read the header (docs/protocol.md, "Copy answers").
+  ex.res.set_header("ETag", part->etag);
   ex.res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString(part->crc64));
   ex.SetXml(200, protocol::EncodeXml(protocol::CopyPartResult{part->last_modified, part->etag}));
   return {};
