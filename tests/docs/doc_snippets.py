@@ -127,7 +127,7 @@ def markdown_files(root):
         rel_dir = os.path.relpath(dirpath, root)
         dirnames[:] = sorted(d for d in dirnames
                              if not d.startswith(".") and d != "node_modules"
-                             and not (rel_dir == "." and d == "build"))
+                             and not (rel_dir == "." and d.startswith("build")))
         for name in sorted(filenames):
             if name.endswith(".md"):
                 found.append(os.path.normpath(os.path.join(rel_dir, name)))
@@ -140,7 +140,7 @@ def ctest_names(root):
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = os.path.relpath(dirpath, root)
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "node_modules"
-                       and not (rel_dir == "." and d == "build")]
+                       and not (rel_dir == "." and d.startswith("build"))]
         if "CMakeLists.txt" in filenames:
             with open(os.path.join(dirpath, "CMakeLists.txt"), encoding="utf-8") as f:
                 names.update(re.findall(r"add_test\(\s*NAME\s+([A-Za-z0-9_.-]+)", f.read()))
@@ -165,7 +165,7 @@ def cmake_targets(root):
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = os.path.relpath(dirpath, root)
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "node_modules"
-                       and not (rel_dir == "." and d == "build")]
+                       and not (rel_dir == "." and d.startswith("build"))]
         if "CMakeLists.txt" in filenames:
             with open(os.path.join(dirpath, "CMakeLists.txt"), encoding="utf-8") as f:
                 names.update(re.findall(
@@ -256,6 +256,7 @@ def check_usage(block, program, bin_dir):
         commands[-1][1].extend(re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", line))
     if not commands:
         fail(block.where, f"usage {program}: no line starts with `{program}`")
+    failures_before = len(failures)
     helps = {}
     for sub, flags, line in commands:
         argv = [exe] + ([sub] if sub else []) + ["--help"]
@@ -272,7 +273,7 @@ def check_usage(block, program, bin_dir):
             if not re.search(r"(?<![\w-])" + re.escape(flag) + r"(?![\w-])", text):
                 fail(where, f"{flag}: not an option of `{program}{' ' + sub if sub else ''}` "
                             "(not in its --help)")
-    if commands:
+    if commands and len(failures) == failures_before:
         print(f"ok   {block.where}: usage of {program} matches --help "
               f"({sum(len(c[1]) for c in commands)} flags)")
 
