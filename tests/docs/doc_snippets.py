@@ -17,6 +17,9 @@ Every fenced code block is one of these; anything else fails the test:
                                                  `PROGRAM [SUBCOMMAND] ...` (and the indented
                                                  lines after it) must be in the output of
                                                  `PROGRAM [SUBCOMMAND] --help`
+      <!-- doc-test: fault-plan -->              a ```json fault plan, or fault rules one per
+      <!-- doc-test: fault-rules -->             line: POST /_fake/faults to a fake-oss
+                                                 (--data-dir) must accept each (201)
 * source or data in another language (```json, ```cmake, ```cpp, ```js, ```go, ```java,
   ```text, ...): not a command, listed as such. A block without a language fails: say what
   it is.
@@ -380,6 +383,56 @@ def run_session(rel, blocks, args):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def check_fault_plans(checks, args):
+    """POSTs each plan (or each rule, one per line, as a one-rule plan) to a fake-oss started
+    for this; every one must be accepted (201)."""
+    import select
+    import urllib.error
+    import urllib.request
+
+    work = tempfile.mkdtemp(prefix="ossup-doc-test-plans-")
+    proc = None
+    try:
+        proc = subprocess.Popen([os.path.join(args.bin_dir, "fake-oss"), "--host", "127.0.0.1",
+                                 "--port", "0", "--anonymous", "--bucket", "doc-bucket",
+                                 "--data-dir", os.path.join(work, "data")],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+        ready, _, _ = select.select([proc.stdout], [], [], 30)
+        line = proc.stdout.readline().strip() if ready else ""
+        prefix = "fake-oss listening on "
+        if not line.startswith(prefix):
+            for block, _ in checks:
+                fail(block.where, f"fake-oss did not start to check the plan: {line!r}")
+            return
+        endpoint = line[len(prefix):]
+        failures_before = len(failures)
+        for block, kind in checks:
+            if kind == "plan":
+                plans = [(block.line + 1, "\n".join(block.lines))]
+            else:
+                plans = [(block.line + 1 + i, '{"rules": [' + text + "]}")
+                         for i, text in enumerate(block.lines) if text.strip()]
+            for line_number, body in plans:
+                where = f"{block.path}:{line_number}"
+                request = urllib.request.Request(endpoint + "/_fake/faults", method="POST",
+                                                 data=body.encode())
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as answer:
+                        status, text = answer.status, answer.read().decode()
+                except urllib.error.HTTPError as error:
+                    status, text = error.code, error.read().decode()
+                if status != 201:
+                    what = "plan" if kind == "plan" else "rule"
+                    fail(where, f"POST /_fake/faults refuses this {what}: {status} {text}")
+        if len(failures) == failures_before:
+            print(f"ok   fault plans and rules in {len(checks)} block(s) accepted by fake-oss")
+    finally:
+        if proc is not None:
+            kill_group(proc)
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", required=True)
@@ -398,7 +451,9 @@ def main():
 
     files = args.files or markdown_files(args.source)
     tests = ctest_names(args.source)
-    counts = {"ran": 0, "skipped": 0, "covered": 0, "usage": 0, "not commands": 0}
+    counts = {"ran": 0, "skipped": 0, "covered": 0, "usage": 0, "fault plans": 0,
+              "not commands": 0}
+    plan_checks = []
     for rel in files:
         to_run, runnable = [], True
         for block in parse_markdown(args.source, rel):
@@ -407,6 +462,7 @@ def main():
                 m = re.fullmatch(r"skip\s*\((.+)\)", marker)
                 c = re.fullmatch(r"covered-by\s+([A-Za-z0-9_.\- ]+?)\s*(\(.+\))?", marker)
                 u = re.fullmatch(r"usage\s+(\S+)", marker)
+                fp = re.fullmatch(r"fault-(plan|rules)", marker)
                 if m and m.group(1).strip():
                     print(f"skip {block.where}: {m.group(1).strip()}")
                     counts["skipped"] += 1
@@ -421,10 +477,14 @@ def main():
                 elif u:
                     check_usage(block, u.group(1), args.bin_dir)
                     counts["usage"] += 1
+                elif fp and block.lang == "json":
+                    plan_checks.append((block, fp.group(1)))
+                    counts["fault plans"] += 1
                 else:
                     fail(f"{block.path}:{block.marker_line}",
-                         f"unknown doc-test marker `{marker}` (skip (REASON), covered-by "
-                         "NAME, usage PROGRAM)")
+                         f"unknown doc-test marker `{marker}` for a ```{block.lang} block "
+                         "(skip (REASON), covered-by NAME, usage PROGRAM, and for ```json "
+                         "fault-plan or fault-rules)")
             elif block.lang in COMMAND_LANGS:
                 runnable = check_loopback(block) and runnable
                 to_run.append(block)
@@ -439,6 +499,8 @@ def main():
                                   "doc_snippets.py")
         if to_run and runnable and run_session(rel, to_run, args):
             counts["ran"] += len(to_run)
+    if plan_checks:
+        check_fault_plans(plan_checks, args)
     print("doc blocks: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     if failures:
         print(f"{len(failures)} failure(s):")

@@ -174,6 +174,29 @@ cmake --preset no-such-preset
 EOF
 case_ "a build line naming an unknown preset fails" 1 "--preset no-such-preset: no such preset"
 
+doc <<'EOF'
+<!-- doc-test: fault-plan -->
+```json
+{"seed": 7, "rules": [{"match": {"op": "UploadPart"}, "action": {"type": "restart"}}]}
+```
+<!-- doc-test: fault-rules -->
+```json
+{"match": {"op": "ListParts"}, "action": {"type": "error", "code": "SlowDown"}, "times": 2}
+{"match": {"op": "UploadPart", "nth": 2}, "action": {"type": "stall", "ms": 5, "afterBytes": 0}}
+```
+EOF
+case_ "fault plans and rules the fake accepts pass" 0 "accepted by fake-oss"
+
+doc <<'EOF'
+<!-- doc-test: fault-rules -->
+```json
+{"match": {"op": "ListParts"}, "action": {"type": "error", "code": "SlowDown"}, "times": 2}
+{"match": {"op": "UploadPart"}, "action": {"type": "reset", "after_bytes": 10}}
+```
+EOF
+case_ "a fault rule the fake refuses fails, naming its line" 1 \
+  "FAIL doc.md:4: POST /_fake/faults refuses this rule: 400"
+
 # Cleanup on every path: a block that leaves a process behind, and one that never ends.
 export DOC_SELFTEST_OUT=$WORK/left
 doc <<'EOF'
