@@ -32,6 +32,44 @@ TEST_F(BucketTest, CreateListDelete) {
   EXPECT_EQ(client().Send("GET", "bkt", "", {{"acl", ""}}).status, 200);
 }
 
+TEST_F(BucketTest, ListBucketsPagesByPrefixMarkerAndMaxKeys) {
+  for (std::string name : {"app-1", "app-2", "app-3", "other"})
+    ASSERT_EQ(client().Send("PUT", name, "").status, 200);
+  // What go's IsBucketExist asks: prefix = the name, max-keys = 1.
+  auto exact = client().Send("GET", "", "", {{"prefix", "app-2"}, {"max-keys", "1"}});
+  ASSERT_EQ(exact.status, 200) << exact.body;
+  auto found = protocol::DecodeListBucketsResult(exact.body);
+  ASSERT_TRUE(found.ok()) << exact.body;
+  ASSERT_EQ(found->buckets.size(), 1u);
+  EXPECT_EQ(found->buckets[0].name, "app-2");
+  EXPECT_TRUE(found->paged);
+  EXPECT_FALSE(found->is_truncated);
+
+  std::vector<std::string> names;
+  std::string marker;
+  for (int page = 0; page < 10; ++page) {
+    protocol::QueryParams query{{"prefix", "app"}, {"max-keys", "2"}};
+    if (!marker.empty()) query.emplace_back("marker", marker);
+    auto response = client().Send("GET", "", "", query);
+    auto result = protocol::DecodeListBucketsResult(response.body);
+    ASSERT_TRUE(result.ok()) << response.body;
+    EXPECT_EQ(result->prefix, "app");
+    EXPECT_EQ(result->marker, marker);
+    EXPECT_EQ(result->max_keys, 2);
+    for (const auto& bucket : result->buckets) names.push_back(bucket.name);
+    if (!result->is_truncated) break;
+    marker = result->next_marker;
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"app-1", "app-2", "app-3"}));
+  EXPECT_EQ(client().Send("GET", "", "", {{"max-keys", "0"}}).ErrorCode(), "InvalidArgument");
+  // Without paging parameters: every bucket, no paging elements.
+  auto all = client().Send("GET", "", "");
+  EXPECT_EQ(all.body.find("<IsTruncated>"), std::string::npos) << all.body;
+  auto every = protocol::DecodeListBucketsResult(all.body);
+  ASSERT_TRUE(every.ok());
+  EXPECT_EQ(every->buckets.size(), 5u);
+}
+
 TEST_F(BucketTest, ListObjectsWithPrefixDelimiterAndPaging) {
   for (std::string key : {"a/1", "a/2", "b/1", "c", "d"})
     ASSERT_EQ(client().Put("bkt", key, key).status, 200);

@@ -220,6 +220,15 @@ TEST(XmlRoundTrip, ListBucketsResult) {
   StatusOr<ListBucketsResult> out = DecodeListBucketsResult(EncodeXml(in));
   ASSERT_TRUE(out.ok()) << out.error().ToString();
   EXPECT_EQ(*out, in);
+  in.paged = true;
+  in.prefix = "app";
+  in.marker = "a";
+  in.max_keys = 2;
+  in.is_truncated = true;
+  in.next_marker = "b2";
+  StatusOr<ListBucketsResult> paged = DecodeListBucketsResult(EncodeXml(in));
+  ASSERT_TRUE(paged.ok()) << paged.error().ToString();
+  EXPECT_EQ(*paged, in);
   StatusOr<ListBucketsResult> empty = DecodeListBucketsResult(EncodeXml(ListBucketsResult{}));
   ASSERT_TRUE(empty.ok()) << empty.error().ToString();
   EXPECT_EQ(*empty, ListBucketsResult{});
@@ -566,6 +575,32 @@ TEST(XmlDecodeSpec, ListAllMyBucketsResult) {
   ASSERT_EQ(v->buckets.size(), 1u);
   EXPECT_EQ(v->buckets[0], (BucketInfo{"app-base-oss", At(1392660763), "oss-cn-shanghai",
                                        "cn-shanghai", "Standard"}));
+}
+
+TEST(XmlDecodeSpec, ListAllMyBucketsResultPaged) {
+  // The GetService (ListBuckets) page example: paging elements before <Owner>.
+  StatusOr<ListBucketsResult> v = DecodeListBucketsResult(R"(<ListAllMyBucketsResult>
+  <Prefix>my</Prefix>
+  <Marker>mybucket</Marker>
+  <MaxKeys>10</MaxKeys>
+  <IsTruncated>true</IsTruncated>
+  <NextMarker>mybucket10</NextMarker>
+  <Owner><ID>ut_test_put_bucket</ID><DisplayName>ut_test_put_bucket</DisplayName></Owner>
+  <Buckets><Bucket>
+    <CreationDate>2014-05-14T11:18:32.000Z</CreationDate>
+    <Location>oss-cn-hangzhou</Location><Name>mybucket01</Name>
+    <Region>cn-hangzhou</Region><StorageClass>Standard</StorageClass>
+  </Bucket></Buckets>
+</ListAllMyBucketsResult>)");
+  ASSERT_TRUE(v.ok()) << v.error().ToString();
+  EXPECT_TRUE(v->paged);
+  EXPECT_EQ(v->prefix, "my");
+  EXPECT_EQ(v->marker, "mybucket");
+  EXPECT_EQ(v->max_keys, 10);
+  EXPECT_TRUE(v->is_truncated);
+  EXPECT_EQ(v->next_marker, "mybucket10");
+  ASSERT_EQ(v->buckets.size(), 1u);
+  EXPECT_EQ(v->buckets[0].name, "mybucket01");
 }
 
 TEST(XmlDecodeSpec, ErrorDocument) {

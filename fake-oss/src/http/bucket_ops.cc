@@ -17,11 +17,25 @@ protocol::Status ListBuckets(Exchange& ex) {
   protocol::ListBucketsResult result;
   result.owner_id = FakeOwner().id;
   result.owner_display_name = FakeOwner().display_name;
-  result.buckets = ex.ctx.service.ListBuckets();
+  // docs/protocol.md, "ListBuckets": prefix, marker (names after it) and max-keys (1-1000,
+  // default 100) page the answer by bucket name.
+  result.paged = ex.Param("prefix") || ex.Param("marker") || ex.Param("max-keys");
+  result.prefix = std::string(ex.Param("prefix").value_or(""));
+  result.marker = std::string(ex.Param("marker").value_or(""));
+  auto max_keys = IntParam(ex, "max-keys", 100, 1, 1000);
+  if (!max_keys.ok()) return max_keys.status();
+  result.max_keys = *max_keys;
   std::string region = ex.ctx.options.region.empty() ? "cn-hangzhou" : ex.ctx.options.region;
-  for (auto& bucket : result.buckets) {
+  for (auto& bucket : ex.ctx.service.ListBuckets()) {  // ascending names
+    if (!bucket.name.starts_with(result.prefix) || bucket.name <= result.marker) continue;
+    if (static_cast<int>(result.buckets.size()) == result.max_keys) {
+      result.is_truncated = true;
+      result.next_marker = result.buckets.back().name;
+      break;
+    }
     bucket.region = region;
     bucket.location = "oss-" + region;
+    result.buckets.push_back(std::move(bucket));
   }
   ex.SetXml(200, protocol::EncodeXml(result));
   return {};

@@ -150,8 +150,16 @@ struct BucketInfo {
   friend bool operator==(const BucketInfo&, const BucketInfo&) = default;
 };
 
-/// GetService result: <ListAllMyBucketsResult>.
+/// GetService result: <ListAllMyBucketsResult>. When the request named `prefix`, `marker` or
+/// `max-keys`, `paged` is set and the answer carries Prefix, Marker, MaxKeys, IsTruncated and
+/// (when truncated) NextMarker before Owner, as OSS's does.
 struct ListBucketsResult {
+  bool paged = false;
+  std::string prefix;
+  std::string marker;
+  int max_keys = 100;
+  bool is_truncated = false;
+  std::string next_marker;
   std::string owner_id;
   std::string owner_display_name;
   std::vector<BucketInfo> buckets;
