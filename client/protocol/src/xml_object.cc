@@ -51,7 +51,6 @@ StatusOr<CopyPartResult> DecodeCopyPartResult(std::string_view xml) {
 
 std::string EncodeXml(const DeleteMultipleObjects& v) {
   XmlWriter w;
-  w.set_url_encoding(v.encoding_type == kUrl);
   w.Open("Delete").Bool("Quiet", v.quiet);
   for (const std::string& key : v.keys) w.Open("Object").EncodedText("Key", key).Close();
   w.Close();
@@ -63,7 +62,6 @@ StatusOr<DeleteMultipleObjects> DecodeDeleteMultipleObjects(std::string_view xml
   return DecodeDocument<DeleteMultipleObjects>(
       xml, "Delete", [&](XmlReader& r, DeleteMultipleObjects& v) {
         v.encoding_type = std::string(encoding_type);
-        r.set_url_decoding(v.encoding_type == kUrl);
         r.Bool("Quiet", v.quiet);
         r.ForEach("Object",
                   [&](XmlReader& o) { v.keys.push_back(o.EncodedText("Key", Need::kRequired)); });

@@ -438,11 +438,13 @@ TEST(XmlDecodeSpec, DeleteMultipleObjectsRequest) {
   ASSERT_TRUE(v.ok()) << v.error().ToString();
   EXPECT_FALSE(v->quiet);
   EXPECT_EQ(v->keys, (std::vector<std::string>{"multipart.data", "test.jpg", "a%2Fb c"}));
+  // encoding-type=url asks for an encoded answer; the request's keys are taken as they are.
   StatusOr<DeleteMultipleObjects> url = DecodeDeleteMultipleObjects(
-      "<Delete><Quiet>true</Quiet><Object><Key>a%2Fb%20c</Key></Object></Delete>", "url");
+      "<Delete><Quiet>true</Quiet><Object><Key>a%2Fb+c</Key></Object></Delete>", "url");
   ASSERT_TRUE(url.ok()) << url.error().ToString();
   EXPECT_TRUE(url->quiet);
-  EXPECT_EQ(url->keys, (std::vector<std::string>{"a/b c"}));
+  EXPECT_EQ(url->encoding_type, "url");
+  EXPECT_EQ(url->keys, (std::vector<std::string>{"a%2Fb+c"}));
   StatusOr<DeleteMultipleObjects> no_quiet =
       DecodeDeleteMultipleObjects("<Delete><Object><Key>k</Key></Object></Delete>", "");
   ASSERT_TRUE(no_quiet.ok()) << no_quiet.error().ToString();
@@ -477,9 +479,11 @@ TEST(XmlDecodeMalformed, DeleteMultipleObjectsNeedsOneToAThousandKeyedObjects) {
                   "bad quiet");
   ExpectMalformed(DecodeDeleteMultipleObjects("<Remove><Object><Key>k</Key></Object></Remove>", ""),
                   "wrong root");
-  ExpectMalformed(
-      DecodeDeleteMultipleObjects("<Delete><Object><Key>bad%zz</Key></Object></Delete>", "url"),
-      "bad escape");
+  // Request keys are never URL-decoded, so "%zz" is a key like any other.
+  StatusOr<DeleteMultipleObjects> literal =
+      DecodeDeleteMultipleObjects("<Delete><Object><Key>bad%zz</Key></Object></Delete>", "url");
+  ASSERT_TRUE(literal.ok()) << literal.error().ToString();
+  EXPECT_EQ(literal->keys, std::vector<std::string>{"bad%zz"});
   DeleteMultipleObjects many;
   for (size_t i = 0; i < limits::kMaxDeleteObjects; ++i) many.keys.push_back(std::to_string(i));
   EXPECT_TRUE(DecodeDeleteMultipleObjects(EncodeXml(many), "").ok());

@@ -208,9 +208,10 @@ struct CopyPartResult {
 };
 
 /// Request body of DeleteMultipleObjects: <Delete>. Decoding requires 1 to
-/// limits::kMaxDeleteObjects <Object> elements, each with a non-empty <Key>. `encoding_type`
-/// is not part of the body: it is the request's `encoding-type` query parameter, and "url"
-/// means the body's keys are URL-encoded.
+/// limits::kMaxDeleteObjects <Object> elements, each with a non-empty <Key>. The body's keys
+/// are never URL-encoded (only XML-escaped). `encoding_type` is not part of the body: it is the
+/// request's `encoding-type` query parameter, which asks for URL-encoded keys in the *answer*
+/// (docs/protocol.md, "DeleteMultipleObjects"; go-v2 always sends it with raw keys).
 struct DeleteMultipleObjects {
   bool quiet = false;
   std::vector<std::string> keys;
