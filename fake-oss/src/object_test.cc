@@ -349,6 +349,16 @@ TEST_F(ObjectTest, VirtualHostAndDefaultBucketAddressing) {
   get.headers.emplace_back("Host", "bkt.oss-cn-hangzhou.aliyuncs.com");
   EXPECT_EQ(client().SendRaw("GET", "/vh/key.txt", get.headers, "").body, "vhost");
 
+  // A virtual-hosted path that starts with the bucket's name again is still all key (what
+  // fog-aliyun sends): "/bkt/dir/k" on Host bkt.<domain> is key "bkt/dir/k".
+  protocol::WireRequest nested{"PUT", "bkt", "bkt/dir/k", {}, {{"Content-Type", "text/plain"}}};
+  protocol::SignV1(nested, kTestCredentials, server().Now());
+  nested.headers.emplace_back("Host", "bkt.oss-cn-hangzhou.aliyuncs.com");
+  EXPECT_EQ(client().SendRaw("PUT", "/bkt/dir/k", nested.headers, "nested").status, 200);
+  EXPECT_EQ(server().Journal().back().key, "bkt/dir/k");
+  EXPECT_EQ(client().Get("bkt", "bkt/dir/k").body, "nested");
+  EXPECT_EQ(client().Get("bkt", "dir/k").ErrorCode(), "NoSuchKey");
+
   options = DefaultOptions();
   options.default_bucket = "bkt";
   StartServer(options);
