@@ -4,8 +4,8 @@ code fails ctest (label `unit`, tests/docs/CMakeLists.txt).
 
     doc_snippets.py --source DIR --bin-dir DIR [--timeout S] [FILE.md ...]
 
-Without FILEs: README.md, docs/*.md and every other *.md in the tree (build/, node_modules/ and
-dot directories left out).
+Without FILEs: README.md, docs/*.md and every other *.md in the tree (top-level build*/,
+node_modules/ and dot directories left out).
 
 Every fenced code block is one of these; anything else fails the test:
 
@@ -31,8 +31,8 @@ How a file's command blocks run:
   the same directory. The session has a 180 s budget (--timeout); its whole process group is
   killed afterwards, on every path.
 * The working directory is a fresh temporary directory standing in for a clone of the
-  repository: every top-level entry of the source tree is symlinked into it, except build/,
-  and build/release/bin holds copies of the programs this build made (PROGRAMS, from
+  repository: every top-level entry of the source tree is symlinked into it, except build/
+  and .git/, and build/release/bin holds copies of the programs this build made (PROGRAMS, from
   --bin-dir; copies, so no snippet can change the build's binaries). So
   `build/release/bin/fake-oss`, `tools/...` and `scenarios/library/*.json` resolve as in a
   clone, and files a snippet writes (fake-oss.log, ca.pem) land in the temporary directory,
@@ -63,7 +63,7 @@ NON_COMMAND_LANGS = {"json", "cmake", "cpp", "c", "c++", "js", "javascript", "mj
                      "java", "text", "xml", "yaml", "diff"}
 MARKER = re.compile(r"^\s*<!--\s*doc-test:\s*(.*?)\s*-->\s*$")
 FENCE = re.compile(r"^(\s*)(```+|~~~+)\s*([^\s`]*)\s*$")
-URL_HOST = re.compile(r"\bhttps?://([^/\s:\"'`$]+)")
+URL_HOST = re.compile(r"\bhttps?://(\[[^\]]*\]|[^/\s:\"'`$]+)")
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 BUILD_LINE = re.compile(r"^\s*(cmake|ctest)\s")
 
