@@ -283,7 +283,7 @@ def check_usage(block, program, bin_dir):
 
 # The programs the docs run, copied (not linked) into the temporary directory, so that nothing a
 # snippet does can change the build's own binaries.
-PROGRAMS = ("fake-oss", "ossup", "oss-scenario", "ossup-example-upload", "ossup-demo")
+PROGRAMS = ("fake-oss", "ossup", "oss-scenario", "ossup-example-upload")
 
 
 def make_workdir(root, bin_dir):
@@ -332,12 +332,12 @@ def run_session(rel, blocks, args):
             if block.lang in ("python", "python3"):
                 with open(os.path.join(work, name + ".py"), "w", encoding="utf-8") as f:
                     f.write("\n".join(block.lines) + "\n")
-                driver.append(f"python3 {name}.py")
+                driver.append(f"python3 '{work}/{name}.py'")
             else:
                 with open(os.path.join(work, name + ".sh"), "w", encoding="utf-8") as f:
                     f.write(shell_text(block, args, preset_names(args.source)))
-                driver.append(f". ./{name}.sh")
-            driver.append(f"echo '{block.where}' >> .doc-test-done")
+                driver.append(f". '{work}/{name}.sh'")
+            driver.append(f"echo '{block.where}' >> '{work}/.doc-test-done'")  # a block may cd
         with open(os.path.join(work, ".doc-test-driver.sh"), "w", encoding="utf-8") as f:
             f.write("\n".join(driver) + "\n")
         env = {k: v for k, v in os.environ.items() if not k.startswith("OSS_")}

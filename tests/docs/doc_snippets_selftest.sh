@@ -73,6 +73,16 @@ case_ "blocks that match the code pass" 0 "doc blocks: 5 ran, 1 skipped, 1 cover
 
 doc <<'EOF'
 ```sh
+mkdir -p sub && cd sub
+```
+```sh
+test "$(basename "$PWD")" = sub
+```
+EOF
+case_ "a block that changes directory does not lose the session" 0 "doc blocks: 2 ran"
+
+doc <<'EOF'
+```sh
 fake-oss --port 0 --no-such-flag
 ```
 EOF
