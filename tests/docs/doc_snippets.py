@@ -17,6 +17,9 @@ Every fenced code block is one of these; anything else fails the test:
                                                  `PROGRAM [SUBCOMMAND] ...` (and the indented
                                                  lines after it) must be in the output of
                                                  `PROGRAM [SUBCOMMAND] --help`
+      <!-- doc-test: compiled-by TARGET (NOTE) --> source that a CMake target builds (e.g.
+                                                 tests/docs/CMakeLists.txt extracts it), which
+                                                 must exist
       <!-- doc-test: fault-plan -->              a ```json fault plan, or fault rules one per
       <!-- doc-test: fault-rules -->             line: POST /_fake/faults to a fake-oss
                                                  (--data-dir) must accept each (201)
@@ -463,6 +466,7 @@ def main():
                 c = re.fullmatch(r"covered-by\s+([A-Za-z0-9_.\- ]+?)\s*(\(.+\))?", marker)
                 u = re.fullmatch(r"usage\s+(\S+)", marker)
                 fp = re.fullmatch(r"fault-(plan|rules)", marker)
+                cb = re.fullmatch(r"compiled-by\s+([A-Za-z0-9_.+-]+)\s*(\(.+\))?", marker)
                 if m and m.group(1).strip():
                     print(f"skip {block.where}: {m.group(1).strip()}")
                     counts["skipped"] += 1
@@ -477,13 +481,21 @@ def main():
                 elif u:
                     check_usage(block, u.group(1), args.bin_dir)
                     counts["usage"] += 1
+                elif cb:
+                    if cb.group(1) in cmake_targets(args.source):
+                        print(f"cov  {block.where}: built by target {cb.group(1)}")
+                        counts["covered"] += 1
+                    else:
+                        fail(block.where, f"compiled-by {cb.group(1)}: no such target "
+                                          "(add_executable/add_library in a CMakeLists.txt)")
                 elif fp and block.lang == "json":
                     plan_checks.append((block, fp.group(1)))
                     counts["fault plans"] += 1
                 else:
                     fail(f"{block.path}:{block.marker_line}",
                          f"unknown doc-test marker `{marker}` for a ```{block.lang} block "
-                         "(skip (REASON), covered-by NAME, usage PROGRAM, and for ```json "
+                         "(skip (REASON), covered-by CTEST, compiled-by TARGET, usage PROGRAM, "
+                         "and for ```json "
                          "fault-plan or fault-rules)")
             elif block.lang in COMMAND_LANGS:
                 runnable = check_loopback(block) and runnable

@@ -137,6 +137,18 @@ EOF
 case_ "covered-by a ctest that does not exist fails" 1 "covered-by no_such_test: no such ctest"
 
 doc <<'EOF'
+<!-- doc-test: compiled-by real-tool (built, not run) -->
+```cpp
+int main() {}
+```
+<!-- doc-test: compiled-by no-such-target -->
+```cpp
+int main() {}
+```
+EOF
+case_ "compiled-by a target that does not exist fails" 1 "FAIL doc.md:6: compiled-by no-such-target"
+
+doc <<'EOF'
 <!-- doc-test: skip (a marker must sit right before its block) -->
 Some text.
 
