@@ -65,7 +65,7 @@ COMMAND_LANGS = {"sh", "bash", "shell", "console", "python", "python3"}
 NON_COMMAND_LANGS = {"json", "cmake", "cpp", "c", "c++", "js", "javascript", "mjs", "go",
                      "java", "text", "xml", "yaml", "diff"}
 MARKER = re.compile(r"^\s*<!--\s*doc-test:\s*(.*?)\s*-->\s*$")
-FENCE = re.compile(r"^(\s*)(```+|~~~+)\s*([^\s`]*)\s*$")
+FENCE = re.compile(r"^(\s*)(```+|~~~+)\s*([^\s`]*)[^`]*$")  # ```lang [info string]
 URL_HOST = re.compile(r"\bhttps?://(\[[^\]]*\]|[^/\s:\"'`$]+)")
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 BUILD_LINE = re.compile(r"^\s*(cmake|ctest)\s")
