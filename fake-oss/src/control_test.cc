@@ -102,6 +102,31 @@ TEST_F(ControlTest, JournalRecordsEachRequest) {
   EXPECT_TRUE(entries[2].at("fault").is_null());
 }
 
+TEST_F(ControlTest, BytesThatAreNotUtf8NeverBreakTheJournal) {
+  // Refused (400), journaled, and the journal stays readable, with the exact bytes in base64.
+  EXPECT_EQ(client().SendRaw("GET", "/bkt/k%FF", {}, "").status, 400);
+  EXPECT_EQ(client().SendRaw("GET", "/bkt/k?uploadId=%FF%FE", {}, "").status, 403);
+  auto journal = Call("GET", "/_fake/journal");
+  ASSERT_TRUE(journal.is_object()) << journal;
+  bool key_found = false, upload_found = false;
+  for (const auto& entry : journal.at("entries")) {
+    if (entry.contains("keyBase64")) {
+      EXPECT_EQ(entry.at("keyBase64"), protocol::Base64Encode(std::string("k\xFF")));
+      EXPECT_EQ(entry.at("key"), "k\xEF\xBF\xBD");  // U+FFFD
+      key_found = true;
+    }
+    if (entry.contains("uploadIdBase64")) {
+      EXPECT_EQ(entry.at("uploadIdBase64"), protocol::Base64Encode(std::string("\xFF\xFE")));
+      upload_found = true;
+    }
+  }
+  EXPECT_TRUE(key_found) << journal;
+  EXPECT_TRUE(upload_found) << journal;
+  // And the next requests are journaled as usual.
+  EXPECT_EQ(client().Put("bkt", "after", "x").status, 200);
+  EXPECT_EQ(Call("GET", "/_fake/journal").at("entries").back().at("key"), "after");
+}
+
 TEST_F(ControlTest, JournalNumbersRequestsInArrivalOrder) {
   // A stalled request arrives first but is journaled last: `sequence` follows the journal,
   // `arrival` follows the wire, and "arrivals" counts every request that has arrived.

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "journal/json_bytes.h"
 #include "ossup/faults/plan.h"
 #include "ossup/protocol/wire.h"
 
@@ -13,7 +14,7 @@ using nlohmann::json;
 
 void Reply(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  res.set_content(DumpJson(body), "application/json");
 }
 
 void Fail(httplib::Response& res, int status, const std::string& message) {
@@ -37,11 +38,11 @@ json UploadsJson(const std::vector<UploadSnapshot>& uploads) {
                        {"crc64", std::to_string(p.crc64.value_or(0))},
                        {"lastModified", protocol::FormatIso8601(p.last_modified)}});
     }
-    list.push_back({{"bucket", u.bucket},
-                    {"key", u.key},
-                    {"uploadId", u.upload_id},
-                    {"initiated", protocol::FormatIso8601(u.initiated)},
-                    {"parts", parts}});
+    json upload = {{"initiated", protocol::FormatIso8601(u.initiated)}, {"parts", parts}};
+    SetBytesField(upload, "bucket", u.bucket);
+    SetBytesField(upload, "key", u.key);
+    SetBytesField(upload, "uploadId", u.upload_id);
+    list.push_back(std::move(upload));
   }
   return {{"uploads", list}};
 }

@@ -37,6 +37,9 @@ struct WireRequest {
 
 // --- Time formats on the wire --------------------------------------------------------------
 
+/// Strict UTF-8: shortest forms only, no surrogates, nothing above U+10FFFF.
+bool IsValidUtf8(std::string_view text);
+
 /// "Wed, 28 Dec 2022 10:27:41 GMT" (Date, x-oss-date in V1, Last-Modified).
 std::string FormatHttpDate(TimePoint t);
 /// "2012-02-23T07:01:34.000Z" (times inside XML documents).
