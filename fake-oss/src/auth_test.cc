@@ -2,12 +2,31 @@
 // clock, clock skew, and anonymous mode.
 #include <gtest/gtest.h>
 
+#include "auth/authenticator.h"
 #include "test_support/test_client.h"
 
 namespace ossup::fake::testing {
 namespace {
 
 class AuthTest : public FakeOssTest {};
+
+TEST(AuthenticatorTest, RemembersAtMostTheCapOfStsCredentialsForgettingTheFirstToExpire) {
+  Authenticator auth({}, /*anonymous=*/false, "");
+  IdGenerator ids(7);
+  const auto now = FixedStart();
+  const StsCredential shortest = auth.IssueSts(ids, now, std::chrono::seconds(1));
+  for (size_t i = 1; i < Authenticator::kMaxStsCredentials; ++i) {
+    auth.IssueSts(ids, now, std::chrono::seconds(3600));
+  }
+  EXPECT_EQ(auth.StsCount(), Authenticator::kMaxStsCredentials);
+  // The expired one is still known: using it is SecurityTokenExpired, as on OSS.
+  protocol::WireRequest wire{"GET", "bkt", "k", {}, {}};
+  protocol::SignV1(wire, shortest.credentials, now + std::chrono::seconds(5));
+  EXPECT_EQ(auth.Check(wire, now + std::chrono::seconds(5)).error().code, "SecurityTokenExpired");
+  auth.IssueSts(ids, now, std::chrono::seconds(3600));
+  EXPECT_EQ(auth.StsCount(), Authenticator::kMaxStsCredentials);
+  EXPECT_EQ(auth.Check(wire, now + std::chrono::seconds(5)).error().code, "InvalidAccessKeyId");
+}
 
 TEST_F(AuthTest, V1AndV4HeaderSignaturesAreAccepted) {
   EXPECT_EQ(client().Put("bkt", "v1 key+x", "one").status, 200);

@@ -64,6 +64,21 @@ TEST_F(ControlTest, Clock) {
   Call("POST", "/_fake/clock", R"({})", 400);
 }
 
+TEST_F(ControlTest, ClockAndStsInputsAreRangeChecked) {
+  const json before = Call("GET", "/_fake/clock");
+  Call("POST", "/_fake/clock", R"({"advanceSeconds": 9223372036854775807})", 400);
+  Call("POST", "/_fake/clock", R"({"advanceSeconds": -1})", 400);
+  Call("POST", "/_fake/clock", R"({"set": "9999-12-31T23:59:59Z"})", 400);
+  Call("POST", "/_fake/clock", R"({"set": "1969-12-31T23:59:59Z"})", 400);
+  EXPECT_EQ(Call("GET", "/_fake/clock"), before);  // nothing moved
+  auto far = Call("POST", "/_fake/clock", R"({"set": "2199-12-31T00:00:00Z"})");
+  EXPECT_EQ(far.at("now"), "2199-12-31T00:00:00.000Z");
+  Call("POST", "/_fake/clock", R"({"advanceSeconds": 172800})", 400);  // past 2200
+  Call("POST", "/_fake/sts", R"({"durationSeconds": 0})", 400);
+  Call("POST", "/_fake/sts", R"({"durationSeconds": 9223372036854775807})", 400);
+  EXPECT_TRUE(Call("POST", "/_fake/sts", R"({"durationSeconds": 900})").contains("SecurityToken"));
+}
+
 TEST_F(ControlTest, UploadsExpireAndReset) {
   auto id = client().Initiate("bkt", "k");
   client().UploadPart("bkt", "k", id, 2, "abc");

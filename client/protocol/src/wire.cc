@@ -101,6 +101,10 @@ std::optional<TimePoint> FromUtc(int year, int month, int day, int hour, int min
   tm.tm_sec = second;
   const std::time_t seconds = timegm(&tm);
   if (tm.tm_mday != day) return std::nullopt;  // timegm normalised an impossible date
+  // TimePoint counts nanoseconds in 64 bits: about the years 1678 to 2261.
+  constexpr auto kLimit =
+      std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::max()).count() - 1;
+  if (seconds > kLimit || seconds < -kLimit) return std::nullopt;
   return TimePoint(
       std::chrono::duration_cast<TimePoint::duration>(std::chrono::seconds(seconds) + subsecond));
 }

@@ -12,6 +12,13 @@ namespace {
 
 using nlohmann::json;
 
+// Range checks of the control API's inputs. The virtual clock stays within years a TimePoint
+// and every date format can hold, with room for lifecycle days and STS lifetimes after it.
+const protocol::TimePoint kEarliestClock = *protocol::ParseIso8601("1970-01-01T00:00:00Z");
+const protocol::TimePoint kLatestClock = *protocol::ParseIso8601("2200-01-01T00:00:00Z");
+constexpr int64_t kMaxAdvanceSeconds = int64_t{200} * 366 * 24 * 3600;  // 200 years
+constexpr int64_t kMaxStsSeconds = int64_t{366} * 24 * 3600;            // a year
+
 void Reply(httplib::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(DumpJson(body), "application/json");
@@ -92,11 +99,24 @@ void Control::Serve(const httplib::Request& req, httplib::Response& res,
     if (path == "/_fake/clock" && method == "POST") {
       if (request_json.contains("advanceSeconds")) {
         auto seconds = request_json.at("advanceSeconds").get<int64_t>();
-        if (seconds < 0) return Fail(res, 400, "advanceSeconds must be >= 0");
+        if (seconds < 0 || seconds > kMaxAdvanceSeconds) {
+          return Fail(res, 400,
+                      "advanceSeconds must be between 0 and " + std::to_string(kMaxAdvanceSeconds));
+        }
+        if (server_.Now() > kLatestClock - std::chrono::seconds(seconds)) {
+          return Fail(
+              res, 400,
+              "advanceSeconds would move the clock past " + protocol::FormatIso8601(kLatestClock));
+        }
         server_.AdvanceClock(std::chrono::seconds(seconds));
       } else if (request_json.contains("set")) {
         auto t = protocol::ParseIso8601(request_json.at("set").get<std::string>());
-        if (!t) return Fail(res, 400, "set must be an RFC 3339 UTC time");
+        if (!t || *t < kEarliestClock || *t > kLatestClock) {
+          return Fail(res, 400,
+                      "set must be an RFC 3339 UTC time from " +
+                          protocol::FormatIso8601(kEarliestClock) + " to " +
+                          protocol::FormatIso8601(kLatestClock));
+        }
         server_.SetClock(*t);
       } else {
         return Fail(res, 400, "expected advanceSeconds or set");
@@ -119,7 +139,10 @@ void Control::Serve(const httplib::Request& req, httplib::Response& res,
     if (path == "/_fake/sts" && method == "POST") {
       int64_t seconds =
           request_json.is_object() ? request_json.value("durationSeconds", 3600) : 3600;
-      if (seconds <= 0) return Fail(res, 400, "durationSeconds must be > 0");
+      if (seconds <= 0 || seconds > kMaxStsSeconds) {
+        return Fail(res, 400,
+                    "durationSeconds must be between 1 and " + std::to_string(kMaxStsSeconds));
+      }
       auto sts = server_.IssueStsCredential(std::chrono::seconds(seconds));
       return Reply(res, 200,
                    {{"AccessKeyId", sts.credentials.access_key_id},

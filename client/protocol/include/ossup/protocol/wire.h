@@ -46,6 +46,8 @@ std::string FormatHttpDate(TimePoint t);
 std::string FormatIso8601(TimePoint t);
 /// "20231216T162057Z" (x-oss-date in V4).
 std::string FormatV4Time(TimePoint t);
+/// The parsers return nullopt for malformed text, impossible dates and times a TimePoint cannot
+/// hold (before about 1678 or after about 2261).
 std::optional<TimePoint> ParseHttpDate(std::string_view text);
 /// Accepts fractional seconds or none, and a trailing Z.
 std::optional<TimePoint> ParseIso8601(std::string_view text);
