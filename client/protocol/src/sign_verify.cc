@@ -110,6 +110,22 @@ StatusOr<std::string> ResolveSecret(std::string_view access_key_id, std::string_
   return known->access_key_secret;
 }
 
+/// V1 `Expires` and V2 `x-oss-expires`: an absolute unix time, valid up to and including that
+/// second (EC pages 0002-00000069, 0002-00000070).
+Status CheckAbsoluteExpiry(std::string_view expires, TimePoint now) {
+  const std::optional<uint64_t> expires_seconds = ParseSeconds(expires);
+  if (!expires_seconds) {
+    Error error = AccessDenied("Invalid Expires.");
+    error.ec = "0002-00000070";
+    return error;
+  }
+  if (UnixSeconds(now) <= static_cast<int64_t>(*expires_seconds)) return {};
+  Error error = AccessDenied("Request has expired.");
+  error.ec = "0002-00000069";
+  error.details = {{"Expires", std::string(expires)}, {"ServerTime", FormatIso8601(now)}};
+  return error;
+}
+
 Status CheckSkew(TimePoint request_time, TimePoint now, const VerifyOptions& options) {
   const auto difference = request_time > now ? request_time - now : now - request_time;
   if (difference <= options.max_skew) return {};
@@ -238,13 +254,7 @@ StatusOr<VerifiedRequest> VerifyV1Url(const WireRequest& request, const Credenti
   auto secret = ResolveSecret(*access_key_id, token, lookup, now);
   if (!secret.ok()) return secret.error();
 
-  const std::optional<uint64_t> expires_seconds = ParseSeconds(*expires);
-  if (!expires_seconds) return AccessDenied("Invalid Expires.");
-  if (UnixSeconds(now) > static_cast<int64_t>(*expires_seconds)) {
-    Error error = AccessDenied("Request has expired.");
-    error.details = {{"Expires", std::string(*expires)}, {"ServerTime", FormatIso8601(now)}};
-    return error;
-  }
+  if (Status expiry = CheckAbsoluteExpiry(*expires, now); !expiry.ok()) return expiry;
 
   const Computed computed = ComputeV1(request, *expires, *secret);
   if (Status match = CheckSignature(*access_key_id, *provided, computed, MismatchForm::kV1V4Url);
@@ -483,13 +493,7 @@ StatusOr<VerifiedRequest> VerifyV2Url(const WireRequest& request, const Credenti
   auto secret = ResolveSecret(*access_key_id, token, lookup, now);
   if (!secret.ok()) return secret.error();
 
-  const std::optional<uint64_t> expires_seconds = ParseSeconds(*expires);
-  if (!expires_seconds) return V2Malformed("Invalid Expires.", "0002-00000070");
-  if (UnixSeconds(now) > static_cast<int64_t>(*expires_seconds)) {
-    Error error = V2Malformed("Request has expired.", "0002-00000069");
-    error.details = {{"Expires", std::string(*expires)}, {"ServerTime", FormatIso8601(now)}};
-    return error;
-  }
+  if (Status expiry = CheckAbsoluteExpiry(*expires, now); !expiry.ok()) return expiry;
 
   if (Status match = CheckEitherQueryForm(
           [&](EmptyQueryValues empty_values) {
