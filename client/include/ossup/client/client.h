@@ -38,6 +38,7 @@ struct ClientOptions {
   /// Bare region id ("cn-hangzhou"), needed for V4 signing. Empty = the one an OSS endpoint
   /// names ("oss-cn-hangzhou.aliyuncs.com" gives "cn-hangzhou"), if any.
   std::string region;
+  /// kV4 (needs a region), kV2 or kV1, each in the Authorization header.
   protocol::SignatureVersion signature_version = protocol::SignatureVersion::kV4;
   /// kAuto = path style for IP/localhost endpoints, virtual host otherwise.
   protocol::AddressingStyle addressing_style = protocol::AddressingStyle::kAuto;
