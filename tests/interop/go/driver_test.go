@@ -851,11 +851,22 @@ func TestDriverDownloadFileWithCheckpoint(t *testing.T) {
 	if rules := fake.faultAccounting(t, plan); rules[0].Fired != 1 {
 		t.Fatalf("the 503 never fired: %+v", rules)
 	}
+	firstRun := len(fake.journal(t))
 	if err := bucket.DownloadFile(key, file, minPartSize, oss.Routines(2),
 		oss.Checkpoint(true, file+".cp")); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(file); !bytes.Equal(got, body) {
 		t.Fatalf("downloaded %d bytes, want %d identical", len(got), len(body))
+	}
+	// Five ranges; the first was fetched before the 503, so the resume fetches four.
+	var resumedGets int
+	for _, e := range fake.journal(t)[firstRun:] {
+		if e.Operation == "GetObject" && e.Key == key {
+			resumedGets++
+		}
+	}
+	if resumedGets != 4 {
+		t.Errorf("the resumed DownloadFile sent %d ranged GETs, want 4 (part 1 was done)", resumedGets)
 	}
 }
