@@ -870,3 +870,52 @@ func TestDriverDownloadFileWithCheckpoint(t *testing.T) {
 		t.Errorf("the resumed DownloadFile sent %d ranged GETs, want 4 (part 1 was done)", resumedGets)
 	}
 }
+
+func TestDriverSTSToken(t *testing.T) {
+	fake, _, _ := newBucket(t)
+	var creds struct {
+		AccessKeyID     string `json:"AccessKeyId"`
+		AccessKeySecret string `json:"AccessKeySecret"`
+		SecurityToken   string `json:"SecurityToken"`
+	}
+	if err := fake.control("POST", "sts", map[string]int{"durationSeconds": 900}, &creds); err != nil {
+		t.Fatal(err)
+	}
+	client, err := oss.New(fake.Endpoint, creds.AccessKeyID, creds.AccessKeySecret,
+		oss.SecurityToken(creds.SecurityToken), oss.Timeout(10, 30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket, err := client.Bucket(driverBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bucket.PutObject("sts/object.txt", strings.NewReader("temporary")); err != nil {
+		t.Fatal(err)
+	}
+	if got := getBytes(t, bucket, "sts/object.txt"); string(got) != "temporary" {
+		t.Errorf("GET with an STS token returned %q", got)
+	}
+	listing, err := bucket.ListObjects(oss.Prefix("sts/"))
+	if err != nil || len(listing.Objects) != 1 {
+		t.Errorf("ListObjects with an STS token = %+v, %v", listing.Objects, err)
+	}
+	// The same temporary key pair with another token is refused.
+	forged, err := oss.New(fake.Endpoint, creds.AccessKeyID, creds.AccessKeySecret,
+		oss.SecurityToken(creds.SecurityToken+"x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := forged.Bucket(driverBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = other.PutObject("sts/forged.txt", strings.NewReader("x"))
+	var se oss.ServiceError
+	if !errors.As(err, &se) || se.StatusCode != 403 {
+		t.Fatalf("a forged security token got %v, want a 403 ServiceError", err)
+	}
+	if exists, _ := bucket.IsObjectExist("sts/forged.txt"); exists {
+		t.Error("a request with a forged token stored its object")
+	}
+}
