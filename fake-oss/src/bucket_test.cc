@@ -70,6 +70,20 @@ TEST_F(BucketTest, ListBucketsPagesByPrefixMarkerAndMaxKeys) {
   EXPECT_EQ(every->buckets.size(), 5u);
 }
 
+TEST_F(BucketTest, ListBucketsRefusesAPrefixNoBucketNameCanHave) {
+  ASSERT_EQ(client().Send("PUT", "app-1", "").status, 200);
+  // go v1's IsBucketExist("BucketNameInvalid") lists with that prefix and expects an error.
+  for (std::string prefix : {"BucketNameInvalid", "app_", "app.1", "app/"}) {
+    auto answer = client().Send("GET", "", "", {{"prefix", prefix}, {"max-keys", "1"}});
+    EXPECT_EQ(answer.status, 400) << prefix;
+    EXPECT_EQ(answer.ErrorCode(), "InvalidArgument") << prefix;
+    EXPECT_EQ(answer.Header("x-oss-ec"), "0017-00000290") << prefix;
+  }
+  auto fine = client().Send("GET", "", "", {{"prefix", "app-"}, {"max-keys", "1"}});
+  EXPECT_EQ(fine.status, 200) << fine.body;
+  EXPECT_NE(fine.body.find("<Name>app-1</Name>"), std::string::npos) << fine.body;
+}
+
 TEST_F(BucketTest, ListObjectsWithPrefixDelimiterAndPaging) {
   for (std::string key : {"a/1", "a/2", "b/1", "c", "d"})
     ASSERT_EQ(client().Put("bkt", key, key).status, 200);

@@ -21,6 +21,15 @@ protocol::Status ListBuckets(Exchange& ex) {
   // default 100) page the answer by bucket name.
   result.paged = ex.Param("prefix") || ex.Param("marker") || ex.Param("max-keys");
   result.prefix = std::string(ex.Param("prefix").value_or(""));
+  // A prefix no bucket name can start with (a character outside a-z, 0-9 and '-') is 400
+  // InvalidArgument, EC 0017-00000290 (docs/protocol.md, "ListBuckets").
+  for (char c : result.prefix) {
+    if ((c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-') {
+      auto e = errors::InvalidArgument("The prefix parameter is invalid.", "prefix", result.prefix);
+      e.ec = "0017-00000290";
+      return e;
+    }
+  }
   result.marker = std::string(ex.Param("marker").value_or(""));
   auto max_keys = IntParam(ex, "max-keys", 100, 1, 1000);
   if (!max_keys.ok()) return max_keys.status();

@@ -133,10 +133,26 @@ protocol::Error MissingContentMd5() {
   return e;
 }
 
+// PutObject takes no precondition: any of If-Match, If-None-Match, If-Modified-Since and
+// If-Unmodified-Since is 400 NotImplemented naming the header (docs/protocol.md, "PutObject").
+protocol::Status RefuseConditionalPut(const Exchange& ex) {
+  for (std::string_view name :
+       {"If-Modified-Since", "If-Unmodified-Since", "If-Match", "If-None-Match"}) {
+    if (!ex.Header(name)) continue;
+    auto e = errors::Oss("NotImplemented", 501, "");
+    e.http_status = 400;
+    e.ec = "0017-00000245";
+    e.details.emplace_back("Header", std::string(name));
+    return e;
+  }
+  return {};
+}
+
 }  // namespace
 
 protocol::Status PutObject(Exchange& ex) {
   if (auto s = CheckBodyLength(ex); !s.ok()) return s;
+  if (auto s = RefuseConditionalPut(ex); !s.ok()) return s;
   const bool forbid = HeaderIsTrue(ex, "x-oss-forbid-overwrite");
   auto callback = ParseCallback(ex);
   if (!callback.ok()) return callback.status();
