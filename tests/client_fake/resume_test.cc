@@ -36,6 +36,12 @@ class ResumeTest : public ClientFakeTest {
     EXPECT_EQ(uploads.size(), 1u);
     return uploads.empty() ? "" : uploads[0].upload_id;
   }
+  /// Cuts the record at the middle of its header line, as a crash during a rewrite would.
+  void TearHeader(const std::string& record) {
+    const std::string text = ReadFile(record);
+    std::ofstream(record, std::ios::binary | std::ios::trunc)
+        << text.substr(0, text.find('\n') / 2);
+  }
 };
 
 TEST_F(ResumeTest, ResumesAfterAConnectionDropWithoutResendingGoodParts) {
@@ -224,9 +230,7 @@ TEST_F(ResumeTest, ReadCheckpointRefusesATornHeader) {
   auto file = WriteFile("data.bin", 5 * kPartSize);
   auto request = MakeRequest(file, "torn-read.bin");
   FailOnce(client, request);
-  const std::string record = client.CheckpointPath(request);
-  std::string text = ReadFile(record);
-  std::ofstream(record, std::ios::binary | std::ios::trunc) << text.substr(0, text.find('\n') / 2);
+  TearHeader(client.CheckpointPath(request));
   auto info = client.ReadCheckpoint(request);
   ASSERT_FALSE(info.ok());
   EXPECT_EQ(info.error().code, protocol::client_codes::kInvalidResponse);
@@ -273,9 +277,7 @@ TEST_F(ResumeTest, TornHeaderStartsFresh) {
   auto file = WriteFile("data.bin", 5 * kPartSize);
   auto request = MakeRequest(file, "torn.bin");
   FailOnce(client, request);
-  const std::string record = client.CheckpointPath(request);
-  std::string text = ReadFile(record);
-  std::ofstream(record, std::ios::binary | std::ios::trunc) << text.substr(0, text.find('\n') / 2);
+  TearHeader(client.CheckpointPath(request));
   auto result = client.Upload(request);
   ASSERT_TRUE(result.ok()) << result.error().ToString();
   EXPECT_FALSE(result->resumed);

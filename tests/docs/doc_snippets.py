@@ -140,17 +140,21 @@ def markdown_files(root):
     return found
 
 
-@functools.lru_cache(maxsize=None)
-def ctest_names(root):
-    names = set()
+def cmake_lists(root):
+    """The text of every CMakeLists.txt of the tree (not node_modules, dot or top-level build dirs)."""
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = os.path.relpath(dirpath, root)
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "node_modules"
                        and not (rel_dir == "." and d.startswith("build"))]
         if "CMakeLists.txt" in filenames:
             with open(os.path.join(dirpath, "CMakeLists.txt"), encoding="utf-8") as f:
-                names.update(re.findall(r"add_test\(\s*NAME\s+([A-Za-z0-9_.-]+)", f.read()))
-    return names
+                yield f.read()
+
+
+@functools.lru_cache(maxsize=None)
+def ctest_names(root):
+    return {name for text in cmake_lists(root)
+            for name in re.findall(r"add_test\(\s*NAME\s+([A-Za-z0-9_.-]+)", text)}
 
 
 @functools.lru_cache(maxsize=None)
@@ -167,16 +171,9 @@ def preset_names(root):
 @functools.lru_cache(maxsize=None)
 def cmake_targets(root):
     """Names given to add_executable/add_library/add_custom_target in the tree's CMakeLists."""
-    names = set()
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = os.path.relpath(dirpath, root)
-        dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "node_modules"
-                       and not (rel_dir == "." and d.startswith("build"))]
-        if "CMakeLists.txt" in filenames:
-            with open(os.path.join(dirpath, "CMakeLists.txt"), encoding="utf-8") as f:
-                names.update(re.findall(
-                    r"add_(?:executable|library|custom_target)\(\s*([A-Za-z0-9_.+-]+)", f.read()))
-    return names
+    return {name for text in cmake_lists(root)
+            for name in re.findall(
+                r"add_(?:executable|library|custom_target)\(\s*([A-Za-z0-9_.+-]+)", text)}
 
 
 def logical_lines(lines):
