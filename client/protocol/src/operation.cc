@@ -11,7 +11,7 @@
 namespace ossup::protocol {
 namespace {
 
-constexpr NameTable<Operation, 23> kNames = {{
+constexpr NameTable<Operation, 25> kNames = {{
     {Operation::kUnknown, "Unknown"},
     {Operation::kListBuckets, "ListBuckets"},
     {Operation::kPutBucket, "PutBucket"},
@@ -29,6 +29,8 @@ constexpr NameTable<Operation, 23> kNames = {{
     {Operation::kDeleteObject, "DeleteObject"},
     {Operation::kCopyObject, "CopyObject"},
     {Operation::kDeleteMultipleObjects, "DeleteMultipleObjects"},
+    {Operation::kPutObjectAcl, "PutObjectACL"},
+    {Operation::kGetObjectAcl, "GetObjectACL"},
     {Operation::kInitiateMultipartUpload, "InitiateMultipartUpload"},
     {Operation::kUploadPart, "UploadPart"},
     {Operation::kUploadPartCopy, "UploadPartCopy"},
@@ -110,8 +112,10 @@ Operation ClassifyObject(std::string_view method, const std::vector<std::string_
     if (Exactly(sel, {"uploadId", "partNumber"}) || Exactly(sel, {"uploadId"})) {
       return Operation::kUploadPart;
     }
+    if (Exactly(sel, {"acl"})) return Operation::kPutObjectAcl;
   } else if (method == "GET") {
     if (sel.empty()) return Operation::kGetObject;
+    if (Exactly(sel, {"acl"})) return Operation::kGetObjectAcl;
     if (Exactly(sel, {"uploadId"})) return Operation::kListParts;
     if (Exactly(sel, {"objectMeta"})) return Operation::kGetObjectMeta;
   } else if (method == "HEAD") {

@@ -1,5 +1,5 @@
 // Codecs of the bucket and service bodies (docs/protocol.md, "Bucket operations"): ListObjects,
-// ListBuckets, LifecycleConfiguration and CreateBucketConfiguration.
+// ListBuckets, LifecycleConfiguration, AccessControlPolicy and CreateBucketConfiguration.
 #include <tinyxml2.h>
 
 #include "ossup/protocol/errors.h"
@@ -214,6 +214,30 @@ StatusOr<LifecycleConfiguration> DecodeLifecycleConfiguration(std::string_view x
       xml, "LifecycleConfiguration", [&](XmlReader& r, LifecycleConfiguration& v) {
         r.ForEach("Rule", [&](XmlReader& rule) { v.rules.push_back(DecodeLifecycleRule(rule)); });
         if (r.ok() && v.rules.empty()) r.Fail("no <Rule> elements.");
+      });
+}
+
+// --- AccessControlPolicy ---------------------------------------------------------------------
+
+std::string EncodeXml(const AccessControlPolicy& v) {
+  XmlWriter w;
+  w.Open("AccessControlPolicy");
+  w.Open("Owner").Text("ID", v.owner_id).Text("DisplayName", v.owner_display_name).Close();
+  w.Open("AccessControlList").Text("Grant", v.grant).Close();
+  w.Close();
+  return std::move(w).Finish();
+}
+
+StatusOr<AccessControlPolicy> DecodeAccessControlPolicy(std::string_view xml) {
+  return DecodeDocument<AccessControlPolicy>(
+      xml, "AccessControlPolicy", [&](XmlReader& r, AccessControlPolicy& v) {
+        if (std::optional<XmlReader> owner = r.Child("Owner")) {
+          v.owner_id = owner->Text("ID");
+          v.owner_display_name = owner->Text("DisplayName");
+        }
+        std::optional<XmlReader> list = r.Child("AccessControlList");
+        if (!list) return r.Fail("no <AccessControlList>.");
+        v.grant = list->Token("Grant", Need::kRequired);
       });
 }
 

@@ -211,6 +211,37 @@ TEST(XmlEncode, ObjectOwnerFollowsStorageClassOnlyWhenSet) {
   EXPECT_EQ(xml.find("<Owner>", without), std::string::npos) << xml;
 }
 
+TEST(XmlRoundTrip, AccessControlPolicy) {
+  for (const char* grant : {"default", "private", "public-read", "public-read-write"}) {
+    AccessControlPolicy in{"0022012", "owner name", grant};
+    StatusOr<AccessControlPolicy> out = DecodeAccessControlPolicy(EncodeXml(in));
+    ASSERT_TRUE(out.ok()) << out.error().ToString();
+    EXPECT_EQ(*out, in);
+  }
+}
+
+TEST(XmlDecodeSpec, AccessControlPolicyOfGetObjectAcl) {
+  // The GetObjectACL response example (its Grant carries a trailing space).
+  StatusOr<AccessControlPolicy> v = DecodeAccessControlPolicy(R"(<?xml version="1.0" ?>
+<AccessControlPolicy>
+    <Owner>
+        <ID>0022012****</ID>
+        <DisplayName>0022012****</DisplayName>
+    </Owner>
+    <AccessControlList>
+        <Grant>public-read </Grant>
+    </AccessControlList>
+</AccessControlPolicy>)");
+  ASSERT_TRUE(v.ok()) << v.error().ToString();
+  EXPECT_EQ(v->owner_id, "0022012****");
+  EXPECT_EQ(v->grant, "public-read");
+  EXPECT_FALSE(
+      DecodeAccessControlPolicy("<AccessControlPolicy><Owner/></AccessControlPolicy>").ok());
+  EXPECT_FALSE(
+      DecodeAccessControlPolicy("<AccessControlPolicy><AccessControlList/></AccessControlPolicy>")
+          .ok());
+}
+
 TEST(XmlRoundTrip, ListBucketsResult) {
   ListBucketsResult in;
   in.owner_id = "512";

@@ -72,14 +72,9 @@ protocol::Status DeleteBucket(Exchange& ex) {
 
 protocol::Status GetBucketAcl(Exchange& ex) {
   if (auto s = ex.ctx.service.CheckBucket(ex.wire.bucket); !s.ok()) return s;
-  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AccessControlPolicy><Owner><ID>";
-  xml += FakeOwner().id;
-  xml += "</ID><DisplayName>";
-  xml += FakeOwner().display_name;
-  xml +=
-      "</DisplayName></Owner><AccessControlList><Grant>private</Grant></AccessControlList>"
-      "</AccessControlPolicy>";
-  ex.SetXml(200, std::move(xml));
+  protocol::AccessControlPolicy policy{FakeOwner().id, FakeOwner().display_name,
+                                       std::string(protocol::CannedAclName(kBucketAcl))};
+  ex.SetXml(200, protocol::EncodeXml(policy));
   return {};
 }
 

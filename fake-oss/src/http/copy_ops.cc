@@ -68,9 +68,17 @@ protocol::Error PreconditionFailed() {
 
 // x-oss-metadata-directive: COPY (default) keeps the source's Content-Type and kept headers;
 // REPLACE takes them from this request.
+// The destination's metadata: the source's (COPY) or the request's (REPLACE). Its ACL is the
+// request's x-oss-object-acl either way (default when absent): an ACL is not copied.
 protocol::StatusOr<ObjectMeta> CopiedMeta(const Exchange& ex, const StoredObject& source) {
   std::string_view directive = ex.Header("x-oss-metadata-directive").value_or("COPY");
-  if (directive == "COPY") return source.meta;
+  if (directive == "COPY") {
+    auto acl = ObjectAclFromHeaders(ex);
+    if (!acl.ok()) return acl.status();
+    ObjectMeta meta = source.meta;
+    meta.acl = *acl;
+    return meta;
+  }
   if (directive == "REPLACE") return MetaFromHeaders(ex);
   return errors::InvalidArgument("Invalid metadata directive.", "x-oss-metadata-directive",
                                  std::string(directive));

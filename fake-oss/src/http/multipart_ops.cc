@@ -67,8 +67,10 @@ ByteSpan CopyRangeOf(const Exchange& ex, uint64_t size) {
 }  // namespace
 
 protocol::Status InitiateMultipartUpload(Exchange& ex) {
+  auto meta = MetaFromHeaders(ex);
+  if (!meta.ok()) return meta.status();
   auto upload_id =
-      ex.ctx.service.InitiateUpload(ex.wire.bucket, ex.wire.key, MetaFromHeaders(ex), ex.now);
+      ex.ctx.service.InitiateUpload(ex.wire.bucket, ex.wire.key, std::move(*meta), ex.now);
   if (!upload_id.ok()) return upload_id.status();
   ex.entry.upload_id = *upload_id;
   protocol::InitiateMultipartUploadResult result{.bucket = ex.wire.bucket,

@@ -156,6 +156,8 @@ protocol::Status PutObject(Exchange& ex) {
   const bool forbid = HeaderIsTrue(ex, "x-oss-forbid-overwrite");
   auto callback = ParseCallback(ex);
   if (!callback.ok()) return callback.status();
+  auto meta = MetaFromHeaders(ex);
+  if (!meta.ok()) return meta.status();
   if (auto s = ex.ctx.service.CheckPutObject(ex.wire.bucket, ex.wire.key, forbid); !s.ok()) {
     return s;
   }
@@ -163,7 +165,7 @@ protocol::Status PutObject(Exchange& ex) {
   if (!body.ok()) return body.status();
   if (!*body) return {};  // the connection was reset
   auto md5 = (*body)->md5;
-  auto object = ex.ctx.service.PutObject(ex.wire.bucket, ex.wire.key, MetaFromHeaders(ex),
+  auto object = ex.ctx.service.PutObject(ex.wire.bucket, ex.wire.key, std::move(*meta),
                                          std::move(**body), forbid, ex.now);
   if (!object.ok()) return object.status();
   ex.res.set_header("ETag", (*object)->etag);
@@ -236,6 +238,26 @@ protocol::Status GetObjectMeta(Exchange& ex) {
   SetObjectHeaders(ex, **found);
   ex.res.status = 200;
   if ((*found)->size > 0) ex.SetObjectBody(*found, 0, (*found)->size, (*found)->meta.content_type);
+  return {};
+}
+
+protocol::Status PutObjectAcl(Exchange& ex) {
+  if (!ex.Header("x-oss-object-acl")) {
+    return errors::InvalidArgument("x-oss-object-acl is required", "x-oss-object-acl", "");
+  }
+  auto acl = ObjectAclFromHeaders(ex);
+  if (!acl.ok()) return acl.status();
+  if (auto s = ex.ctx.service.SetObjectAcl(ex.wire.bucket, ex.wire.key, *acl); !s.ok()) return s;
+  ex.SetEmpty(200);
+  return {};
+}
+
+protocol::Status GetObjectAcl(Exchange& ex) {
+  auto found = ex.ctx.service.GetObject(ex.wire.bucket, ex.wire.key);
+  if (!found.ok()) return found.status();
+  protocol::AccessControlPolicy policy{FakeOwner().id, FakeOwner().display_name,
+                                       std::string(protocol::CannedAclName((*found)->meta.acl))};
+  ex.SetXml(200, protocol::EncodeXml(policy));
   return {};
 }
 

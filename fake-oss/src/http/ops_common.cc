@@ -60,8 +60,22 @@ bool HeaderIsTrue(const Exchange& ex, std::string_view name) {
   return value && EqualsIgnoreCase(*value, "true");
 }
 
-ObjectMeta MetaFromHeaders(const Exchange& ex) {
+protocol::StatusOr<protocol::CannedAcl> ObjectAclFromHeaders(const Exchange& ex) {
+  auto header = ex.Header("x-oss-object-acl");
+  if (!header) return protocol::CannedAcl::kDefault;
+  auto acl = protocol::CannedAclFromName(*header);
+  if (!acl) {
+    return errors::InvalidArgument("no such object access control exists", "x-oss-object-acl",
+                                   std::string(*header));
+  }
+  return *acl;
+}
+
+protocol::StatusOr<ObjectMeta> MetaFromHeaders(const Exchange& ex) {
+  auto acl = ObjectAclFromHeaders(ex);
+  if (!acl.ok()) return acl.status();
   ObjectMeta meta;
+  meta.acl = *acl;
   meta.content_type = std::string(ex.Header("Content-Type").value_or("application/octet-stream"));
   for (const auto& [name, value] : ex.wire.headers) {
     if (IsKeptHeader(name)) meta.headers.emplace_back(name, value);

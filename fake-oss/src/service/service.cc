@@ -416,6 +416,20 @@ Status Service::DeleteObject(const std::string& bucket, const std::string& key) 
   return {};
 }
 
+Status Service::SetObjectAcl(const std::string& bucket, const std::string& key,
+                             protocol::CannedAcl acl) {
+  std::lock_guard lock(mu_);
+  auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  auto it = b->objects.find(key);
+  if (it == b->objects.end()) return errors::NoSuchKey(key);
+  auto updated = std::make_shared<StoredObject>(*it->second);  // shares the blobs
+  updated->meta.acl = acl;
+  if (auto s = catalog_.SaveObject(*updated); !s.ok()) return s;
+  it->second = std::move(updated);
+  return {};
+}
+
 StatusOr<BlobWriter::Result> Service::CopyRange(const StoredObject& object, uint64_t first,
                                                 uint64_t length) const {
   BlobWriter writer(blobs_, length);

@@ -28,6 +28,8 @@ enum class Operation {
   kDeleteObject,
   kCopyObject,
   kDeleteMultipleObjects,
+  kPutObjectAcl,
+  kGetObjectAcl,
   // Multipart.
   kInitiateMultipartUpload,
   kUploadPart,

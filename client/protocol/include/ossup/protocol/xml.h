@@ -193,6 +193,16 @@ struct CreateBucketConfiguration {
                          const CreateBucketConfiguration&) = default;
 };
 
+/// GetBucketAcl and GetObjectACL result: <AccessControlPolicy>. `grant` is one of the canned
+/// ACLs (acl.h): a bucket's private, public-read or public-read-write; an object's also
+/// default (it follows its bucket's).
+struct AccessControlPolicy {
+  std::string owner_id;
+  std::string owner_display_name;
+  std::string grant = "private";
+  friend bool operator==(const AccessControlPolicy&, const AccessControlPolicy&) = default;
+};
+
 /// CopyObject result: <CopyObjectResult>.
 struct CopyObjectResult {
   std::string etag;
@@ -240,6 +250,7 @@ std::string EncodeXml(const ListObjectsResult& v);
 std::string EncodeXml(const ListBucketsResult& v);
 std::string EncodeXml(const LifecycleConfiguration& v);
 std::string EncodeXml(const CreateBucketConfiguration& v);
+std::string EncodeXml(const AccessControlPolicy& v);
 /// <Error> with Code, Message, RequestId, HostId, the details in order, then EC.
 std::string EncodeXml(const Error& v);
 
@@ -258,6 +269,7 @@ StatusOr<ListObjectsResult> DecodeListObjectsResult(std::string_view xml);
 StatusOr<ListBucketsResult> DecodeListBucketsResult(std::string_view xml);
 StatusOr<LifecycleConfiguration> DecodeLifecycleConfiguration(std::string_view xml);
 StatusOr<CreateBucketConfiguration> DecodeCreateBucketConfiguration(std::string_view xml);
+StatusOr<AccessControlPolicy> DecodeAccessControlPolicy(std::string_view xml);
 /// The <Error> document; `http_status` is left 0 for the caller to fill.
 StatusOr<Error> DecodeErrorDocument(std::string_view xml);
 
