@@ -67,21 +67,21 @@ protocol::Error PreconditionFailed() {
 }
 
 // x-oss-metadata-directive: COPY (default) keeps the source's Content-Type and kept headers;
-// REPLACE takes them from this request.
-// The destination's metadata: the source's (COPY) or the request's (REPLACE). Its ACL is the
-// request's x-oss-object-acl either way (default when absent): an ACL is not copied.
+// REPLACE takes them from this request. The ACL is the request's x-oss-object-acl either way
+// (default when absent): an ACL is never copied.
 protocol::StatusOr<ObjectMeta> CopiedMeta(const Exchange& ex, const StoredObject& source) {
   std::string_view directive = ex.Header("x-oss-metadata-directive").value_or("COPY");
-  if (directive == "COPY") {
-    auto acl = ObjectAclFromHeaders(ex);
-    if (!acl.ok()) return acl.status();
-    ObjectMeta meta = source.meta;
-    meta.acl = *acl;
-    return meta;
+  if (directive != "COPY" && directive != "REPLACE") {
+    return errors::InvalidArgument("Invalid metadata directive.", "x-oss-metadata-directive",
+                                   std::string(directive));
   }
-  if (directive == "REPLACE") return MetaFromHeaders(ex);
-  return errors::InvalidArgument("Invalid metadata directive.", "x-oss-metadata-directive",
-                                 std::string(directive));
+  auto acl = ObjectAclFromHeaders(ex);
+  if (!acl.ok()) return acl.status();
+  auto meta =
+      directive == "COPY" ? protocol::StatusOr<ObjectMeta>(source.meta) : MetaFromHeaders(ex);
+  if (!meta.ok()) return meta.status();
+  meta->acl = *acl;
+  return meta;
 }
 
 }  // namespace

@@ -158,6 +158,9 @@ protocol::Status PutObject(Exchange& ex) {
   if (!callback.ok()) return callback.status();
   auto meta = MetaFromHeaders(ex);
   if (!meta.ok()) return meta.status();
+  auto acl = ObjectAclFromHeaders(ex);
+  if (!acl.ok()) return acl.status();
+  meta->acl = *acl;
   if (auto s = ex.ctx.service.CheckPutObject(ex.wire.bucket, ex.wire.key, forbid); !s.ok()) {
     return s;
   }

@@ -52,8 +52,9 @@ protocol::StatusOr<std::optional<protocol::Md5Digest>> ContentMd5(const Exchange
 /// True when the header is "true" (case-insensitive).
 bool HeaderIsTrue(const Exchange& ex, std::string_view name);
 /// Content-Type and the headers OSS keeps with an object.
-/// Content-Type, the kept headers and x-oss-object-acl of a write. InvalidArgument for an ACL
-/// that is not a canned one.
+/// Content-Type and the kept headers of a write (its ACL is the caller's: InitiateMultipartUpload
+/// ignores x-oss-object-acl, as OSS does). InvalidEncryptionAlgorithmError for an
+/// x-oss-server-side-encryption other than AES256, KMS or SM4.
 protocol::StatusOr<ObjectMeta> MetaFromHeaders(const Exchange& ex);
 /// x-oss-object-acl, or kDefault when absent; InvalidArgument for another value.
 protocol::StatusOr<protocol::CannedAcl> ObjectAclFromHeaders(const Exchange& ex);

@@ -18,8 +18,14 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 }
 
 bool IsKeptHeader(std::string_view name) {
-  static constexpr std::string_view kKept[] = {"Cache-Control", "Content-Disposition",
-                                               "Content-Encoding", "Expires"};
+  // Server-side encryption is recorded and stated back on GET and HEAD; nothing is encrypted.
+  static constexpr std::string_view kKept[] = {"Cache-Control",
+                                               "Content-Disposition",
+                                               "Content-Encoding",
+                                               "Expires",
+                                               "x-oss-server-side-encryption",
+                                               "x-oss-server-side-encryption-key-id",
+                                               "x-oss-server-side-data-encryption"};
   if (name.size() > 11 && EqualsIgnoreCase(name.substr(0, 11), "x-oss-meta-")) return true;
   return std::any_of(std::begin(kKept), std::end(kKept),
                      [&](std::string_view k) { return EqualsIgnoreCase(k, name); });
@@ -72,10 +78,13 @@ protocol::StatusOr<protocol::CannedAcl> ObjectAclFromHeaders(const Exchange& ex)
 }
 
 protocol::StatusOr<ObjectMeta> MetaFromHeaders(const Exchange& ex) {
-  auto acl = ObjectAclFromHeaders(ex);
-  if (!acl.ok()) return acl.status();
+  if (auto sse = ex.Header("x-oss-server-side-encryption");
+      sse && *sse != "AES256" && *sse != "KMS" && *sse != "SM4") {
+    return errors::Oss("InvalidEncryptionAlgorithmError", 400,
+                       "The Encryption request you specified is not valid. Supported value: "
+                       "AES256/KMS/SM4");
+  }
   ObjectMeta meta;
-  meta.acl = *acl;
   meta.content_type = std::string(ex.Header("Content-Type").value_or("application/octet-stream"));
   for (const auto& [name, value] : ex.wire.headers) {
     if (IsKeptHeader(name)) meta.headers.emplace_back(name, value);

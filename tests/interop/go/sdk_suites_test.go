@@ -31,7 +31,6 @@ import (
 const (
 	run = ""
 
-	whyACL          = "API not yet in fake-oss (issue 13 item 2): object ACL (GetObjectACL/SetObjectACL, x-oss-object-acl)"
 	whyAppend       = "API not yet in fake-oss (issue 13 item 2): AppendObject"
 	whySymlink      = "API not yet in fake-oss (issue 13 item 2): Symlink"
 	whyRestore      = "out of scope: Archive storage and RestoreObject"
@@ -53,11 +52,11 @@ const (
 
 // sdkTests classifies every test of the SDK's suites.
 var sdkTests = map[string]string{
-	"OssBucketSuite.TestPutObject":                  whyACL,
+	"OssBucketSuite.TestPutObject":                  run,
 	"OssBucketSuite.TestPutObjectType":              run,
 	"OssBucketSuite.TestPutObjectKeyChars":          whySpaceKey,
 	"OssBucketSuite.TestPutObjectNegative":          run,
-	"OssBucketSuite.TestPutObjectFromFile":          whyACL,
+	"OssBucketSuite.TestPutObjectFromFile":          run,
 	"OssBucketSuite.TestPutObjectFromFileType":      run,
 	"OssBucketSuite.TestGetObject":                  run,
 	"OssBucketSuite.TestGetObjectToWriterNegative":  whyRoot,
@@ -67,12 +66,12 @@ var sdkTests = map[string]string{
 	"OssBucketSuite.TestIsObjectExist":              run,
 	"OssBucketSuite.TestDeleteObject":               run,
 	"OssBucketSuite.TestDeleteObjects":              whySpaceKey,
-	"OssBucketSuite.TestSetObjectMeta":              whyACL,
+	"OssBucketSuite.TestSetObjectMeta":              run,
 	"OssBucketSuite.TestGetObjectMeta":              run,
 	"OssBucketSuite.TestGetObjectDetailedMeta":      run,
-	"OssBucketSuite.TestSetAndGetObjectAcl":         whyACL,
-	"OssBucketSuite.TestSetAndGetObjectAclNegative": whyACL,
-	"OssBucketSuite.TestCopyObject":                 whyACL,
+	"OssBucketSuite.TestSetAndGetObjectAcl":         run,
+	"OssBucketSuite.TestSetAndGetObjectAclNegative": run,
+	"OssBucketSuite.TestCopyObject":                 run,
 	"OssBucketSuite.TestCopyObjectToOrFrom":         run,
 	"OssBucketSuite.TestCopyObjectToOrFromNegative": run,
 	"OssBucketSuite.TestAppendObject":               whyAppend,
@@ -154,7 +153,7 @@ var sdkTests = map[string]string{
 	"OssBucketMultipartSuite.TestListMultipartUploadsEncodingKey":   run,
 	"OssBucketMultipartSuite.TestMultipartNegative":                 run,
 	"OssBucketMultipartSuite.TestMultipartUploadFromFileBigFile":    whyWindowsPaths,
-	"OssBucketMultipartSuite.TestUploadFile":                        whyACL,
+	"OssBucketMultipartSuite.TestUploadFile":                        run,
 	"OssBucketMultipartSuite.TestUploadFileNegative":                run,
 	"OssBucketMultipartSuite.TestDownloadFile":                      run,
 	"OssBucketMultipartSuite.TestDownloadFileNegative":              run,
