@@ -154,6 +154,40 @@ describe(`@alicloud/oss-client ${VERSION}, path style (hostModel 'ip')`, () => {
     assert.equal(unknown.code, 'InvalidAccessKeyId');
   });
 
+  // SDK bugs, pinned so that a fixed release shows up here (compatibility.md, N6-N8).
+  it('userMeta goes out without the x-oss-meta- prefix, so no metadata is stored', async () => {
+    const c = client(fake);
+    const key = `bugs/meta-${randomSuffix()}.txt`;
+    await put(c, key, Buffer.from('meta'), { userMeta: { author: 'interop' } });
+    const sent = sentHeaders.filter(s => s.method === 'PUT').pop().headers;
+    assert.equal(sent.author, 'interop');
+    assert.equal(sent['x-oss-meta-author'], undefined);
+    const headResult = await head(c, key);
+    assert.equal(headResult.userMeta['x-oss-meta-author'], undefined);
+    await del(c, key);
+  });
+
+  it('a UTF-8 key is sent unencoded and arrives as Latin-1 bytes: InvalidObjectName', async () => {
+    const err = await rejection(put(client(fake), `bugs/ü-${randomSuffix()}.txt`, Buffer.from('x')));
+    assert.equal(err.code, 'InvalidObjectName');
+    assert.equal(err.data.httpCode, 400);
+  });
+
+  it("V2 leaves !'()* unescaped in keys (V1 works); ListBuckets is signed over '' (V2) or '//' (V1)", async () => {
+    const key = `bugs/paren(1)-${randomSuffix()}.txt`;
+    const v2 = await rejection(put(client(fake), key, Buffer.from('x')));
+    assert.equal(v2.code, 'SignatureDoesNotMatch');
+    const v1 = client(fake, { signatureVersion: 'V1' });
+    await put(v1, key, Buffer.from('x'));
+    await del(v1, key);
+
+    const service = c => c.getService(new $OSS.GetServiceRequest({}), runtime());
+    for (const c of [client(fake), v1]) {
+      const listed = await rejection(service(c));
+      assert.equal(listed.code, 'SignatureDoesNotMatch');
+    }
+  });
+
   it('a missing key is NoSuchKey on GET', async () => {
     const err = await rejection(get(client(fake), `missing/${randomSuffix()}`));
     assert.equal(err.code, 'NoSuchKey');
