@@ -400,6 +400,25 @@ describe(`@alicloud/oss-client ${VERSION}, multipart (V2)`, () => {
     assert.equal(parts.code, 'NoSuchUpload');
   });
 
+  it('isEnableCrc/isEnableMD5: the fake\'s CRC64 and Content-MD5 match; a corrupt-checksum fault is CrcNotMatched', async () => {
+    const c = client(fake, { isEnableCrc: true, isEnableMD5: true });
+    const key = `mp/crc-${randomSuffix()}.bin`;
+    await put(c, key, testBytes(300_000, 'crc'));
+    const { uploadId } = (await initiate(c, key)).initiateMultipartUploadResult;
+    await uploadPart(c, key, uploadId, 1, testBytes(PART_SIZE, 'crc-part'));
+
+    const planId = await fake.installFaults({
+      rules: [{ match: { op: 'UploadPart', key, partNumber: 2 }, action: { type: 'corrupt-checksum' }, times: 1 }],
+    });
+    const corrupted = await rejection(uploadPart(c, key, uploadId, 2, testBytes(1_000, 'crc-last')));
+    assert.equal(corrupted.code, 'CrcNotMatched');
+    const accounting = await fake.faultAccounting(planId);
+    assert.equal(accounting.rules[0].fired, 1);
+    await fake.clearFaults();
+    await c.abortMultipartUpload(new $OSS.AbortMultipartUploadRequest({ bucketName: BUCKET, objectName: key, filter: { uploadId } }), runtime());
+    await del(c, key);
+  });
+
   it('Complete with a wrong part ETag is InvalidPart', async () => {
     const c = client(fake);
     const key = `mp/invalid-${randomSuffix()}.bin`;
