@@ -432,3 +432,22 @@ describe(`@alicloud/oss-client ${VERSION}, multipart (V2)`, () => {
     assert.equal(err.data.httpCode, 400);
   });
 });
+
+describe(`@alicloud/oss-client ${VERSION}, hostModel 'cname' (the bucket is only in the signature)`, () => {
+  let fake;
+  before(async () => {
+    fake = await startFakeOss({ defaultBucket: BUCKET });
+  });
+  after(async () => {
+    await fake?.stop();
+  });
+
+  // `/key` to 127.0.0.1:PORT, `Host: 127.0.0.1:PORT`; V2 and V1 sign `/<bucket>/<key>`.
+  for (const signatureVersion of ['V2', 'V1']) {
+    it(`put/head/get/delete with ${signatureVersion}`, async () => {
+      const c = client(fake, { hostModel: 'cname', signatureVersion });
+      await roundTrip(c, `cname/${signatureVersion}-${randomSuffix()}.bin`, testBytes(2_048, 'cname'));
+      assert.equal(lastSent().headers.host, `127.0.0.1:${fake.port}`);
+    });
+  }
+});
