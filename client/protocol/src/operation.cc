@@ -11,7 +11,7 @@
 namespace ossup::protocol {
 namespace {
 
-constexpr NameTable<Operation, 25> kNames = {{
+constexpr NameTable<Operation, 28> kNames = {{
     {Operation::kUnknown, "Unknown"},
     {Operation::kListBuckets, "ListBuckets"},
     {Operation::kPutBucket, "PutBucket"},
@@ -31,6 +31,9 @@ constexpr NameTable<Operation, 25> kNames = {{
     {Operation::kDeleteMultipleObjects, "DeleteMultipleObjects"},
     {Operation::kPutObjectAcl, "PutObjectACL"},
     {Operation::kGetObjectAcl, "GetObjectACL"},
+    {Operation::kPutObjectTagging, "PutObjectTagging"},
+    {Operation::kGetObjectTagging, "GetObjectTagging"},
+    {Operation::kDeleteObjectTagging, "DeleteObjectTagging"},
     {Operation::kInitiateMultipartUpload, "InitiateMultipartUpload"},
     {Operation::kUploadPart, "UploadPart"},
     {Operation::kUploadPartCopy, "UploadPartCopy"},
@@ -113,9 +116,11 @@ Operation ClassifyObject(std::string_view method, const std::vector<std::string_
       return Operation::kUploadPart;
     }
     if (Exactly(sel, {"acl"})) return Operation::kPutObjectAcl;
+    if (Exactly(sel, {"tagging"})) return Operation::kPutObjectTagging;
   } else if (method == "GET") {
     if (sel.empty()) return Operation::kGetObject;
     if (Exactly(sel, {"acl"})) return Operation::kGetObjectAcl;
+    if (Exactly(sel, {"tagging"})) return Operation::kGetObjectTagging;
     if (Exactly(sel, {"uploadId"})) return Operation::kListParts;
     if (Exactly(sel, {"objectMeta"})) return Operation::kGetObjectMeta;
   } else if (method == "HEAD") {
@@ -124,6 +129,7 @@ Operation ClassifyObject(std::string_view method, const std::vector<std::string_
   } else if (method == "DELETE") {
     if (sel.empty()) return Operation::kDeleteObject;
     if (Exactly(sel, {"uploadId"})) return Operation::kAbortMultipartUpload;
+    if (Exactly(sel, {"tagging"})) return Operation::kDeleteObjectTagging;
   }
   return Operation::kUnknown;
 }

@@ -47,6 +47,27 @@ StatusOr<CopyPartResult> DecodeCopyPartResult(std::string_view xml) {
                                         });
 }
 
+// --- Tagging -------------------------------------------------------------------------------
+
+std::string EncodeXml(const Tagging& v) {
+  XmlWriter w;
+  w.Open("Tagging").Open("TagSet");
+  for (const auto& [key, value] : v.tags)
+    w.Open("Tag").Text("Key", key).Text("Value", value).Close();
+  w.Close().Close();
+  return std::move(w).Finish();
+}
+
+StatusOr<Tagging> DecodeTagging(std::string_view xml) {
+  return DecodeDocument<Tagging>(xml, "Tagging", [&](XmlReader& r, Tagging& v) {
+    std::optional<XmlReader> set = r.Child("TagSet");
+    if (!set) return r.Fail("no <TagSet>.");
+    set->ForEach("Tag", [&](XmlReader& tag) {
+      v.tags.emplace_back(tag.Text("Key", Need::kRequired), tag.Text("Value"));
+    });
+  });
+}
+
 // --- DeleteMultipleObjects (request body) ----------------------------------------------------
 
 std::string EncodeXml(const DeleteMultipleObjects& v) {

@@ -68,7 +68,7 @@ protocol::Error PreconditionFailed() {
 
 // x-oss-metadata-directive: COPY (default) keeps the source's Content-Type and kept headers;
 // REPLACE takes them from this request. The ACL is the request's x-oss-object-acl either way
-// (default when absent): an ACL is never copied.
+// (default when absent): an ACL is never copied. Tags follow x-oss-tagging-directive.
 protocol::StatusOr<ObjectMeta> CopiedMeta(const Exchange& ex, const StoredObject& source) {
   std::string_view directive = ex.Header("x-oss-metadata-directive").value_or("COPY");
   if (directive != "COPY" && directive != "REPLACE") {
@@ -81,6 +81,18 @@ protocol::StatusOr<ObjectMeta> CopiedMeta(const Exchange& ex, const StoredObject
       directive == "COPY" ? protocol::StatusOr<ObjectMeta>(source.meta) : MetaFromHeaders(ex);
   if (!meta.ok()) return meta.status();
   meta->acl = *acl;
+  // x-oss-tagging-directive: Copy (default) keeps the source's tags; Replace takes x-oss-tagging.
+  std::string_view tagging = ex.Header("x-oss-tagging-directive").value_or("Copy");
+  if (tagging == "Copy") {
+    meta->tagging = source.meta.tagging;
+  } else if (tagging == "Replace") {
+    auto replaced = MetaFromHeaders(ex);
+    if (!replaced.ok()) return replaced.status();
+    meta->tagging = std::move(replaced->tagging);
+  } else {
+    return errors::InvalidArgument("Invalid tagging directive.", "x-oss-tagging-directive",
+                                   std::string(tagging));
+  }
   return meta;
 }
 

@@ -16,7 +16,8 @@ using protocol::Operation;
 bool ReadsBody(Operation op) {
   return op == Operation::kPutObject || op == Operation::kUploadPart ||
          op == Operation::kCompleteMultipartUpload || op == Operation::kPutBucket ||
-         op == Operation::kPutBucketLifecycle || op == Operation::kDeleteMultipleObjects;
+         op == Operation::kPutBucketLifecycle || op == Operation::kDeleteMultipleObjects ||
+         op == Operation::kPutObjectTagging;
 }
 
 // A request that names no credentials at all: no Authorization header and no signed-URL
@@ -201,6 +202,12 @@ protocol::Status Handler::Dispatch(Exchange& ex) {
       return ops::PutObjectAcl(ex);
     case Operation::kGetObjectAcl:
       return ops::GetObjectAcl(ex);
+    case Operation::kPutObjectTagging:
+      return ops::PutObjectTagging(ex);
+    case Operation::kGetObjectTagging:
+      return ops::GetObjectTagging(ex);
+    case Operation::kDeleteObjectTagging:
+      return ops::DeleteObjectTagging(ex);
     case Operation::kInitiateMultipartUpload:
       return ops::InitiateMultipartUpload(ex);
     case Operation::kUploadPart:

@@ -5,6 +5,7 @@
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/limits.h"
+#include "ossup/protocol/tagging.h"
 #include "service/errors.h"
 
 namespace ossup::fake::ops {
@@ -219,6 +220,9 @@ protocol::Status GetObject(Exchange& ex) {
   }
   for (const auto& [name, value] : headers) ex.res.set_header(name, value);
   if (auto md5 = ContentMd5Of(*object); md5 && !range) ex.res.set_header("Content-MD5", *md5);
+  if (!object->meta.tagging.tags.empty()) {
+    ex.res.set_header("x-oss-tagging-count", std::to_string(object->meta.tagging.tags.size()));
+  }
   uint64_t first = range ? range->first : 0;
   uint64_t length = range ? range->length : object->size;
   if (range) {
@@ -250,7 +254,11 @@ protocol::Status PutObjectAcl(Exchange& ex) {
   }
   auto acl = ObjectAclFromHeaders(ex);
   if (!acl.ok()) return acl.status();
-  if (auto s = ex.ctx.service.SetObjectAcl(ex.wire.bucket, ex.wire.key, *acl); !s.ok()) return s;
+  if (auto s = ex.ctx.service.UpdateObjectMeta(ex.wire.bucket, ex.wire.key,
+                                               [&](ObjectMeta& meta) { meta.acl = *acl; });
+      !s.ok()) {
+    return s;
+  }
   ex.SetEmpty(200);
   return {};
 }
@@ -261,6 +269,39 @@ protocol::Status GetObjectAcl(Exchange& ex) {
   protocol::AccessControlPolicy policy{FakeOwner().id, FakeOwner().display_name,
                                        std::string(protocol::CannedAclName((*found)->meta.acl))};
   ex.SetXml(200, protocol::EncodeXml(policy));
+  return {};
+}
+
+protocol::Status PutObjectTagging(Exchange& ex) {
+  auto body = ReadXmlBody(ex);
+  if (!body.ok()) return body.status();
+  if (!*body) return {};  // the connection was reset: answer nothing
+  auto tagging = protocol::DecodeTagging(**body);
+  if (!tagging.ok()) return tagging.status();
+  if (auto s = protocol::ValidateObjectTags(*tagging); !s.ok()) return s;
+  if (auto s = ex.ctx.service.UpdateObjectMeta(ex.wire.bucket, ex.wire.key,
+                                               [&](ObjectMeta& meta) { meta.tagging = *tagging; });
+      !s.ok()) {
+    return s;
+  }
+  ex.SetEmpty(200);
+  return {};
+}
+
+protocol::Status GetObjectTagging(Exchange& ex) {
+  auto found = ex.ctx.service.GetObject(ex.wire.bucket, ex.wire.key);
+  if (!found.ok()) return found.status();
+  ex.SetXml(200, protocol::EncodeXml((*found)->meta.tagging));
+  return {};
+}
+
+protocol::Status DeleteObjectTagging(Exchange& ex) {
+  if (auto s = ex.ctx.service.UpdateObjectMeta(ex.wire.bucket, ex.wire.key,
+                                               [](ObjectMeta& meta) { meta.tagging = {}; });
+      !s.ok()) {
+    return s;
+  }
+  ex.SetEmpty(204);
   return {};
 }
 

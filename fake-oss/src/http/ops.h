@@ -25,6 +25,9 @@ protocol::Status PutObject(Exchange& ex);
 protocol::Status GetObject(Exchange& ex);  // also HeadObject
 protocol::Status PutObjectAcl(Exchange& ex);
 protocol::Status GetObjectAcl(Exchange& ex);
+protocol::Status PutObjectTagging(Exchange& ex);
+protocol::Status GetObjectTagging(Exchange& ex);
+protocol::Status DeleteObjectTagging(Exchange& ex);
 protocol::Status GetObjectMeta(Exchange& ex);
 protocol::Status DeleteObject(Exchange& ex);
 protocol::Status CopyObject(Exchange& ex);
@@ -52,9 +55,10 @@ protocol::StatusOr<std::optional<protocol::Md5Digest>> ContentMd5(const Exchange
 /// True when the header is "true" (case-insensitive).
 bool HeaderIsTrue(const Exchange& ex, std::string_view name);
 /// Content-Type and the headers OSS keeps with an object.
-/// Content-Type and the kept headers of a write (its ACL is the caller's: InitiateMultipartUpload
-/// ignores x-oss-object-acl, as OSS does). InvalidEncryptionAlgorithmError for an
-/// x-oss-server-side-encryption other than AES256, KMS or SM4.
+/// Content-Type, the kept headers and the x-oss-tagging tags of a write (its ACL is the caller's:
+/// InitiateMultipartUpload ignores x-oss-object-acl, as OSS does). Errors, in order:
+/// InvalidEncryptionAlgorithmError for an x-oss-server-side-encryption other than AES256, KMS or
+/// SM4; InvalidArgument for tags that are malformed or break a tag rule.
 protocol::StatusOr<ObjectMeta> MetaFromHeaders(const Exchange& ex);
 /// x-oss-object-acl, or kDefault when absent; InvalidArgument for another value.
 protocol::StatusOr<protocol::CannedAcl> ObjectAclFromHeaders(const Exchange& ex);

@@ -5,6 +5,7 @@
 #include "http/ops.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/limits.h"
+#include "ossup/protocol/tagging.h"
 #include "service/errors.h"
 
 namespace ossup::fake::ops {
@@ -85,6 +86,11 @@ protocol::StatusOr<ObjectMeta> MetaFromHeaders(const Exchange& ex) {
                        "AES256/KMS/SM4");
   }
   ObjectMeta meta;
+  if (auto header = ex.Header("x-oss-tagging")) {
+    auto tagging = protocol::ParseTaggingHeader(*header);
+    if (!tagging.ok()) return tagging.status();
+    meta.tagging = std::move(*tagging);
+  }
   meta.content_type = std::string(ex.Header("Content-Type").value_or("application/octet-stream"));
   for (const auto& [name, value] : ex.wire.headers) {
     if (IsKeptHeader(name)) meta.headers.emplace_back(name, value);

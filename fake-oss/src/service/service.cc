@@ -416,15 +416,15 @@ Status Service::DeleteObject(const std::string& bucket, const std::string& key) 
   return {};
 }
 
-Status Service::SetObjectAcl(const std::string& bucket, const std::string& key,
-                             protocol::CannedAcl acl) {
+Status Service::UpdateObjectMeta(const std::string& bucket, const std::string& key,
+                                 const std::function<void(ObjectMeta&)>& change) {
   std::lock_guard lock(mu_);
   auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   auto it = b->objects.find(key);
   if (it == b->objects.end()) return errors::NoSuchKey(key);
   auto updated = std::make_shared<StoredObject>(*it->second);  // shares the blobs
-  updated->meta.acl = acl;
+  change(updated->meta);
   if (auto s = catalog_.SaveObject(*updated); !s.ok()) return s;
   it->second = std::move(updated);
   return {};

@@ -49,6 +49,12 @@ std::string BytesFromJson(const json& j) {
   return std::string(bytes->begin(), bytes->end());
 }
 
+json TagsToJson(const protocol::Tagging& tagging) {
+  json tags = json::array();
+  for (const auto& [key, value] : tagging.tags) tags.push_back({key, value});
+  return tags;
+}
+
 json MetaToJson(const ObjectMeta& meta) {
   json headers = json::array();
   for (const auto& [name, value] : meta.headers) {
@@ -56,13 +62,17 @@ json MetaToJson(const ObjectMeta& meta) {
   }
   return {{"contentType", BytesToJson(meta.content_type)},
           {"headers", headers},
-          {"acl", std::string(protocol::CannedAclName(meta.acl))}};
+          {"acl", std::string(protocol::CannedAclName(meta.acl))},
+          {"tags", TagsToJson(meta.tagging)}};
 }
 ObjectMeta MetaFromJson(const json& j) {
   ObjectMeta meta;
   meta.content_type = BytesFromJson(j.at("contentType"));
   for (const auto& h : j.at("headers")) {
     meta.headers.emplace_back(BytesFromJson(h.at(0)), BytesFromJson(h.at(1)));
+  }
+  if (auto tags = j.find("tags"); tags != j.end()) {
+    for (const auto& t : *tags) meta.tagging.tags.emplace_back(t.at(0), t.at(1));
   }
   if (auto acl = j.find("acl"); acl != j.end()) {
     meta.acl = protocol::CannedAclFromName(acl->get<std::string>())

@@ -25,6 +25,8 @@ struct ObjectMeta {
   protocol::Headers headers;
   /// x-oss-object-acl; kDefault follows the bucket's ACL.
   protocol::CannedAcl acl = protocol::CannedAcl::kDefault;
+  /// x-oss-tagging or PutObjectTagging; valid (protocol::ValidateObjectTags).
+  protocol::Tagging tagging;
 };
 
 struct StoredObject {

@@ -30,6 +30,9 @@ enum class Operation {
   kDeleteMultipleObjects,
   kPutObjectAcl,
   kGetObjectAcl,
+  kPutObjectTagging,
+  kGetObjectTagging,
+  kDeleteObjectTagging,
   // Multipart.
   kInitiateMultipartUpload,
   kUploadPart,

@@ -203,6 +203,13 @@ struct AccessControlPolicy {
   friend bool operator==(const AccessControlPolicy&, const AccessControlPolicy&) = default;
 };
 
+/// An object's tags in document (or header) order. The <Tagging> body of PutObjectTagging and
+/// answer of GetObjectTagging; tagging.h validates them and reads the x-oss-tagging header.
+struct Tagging {
+  std::vector<std::pair<std::string, std::string>> tags;
+  friend bool operator==(const Tagging&, const Tagging&) = default;
+};
+
 /// CopyObject result: <CopyObjectResult>.
 struct CopyObjectResult {
   std::string etag;
@@ -251,6 +258,7 @@ std::string EncodeXml(const ListBucketsResult& v);
 std::string EncodeXml(const LifecycleConfiguration& v);
 std::string EncodeXml(const CreateBucketConfiguration& v);
 std::string EncodeXml(const AccessControlPolicy& v);
+std::string EncodeXml(const Tagging& v);
 /// <Error> with Code, Message, RequestId, HostId, the details in order, then EC.
 std::string EncodeXml(const Error& v);
 
@@ -270,6 +278,8 @@ StatusOr<ListBucketsResult> DecodeListBucketsResult(std::string_view xml);
 StatusOr<LifecycleConfiguration> DecodeLifecycleConfiguration(std::string_view xml);
 StatusOr<CreateBucketConfiguration> DecodeCreateBucketConfiguration(std::string_view xml);
 StatusOr<AccessControlPolicy> DecodeAccessControlPolicy(std::string_view xml);
+/// <Tagging><TagSet><Tag><Key/><Value/></Tag>...</TagSet></Tagging>; an empty TagSet is valid.
+StatusOr<Tagging> DecodeTagging(std::string_view xml);
 /// The <Error> document; `http_status` is left 0 for the caller to fill.
 StatusOr<Error> DecodeErrorDocument(std::string_view xml);
 
