@@ -6,6 +6,7 @@
 #include <fstream>
 #include <thread>
 
+#include "checkpoint.h"
 #include "client_error.h"
 #include "client_impl.h"
 #include "object_headers.h"
@@ -15,6 +16,7 @@
 #include "resumable_uploader.h"
 #include "retrying_stub.h"
 #include "upload_task_state.h"
+#include "uploader_support.h"
 
 namespace ossup::client {
 namespace {
@@ -86,6 +88,39 @@ UploadOutcome Client::Upload(UploadRequest request) {
 
 std::string Client::CheckpointPath(const UploadRequest& request) const {
   return internal::CheckpointPathFor(impl_->endpoint_id, request);
+}
+
+uint64_t CheckpointInfo::bytes_done() const {
+  uint64_t bytes = 0;
+  for (const auto& part : parts) bytes += part.size_bytes;
+  return bytes;
+}
+
+StatusOr<std::optional<CheckpointInfo>> Client::ReadCheckpoint(const UploadRequest& request) const {
+  const std::string path = CheckpointPath(request);
+  if (path.empty()) return std::optional<CheckpointInfo>();
+  auto text = internal::ReadWholeFile(path);
+  if (!text.ok()) return text.error();
+  if (!text->has_value()) return std::optional<CheckpointInfo>();
+  internal::DecodeReport report;
+  auto record = internal::DecodeRecord(**text, &report);
+  if (!record.ok()) return record.error();
+  CheckpointInfo info;
+  info.path = path;
+  info.upload_id = record->upload_id;
+  info.part_size_bytes = record->part_size_bytes;
+  for (const auto& part : record->parts) {
+    info.parts.push_back({part.number, part.size_bytes, part.etag, part.crc64});
+  }
+  info.file = {record->file.size_bytes, record->file.mtime_ns, record->file.inode,
+               record->file.device};
+  auto identity = internal::StatFile(request.file_path);
+  info.resumable = identity.ok() && *identity == record->file &&
+                   record->endpoint == impl_->endpoint_id && record->bucket == request.bucket &&
+                   record->key == request.key &&
+                   record->file_path == internal::AbsolutePath(request.file_path);
+  info.skipped_part_lines = report.skipped_part_lines;
+  return std::optional<CheckpointInfo>(std::move(info));
 }
 
 StatusOr<std::vector<protocol::UploadInfo>> Client::ListMultipartUploads(

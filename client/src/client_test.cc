@@ -41,6 +41,9 @@ TEST(ClientCreateTest, V4WithoutARegionToReadIsRefused) {
   ClientOptions v1 = V4("http://127.0.0.1:9000");
   v1.signature_version = protocol::SignatureVersion::kV1;
   EXPECT_TRUE(Client::Create(v1).ok());
+  ClientOptions v2 = V4("http://127.0.0.1:9000");
+  v2.signature_version = protocol::SignatureVersion::kV2;
+  EXPECT_TRUE(Client::Create(v2).ok());  // V2, like V1, has no region in its signature
 }
 
 }  // namespace

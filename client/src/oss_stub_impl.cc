@@ -136,12 +136,19 @@ StatusOr<HttpResponse> OssStubImpl::Execute(const CallContext& ctx, WireRequest 
                                             std::function<bool(const char*, size_t)> body_sink) {
   auto credentials = credentials_->GetCredentials();
   if (!credentials.ok()) return credentials.error();
-  if (signing_.version == protocol::SignatureVersion::kV1) {
-    protocol::SignV1(request, *credentials, clock_->Now());
-  } else {
-    protocol::V4Params params;
-    params.region = signing_.region;
-    protocol::SignV4(request, *credentials, params, clock_->Now());
+  switch (signing_.version) {
+    case protocol::SignatureVersion::kV1:
+      protocol::SignV1(request, *credentials, clock_->Now());
+      break;
+    case protocol::SignatureVersion::kV2:
+      protocol::SignV2(request, *credentials, protocol::V2Params{}, clock_->Now());
+      break;
+    case protocol::SignatureVersion::kV4: {
+      protocol::V4Params params;
+      params.region = signing_.region;
+      protocol::SignV4(request, *credentials, params, clock_->Now());
+      break;
+    }
   }
   auto target = protocol::ResolveTarget(transport_->endpoint(), signing_.addressing, request.bucket,
                                         request.key);

@@ -1,13 +1,32 @@
-// Signature checking over real HTTP: V1, V4, presigned URLs, STS tokens on the virtual
+// Signature checking over real HTTP: V1, V2, V4, presigned URLs, STS tokens on the virtual
 // clock, clock skew, and anonymous mode.
 #include <gtest/gtest.h>
 
+#include "auth/authenticator.h"
 #include "test_support/test_client.h"
 
 namespace ossup::fake::testing {
 namespace {
 
 class AuthTest : public FakeOssTest {};
+
+TEST(AuthenticatorTest, RemembersAtMostTheCapOfStsCredentialsForgettingTheFirstToExpire) {
+  Authenticator auth({}, /*anonymous=*/false, "");
+  IdGenerator ids(7);
+  const auto now = FixedStart();
+  const StsCredential shortest = auth.IssueSts(ids, now, std::chrono::seconds(1));
+  for (size_t i = 1; i < Authenticator::kMaxStsCredentials; ++i) {
+    auth.IssueSts(ids, now, std::chrono::seconds(3600));
+  }
+  EXPECT_EQ(auth.StsCount(), Authenticator::kMaxStsCredentials);
+  // The expired one is still known: using it is SecurityTokenExpired, as on OSS.
+  protocol::WireRequest wire{"GET", "bkt", "k", {}, {}};
+  protocol::SignV1(wire, shortest.credentials, now + std::chrono::seconds(5));
+  EXPECT_EQ(auth.Check(wire, now + std::chrono::seconds(5)).error().code, "SecurityTokenExpired");
+  auth.IssueSts(ids, now, std::chrono::seconds(3600));
+  EXPECT_EQ(auth.StsCount(), Authenticator::kMaxStsCredentials);
+  EXPECT_EQ(auth.Check(wire, now + std::chrono::seconds(5)).error().code, "InvalidAccessKeyId");
+}
 
 TEST_F(AuthTest, V1AndV4HeaderSignaturesAreAccepted) {
   EXPECT_EQ(client().Put("bkt", "v1 key+x", "one").status, 200);
@@ -124,6 +143,94 @@ TEST_F(AuthTest, StsOverTheControlApi) {
   TestClient temp(server(), credentials);
   temp.version = protocol::SignatureVersion::kV4;
   EXPECT_EQ(temp.Put("bkt", "k", "x").status, 200);
+}
+
+// --- V2 (docs/protocol.md, "Signature Version 2") ----------------------------------------------
+
+TEST_F(AuthTest, V2HeaderSignaturesAreAccepted) {
+  client().version = protocol::SignatureVersion::kV2;
+  auto put = client().Put("bkt", "v2 key+x/y", "two");
+  EXPECT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(client().Get("bkt", "v2 key+x/y").body, "two");
+  // V2 signs every query parameter, not only sub-resources.
+  auto parts = client().ListParts("bkt", "k", client().Initiate("bkt", "k"), {{"max-parts", "5"}});
+  EXPECT_EQ(parts.status, 200) << parts.body;
+  auto listed = client().Send("GET", "bkt", "", {{"prefix", "v2 "}, {"max-keys", "10"}});
+  EXPECT_EQ(listed.status, 200) << listed.body;
+  // A header named in AdditionalHeaders is signed with the x-oss-* ones.
+  client().v2_params.additional_headers = {"Range"};
+  auto ranged = client().Get("bkt", "v2 key+x/y", {{"Range", "bytes=1-2"}});
+  EXPECT_EQ(ranged.status, 206) << ranged.body;
+  EXPECT_EQ(ranged.body, "wo");
+}
+
+TEST_F(AuthTest, V2RejectsWhatOssRejects) {
+  client().version = protocol::SignatureVersion::kV2;
+  client().credentials().access_key_secret = "wrong";
+  auto bad = client().Put("bkt", "k", "x");
+  EXPECT_EQ(bad.status, 403);
+  EXPECT_EQ(bad.ErrorCode(), "SignatureDoesNotMatch");
+  EXPECT_EQ(bad.ErrorDocument().ec, "0002-00000101");
+  EXPECT_EQ(bad.Header("x-oss-ec"), "0002-00000101");
+  EXPECT_TRUE(bad.ErrorDocument().Detail("StringToSign").ends_with("\n%2Fbkt%2Fk"));
+
+  client().credentials().access_key_id = "UNKNOWN";
+  EXPECT_EQ(client().Put("bkt", "k", "x").ErrorCode(), "InvalidAccessKeyId");
+
+  client().credentials() = kTestCredentials;
+  client().clock_offset = std::chrono::minutes(16);
+  EXPECT_EQ(client().Put("bkt", "k", "x").ErrorCode(), "RequestTimeTooSkewed");
+  client().clock_offset = std::chrono::minutes(0);
+
+  // An Authorization header without its Signature field (EC 0002-00000108).
+  auto malformed =
+      client().SendRaw("GET", "/bkt/k",
+                       {{"Date", protocol::FormatHttpDate(server().Now())},
+                        {"Authorization", "OSS2 AccessKeyId:" + kTestCredentials.access_key_id}},
+                       "");
+  EXPECT_EQ(malformed.status, 403);
+  EXPECT_EQ(malformed.ErrorCode(), "AccessDenied");
+  EXPECT_EQ(malformed.ErrorDocument().ec, "0002-00000108");
+  // Nothing the rejected requests carried was stored.
+  EXPECT_EQ(client().Get("bkt", "k").ErrorCode(), "NoSuchKey");
+}
+
+TEST_F(AuthTest, V2PresignedUrls) {
+  ASSERT_EQ(client().Put("bkt", "shared.txt", "secret data").status, 200);
+  const protocol::WireRequest wire{"GET", "bkt", "shared.txt", {}, {}};
+  const auto url = TestClient::Target(
+      "bkt", "shared.txt",
+      protocol::PresignV2(wire, kTestCredentials, {}, server().Now() + std::chrono::minutes(5)));
+  auto ok = client().SendRaw("GET", url, {}, "");
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.body, "secret data");
+
+  // Every query parameter is signed: one added to the URL breaks the signature.
+  auto extended = client().SendRaw("GET", url + "&response-content-type=text%2Fplain", {}, "");
+  EXPECT_EQ(extended.ErrorCode(), "SignatureDoesNotMatch");
+
+  server().AdvanceClock(std::chrono::minutes(10));
+  auto expired = client().SendRaw("GET", url, {}, "");
+  EXPECT_EQ(expired.status, 403);
+  EXPECT_EQ(expired.ErrorCode(), "AccessDenied");
+  EXPECT_EQ(expired.ErrorDocument().ec, "0002-00000069");
+}
+
+TEST_F(AuthTest, V2WithStsCredentials) {
+  auto sts = server().IssueStsCredential(std::chrono::seconds(600));
+  TestClient temp(server(), sts.credentials);
+  temp.version = protocol::SignatureVersion::kV2;
+  EXPECT_EQ(temp.Put("bkt", "sts", "x").status, 200);
+
+  const protocol::WireRequest wire{"GET", "bkt", "sts", {}, {}};
+  const auto url = TestClient::Target(
+      "bkt", "sts",
+      protocol::PresignV2(wire, sts.credentials, {}, server().Now() + std::chrono::hours(1)));
+  EXPECT_EQ(client().SendRaw("GET", url, {}, "").body, "x");
+
+  server().AdvanceClock(std::chrono::seconds(601));
+  EXPECT_EQ(temp.Put("bkt", "sts", "y").ErrorCode(), "SecurityTokenExpired");
+  EXPECT_EQ(client().SendRaw("GET", url, {}, "").ErrorCode(), "SecurityTokenExpired");
 }
 
 TEST_F(AuthTest, AnonymousModeAcceptsAnything) {

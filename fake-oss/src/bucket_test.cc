@@ -32,6 +32,58 @@ TEST_F(BucketTest, CreateListDelete) {
   EXPECT_EQ(client().Send("GET", "bkt", "", {{"acl", ""}}).status, 200);
 }
 
+TEST_F(BucketTest, ListBucketsPagesByPrefixMarkerAndMaxKeys) {
+  for (std::string name : {"app-1", "app-2", "app-3", "other"})
+    ASSERT_EQ(client().Send("PUT", name, "").status, 200);
+  // What go's IsBucketExist asks: prefix = the name, max-keys = 1.
+  auto exact = client().Send("GET", "", "", {{"prefix", "app-2"}, {"max-keys", "1"}});
+  ASSERT_EQ(exact.status, 200) << exact.body;
+  auto found = protocol::DecodeListBucketsResult(exact.body);
+  ASSERT_TRUE(found.ok()) << exact.body;
+  ASSERT_EQ(found->buckets.size(), 1u);
+  EXPECT_EQ(found->buckets[0].name, "app-2");
+  EXPECT_TRUE(found->paged);
+  EXPECT_FALSE(found->is_truncated);
+
+  std::vector<std::string> names;
+  std::string marker;
+  for (int page = 0; page < 10; ++page) {
+    protocol::QueryParams query{{"prefix", "app"}, {"max-keys", "2"}};
+    if (!marker.empty()) query.emplace_back("marker", marker);
+    auto response = client().Send("GET", "", "", query);
+    auto result = protocol::DecodeListBucketsResult(response.body);
+    ASSERT_TRUE(result.ok()) << response.body;
+    EXPECT_EQ(result->prefix, "app");
+    EXPECT_EQ(result->marker, marker);
+    EXPECT_EQ(result->max_keys, 2);
+    for (const auto& bucket : result->buckets) names.push_back(bucket.name);
+    if (!result->is_truncated) break;
+    marker = result->next_marker;
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"app-1", "app-2", "app-3"}));
+  EXPECT_EQ(client().Send("GET", "", "", {{"max-keys", "0"}}).ErrorCode(), "InvalidArgument");
+  // Without paging parameters: every bucket, no paging elements.
+  auto all = client().Send("GET", "", "");
+  EXPECT_EQ(all.body.find("<IsTruncated>"), std::string::npos) << all.body;
+  auto every = protocol::DecodeListBucketsResult(all.body);
+  ASSERT_TRUE(every.ok());
+  EXPECT_EQ(every->buckets.size(), 5u);
+}
+
+TEST_F(BucketTest, ListBucketsRefusesAPrefixNoBucketNameCanHave) {
+  ASSERT_EQ(client().Send("PUT", "app-1", "").status, 200);
+  // go v1's IsBucketExist("BucketNameInvalid") lists with that prefix and expects an error.
+  for (std::string prefix : {"BucketNameInvalid", "app_", "app.1", "app/"}) {
+    auto answer = client().Send("GET", "", "", {{"prefix", prefix}, {"max-keys", "1"}});
+    EXPECT_EQ(answer.status, 400) << prefix;
+    EXPECT_EQ(answer.ErrorCode(), "InvalidArgument") << prefix;
+    EXPECT_EQ(answer.Header("x-oss-ec"), "0017-00000290") << prefix;
+  }
+  auto fine = client().Send("GET", "", "", {{"prefix", "app-"}, {"max-keys", "1"}});
+  EXPECT_EQ(fine.status, 200) << fine.body;
+  EXPECT_NE(fine.body.find("<Name>app-1</Name>"), std::string::npos) << fine.body;
+}
+
 TEST_F(BucketTest, ListObjectsWithPrefixDelimiterAndPaging) {
   for (std::string key : {"a/1", "a/2", "b/1", "c", "d"})
     ASSERT_EQ(client().Put("bkt", key, key).status, 200);
@@ -145,12 +197,38 @@ TEST_F(BucketTest, ListObjectsV2BucketInfoAndLocation) {
     token = response.body.substr(start, response.body.find('<', start) - start);
   }
   EXPECT_EQ(keys, (std::vector<std::string>{"a/1", "a/2", "b&c", "d", "e"}));
+
   auto after = client().Send("GET", "bkt", "", {{"list-type", "2"}, {"start-after", "d"}});
   auto result = protocol::DecodeListObjectsResult(after.body);
   ASSERT_TRUE(result.ok());
   ASSERT_EQ(result->contents.size(), 1u);
   EXPECT_EQ(result->contents[0].key, "e");
   EXPECT_FALSE(result->contents[0].owner.has_value()) << "no fetch-owner, no <Owner>";
+
+  // Tokens need no escaping in a URL, even for keys whose base64 holds '+', '/' and '=' (go
+  // v1 unescapes query values again).
+  for (std::string key : {"t>>>1", "t???2", "t>>>3"})
+    ASSERT_EQ(client().Put("bkt", key, key).status, 200);
+  std::vector<std::string> paged;
+  token.clear();
+  for (int page = 0; page < 10; ++page) {
+    protocol::QueryParams query{{"list-type", "2"}, {"max-keys", "1"}, {"prefix", "t"}};
+    if (!token.empty()) query.emplace_back("continuation-token", token);
+    // The token's characters are all unreserved: the target carries it as it is.
+    auto response = client().Send("GET", "bkt", "", query);
+    ASSERT_EQ(response.status, 200) << response.body;
+    auto result = protocol::DecodeListObjectsResult(response.body);
+    ASSERT_TRUE(result.ok()) << response.body;
+    for (const auto& c : result->contents) paged.push_back(c.key);
+    auto next = response.body.find("<NextContinuationToken>");
+    if (next == std::string::npos) break;
+    auto start = next + std::string("<NextContinuationToken>").size();
+    token = response.body.substr(start, response.body.find('<', start) - start);
+    EXPECT_EQ(token.find_first_of("+/=%"), std::string::npos) << token;
+  }
+  EXPECT_EQ(paged, (std::vector<std::string>{"t>>>1", "t>>>3", "t???2"}));
+  auto bad = client().Send("GET", "bkt", "", {{"list-type", "2"}, {"continuation-token", "a+b="}});
+  EXPECT_EQ(bad.ErrorCode(), "InvalidArgument");
 
   auto info = client().Send("GET", "bkt", "", {{"bucketInfo", ""}});
   EXPECT_EQ(info.status, 200);

@@ -11,7 +11,9 @@ VirtualClock::VirtualClock(std::optional<protocol::TimePoint> start, bool follow
 
 protocol::TimePoint VirtualClock::Now() const {
   std::lock_guard lock(mu_);
-  return follows_real_time_ ? std::chrono::system_clock::now() + offset_ : frozen_;
+  const protocol::TimePoint now =
+      follows_real_time_ ? std::chrono::system_clock::now() + offset_ : frozen_;
+  return std::chrono::floor<std::chrono::seconds>(now);
 }
 
 void VirtualClock::Advance(std::chrono::seconds delta) {

@@ -32,6 +32,24 @@ class ControlTest : public FakeOssTest {
   }
 };
 
+TEST_F(ControlTest, RequestsWithoutABodyAreAnsweredAtOnce) {
+  // What `curl -X POST http://HOST:PORT/_fake/reset` sends: no Content-Length, no body. The
+  // connection stays open, so an answer can only come from the request head.
+  RawConnection raw(server().port());
+  ASSERT_TRUE(raw.connected());
+  const std::pair<std::string, int> kCalls[] = {{"/_fake/reset", 200},
+                                                {"/_fake/restart", 200},
+                                                {"/_fake/sts", 200},
+                                                {"/_fake/uploads/no-such-upload/expire", 404},
+                                                {"/_fake/clock", 400}};
+  for (const auto& [path, status] : kCalls) {
+    ASSERT_TRUE(raw.Send(RawHead("POST", path, {})));
+    const std::string answer = raw.ReadResponse();
+    ASSERT_FALSE(raw.closed()) << path;
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 " + std::to_string(status) + " ")) << path << answer;
+  }
+}
+
 TEST_F(ControlTest, Health) { EXPECT_EQ(Call("GET", "/_fake/health"), json({{"status", "ok"}})); }
 
 TEST_F(ControlTest, Clock) {
@@ -44,6 +62,21 @@ TEST_F(ControlTest, Clock) {
   EXPECT_EQ(set.at("now"), "2030-01-02T03:04:05.000Z");
   Call("POST", "/_fake/clock", R"({"set": "yesterday"})", 400);
   Call("POST", "/_fake/clock", R"({})", 400);
+}
+
+TEST_F(ControlTest, ClockAndStsInputsAreRangeChecked) {
+  const json before = Call("GET", "/_fake/clock");
+  Call("POST", "/_fake/clock", R"({"advanceSeconds": 9223372036854775807})", 400);
+  Call("POST", "/_fake/clock", R"({"advanceSeconds": -1})", 400);
+  Call("POST", "/_fake/clock", R"({"set": "9999-12-31T23:59:59Z"})", 400);
+  Call("POST", "/_fake/clock", R"({"set": "1969-12-31T23:59:59Z"})", 400);
+  EXPECT_EQ(Call("GET", "/_fake/clock"), before);  // nothing moved
+  auto far = Call("POST", "/_fake/clock", R"({"set": "2199-12-31T00:00:00Z"})");
+  EXPECT_EQ(far.at("now"), "2199-12-31T00:00:00.000Z");
+  Call("POST", "/_fake/clock", R"({"advanceSeconds": 172800})", 400);  // past 2200
+  Call("POST", "/_fake/sts", R"({"durationSeconds": 0})", 400);
+  Call("POST", "/_fake/sts", R"({"durationSeconds": 9223372036854775807})", 400);
+  EXPECT_TRUE(Call("POST", "/_fake/sts", R"({"durationSeconds": 900})").contains("SecurityToken"));
 }
 
 TEST_F(ControlTest, UploadsExpireAndReset) {
@@ -82,6 +115,31 @@ TEST_F(ControlTest, JournalRecordsEachRequest) {
   EXPECT_EQ(entries[2].at("errorCode"), "NoSuchKey");
   EXPECT_EQ(entries[2].at("status"), 404);
   EXPECT_TRUE(entries[2].at("fault").is_null());
+}
+
+TEST_F(ControlTest, BytesThatAreNotUtf8NeverBreakTheJournal) {
+  // Refused (400), journaled, and the journal stays readable, with the exact bytes in base64.
+  EXPECT_EQ(client().SendRaw("GET", "/bkt/k%FF", {}, "").status, 400);
+  EXPECT_EQ(client().SendRaw("GET", "/bkt/k?uploadId=%FF%FE", {}, "").status, 403);
+  auto journal = Call("GET", "/_fake/journal");
+  ASSERT_TRUE(journal.is_object()) << journal;
+  bool key_found = false, upload_found = false;
+  for (const auto& entry : journal.at("entries")) {
+    if (entry.contains("keyBase64")) {
+      EXPECT_EQ(entry.at("keyBase64"), protocol::Base64Encode(std::string("k\xFF")));
+      EXPECT_EQ(entry.at("key"), "k\xEF\xBF\xBD");  // U+FFFD
+      key_found = true;
+    }
+    if (entry.contains("uploadIdBase64")) {
+      EXPECT_EQ(entry.at("uploadIdBase64"), protocol::Base64Encode(std::string("\xFF\xFE")));
+      upload_found = true;
+    }
+  }
+  EXPECT_TRUE(key_found) << journal;
+  EXPECT_TRUE(upload_found) << journal;
+  // And the next requests are journaled as usual.
+  EXPECT_EQ(client().Put("bkt", "after", "x").status, 200);
+  EXPECT_EQ(Call("GET", "/_fake/journal").at("entries").back().at("key"), "after");
 }
 
 TEST_F(ControlTest, JournalNumbersRequestsInArrivalOrder) {

@@ -224,6 +224,10 @@ TEST_F(MultipartTest, ListMultipartUploads) {
   ASSERT_EQ(result->uploads.size(), 2u);
   EXPECT_EQ(result->uploads[0].key, "a/1");
   EXPECT_EQ(result->uploads[1].upload_id, b);
+  // Not truncated, and still naming its last upload, as OSS's documented answer does.
+  EXPECT_FALSE(result->is_truncated);
+  EXPECT_EQ(result->next_key_marker, "a/2");
+  EXPECT_EQ(result->next_upload_id_marker, b);
   auto grouped = client().Send("GET", "bkt", "", {{"uploads", ""}, {"delimiter", "/"}});
   auto groups = protocol::DecodeListMultipartUploadsResult(grouped.body);
   ASSERT_TRUE(groups.ok());
@@ -233,8 +237,17 @@ TEST_F(MultipartTest, ListMultipartUploads) {
   ASSERT_TRUE(page.ok());
   EXPECT_TRUE(page->is_truncated);
   EXPECT_EQ(page->uploads.size(), 1u);
-  (void)a;
-  (void)c;
+  EXPECT_EQ(page->next_key_marker, "a/1");
+  EXPECT_EQ(page->next_upload_id_marker, a);
+  auto last = client().Send(
+      "GET", "bkt", "",
+      {{"uploads", ""}, {"key-marker", "a/2"}, {"upload-id-marker", b}, {"max-uploads", "5"}});
+  auto last_page = protocol::DecodeListMultipartUploadsResult(last.body);
+  ASSERT_TRUE(last_page.ok()) << last.body;
+  ASSERT_EQ(last_page->uploads.size(), 1u);
+  EXPECT_FALSE(last_page->is_truncated);
+  EXPECT_EQ(last_page->next_key_marker, "b/1");
+  EXPECT_EQ(last_page->next_upload_id_marker, c);
 }
 
 TEST_F(MultipartTest, PartialBodyIsNeverStored) {

@@ -106,7 +106,7 @@ TEST_F(ObjectTest, Ranges) {
 TEST_F(ObjectTest, MalformedRangeHeadersAreIgnoredAsOssDoes) {
   const std::string data = "0123456789";
   ASSERT_EQ(client().Put("bkt", "r", data).status, 200);
-  // OSS ignores a Range header it cannot parse (spec §2.2).
+  // OSS ignores a Range header it cannot parse (docs/protocol.md, "GetObject and ranges").
   for (const std::string range :
        {"byte=0-4", "bytes=5-2", "bytes=abc", "bytes=", "bytes=99999999999999999999999-"}) {
     for (const bool standard : {false, true}) {
@@ -140,6 +140,99 @@ TEST_F(ObjectTest, ConditionalGet) {
   EXPECT_EQ(client().Get("bkt", "c", {{"If-None-Match", put.Header("ETag")}}).status, 304);
   EXPECT_EQ(client().Get("bkt", "c", {{"If-Match", "\"00\""}}).status, 412);
   EXPECT_EQ(client().Get("bkt", "c", {{"If-Match", put.Header("ETag")}}).status, 200);
+}
+
+TEST_F(ObjectTest, PutObjectRefusesPreconditionHeaders) {
+  ASSERT_EQ(client().Put("bkt", "p", "old").status, 200);
+  const std::string etag = client().Get("bkt", "p").Header("ETag");
+  const std::string date = protocol::FormatHttpDate(server().Now() - std::chrono::hours(1));
+  for (auto [name, value] : {std::pair<std::string, std::string>{"If-Modified-Since", date},
+                             {"If-Unmodified-Since", date},
+                             {"If-Match", etag},
+                             {"If-None-Match", "*"}}) {
+    auto put = client().Put("bkt", "p", "new", {{name, value}});
+    EXPECT_EQ(put.status, 400) << name;
+    EXPECT_EQ(put.ErrorCode(), "NotImplemented") << name;
+    EXPECT_NE(put.body.find("<Header>" + name + "</Header>"), std::string::npos) << put.body;
+    EXPECT_EQ(put.Header("x-oss-ec"), "0017-00000245") << name;
+    EXPECT_EQ(server().Journal().back().operation, "PutObject");
+  }
+  EXPECT_EQ(client().Get("bkt", "p").body, "old");
+  // A copy is not a PutObject: plain If-Match next to the copy source is ignored (ali-oss sends
+  // both; docs/compatibility.md R11).
+  auto copy = client().Send("PUT", "bkt", "p2", {},
+                            {{"x-oss-copy-source", "/bkt/p"}, {"If-Match", "\"00\""}});
+  EXPECT_EQ(copy.status, 200) << copy.body;
+}
+
+TEST_F(ObjectTest, ConditionalGetAndHeadOnLastModified) {
+  ASSERT_EQ(client().Put("bkt", "c", "data").status, 200);
+  const std::string last_modified = client().Get("bkt", "c").Header("Last-Modified");
+  const std::string earlier = protocol::FormatHttpDate(server().Now() - std::chrono::hours(1));
+  auto get = [&](protocol::Headers headers) { return client().Get("bkt", "c", headers).status; };
+  auto head = [&](protocol::Headers headers) {
+    return client().Send("HEAD", "bkt", "c", {}, headers).status;
+  };
+  // Not modified since Last-Modified itself (whole seconds): 304, on GET and HEAD.
+  EXPECT_EQ(get({{"If-Modified-Since", last_modified}}), 304);
+  EXPECT_EQ(head({{"If-Modified-Since", last_modified}}), 304);
+  EXPECT_EQ(get({{"If-Modified-Since", earlier}}), 200);
+  EXPECT_EQ(get({{"If-Unmodified-Since", earlier}}), 412);
+  EXPECT_EQ(head({{"If-Unmodified-Since", earlier}}), 412);
+  EXPECT_EQ(get({{"If-Unmodified-Since", last_modified}}), 200);
+  EXPECT_EQ(get({{"If-Modified-Since", "not a date"}}), 200);  // ignored
+  // An ETag condition takes precedence over the date next to it (RFC 9110 13.2.2).
+  const std::string etag = client().Get("bkt", "c").Header("ETag");
+  EXPECT_EQ(get({{"If-Match", etag}, {"If-Unmodified-Since", earlier}}), 200);
+  EXPECT_EQ(get({{"If-None-Match", "\"00\""}, {"If-Modified-Since", last_modified}}), 200);
+}
+
+TEST_F(ObjectTest, ResponseOverridesReplaceTheStoredHeaders) {
+  ASSERT_EQ(client()
+                .Put("bkt", "o", "data",
+                     {{"Content-Type", "text/plain"}, {"Content-Disposition", "inline"}})
+                .status,
+            200);
+  auto plain = client().Get("bkt", "o");
+  EXPECT_EQ(plain.Header("Content-Type"), "text/plain");
+  EXPECT_EQ(plain.Header("Content-Disposition"), "inline");
+  auto overridden =
+      client().Send("GET", "bkt", "o",
+                    {{"response-content-type", "application/x-test"},
+                     {"response-content-disposition", "attachment; filename=\"a b.txt\""},
+                     {"response-cache-control", "no-cache"},
+                     {"response-content-language", "en"},
+                     {"response-expires", "Thu, 01 Dec 1994 16:00:00 GMT"},
+                     {"response-content-encoding", "identity"}});
+  ASSERT_EQ(overridden.status, 200) << overridden.body;
+  EXPECT_EQ(overridden.body, "data");
+  EXPECT_EQ(overridden.Header("Content-Type"), "application/x-test");
+  EXPECT_EQ(overridden.Header("Content-Disposition"), "attachment; filename=\"a b.txt\"");
+  EXPECT_EQ(overridden.Header("Cache-Control"), "no-cache");
+  EXPECT_EQ(overridden.Header("Content-Language"), "en");
+  EXPECT_EQ(overridden.Header("Expires"), "Thu, 01 Dec 1994 16:00:00 GMT");
+  EXPECT_EQ(overridden.Header("Content-Encoding"), "identity");
+  const std::string raw_headers = [&] {
+    std::string all;
+    for (const auto& [name, value] : overridden.headers) all += name + ": " + value + "\n";
+    return all;
+  }();
+  EXPECT_EQ(raw_headers.find("inline"), std::string::npos) << raw_headers;
+}
+
+TEST_F(ObjectTest, ContentMd5OnGetAndHeadOfSimpleObjects) {
+  ASSERT_EQ(client().Put("bkt", "simple", "hello").status, 200);
+  const std::string md5 = protocol::Base64Encode(protocol::Md5Of("hello"));
+  EXPECT_EQ(client().Get("bkt", "simple").Header("Content-MD5"), md5);
+  EXPECT_EQ(client().Send("HEAD", "bkt", "simple").Header("Content-MD5"), md5);
+  // A range is not the object: no Content-MD5 for it.
+  EXPECT_EQ(client().Get("bkt", "simple", {{"Range", "bytes=0-1"}}).Header("Content-MD5"), "");
+  // A multipart object's ETag is no MD5 of its bytes.
+  const std::string upload = client().Initiate("bkt", "multi");
+  auto part = client().UploadPart("bkt", "multi", upload, 1, "hello");
+  ASSERT_EQ(part.status, 200);
+  ASSERT_EQ(client().Complete("bkt", "multi", upload, {{1, part.Header("ETag")}}).status, 200);
+  EXPECT_EQ(client().Get("bkt", "multi").Header("Content-MD5"), "");
 }
 
 TEST_F(ObjectTest, EveryLegalKeyFormRoundTrips) {
@@ -275,6 +368,16 @@ TEST_F(ObjectTest, VirtualHostAndDefaultBucketAddressing) {
   protocol::SignV1(get, kTestCredentials, server().Now());
   get.headers.emplace_back("Host", "bkt.oss-cn-hangzhou.aliyuncs.com");
   EXPECT_EQ(client().SendRaw("GET", "/vh/key.txt", get.headers, "").body, "vhost");
+
+  // A virtual-hosted path that starts with the bucket's name again is still all key (what
+  // fog-aliyun sends): "/bkt/dir/k" on Host bkt.<domain> is key "bkt/dir/k".
+  protocol::WireRequest nested{"PUT", "bkt", "bkt/dir/k", {}, {{"Content-Type", "text/plain"}}};
+  protocol::SignV1(nested, kTestCredentials, server().Now());
+  nested.headers.emplace_back("Host", "bkt.oss-cn-hangzhou.aliyuncs.com");
+  EXPECT_EQ(client().SendRaw("PUT", "/bkt/dir/k", nested.headers, "nested").status, 200);
+  EXPECT_EQ(server().Journal().back().key, "bkt/dir/k");
+  EXPECT_EQ(client().Get("bkt", "bkt/dir/k").body, "nested");
+  EXPECT_EQ(client().Get("bkt", "dir/k").ErrorCode(), "NoSuchKey");
 
   options = DefaultOptions();
   options.default_bucket = "bkt";

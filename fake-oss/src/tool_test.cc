@@ -2,11 +2,13 @@
 // the environment, --faults with the minimal plan, and clean exit on SIGINT/SIGTERM.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "ossup/protocol/version.h"
 #include "test_support/child_process.h"
 #include "test_support/test_client.h"
 
@@ -28,6 +30,61 @@ TEST(ToolTest, AnonymousFirstLineAndSigint) {
   int status = StopFakeOss(child, SIGINT);
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// The first upload id a fake started with `args` hands out, and the seed it printed.
+std::pair<std::string, std::string> FirstUploadIdAndSeed(std::vector<std::string> args) {
+  const std::string err = ::testing::TempDir() + "/fake-oss-seed-stderr.txt";
+  args.insert(args.end(), {"--port", "0", "--anonymous", "--bucket", "bkt"});
+  auto child = SpawnFakeOss(args, err);
+  EXPECT_GT(child.port, 0) << child.first_line;
+  if (child.port == 0) return {};
+  TestClient client(child.port, RealNow);
+  client.sign = false;
+  std::string upload_id = client.Initiate("bkt", "k");
+  StopFakeOss(child, SIGTERM);
+  const std::string text = ReadText(err);
+  const std::string prefix = "fake-oss: seed ";
+  const size_t at = text.find(prefix);
+  EXPECT_NE(at, std::string::npos) << text;
+  std::string seed;
+  for (size_t i = at + prefix.size(); at != std::string::npos && i < text.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) break;
+    seed += text[i];
+  }
+  return {upload_id, seed};
+}
+
+TEST(ToolTest, InstancesWithoutASeedHandOutDistinctIdsAndPrintTheirSeed) {
+  const auto [first_id, first_seed] = FirstUploadIdAndSeed({});
+  const auto [second_id, second_seed] = FirstUploadIdAndSeed({});
+  ASSERT_FALSE(first_id.empty());
+  ASSERT_FALSE(first_seed.empty());
+  EXPECT_NE(first_id, second_id);
+  EXPECT_NE(first_seed, second_seed);
+  // The printed seed replays the run's ids.
+  const auto [replayed_id, replayed_seed] = FirstUploadIdAndSeed({"--seed", first_seed});
+  EXPECT_EQ(replayed_id, first_id);
+  EXPECT_EQ(replayed_seed, first_seed);
+}
+
+TEST(ToolTest, VersionNamesTheProjectVersionAndCommit) {
+  auto child = SpawnFakeOss({"--version"});
+  EXPECT_EQ(child.port, 0);
+  int status = 0;
+  ::waitpid(child.pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  const std::string expected = "fake-oss " + std::string(kVersion) + " (commit ";
+  EXPECT_TRUE(child.first_line.starts_with(expected)) << child.first_line;
+  EXPECT_TRUE(child.first_line.ends_with(")")) << child.first_line;
+  EXPECT_GT(child.first_line.size(), expected.size() + 1) << child.first_line;
 }
 
 TEST(ToolTest, CredentialsFromFlagsAndEnvironment) {

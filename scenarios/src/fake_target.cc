@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
 #include "ossup/protocol/wire.h"
 
@@ -14,6 +15,17 @@ using nlohmann::json;
 
 protocol::Error Internal(const std::string& message) {
   return protocol::MakeError("InternalError", message);
+}
+
+/// A byte-string field of the control API: `name`, or the exact bytes in `nameBase64` when
+/// they are not UTF-8 (fake-oss/README.md, "Control API").
+std::string BytesField(const json& object, const std::string& name) {
+  if (auto exact = object.find(name + "Base64"); exact != object.end()) {
+    auto bytes = protocol::Base64Decode(exact->get<std::string>());
+    if (!bytes) throw std::runtime_error(name + "Base64 is not base64");
+    return std::string(bytes->begin(), bytes->end());
+  }
+  return object.at(name).get<std::string>();
 }
 
 class InProcessFake final : public FakeTarget {
@@ -106,9 +118,9 @@ class RemoteFake final : public FakeTarget {
     try {
       for (const auto& u : reply->at("uploads")) {
         fake::UploadSnapshot snapshot;
-        snapshot.bucket = u.at("bucket").get<std::string>();
-        snapshot.key = u.at("key").get<std::string>();
-        snapshot.upload_id = u.at("uploadId").get<std::string>();
+        snapshot.bucket = BytesField(u, "bucket");
+        snapshot.key = BytesField(u, "key");
+        snapshot.upload_id = BytesField(u, "uploadId");
         for (const auto& p : u.at("parts")) {
           protocol::PartInfo part;
           part.part_number = p.at("partNumber").get<int>();
@@ -136,9 +148,9 @@ class RemoteFake final : public FakeTarget {
         entry.request_id = e.at("requestId").get<std::string>();
         entry.method = e.at("method").get<std::string>();
         entry.operation = e.at("operation").get<std::string>();
-        entry.bucket = e.at("bucket").get<std::string>();
-        entry.key = e.at("key").get<std::string>();
-        entry.upload_id = e.at("uploadId").get<std::string>();
+        entry.bucket = BytesField(e, "bucket");
+        entry.key = BytesField(e, "key");
+        entry.upload_id = BytesField(e, "uploadId");
         if (!e.at("partNumber").is_null()) entry.part_number = e.at("partNumber").get<int>();
         entry.http_status = e.at("status").get<int>();
         entry.error_code = e.at("errorCode").get<std::string>();

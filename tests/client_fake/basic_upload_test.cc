@@ -41,6 +41,17 @@ TEST_F(ClientFakeTest, MultipartUploadWithV1Signing) {
   EXPECT_TRUE(*object == ReadFile(file));
 }
 
+TEST_F(ClientFakeTest, MultipartUploadWithV2Signing) {
+  auto client = MakeClient(SignatureVersion::kV2);
+  auto file = WriteFile("data.bin", 2 * kPartSize + 5);
+  auto result = client.Upload(MakeRequest(file, "dir/v2 a+b.bin"));
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_EQ(result->parts_uploaded, 3);
+  auto object = client.GetObject(kBucket, "dir/v2 a+b.bin");
+  ASSERT_TRUE(object.ok()) << object.error().ToString();
+  EXPECT_TRUE(*object == ReadFile(file));
+}
+
 TEST_F(ClientFakeTest, EmptyFileGoesUpWithPutObjectAndNoEmptyPart) {
   auto client = MakeClient();
   auto file = WriteFile("empty.bin", 0);

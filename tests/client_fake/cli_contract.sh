@@ -32,7 +32,14 @@ ctl() { curl -s -X "$1" "$EP/_fake/$2" ${3:+-d "$3"}; }
 CP="$WORK/checkpoints"
 head -c 3000000 /dev/urandom >"$WORK/small.bin"
 head -c 60000000 /dev/urandom >"$WORK/big.bin"
+SOURCE=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$WORK"
+
+# --version: the project version (CMakeLists.txt project(VERSION)) and the commit.
+want_version=$(sed -nE 's/^project\(ossup VERSION ([0-9.]+) .*/\1/p' "$SOURCE/CMakeLists.txt")
+"$OSSUP" --version >version.txt
+check "--version exit 0" 0 $?
+contains "--version names the version and commit" "^ossup $want_version (commit \([0-9a-f]\{12\}\(-dirty\)\?\|unknown\))$" version.txt
 
 # 0: success, JSON lines, get.
 "$OSSUP" cp small.bin oss://clibucket/a/small.bin --endpoint "$EP" --part-size 512KiB \

@@ -36,6 +36,12 @@ class ResumeTest : public ClientFakeTest {
     EXPECT_EQ(uploads.size(), 1u);
     return uploads.empty() ? "" : uploads[0].upload_id;
   }
+  /// Cuts the record at the middle of its header line, as a crash during a rewrite would.
+  void TearHeader(const std::string& record) {
+    const std::string text = ReadFile(record);
+    std::ofstream(record, std::ios::binary | std::ios::trunc)
+        << text.substr(0, text.find('\n') / 2);
+  }
 };
 
 TEST_F(ResumeTest, ResumesAfterAConnectionDropWithoutResendingGoodParts) {
@@ -172,6 +178,64 @@ TEST_F(ResumeTest, WithoutRecordDirectoryAFailedAbortStillReturnsTheOriginalErro
   EXPECT_EQ(server_->ListUploads().size(), 1u);
 }
 
+TEST_F(ResumeTest, ReadCheckpointShowsTheKeptRecordWithoutChangingIt) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 5 * kPartSize);
+  auto request = MakeRequest(file, "read.bin");
+  auto none = client.ReadCheckpoint(request);
+  ASSERT_TRUE(none.ok()) << none.error().ToString();
+  EXPECT_FALSE(none->has_value());
+
+  const std::string upload_id = FailOnce(client, request);
+  const std::string before = ReadFile(client.CheckpointPath(request));
+  auto info = client.ReadCheckpoint(request);
+  ASSERT_TRUE(info.ok()) << info.error().ToString();
+  ASSERT_TRUE(info->has_value());
+  const client::CheckpointInfo& record = **info;
+  EXPECT_EQ(record.path, client.CheckpointPath(request));
+  EXPECT_EQ(record.upload_id, upload_id);
+  EXPECT_EQ(record.part_size_bytes, kPartSize);
+  ASSERT_EQ(record.parts.size(), 2u);  // the third part request was reset
+  EXPECT_EQ(record.parts[0].number, 1);
+  EXPECT_EQ(record.parts[1].number, 2);
+  EXPECT_EQ(record.bytes_done(), 2 * kPartSize);
+  const auto server_parts = server_->ListUploads().at(0).parts;
+  ASSERT_EQ(server_parts.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(record.parts[i].etag, server_parts[i].etag);
+    EXPECT_EQ(record.parts[i].size_bytes, server_parts[i].size);
+    EXPECT_EQ(std::optional<uint64_t>(record.parts[i].crc64), server_parts[i].crc64);
+  }
+  EXPECT_EQ(record.file.size_bytes, 5 * kPartSize);
+  EXPECT_NE(record.file.inode, 0u);
+  EXPECT_TRUE(record.resumable);
+  EXPECT_EQ(record.skipped_part_lines, 0);
+  EXPECT_EQ(ReadFile(record.path), before);
+
+  WriteFile("data.bin", 5 * kPartSize, /*seed=*/2);  // same size, new bytes and mtime
+  auto changed = client.ReadCheckpoint(request);
+  ASSERT_TRUE(changed.ok() && changed->has_value());
+  EXPECT_FALSE((*changed)->resumable);
+  EXPECT_EQ((*changed)->upload_id, upload_id);
+
+  auto no_records = request;
+  no_records.record_directory.clear();
+  auto without = client.ReadCheckpoint(no_records);
+  ASSERT_TRUE(without.ok());
+  EXPECT_FALSE(without->has_value());
+}
+
+TEST_F(ResumeTest, ReadCheckpointRefusesATornHeader) {
+  auto client = MakeClient();
+  auto file = WriteFile("data.bin", 5 * kPartSize);
+  auto request = MakeRequest(file, "torn-read.bin");
+  FailOnce(client, request);
+  TearHeader(client.CheckpointPath(request));
+  auto info = client.ReadCheckpoint(request);
+  ASSERT_FALSE(info.ok());
+  EXPECT_EQ(info.error().code, protocol::client_codes::kInvalidResponse);
+}
+
 TEST_F(ResumeTest, ChangedFileStartsFreshAndAbortsTheOldUpload) {
   auto client = MakeClient();
   auto file = WriteFile("data.bin", 5 * kPartSize);
@@ -213,9 +277,7 @@ TEST_F(ResumeTest, TornHeaderStartsFresh) {
   auto file = WriteFile("data.bin", 5 * kPartSize);
   auto request = MakeRequest(file, "torn.bin");
   FailOnce(client, request);
-  const std::string record = client.CheckpointPath(request);
-  std::string text = ReadFile(record);
-  std::ofstream(record, std::ios::binary | std::ios::trunc) << text.substr(0, text.find('\n') / 2);
+  TearHeader(client.CheckpointPath(request));
   auto result = client.Upload(request);
   ASSERT_TRUE(result.ok()) << result.error().ToString();
   EXPECT_FALSE(result->resumed);

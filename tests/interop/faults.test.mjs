@@ -2,7 +2,7 @@
 // whenever ali-oss reports success. Each test installs a plan through POST /_fake/faults and
 // checks its accounting (GET /_fake/faults/{id}) to prove the fault really fired.
 //
-// ali-oss 6.23 facts these tests pin (measurements.md §A.6): multipartUpload retries a part
+// ali-oss 6.23 facts these tests pin (docs/compatibility.md E3-E5): multipartUpload retries a part
 // only on network errors and timeouts (status -1/-2) and only when retryMax > 0; it never
 // retries an HTTP 5xx; a failed part leaves the checkpoint with the good parts, so a resume
 // re-sends only what is missing. Observed here (docs/compatibility.md E7-E9): a lost Complete

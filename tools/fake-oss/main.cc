@@ -1,14 +1,16 @@
 // fake-oss: runs ossup::fake::Server until SIGTERM or SIGINT.
 //
-// The flags are a contract scripts rely on (see issue 3): --host, --port, --data-dir,
+// The flags are a contract scripts rely on (fake-oss/README.md): --host, --port, --data-dir,
 // --access-key-id/--access-key-secret (repeatable pairs; also OSS_ACCESS_KEY_ID and
 // OSS_ACCESS_KEY_SECRET), --anonymous, --bucket (repeatable), --seed, --virtual-host-domain,
-// plus --default-bucket, --region, --faults, --chaos, --threads, --io-threads and --frozen-clock.
-// The first stdout line is exactly `fake-oss listening on http://HOST:PORT`. HTTPS: --tls-cert FILE
-// --tls-key FILE serve that certificate; --tls-self-signed CERT_OUT generates a CA and a server
-// certificate for HOST, 127.0.0.1, ::1 and localhost, and writes the CA's PEM to CERT_OUT (complete
-// before the first line is printed) for clients to trust. The first line then reads `fake-oss
-// listening on https://HOST:PORT`.
+// plus --default-bucket, --region, --faults, --chaos, --threads, --io-threads, --frozen-clock and
+// --version. The first stdout line is exactly `fake-oss listening on http://HOST:PORT`. Without
+// --seed the seed comes from the OS; the seed used is printed on stderr right after that line,
+// as `fake-oss: seed N (--seed N repeats this run's ids)`.
+// HTTPS: --tls-cert FILE --tls-key FILE serve that certificate; --tls-self-signed CERT_OUT
+// generates a CA and a server certificate for HOST, 127.0.0.1, ::1 and localhost, and writes
+// the CA's PEM to CERT_OUT (complete before the first line is printed) for clients to trust.
+// The first line then reads `fake-oss listening on https://HOST:PORT`.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -17,8 +19,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <random>
 #include <sstream>
 
+#include "build_info.h"
 #include "ossup/fake/server.h"
 #include "ossup/faults/plan.h"
 #include "ossup/faults/swarm.h"
@@ -48,6 +53,13 @@ bool WriteFileAtomically(const std::string& path, const std::string& text) {
   return !error;
 }
 
+/// 64 bits from the OS's random source (getrandom), so that fakes started without --seed hand
+/// out different ids.
+uint64_t SeedFromTheOs() {
+  std::random_device device;
+  return (static_cast<uint64_t>(device()) << 32) ^ device();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,6 +71,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   CLI::App app{"fake-oss: a strict fake Alibaba Cloud OSS server"};
+  app.set_version_flag("--version", ossup::VersionLine("fake-oss"));
   ossup::fake::ServerOptions options;
   options.clock_follows_real_time = true;
   int port = 0;
@@ -75,7 +88,10 @@ int main(int argc, char** argv) {
                  "Secret for the matching --access-key-id (repeatable)");
   app.add_flag("--anonymous", options.anonymous, "Accept unsigned or wrongly signed requests");
   app.add_option("--bucket", options.buckets, "Bucket to create at start (repeatable)");
-  app.add_option("--seed", options.seed, "Seed for upload ids, request ids and faults");
+  std::optional<uint64_t> seed;
+  app.add_option("--seed", seed,
+                 "Seed for upload ids, request ids and STS credentials (default: from the OS; "
+                 "the seed used is printed on stderr)");
   app.add_option("--virtual-host-domain", options.virtual_host_domain,
                  "Read Host: <bucket>.<domain> as a bucket");
   app.add_option("--default-bucket", options.default_bucket,
@@ -112,6 +128,7 @@ int main(int argc, char** argv) {
     options.tls = ossup::fake::TlsOptions{tls_cert, tls_key};
   }
   options.port = static_cast<uint16_t>(port);
+  options.seed = seed ? *seed : SeedFromTheOs();
   options.clock_follows_real_time = !frozen_clock;
 
   if (access_key_ids.size() != access_key_secrets.size()) {
@@ -140,6 +157,7 @@ int main(int argc, char** argv) {
   }
 
   const std::string data_dir_for_chaos = options.data_dir;
+  const uint64_t seed_used = options.seed;
   ossup::fake::Server server(std::move(options));
   if (plan) {
     if (auto usable = server.CheckFaultPlan(*plan); !usable.ok()) {
@@ -167,6 +185,8 @@ int main(int argc, char** argv) {
   }
   std::printf("fake-oss listening on %s\n", server.endpoint().c_str());
   std::fflush(stdout);
+  std::cerr << "fake-oss: seed " << seed_used << " (--seed " << seed_used
+            << " repeats this run's ids)\n";
   WaitForSignal();
   server.Stop();
   return 0;

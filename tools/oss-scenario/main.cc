@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "build_info.h"
 #include "ossup/faults/rng.h"
 #include "ossup/scenarios/codec.h"
 #include "ossup/scenarios/generate.h"
@@ -131,6 +132,7 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"Replay or fuzz resumable-upload scenarios against fake-oss"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", ossup::VersionLine("oss-scenario"));
   RunOptions options;
 
   auto* run = app.add_subcommand("run", "run scenario files");

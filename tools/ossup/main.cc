@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "build_info.h"
 #include "oss_url.h"
 #include "ossup/client/client.h"
 #include "ossup/protocol/addressing.h"
@@ -321,6 +322,7 @@ int main(int argc, char** argv) {
 
   CLI::App app{"ossup: resumable uploads to Alibaba Cloud OSS"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", ossup::VersionLine("ossup"));
 
   CommonFlags cp_common, ls_common, abort_common, get_common;
   CpFlags cp;
@@ -360,6 +362,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);

@@ -34,38 +34,6 @@ bool IsHostNameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
 }
 
-// Length of the UTF-8 sequence starting at text[i], or 0 when it is not a valid, shortest-form
-// encoding of a scalar value (no surrogates, nothing above U+10FFFF).
-size_t Utf8SequenceLength(std::string_view text, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const auto continuation = [&](size_t k) { return k < text.size() && (byte(k) & 0xC0) == 0x80; };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) return continuation(i + 1) ? 2 : 0;
-  if (lead >= 0xE0 && lead <= 0xEF) {
-    if (!continuation(i + 1) || !continuation(i + 2)) return 0;
-    if (lead == 0xE0 && byte(i + 1) < 0xA0) return 0;   // overlong
-    if (lead == 0xED && byte(i + 1) >= 0xA0) return 0;  // UTF-16 surrogate
-    return 3;
-  }
-  if (lead >= 0xF0 && lead <= 0xF4) {
-    if (!continuation(i + 1) || !continuation(i + 2) || !continuation(i + 3)) return 0;
-    if (lead == 0xF0 && byte(i + 1) < 0x90) return 0;   // overlong
-    if (lead == 0xF4 && byte(i + 1) >= 0x90) return 0;  // above U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
-bool IsValidUtf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    const size_t length = Utf8SequenceLength(text, i);
-    if (length == 0) return false;
-    i += length;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string UriEncode(std::string_view text, bool keep_slash) {

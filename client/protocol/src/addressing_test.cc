@@ -9,14 +9,14 @@
 namespace ossup::protocol {
 namespace {
 
-// --- URI encoding (spec §0.1, §7.3) -----------------------------------------------------------
+// --- URI encoding (docs/protocol.md, "Object keys in URLs", "Canonical request") --------------
 
 TEST(UriEncodeTest, KeepsOnlyUnreservedAndOptionallySlash) {
   EXPECT_EQ(UriEncode("AZaz09-._~", false), "AZaz09-._~");
   EXPECT_EQ(UriEncode("a b+c%d/e", false), "a%20b%2Bc%25d%2Fe");
   EXPECT_EQ(UriEncode("a b+c%d/e", true), "a%20b%2Bc%25d/e");
   EXPECT_EQ(UriEncode("|*'()!", false), "%7C%2A%27%28%29%21");
-  // go-v2 V4 vector key (spec §7.3 T1).
+  // go-v2 V4 vector key (docs/protocol.md, "V4 vectors", T1).
   EXPECT_EQ(UriEncode("/bucket/1234+-/123/1.txt", true), "/bucket/1234%2B-/123/1.txt");
 }
 
@@ -60,14 +60,14 @@ TEST(QueryStringTest, DecodesWithoutTurningPlusIntoSpace) {
 TEST(QueryStringTest, EncodeWritesEmptyValuesAsBareNames) {
   EXPECT_EQ(EncodeQueryString({{"uploads", ""}, {"a", "1 2"}, {"b+", "x/y"}}),
             "uploads&a=1%202&b%2B=x%2Fy");
-  // V1-Q1 presigned signature (spec §7.2): base64 '+' and '=' are escaped.
+  // V1 presigned signature Q1 (docs/protocol.md, "V1 vectors"): base64 '+' and '=' escaped.
   EXPECT_EQ(EncodeQueryString({{"Signature", "dcLTea+Yh9ApirQ8o8dOPqtvJXQ="}}),
             "Signature=dcLTea%2BYh9ApirQ8o8dOPqtvJXQ%3D");
   const QueryParams round_trip = {{"k", "a+b c%/é"}, {"e", ""}};
   EXPECT_EQ(ParseQueryString(EncodeQueryString(round_trip)), round_trip);
 }
 
-// --- Endpoints (spec §8)
+// --- Endpoints (docs/protocol.md, "Endpoints and regions", "Virtual-hosted and path style")
 // --------------------------------------------------------------------------
 
 TEST(EndpointTest, ParsesSchemesPortsAndBareHosts) {
@@ -157,7 +157,7 @@ TEST(ResolveTargetTest, ExplicitStylesOverrideTheEndpointKind) {
   EXPECT_EQ(path.path, "/b/k");
 }
 
-// --- Naming rules (spec §4)
+// --- Naming rules (docs/protocol.md, "Bucket and object names")
 // --------------------------------------------------------------------------
 
 TEST(NamingTest, BucketNames) {

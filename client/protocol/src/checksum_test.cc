@@ -10,7 +10,7 @@ namespace {
 
 std::string HexOf(const Md5Digest& digest) { return HexUpper(digest); }
 
-// --- CRC-64/XZ: values from spec §6 --------------------------------------------------------
+// --- CRC-64/XZ: values from docs/protocol.md, "CRC-64 test values" ---------------------------
 
 TEST(Crc64Test, EmptyInputIsZero) {
   EXPECT_EQ(Crc64(""), 0u);
@@ -106,7 +106,7 @@ TEST(Crc64Test, MockHeaderValues) {
 }
 
 TEST(Crc64Test, PythonCombineStrings) {
-  // Strings from python tests/test_crc64_combine.py; values from spec §6.
+  // Strings from python tests/test_crc64_combine.py; values: docs/protocol.md, "CRC-64".
   EXPECT_EQ(Crc64("12345"), 6748440630437108969ull);
   EXPECT_EQ(Crc64("67890"), 6285347597771850461ull);
   EXPECT_EQ(Crc64("1234567890"), 12811388247244714686ull);
@@ -115,7 +115,7 @@ TEST(Crc64Test, PythonCombineStrings) {
 
 TEST(Crc64Test, OrderedCombineOfBingWallpaperParts) {
   // go v1 sample/BingWallpaper-2015-11-07.jpg (482048 B) in 102400-B parts: the part CRCs and the
-  // whole-file CRC from spec §6. Combining in part order must give the whole, as at Complete.
+  // whole-file CRC (docs/protocol.md, "CRC-64"). Combined in part order they give the whole.
   const std::vector<std::pair<uint64_t, uint64_t>> parts = {{8763152386744783419ull, 102400},
                                                             {6614430229846010432ull, 102400},
                                                             {16516841772958390055ull, 102400},
@@ -159,7 +159,7 @@ TEST(Crc64Test, ParseAcceptsOnlyDecimalInRange) {
   EXPECT_EQ(Crc64ToString(UINT64_MAX), "18446744073709551615");
 }
 
-// --- MD5 and encodings: spec §5 reference values -------------------------------------------
+// --- MD5 and encodings: docs/protocol.md, "Simple ETag" reference values ---------------------
 
 TEST(Md5AndCrc64Test, OnePassEqualsEachDigestAlone) {
   // Lengths around the 64 KiB slice the one-pass loop uses.
@@ -227,7 +227,7 @@ TEST(HmacTest, Rfc4231AndRfc2202Vectors) {
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
-// --- ETags: spec §5 ------------------------------------------------------------------------
+// --- ETags: docs/protocol.md, "MD5 and ETags" ------------------------------------------------
 
 TEST(ETagTest, SimpleETagIsQuotedUpperHexMd5) {
   EXPECT_EQ(ETagOf(Md5Of("hi oss")), "\"B22E0DC370A7F7067FACF5F75D7FA385\"");
@@ -261,13 +261,13 @@ TEST(ETagTest, MultipartGoV1BingWallpaper) {
 
 TEST(ETagTest, MultipartGoV2MockCompletion) {
   // go-v2 oss/client_mock_test.go: the one completion of the masked part ETag that matches the
-  // 96316-byte single-part object's ETag (spec §5, consistency check).
+  // 96316-byte single-part object's ETag (docs/protocol.md, "Multipart ETag").
   EXPECT_EQ(MultipartETag({"&quot;CF3F46D505093571E916FCDD49677299&quot;"}),
             "\"29B94424BC241D80B0AF488A4E4B86AF-1\"");
 }
 
 TEST(ETagTest, MultipartIsNotTheS3BinaryRule) {
-  // S3 would hash the binary digests: spec §5 gives that (wrong) value for the python capture.
+  // S3 hashes the binary digests; docs/protocol.md, "Multipart ETag" gives that (wrong) value.
   EXPECT_NE(MultipartETag({"4DE8075FB607DF4D13FBC480EA488EFA", "AF947EC157726CEA88ED83B3C989063B"}),
             "\"0DF038210DB5A89CC49FF5BD8E784E95-2\"");
 }

@@ -6,9 +6,9 @@
 namespace ossup::protocol {
 namespace {
 
-// OSS error codes (spec §3.2). Messages marked "verified" in the spec are copied exactly,
+// OSS error codes (docs/protocol.md, "Error codes"). Messages with a source there are exact,
 // typos included; the others are OSS-style wordings that no client is known to match on.
-// EC is the most common occurrence's detailed code, or empty when the spec records none.
+// EC is the most common occurrence's detailed code, or empty when no source gives one.
 constexpr ErrorSpec kErrorTable[] = {
     {"NoSuchUpload", 404,
      "The specified upload does not exist. The upload ID may be invalid, or the upload may have "

@@ -11,7 +11,7 @@
 namespace ossup::protocol {
 namespace {
 
-constexpr NameTable<Operation, 23> kNames = {{
+constexpr NameTable<Operation, 28> kNames = {{
     {Operation::kUnknown, "Unknown"},
     {Operation::kListBuckets, "ListBuckets"},
     {Operation::kPutBucket, "PutBucket"},
@@ -29,6 +29,11 @@ constexpr NameTable<Operation, 23> kNames = {{
     {Operation::kDeleteObject, "DeleteObject"},
     {Operation::kCopyObject, "CopyObject"},
     {Operation::kDeleteMultipleObjects, "DeleteMultipleObjects"},
+    {Operation::kPutObjectAcl, "PutObjectACL"},
+    {Operation::kGetObjectAcl, "GetObjectACL"},
+    {Operation::kPutObjectTagging, "PutObjectTagging"},
+    {Operation::kGetObjectTagging, "GetObjectTagging"},
+    {Operation::kDeleteObjectTagging, "DeleteObjectTagging"},
     {Operation::kInitiateMultipartUpload, "InitiateMultipartUpload"},
     {Operation::kUploadPart, "UploadPart"},
     {Operation::kUploadPartCopy, "UploadPartCopy"},
@@ -110,8 +115,12 @@ Operation ClassifyObject(std::string_view method, const std::vector<std::string_
     if (Exactly(sel, {"uploadId", "partNumber"}) || Exactly(sel, {"uploadId"})) {
       return Operation::kUploadPart;
     }
+    if (Exactly(sel, {"acl"})) return Operation::kPutObjectAcl;
+    if (Exactly(sel, {"tagging"})) return Operation::kPutObjectTagging;
   } else if (method == "GET") {
     if (sel.empty()) return Operation::kGetObject;
+    if (Exactly(sel, {"acl"})) return Operation::kGetObjectAcl;
+    if (Exactly(sel, {"tagging"})) return Operation::kGetObjectTagging;
     if (Exactly(sel, {"uploadId"})) return Operation::kListParts;
     if (Exactly(sel, {"objectMeta"})) return Operation::kGetObjectMeta;
   } else if (method == "HEAD") {
@@ -120,6 +129,7 @@ Operation ClassifyObject(std::string_view method, const std::vector<std::string_
   } else if (method == "DELETE") {
     if (sel.empty()) return Operation::kDeleteObject;
     if (Exactly(sel, {"uploadId"})) return Operation::kAbortMultipartUpload;
+    if (Exactly(sel, {"tagging"})) return Operation::kDeleteObjectTagging;
   }
   return Operation::kUnknown;
 }

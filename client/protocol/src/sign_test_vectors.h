@@ -1,5 +1,5 @@
-// Inputs of the official signing vectors (spec §7), shared by signing_test.cc (the signer
-// reproduces them) and sign_verify_test.cc (the verifier accepts them). Test-only.
+// Inputs of the signing vectors (docs/protocol.md, "Signing test vectors"), for signing_test.cc
+// (signer reproduces them) and sign_verify_test.cc (the verifier accepts them). Test-only.
 #pragma once
 
 #include <map>
@@ -74,6 +74,55 @@ inline WireRequest V4CommonRequest(std::string content_type) {
 inline WireRequest V4HeaderRequest() {
   WireRequest request = V4CommonRequest("text/plain");
   request.headers.emplace_back("x-oss-content-sha256", "UNSIGNED-PAYLOAD");
+  return request;
+}
+
+// --- V2 (docs/protocol.md, "V2 vectors") ------------------------------------------------------
+
+/// The key pair of the V2 vectors (alibabacloud-gateway-oss UnitTest.java).
+inline const Credentials kV2Credentials{"44CF9590006BF252F707",
+                                        "OtxrzxIsfpFjA7SwPzILwy8Bw21TLhquhboDYROV", ""};
+inline const Credentials kV2CredentialsToken{"44CF9590006BF252F707",
+                                             "OtxrzxIsfpFjA7SwPzILwy8Bw21TLhquhboDYROV", "token"};
+/// The V2 date of G1, D3 and D4, 2017-02-15 09:37:11 UTC.
+inline const TimePoint kV2Time = At(1487151431);
+inline constexpr std::string_view kV2Date = "Wed, 15 Feb 2017 09:37:11 GMT";
+/// The V2 date of D1, 2017-02-16 02:09:39 UTC.
+inline const TimePoint kV2D1Time = At(1487210979);
+/// The x-oss-expires of D2.
+inline const TimePoint kV2D2Expires = At(1487152431);
+
+/// `ak` 44CF9590006BF252F707 is a long-term key, or an STS key with token `token`.
+inline CredentialLookup V2Lookup(std::string token = "") {
+  return LookupOf({{std::string(kV2Credentials.access_key_id),
+                    {kV2Credentials.access_key_secret, std::move(token), std::nullopt}}});
+}
+
+/// G1 (alibabacloud-gateway-oss java/src/test/java/com/aliyun/gateway/oss/UnitTest.java
+/// getAuthorizationV2Test), unsigned.
+inline WireRequest V2G1Request() {
+  WireRequest request{"PUT", "oss-example", "nelson", {}, {}};
+  request.headers = {{"Content-MD5", "FxqG8Ca0qEJPOghSihJ8Ew=="},
+                     {"Content-Type", "text/plain"},
+                     {"Date", std::string(kV2Date)},
+                     {"x-oss-object-acl", "private"}};
+  return request;
+}
+
+/// D1: a ranged conditional GET that signs Range and If-Modified-Since, unsigned.
+inline WireRequest V2D1Request() {
+  WireRequest request{"GET", "oss-example", "nelson", {}, {}};
+  request.headers = {{"Range", "bytes=0-7"},
+                     {"If-Modified-Since", "Thu, 16 Feb 2017 02:10:39 GMT"},
+                     {"Date", "Thu, 16 Feb 2017 02:09:39 GMT"}};
+  return request;
+}
+
+/// D3: an STS Initiate of a key that needs encoding, with a query value holding `/`, unsigned.
+inline WireRequest V2D3Request() {
+  WireRequest request{"POST", "oss-example", "dir/a b+c.txt", {}, {}};
+  request.query = {{"uploads", ""}, {"x-oss-meta", "v/1"}};
+  request.headers = {{"Content-Type", "application/octet-stream"}, {"Date", std::string(kV2Date)}};
   return request;
 }
 

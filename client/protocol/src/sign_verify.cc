@@ -1,8 +1,10 @@
-// Verify(): parses the four authentication forms, applies the credential, time and STS rules,
-// then recomputes the signature through the same pipeline the signers use (sign_pipeline.h).
+// Verify(): parses the six authentication forms (V1, V2, V4; header and URL), applies the
+// credential, time and STS rules, then recomputes the signature through the same pipeline the
+// signers use (sign_pipeline.h).
 #include <openssl/crypto.h>
 
 #include <charconv>
+#include <functional>
 
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
@@ -62,10 +64,22 @@ Error InvalidV4Argument(std::string_view message, std::string_view ec,
   return error;
 }
 
+/// Which EC a signature mismatch carries (docs/protocol.md, "Error codes" and "V2 errors").
+enum class MismatchForm { kV1V4Header, kV1V4Url, kV2 };
+
 Error SignatureMismatch(std::string_view access_key_id, std::string_view provided,
-                        const Computed& computed, bool presigned) {
+                        const Computed& computed, MismatchForm form) {
   Error error = MakeError("SignatureDoesNotMatch");
-  if (presigned) error.ec = "0002-00000307";  // the table's EC is the header form's
+  switch (form) {
+    case MismatchForm::kV1V4Header:
+      break;  // the table's EC
+    case MismatchForm::kV1V4Url:
+      error.ec = "0002-00000307";
+      break;
+    case MismatchForm::kV2:
+      error.ec = "0002-00000101";
+      break;
+  }
   error.details = {{"OSSAccessKeyId", std::string(access_key_id)},
                    {"SignatureProvided", std::string(provided)},
                    {"StringToSign", computed.string_to_sign},
@@ -76,7 +90,7 @@ Error SignatureMismatch(std::string_view access_key_id, std::string_view provide
   return error;
 }
 
-/// The secret for `access_key_id` after the STS rules (spec §7.3, §12.10).
+/// The secret for `access_key_id` after the STS rules (docs/protocol.md, "STS security tokens").
 StatusOr<std::string> ResolveSecret(std::string_view access_key_id, std::string_view token,
                                     const CredentialLookup& lookup, TimePoint now) {
   const std::optional<KnownCredential> known = lookup(access_key_id);
@@ -96,6 +110,22 @@ StatusOr<std::string> ResolveSecret(std::string_view access_key_id, std::string_
   return known->access_key_secret;
 }
 
+/// V1 `Expires` and V2 `x-oss-expires`: an absolute unix time, valid up to and including that
+/// second (EC pages 0002-00000069, 0002-00000070).
+Status CheckAbsoluteExpiry(std::string_view expires, TimePoint now) {
+  const std::optional<uint64_t> expires_seconds = ParseSeconds(expires);
+  if (!expires_seconds) {
+    Error error = AccessDenied("Invalid Expires.");
+    error.ec = "0002-00000070";
+    return error;
+  }
+  if (UnixSeconds(now) <= static_cast<int64_t>(*expires_seconds)) return {};
+  Error error = AccessDenied("Request has expired.");
+  error.ec = "0002-00000069";
+  error.details = {{"Expires", std::string(expires)}, {"ServerTime", FormatIso8601(now)}};
+  return error;
+}
+
 Status CheckSkew(TimePoint request_time, TimePoint now, const VerifyOptions& options) {
   const auto difference = request_time > now ? request_time - now : now - request_time;
   if (difference <= options.max_skew) return {};
@@ -105,27 +135,41 @@ Status CheckSkew(TimePoint request_time, TimePoint now, const VerifyOptions& opt
   return error;
 }
 
-Status CheckSignature(std::string_view access_key_id, std::string_view provided,
-                      const Computed& computed, bool presigned) {
-  if (ConstantTimeEquals(provided, computed.signature)) return {};
-  return SignatureMismatch(access_key_id, provided, computed, presigned);
+MismatchForm V1V4Form(bool presigned) {
+  return presigned ? MismatchForm::kV1V4Url : MismatchForm::kV1V4Header;
 }
 
-/// A V4 signature matches the kBareName form or, failing that, the ali-oss form of the
-/// canonical query (V4EmptyQueryValues); a mismatch reports the kBareName computation.
+Status CheckSignature(std::string_view access_key_id, std::string_view provided,
+                      const Computed& computed, MismatchForm form) {
+  if (ConstantTimeEquals(provided, computed.signature)) return {};
+  return SignatureMismatch(access_key_id, provided, computed, form);
+}
+
+/// A V2 or V4 signature matches the kBareName form of the canonical query or, failing that,
+/// the kEqualsUnlessSubresource form (EmptyQueryValues); a mismatch reports the kBareName
+/// computation. `compute` runs the version's pipeline for one form.
+Status CheckEitherQueryForm(const std::function<Computed(EmptyQueryValues)>& compute,
+                            std::string_view access_key_id, std::string_view provided,
+                            MismatchForm form) {
+  const Computed standard = compute(EmptyQueryValues::kBareName);
+  if (ConstantTimeEquals(provided, standard.signature)) return {};
+  const Computed other = compute(EmptyQueryValues::kEqualsUnlessSubresource);
+  if (other.string_to_sign != standard.string_to_sign &&
+      ConstantTimeEquals(provided, other.signature)) {
+    return {};
+  }
+  return SignatureMismatch(access_key_id, provided, standard, form);
+}
+
 Status CheckV4Signature(const WireRequest& request, const std::vector<std::string>& additional,
                         std::string_view exclude_query, std::string_view v4_time,
                         const SigningScope& scope, std::string_view secret,
                         std::string_view access_key_id, std::string_view provided, bool presigned) {
-  const Computed standard = ComputeV4(request, additional, exclude_query, v4_time, scope, secret);
-  if (ConstantTimeEquals(provided, standard.signature)) return {};
-  const Computed ali_oss = ComputeV4(request, additional, exclude_query, v4_time, scope, secret,
-                                     V4EmptyQueryValues::kAliOss);
-  if (ali_oss.canonical_request != standard.canonical_request &&
-      ConstantTimeEquals(provided, ali_oss.signature)) {
-    return {};
-  }
-  return SignatureMismatch(access_key_id, provided, standard, presigned);
+  return CheckEitherQueryForm(
+      [&](EmptyQueryValues empty_values) {
+        return ComputeV4(request, additional, exclude_query, v4_time, scope, secret, empty_values);
+      },
+      access_key_id, provided, V1V4Form(presigned));
 }
 
 /// Parsed `<ak>/<yyyymmdd>/<region>/<product>/aliyun_v4_request`, checked against the request
@@ -190,7 +234,7 @@ StatusOr<VerifiedRequest> VerifyV1Header(const WireRequest& request, std::string
   if (Status skew = CheckSkew(*request_time, now, options); !skew.ok()) return skew;
 
   const Computed computed = ComputeV1(request, *date, *secret);
-  if (Status match = CheckSignature(access_key_id, provided, computed, /*presigned=*/false);
+  if (Status match = CheckSignature(access_key_id, provided, computed, MismatchForm::kV1V4Header);
       !match.ok())
     return match;
   return VerifiedRequest{std::string(access_key_id), SignatureVersion::kV1, false};
@@ -210,16 +254,10 @@ StatusOr<VerifiedRequest> VerifyV1Url(const WireRequest& request, const Credenti
   auto secret = ResolveSecret(*access_key_id, token, lookup, now);
   if (!secret.ok()) return secret.error();
 
-  const std::optional<uint64_t> expires_seconds = ParseSeconds(*expires);
-  if (!expires_seconds) return AccessDenied("Invalid Expires.");
-  if (UnixSeconds(now) > static_cast<int64_t>(*expires_seconds)) {
-    Error error = AccessDenied("Request has expired.");
-    error.details = {{"Expires", std::string(*expires)}, {"ServerTime", FormatIso8601(now)}};
-    return error;
-  }
+  if (Status expiry = CheckAbsoluteExpiry(*expires, now); !expiry.ok()) return expiry;
 
   const Computed computed = ComputeV1(request, *expires, *secret);
-  if (Status match = CheckSignature(*access_key_id, *provided, computed, /*presigned=*/true);
+  if (Status match = CheckSignature(*access_key_id, *provided, computed, MismatchForm::kV1V4Url);
       !match.ok()) {
     return match;
   }
@@ -313,6 +351,162 @@ StatusOr<VerifiedRequest> VerifyV4Url(const WireRequest& request, const Credenti
   return VerifiedRequest{parsed->access_key_id, SignatureVersion::kV4, true};
 }
 
+// --- V2 ----------------------------------------------------------------------------------------
+
+/// A malformed V2 signature: AccessDenied with the EC of the fault (docs/protocol.md,
+/// "V2 errors").
+Error V2Malformed(std::string_view message, std::string_view ec) {
+  Error error = AccessDenied(message);
+  if (!ec.empty()) error.ec = std::string(ec);
+  return error;
+}
+
+constexpr std::string_view kV2HeaderInvalid = "Authorization header is invalid.";
+
+/// The checked AdditionalHeaders list (`;`-separated): no empty item, no `_`, every name
+/// present in the request. `empty_list_ec` is the EC of an empty list for this form.
+StatusOr<std::vector<std::string>> ParseV2AdditionalHeaders(const WireRequest& request,
+                                                            std::string_view list,
+                                                            std::string_view message,
+                                                            std::string_view empty_list_ec) {
+  if (TrimSpaces(list).empty()) return V2Malformed(message, empty_list_ec);
+  std::vector<std::string> names;
+  for (std::string_view name : Split(list, ';')) {
+    name = TrimSpaces(name);
+    if (name.empty()) return V2Malformed(message, "0002-00000111");
+    if (name.find('_') != std::string_view::npos || !FindHeader(request.headers, name)) {
+      return V2Malformed(message, "0002-00000112");
+    }
+    names.push_back(AsciiLower(name));
+  }
+  return names;
+}
+
+struct V2HeaderFields {
+  std::string_view access_key_id;
+  std::string_view signature;
+  std::optional<std::string_view> additional_headers;
+};
+
+/// `AccessKeyId:<ak>[,AdditionalHeaders:<h1;h2>],Signature:<sig>`: fields in any order,
+/// spaces around them trimmed (Java writes `, `).
+StatusOr<V2HeaderFields> ParseV2Header(std::string_view fields) {
+  std::optional<std::string_view> access_key_id, signature, additional;
+  for (std::string_view field : Split(fields, ',')) {
+    field = TrimSpaces(field);
+    if (field.empty()) return V2Malformed(kV2HeaderInvalid, "0002-00000102");
+    const size_t colon = field.find(':');
+    if (colon == std::string_view::npos) return V2Malformed(kV2HeaderInvalid, "0002-00000103");
+    const std::string_view name = field.substr(0, colon);
+    const std::string_view value = TrimSpaces(field.substr(colon + 1));
+    if (name == "AccessKeyId") {
+      access_key_id = value;
+    } else if (name == "Signature") {
+      signature = value;
+    } else if (name == "AdditionalHeaders") {
+      additional = value;
+    } else {
+      return V2Malformed(kV2HeaderInvalid, "0002-00000104");
+    }
+  }
+  if (!access_key_id) return V2Malformed(kV2HeaderInvalid, "0002-00000105");
+  if (access_key_id->empty()) return V2Malformed(kV2HeaderInvalid, "0002-00000106");
+  if (!signature) return V2Malformed(kV2HeaderInvalid, "0002-00000108");
+  if (signature->empty()) return V2Malformed(kV2HeaderInvalid, "0002-00000109");
+  return V2HeaderFields{*access_key_id, *signature, additional};
+}
+
+StatusOr<VerifiedRequest> VerifyV2Header(const WireRequest& request, std::string_view fields,
+                                         const CredentialLookup& lookup, TimePoint now,
+                                         const VerifyOptions& options) {
+  auto parsed = ParseV2Header(fields);
+  if (!parsed.ok()) return parsed.error();
+  std::vector<std::string> additional;
+  if (parsed->additional_headers) {
+    auto names = ParseV2AdditionalHeaders(request, *parsed->additional_headers, kV2HeaderInvalid,
+                                          "0002-00000110");
+    if (!names.ok()) return names.error();
+    additional = std::move(*names);
+  }
+  auto secret = ResolveSecret(parsed->access_key_id, SecurityTokenHeader(request), lookup, now);
+  if (!secret.ok()) return secret.error();
+
+  // The request time is x-oss-date when sent, else Date; the Date slot signs the Date header.
+  const std::optional<std::string_view> time_header = V1HeaderDate(request);
+  const std::optional<TimePoint> request_time =
+      time_header ? ParseHttpDate(*time_header) : std::optional<TimePoint>();
+  if (!request_time) return AccessDenied("OSS authentication requires a valid Date.");
+  if (Status skew = CheckSkew(*request_time, now, options); !skew.ok()) return skew;
+
+  const std::string_view date = FindHeader(request.headers, "Date").value_or("");
+  if (Status match = CheckEitherQueryForm(
+          [&](EmptyQueryValues empty_values) {
+            return ComputeV2(request, date, additional, {}, *secret, empty_values);
+          },
+          parsed->access_key_id, parsed->signature, MismatchForm::kV2);
+      !match.ok()) {
+    return match;
+  }
+  return VerifiedRequest{std::string(parsed->access_key_id), SignatureVersion::kV2, false};
+}
+
+/// A required V2 URL parameter and the ECs OSS gives when it is missing or empty ("" when no
+/// source names one).
+struct V2UrlParam {
+  std::string_view name;
+  std::string_view missing_ec;
+  std::string_view empty_ec;
+};
+constexpr V2UrlParam kV2AccessKeyIdParam{"x-oss-access-key-id", "", "0002-00000116"};
+constexpr V2UrlParam kV2ExpiresParam{"x-oss-expires", "0002-00000113", "0002-00000114"};
+constexpr V2UrlParam kV2SignatureParam{"x-oss-signature", "", "0002-00000118"};
+
+constexpr std::string_view kV2UrlInvalid =
+    "Query-string authentication version 2 requires the x-oss-signature-version, "
+    "x-oss-access-key-id, x-oss-expires and x-oss-signature parameters.";
+
+StatusOr<std::string_view> RequiredV2Param(const WireRequest& request, const V2UrlParam& param) {
+  const std::optional<std::string_view> value = FindParam(request.query, param.name);
+  if (!value) return V2Malformed(kV2UrlInvalid, param.missing_ec);
+  if (value->empty()) return V2Malformed(kV2UrlInvalid, param.empty_ec);
+  return *value;
+}
+
+StatusOr<VerifiedRequest> VerifyV2Url(const WireRequest& request, const CredentialLookup& lookup,
+                                      TimePoint now) {
+  auto access_key_id = RequiredV2Param(request, kV2AccessKeyIdParam);
+  if (!access_key_id.ok()) return access_key_id.error();
+  auto expires = RequiredV2Param(request, kV2ExpiresParam);
+  if (!expires.ok()) return expires.error();
+  auto provided = RequiredV2Param(request, kV2SignatureParam);
+  if (!provided.ok()) return provided.error();
+  std::vector<std::string> additional;
+  if (const auto list = FindParam(request.query, "x-oss-additional-headers")) {
+    auto names = ParseV2AdditionalHeaders(request, *list, kV2UrlInvalid, "0002-00000076");
+    if (!names.ok()) return names.error();
+    additional = std::move(*names);
+  }
+  // python oss2 and Java send `security-token`; `x-oss-security-token` is read as well.
+  const std::string token(
+      FindParam(request.query, "security-token")
+          .value_or(FindParam(request.query, kSecurityTokenHeader).value_or("")));
+  auto secret = ResolveSecret(*access_key_id, token, lookup, now);
+  if (!secret.ok()) return secret.error();
+
+  if (Status expiry = CheckAbsoluteExpiry(*expires, now); !expiry.ok()) return expiry;
+
+  if (Status match = CheckEitherQueryForm(
+          [&](EmptyQueryValues empty_values) {
+            return ComputeV2(request, *expires, additional, "x-oss-signature", *secret,
+                             empty_values);
+          },
+          *access_key_id, *provided, MismatchForm::kV2);
+      !match.ok()) {
+    return match;
+  }
+  return VerifiedRequest{std::string(*access_key_id), SignatureVersion::kV2, true};
+}
+
 }  // namespace
 
 // --- Verification -----------------------------------------------------------------------------
@@ -321,25 +515,36 @@ StatusOr<VerifiedRequest> Verify(const WireRequest& request, const CredentialLoo
                                  TimePoint now, const VerifyOptions& options) {
   const std::optional<std::string_view> authorization =
       FindHeader(request.headers, "Authorization");
-  const bool v4_url = HasParam(request.query, "x-oss-signature-version") ||
-                      HasParam(request.query, "x-oss-signature");
+  const std::optional<std::string_view> url_version =
+      FindParam(request.query, "x-oss-signature-version");
+  const bool v2_url =
+      url_version ? *url_version == kV2Algorithm : HasParam(request.query, "x-oss-access-key-id");
+  const bool v4_url = !v2_url && (url_version || HasParam(request.query, "x-oss-signature"));
   const bool v1_url =
       HasParam(request.query, "OSSAccessKeyId") || HasParam(request.query, "Signature");
 
   if (authorization) {
-    if (v4_url || v1_url) {
+    if (v2_url || v4_url || v1_url) {
       return AccessDenied(
           "Request can not carry both an Authorization header and a URL signature.");
     }
     const std::string_view value = TrimSpaces(*authorization);
-    if (value.starts_with(kV4Algorithm) && value.substr(kV4Algorithm.size()).starts_with(' ')) {
+    const auto has_prefix = [&](std::string_view algorithm) {
+      return value.starts_with(algorithm) && value.substr(algorithm.size()).starts_with(' ');
+    };
+    if (has_prefix(kV4Algorithm)) {
       return VerifyV4Header(request, value.substr(kV4Algorithm.size() + 1), lookup, now, options);
+    }
+    if (has_prefix(kV2Algorithm)) {
+      return VerifyV2Header(request, TrimSpaces(value.substr(kV2Algorithm.size() + 1)), lookup, now,
+                            options);
     }
     if (value.starts_with("OSS ")) {
       return VerifyV1Header(request, TrimSpaces(value.substr(4)), lookup, now, options);
     }
     return AccessDenied("Authorization header is invalid.");
   }
+  if (v2_url) return VerifyV2Url(request, lookup, now);
   if (v4_url) return VerifyV4Url(request, lookup, now, options);
   if (v1_url) return VerifyV1Url(request, lookup, now);
   return MakeError("AccessDenied");

@@ -1,5 +1,5 @@
-// Canonicalization and the signers. Verification lives in sign_verify.cc; both go through the
-// pipeline of sign_pipeline.h.
+// Canonicalization and the signers (V1, V2, V4). Verification lives in sign_verify.cc; both go
+// through the pipeline of sign_pipeline.h.
 #include "ossup/protocol/signing.h"
 
 #include <algorithm>
@@ -19,7 +19,7 @@ using namespace sign_pipeline;  // NOLINT(google-build-using-namespace)
 using wire_text::AsciiLower;
 using wire_text::TrimSpaces;
 
-// Sorted, for binary search. Union of the go-v2 and python lists (spec §7.1).
+// Sorted, for binary search. Sources: docs/protocol.md, "V1 signed sub-resources".
 constexpr std::array<std::string_view, 70> kV1SignedSubresources = {
     "accessPoint",
     "acl",
@@ -146,10 +146,21 @@ Computed ComputeV1(const WireRequest& request, std::string_view date, std::strin
   return computed;
 }
 
+Computed ComputeV2(const WireRequest& request, std::string_view date,
+                   const std::vector<std::string>& additional_headers,
+                   std::string_view exclude_query, std::string_view secret,
+                   EmptyQueryValues empty_values) {
+  Computed computed;
+  computed.string_to_sign =
+      V2StringToSign(request, date, additional_headers, exclude_query, empty_values);
+  computed.signature = V2Signature(secret, computed.string_to_sign);
+  return computed;
+}
+
 Computed ComputeV4(const WireRequest& request, const std::vector<std::string>& additional_headers,
                    std::string_view exclude_query, std::string_view v4_time,
                    const SigningScope& scope, std::string_view secret,
-                   V4EmptyQueryValues empty_values) {
+                   EmptyQueryValues empty_values) {
   Computed computed;
   computed.canonical_request =
       V4CanonicalRequest(request, additional_headers, exclude_query, empty_values);
@@ -242,10 +253,28 @@ QueryParams PresignV1(const WireRequest& request, const Credentials& credentials
   return params;
 }
 
-// --- V4 -------------------------------------------------------------------------------------
+// --- Shared by V2 and V4 ------------------------------------------------------------------
 
-std::vector<std::string> V4AdditionalHeaders(const WireRequest& request,
-                                             const std::vector<std::string>& requested) {
+std::string CanonicalQuery(const WireRequest& request, std::string_view exclude_query,
+                           EmptyQueryValues empty_values) {
+  // Encoded name, encoded value, and whether an empty value is still written as `name=`.
+  std::vector<std::tuple<std::string, std::string, bool>> query;
+  for (const auto& [name, value] : request.query) {
+    if (!exclude_query.empty() && name == exclude_query) continue;
+    const bool equals_when_empty =
+        empty_values == EmptyQueryValues::kEqualsUnlessSubresource && !IsV1SignedSubresource(name);
+    query.emplace_back(UriEncode(name, false), UriEncode(value, false), equals_when_empty);
+  }
+  std::sort(query.begin(), query.end());
+  std::vector<std::string> items;
+  for (const auto& [name, value, equals_when_empty] : query) {
+    items.push_back(value.empty() && !equals_when_empty ? name : name + "=" + value);
+  }
+  return Join(items, "&");
+}
+
+std::vector<std::string> NormalizedAdditionalHeaders(const WireRequest& request,
+                                                     const std::vector<std::string>& requested) {
   std::vector<std::string> names;
   for (const std::string& name : requested) {
     std::string lower = AsciiLower(TrimSpaces(name));
@@ -257,26 +286,87 @@ std::vector<std::string> V4AdditionalHeaders(const WireRequest& request,
   return names;
 }
 
+// --- V2 -------------------------------------------------------------------------------------
+
+std::string V2CanonicalizedResource(const WireRequest& request, std::string_view exclude_query,
+                                    EmptyQueryValues empty_values) {
+  std::string resource =
+      UriEncode(request.bucket.empty() ? "/" : "/" + request.bucket + "/" + request.key, false);
+  if (std::string query = CanonicalQuery(request, exclude_query, empty_values); !query.empty()) {
+    (resource += '?') += query;
+  }
+  return resource;
+}
+
+std::string V2StringToSign(const WireRequest& request, std::string_view date,
+                           const std::vector<std::string>& additional_headers,
+                           std::string_view exclude_query, EmptyQueryValues empty_values) {
+  const auto signed_headers = CanonicalHeaderMap(request.headers, [&](const std::string& lower) {
+    return lower.starts_with("x-oss-") ||
+           std::find(additional_headers.begin(), additional_headers.end(), lower) !=
+               additional_headers.end();
+  });
+  std::string out = request.method + "\n";
+  out += std::string(FindHeader(request.headers, "Content-MD5").value_or("")) + "\n";
+  out += std::string(FindHeader(request.headers, "Content-Type").value_or("")) + "\n";
+  out += std::string(date) + "\n";
+  out += RenderHeaderBlock(signed_headers);
+  out += Join(additional_headers, ";") + "\n";
+  out += V2CanonicalizedResource(request, exclude_query, empty_values);
+  return out;
+}
+
+std::string V2Signature(std::string_view secret, std::string_view string_to_sign) {
+  return Base64Encode(
+      HmacSha256({reinterpret_cast<const uint8_t*>(secret.data()), secret.size()}, string_to_sign));
+}
+
+void SignV2(WireRequest& request, const Credentials& credentials, const V2Params& params,
+            TimePoint now) {
+  if (!FindHeader(request.headers, "Date")) SetHeader(request.headers, "Date", FormatHttpDate(now));
+  if (!credentials.security_token.empty()) {
+    SetHeader(request.headers, kSecurityTokenHeader, credentials.security_token);
+  }
+  const std::vector<std::string> additional =
+      NormalizedAdditionalHeaders(request, params.additional_headers);
+  const Computed computed = ComputeV2(request, *FindHeader(request.headers, "Date"), additional, {},
+                                      credentials.access_key_secret);
+  std::string authorization =
+      std::string(kV2Algorithm) + " AccessKeyId:" + credentials.access_key_id;
+  if (!additional.empty()) authorization += ",AdditionalHeaders:" + Join(additional, ";");
+  authorization += ",Signature:" + computed.signature;
+  SetHeader(request.headers, "Authorization", authorization);
+}
+
+QueryParams PresignV2(const WireRequest& request, const Credentials& credentials,
+                      const V2Params& params, TimePoint expires) {
+  const std::string expires_text = std::to_string(UnixSeconds(expires));
+  const std::vector<std::string> additional =
+      NormalizedAdditionalHeaders(request, params.additional_headers);
+  QueryParams added = {
+      {"x-oss-signature-version", std::string(kV2Algorithm)},
+      {"x-oss-expires", expires_text},
+      {"x-oss-access-key-id", credentials.access_key_id},
+  };
+  if (!additional.empty()) added.emplace_back("x-oss-additional-headers", Join(additional, ";"));
+  if (!credentials.security_token.empty()) {
+    added.emplace_back("security-token", credentials.security_token);
+  }
+  WireRequest signed_request = request;
+  signed_request.query.insert(signed_request.query.end(), added.begin(), added.end());
+  const Computed computed = ComputeV2(signed_request, expires_text, additional, "x-oss-signature",
+                                      credentials.access_key_secret);
+  added.emplace_back("x-oss-signature", computed.signature);
+  return added;
+}
+
+// --- V4 -------------------------------------------------------------------------------------
+
 std::string V4CanonicalRequest(const WireRequest& request,
                                const std::vector<std::string>& additional_headers,
-                               std::string_view exclude_query, V4EmptyQueryValues empty_values) {
+                               std::string_view exclude_query, EmptyQueryValues empty_values) {
   const std::string uri =
       request.bucket.empty() ? "/" : UriEncode("/" + request.bucket + "/" + request.key, true);
-
-  // Encoded name, encoded value, and whether an empty value is still written as `name=`.
-  std::vector<std::tuple<std::string, std::string, bool>> query;
-  for (const auto& [name, value] : request.query) {
-    if (!exclude_query.empty() && name == exclude_query) continue;
-    const bool equals_when_empty =
-        empty_values == V4EmptyQueryValues::kAliOss && !IsV1SignedSubresource(name);
-    query.emplace_back(UriEncode(name, false), UriEncode(value, false), equals_when_empty);
-  }
-  std::sort(query.begin(), query.end());
-  std::vector<std::string> query_items;
-  for (const auto& [name, value, equals_when_empty] : query) {
-    query_items.push_back(value.empty() && !equals_when_empty ? name : name + "=" + value);
-  }
-
   const auto headers = CanonicalHeaderMap(request.headers, [&](const std::string& lower) {
     return IsV4DefaultSigned(lower) ||
            std::find(additional_headers.begin(), additional_headers.end(), lower) !=
@@ -285,8 +375,9 @@ std::string V4CanonicalRequest(const WireRequest& request,
   const std::string payload_hash(
       FindHeader(request.headers, "x-oss-content-sha256").value_or(kUnsignedPayload));
 
-  return request.method + "\n" + uri + "\n" + Join(query_items, "&") + "\n" +
-         RenderHeaderBlock(headers) + "\n" + Join(additional_headers, ";") + "\n" + payload_hash;
+  return request.method + "\n" + uri + "\n" + CanonicalQuery(request, exclude_query, empty_values) +
+         "\n" + RenderHeaderBlock(headers) + "\n" + Join(additional_headers, ";") + "\n" +
+         payload_hash;
 }
 
 std::string V4Scope(std::string_view yyyymmdd, std::string_view region, std::string_view product) {
@@ -326,7 +417,7 @@ void SignV4(WireRequest& request, const Credentials& credentials, const V4Params
     SetHeader(request.headers, kSecurityTokenHeader, credentials.security_token);
   }
   const std::vector<std::string> additional =
-      V4AdditionalHeaders(request, params.additional_headers);
+      NormalizedAdditionalHeaders(request, params.additional_headers);
   const SigningScope scope = ScopeFor(now, params);
   const Computed computed =
       ComputeV4(request, additional, {}, v4_time, scope, credentials.access_key_secret);
@@ -344,7 +435,7 @@ QueryParams PresignV4(const WireRequest& request, const Credentials& credentials
   const std::string v4_time = FormatV4Time(now);
   const SigningScope scope = ScopeFor(now, params);
   const std::vector<std::string> additional =
-      V4AdditionalHeaders(request, params.additional_headers);
+      NormalizedAdditionalHeaders(request, params.additional_headers);
 
   QueryParams added = {
       {"x-oss-signature-version", std::string(kV4Algorithm)},

@@ -1,5 +1,5 @@
-// Official signing vectors (spec §7) in both directions: the signer must reproduce them, and the
-// verifier must accept exactly the requests they describe.
+// Signing vectors (docs/protocol.md, "Signing test vectors") both ways: the signer must reproduce
+// them, and the verifier must accept exactly the requests they describe.
 #include "ossup/protocol/signing.h"
 
 #include <gtest/gtest.h>
@@ -63,8 +63,8 @@ TEST(V1SigningTest, H4SubresourcesSortedByName) {
   EXPECT_EQ(AuthorizationOf(request), "OSS ak:x3E5TgOvl/i7PN618s5mEvpJDYk=");
 }
 
-// --- Derived multipart V1 vectors (spec §7.1 [X]: ali-oss lib/common/signUtils.js and an
-// independent implementation agree) -----------------------------------------------------------
+// --- Derived multipart V1 vectors (docs/protocol.md, "Derived multipart vectors": ali-oss
+// lib/common/signUtils.js and an independent implementation agree) ----------------------------
 
 struct MultipartV1Case {
   std::string method;
@@ -184,6 +184,124 @@ TEST(V1PresignTest, Q2SecurityTokenAndPlusInKey) {
             "versionId=versionId");
 }
 
+// --- V2 vectors: alibabacloud-gateway-oss java/src/test/java/com/aliyun/gateway/oss/
+// UnitTest.java (G1 and the encoding rules); D1-D4 derived with @alicloud/oss-util 0.0.3
+// signature.ts getSignatureV2 (docs/protocol.md, "V2 vectors") ---------------------------------
+
+TEST(V2SigningTest, G1HeaderGatewayVector) {
+  // getSignatureV2Test, getAuthorizationV2Test.
+  WireRequest request = V2G1Request();
+  EXPECT_EQ(V2StringToSign(request, kV2Date, {}),
+            "PUT\nFxqG8Ca0qEJPOghSihJ8Ew==\ntext/plain\nWed, 15 Feb 2017 09:37:11 GMT\n"
+            "x-oss-object-acl:private\n\n%2Foss-example%2Fnelson");
+  SignV2(request, kV2Credentials, V2Params{}, kV2Time);
+  EXPECT_EQ(AuthorizationOf(request),
+            "OSS2 AccessKeyId:44CF9590006BF252F707,"
+            "Signature:5Am2ewK1tL0gXX7GV6dwybZtj7efOEtc0Mo2FR6CkM8=");
+  EXPECT_EQ(FindHeader(request.headers, "Date"), kV2Date);  // kept, not replaced
+}
+
+TEST(V2SigningTest, GatewayResourceEncodingAndQuery) {
+  // v2UriEncodeTest: every `/` of the resource is encoded.
+  EXPECT_EQ(V2CanonicalizedResource({"GET", "oss-example", "nelson", {}, {}}),
+            "%2Foss-example%2Fnelson");
+  // buildCanonicalizedQueryStringV2Test: sorted, an empty value is the bare name.
+  const WireRequest request{
+      "GET", "oss-example", "nelson", {{"versionId", "123"}, {"acl", ""}}, {}};
+  EXPECT_EQ(CanonicalQuery(request), "acl&versionId=123");
+  EXPECT_EQ(V2CanonicalizedResource(request), "%2Foss-example%2Fnelson?acl&versionId=123");
+  // The service and a bucket.
+  EXPECT_EQ(V2CanonicalizedResource({"GET", "", "", {}, {}}), "%2F");
+  EXPECT_EQ(V2CanonicalizedResource({"GET", "b", "", {}, {}}), "%2Fb%2F");
+}
+
+TEST(V2SigningTest, D1AdditionalHeaders) {
+  WireRequest request = V2D1Request();
+  EXPECT_EQ(
+      V2StringToSign(request, "Thu, 16 Feb 2017 02:09:39 GMT", {"if-modified-since", "range"}),
+      "GET\n\n\nThu, 16 Feb 2017 02:09:39 GMT\n"
+      "if-modified-since:Thu, 16 Feb 2017 02:10:39 GMT\nrange:bytes=0-7\n"
+      "if-modified-since;range\n%2Foss-example%2Fnelson");
+  // Names are normalised: lower-cased, sorted, absent and default-signed ones dropped.
+  SignV2(request, kV2Credentials,
+         V2Params{{"Range", "If-Modified-Since", "x-oss-absent", "Content-Type"}}, kV2D1Time);
+  EXPECT_EQ(AuthorizationOf(request),
+            "OSS2 AccessKeyId:44CF9590006BF252F707,AdditionalHeaders:if-modified-since;range,"
+            "Signature:YG9mKO3m4S0Jx9Hk6Lq64VchJg/TOTkyCX4DaeeOYxE=");
+}
+
+TEST(V2PresignTest, D2PresignedUrl) {
+  const WireRequest request{"GET", "oss-example", "nelson", {}, {}};
+  const QueryParams presign = PresignV2(request, kV2Credentials, V2Params{}, kV2D2Expires);
+  EXPECT_EQ(presign,
+            (QueryParams{{"x-oss-signature-version", "OSS2"},
+                         {"x-oss-expires", "1487152431"},
+                         {"x-oss-access-key-id", "44CF9590006BF252F707"},
+                         {"x-oss-signature", "ps/+MLhd1WKkVi/QlOiliJsTaBMBk93f6UYVscDNHCQ="}}));
+  EXPECT_EQ(V2StringToSign(WithQuery(request, presign), "1487152431", {}, "x-oss-signature"),
+            "GET\n\n\n1487152431\n\n%2Foss-example%2Fnelson?x-oss-access-key-id="
+            "44CF9590006BF252F707&x-oss-expires=1487152431&x-oss-signature-version=OSS2");
+}
+
+TEST(V2PresignTest, TokenAndAdditionalHeadersAreSigned) {
+  WireRequest request{"GET", "oss-example", "nelson", {}, {{"Range", "bytes=0-7"}}};
+  const QueryParams presign =
+      PresignV2(request, kV2CredentialsToken, V2Params{{"range"}}, kV2D2Expires);
+  EXPECT_EQ(FindParam(presign, "x-oss-additional-headers"), "range");
+  EXPECT_EQ(FindParam(presign, "security-token"), "token");
+  EXPECT_EQ(presign.back().first, "x-oss-signature");
+  const std::string string_to_sign =
+      V2StringToSign(WithQuery(request, presign), "1487152431", {"range"}, "x-oss-signature");
+  EXPECT_EQ(string_to_sign,
+            "GET\n\n\n1487152431\nrange:bytes=0-7\nrange\n%2Foss-example%2Fnelson?"
+            "security-token=token&x-oss-access-key-id=44CF9590006BF252F707&"
+            "x-oss-additional-headers=range&x-oss-expires=1487152431&"
+            "x-oss-signature-version=OSS2");
+  EXPECT_EQ(FindParam(presign, "x-oss-signature"),
+            V2Signature(kV2Credentials.access_key_secret, string_to_sign));
+}
+
+TEST(V2SigningTest, D3SecurityTokenEncodedKeyAndQuery) {
+  WireRequest request = V2D3Request();
+  SignV2(request, kV2CredentialsToken, V2Params{}, kV2Time);
+  EXPECT_EQ(FindHeader(request.headers, "x-oss-security-token"), "token");
+  EXPECT_EQ(V2StringToSign(request, kV2Date, {}),
+            "POST\n\napplication/octet-stream\nWed, 15 Feb 2017 09:37:11 GMT\n"
+            "x-oss-security-token:token\n\n"
+            "%2Foss-example%2Fdir%2Fa%20b%2Bc.txt?uploads&x-oss-meta=v%2F1");
+  EXPECT_EQ(AuthorizationOf(request),
+            "OSS2 AccessKeyId:44CF9590006BF252F707,"
+            "Signature:OSFlJqgsl23sbE9jFzSHHb9RfVxAfGhNn403TFzF1fk=");
+}
+
+TEST(V2SigningTest, D4EmptyQueryValueForms) {
+  // @alicloud/oss-util writes `prefix=` for an empty query-map value and the path's
+  // sub-resource bare: the kEqualsUnlessSubresource form.
+  const WireRequest request{"GET",
+                            "oss-example",
+                            "",
+                            {{"uploads", ""}, {"prefix", ""}, {"max-uploads", "10"}},
+                            {{"Date", std::string(kV2Date)}}};
+  const std::string oss_util =
+      V2StringToSign(request, kV2Date, {}, {}, EmptyQueryValues::kEqualsUnlessSubresource);
+  EXPECT_EQ(oss_util,
+            "GET\n\n\nWed, 15 Feb 2017 09:37:11 GMT\n\n"
+            "%2Foss-example%2F?max-uploads=10&prefix=&uploads");
+  EXPECT_EQ(V2Signature(kV2Credentials.access_key_secret, oss_util),
+            "WwgwXbIBAMD1Bh8NNd3LZ0Zelnnz/BRVdjN10WQI6zc=");
+  EXPECT_TRUE(V2StringToSign(request, kV2Date, {})
+                  .ends_with("%2Foss-example%2F?max-uploads=10&prefix&uploads"));
+}
+
+TEST(V2SigningTest, SignAddsDateWhenMissing) {
+  WireRequest request{"GET", "b", "k", {}, {}};
+  SignV2(request, kAkSk, V2Params{}, kV1Time);
+  EXPECT_EQ(FindHeader(request.headers, "Date"), kV1Date);
+  EXPECT_FALSE(FindHeader(request.headers, "x-oss-date").has_value());
+  EXPECT_EQ(AuthorizationOf(request), "OSS2 AccessKeyId:ak,Signature:" +
+                                          V2Signature("sk", V2StringToSign(request, kV1Date, {})));
+}
+
 // --- V4 vectors: go-v2 oss/signer/signer_test.go (same numbers in C++ test/src/Other/
 // SignerTest.cc; T4/P4 from iOS AliyunOSSiOSTests/OSSSingerTest.m) ------------------------------
 
@@ -230,7 +348,8 @@ TEST(V4SigningTest, T3AdditionalHeaders) {
     WireRequest request = V4HeaderRequest();
     SignV4(request, kAkSk, HangzhouParams(additional), At(1702747512));
     EXPECT_EQ(AuthorizationOf(request), expected);
-    EXPECT_EQ(V4AdditionalHeaders(request, additional), (std::vector<std::string>{"abc", "zabc"}));
+    EXPECT_EQ(NormalizedAdditionalHeaders(request, additional),
+              (std::vector<std::string>{"abc", "zabc"}));
     EXPECT_EQ(Sha256Hex(V4CanonicalRequest(request, {"abc", "zabc"})),
               "16b86004ed2cc3406dd7a13081bd940ef6a5ad49e508da2d4fdf84e8a5dd2145");
   }
@@ -316,8 +435,8 @@ TEST(V4PresignTest, P1CanonicalQueryAndHash) {
             "48814c11f278d51662015bf2f896b66ca10b6de0187ed8d952e341bbce0aa336");
 }
 
-// --- Derived multipart V4 vectors (spec §7.3 [X]: ali-oss signUtils.authorizationV4 and an
-// independent implementation agree) -----------------------------------------------------------
+// --- Derived multipart V4 vectors (docs/protocol.md, "Derived multipart vectors": ali-oss
+// signUtils.authorizationV4 and an independent implementation agree) --------------------------
 
 TEST(V4SigningTest, DerivedMultipartUploadPart) {
   WireRequest request{"PUT",
@@ -346,7 +465,7 @@ TEST(V4SigningTest, DerivedMultipartInitiate) {
 }
 
 // ali-oss 6.23 signUtils.getCanonicalRequest for listUploads({prefix: '', 'key-marker': ''})
-// (run here; spec §12.7): sub-resources bare, other empty values `name=`.
+// (run here; docs/protocol.md, "Empty query values"): sub-resources bare, others `name=`.
 TEST(V4SigningTest, AliOssEmptyQueryValueForm) {
   const WireRequest request{
       "GET",
@@ -356,7 +475,7 @@ TEST(V4SigningTest, AliOssEmptyQueryValueForm) {
       {{"x-oss-date", "20231216T162057Z"}, {"x-oss-content-sha256", "UNSIGNED-PAYLOAD"}}};
   const std::string headers =
       "x-oss-content-sha256:UNSIGNED-PAYLOAD\nx-oss-date:20231216T162057Z\n\n\nUNSIGNED-PAYLOAD";
-  EXPECT_EQ(V4CanonicalRequest(request, {}, {}, V4EmptyQueryValues::kAliOss),
+  EXPECT_EQ(V4CanonicalRequest(request, {}, {}, EmptyQueryValues::kEqualsUnlessSubresource),
             "GET\n/examplebucket/\nkey-marker=&prefix=&uploads\n" + headers);
   EXPECT_EQ(V4CanonicalRequest(request, {}),
             "GET\n/examplebucket/\nkey-marker&prefix&uploads\n" + headers);

@@ -10,6 +10,42 @@
 namespace ossup::protocol {
 namespace {
 
+// Length of the UTF-8 sequence starting at text[i], or 0 when it is not a valid, shortest-form
+// encoding of a scalar value (no surrogates, nothing above U+10FFFF).
+size_t Utf8SequenceLength(std::string_view text, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const auto continuation = [&](size_t k) { return k < text.size() && (byte(k) & 0xC0) == 0x80; };
+  const unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return continuation(i + 1) ? 2 : 0;
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    if (!continuation(i + 1) || !continuation(i + 2)) return 0;
+    if (lead == 0xE0 && byte(i + 1) < 0xA0) return 0;   // overlong
+    if (lead == 0xED && byte(i + 1) >= 0xA0) return 0;  // UTF-16 surrogate
+    return 3;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    if (!continuation(i + 1) || !continuation(i + 2) || !continuation(i + 3)) return 0;
+    if (lead == 0xF0 && byte(i + 1) < 0x90) return 0;   // overlong
+    if (lead == 0xF4 && byte(i + 1) >= 0x90) return 0;  // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+namespace {
+
 using wire_text::EqualsIgnoreCase;
 
 constexpr std::array<std::string_view, 7> kWeekdays = {"Sun", "Mon", "Tue", "Wed",
@@ -65,6 +101,10 @@ std::optional<TimePoint> FromUtc(int year, int month, int day, int hour, int min
   tm.tm_sec = second;
   const std::time_t seconds = timegm(&tm);
   if (tm.tm_mday != day) return std::nullopt;  // timegm normalised an impossible date
+  // TimePoint counts nanoseconds in 64 bits: about the years 1678 to 2261.
+  constexpr auto kLimit =
+      std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::max()).count() - 1;
+  if (seconds > kLimit || seconds < -kLimit) return std::nullopt;
   return TimePoint(
       std::chrono::duration_cast<TimePoint::duration>(std::chrono::seconds(seconds) + subsecond));
 }

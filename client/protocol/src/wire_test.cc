@@ -33,7 +33,7 @@ TEST(QueryTest, ParamLookupIsExactAndEmptyValuesCount) {
 }
 
 TEST(TimeFormatTest, HttpDate) {
-  // The instant of the V1 signing vectors (spec §7.1).
+  // The instant of the V1 signing vectors (docs/protocol.md, "V1 vectors").
   EXPECT_EQ(FormatHttpDate(At(1672223261)), "Wed, 28 Dec 2022 10:27:41 GMT");
   EXPECT_EQ(FormatHttpDate(At(0)), "Thu, 01 Jan 1970 00:00:00 GMT");
   EXPECT_EQ(FormatHttpDate(At(1672223261) + milliseconds(999)), "Wed, 28 Dec 2022 10:27:41 GMT");
@@ -50,6 +50,16 @@ TEST(TimeFormatTest, HttpDateRejectsOtherShapes) {
   EXPECT_EQ(ParseHttpDate("Wed, 31 Feb 2022 10:27:41 GMT"), std::nullopt);
   EXPECT_EQ(ParseHttpDate("Wed, 28 Dec 2022 24:00:00 GMT"), std::nullopt);
   EXPECT_EQ(ParseHttpDate("Wednesday, 28-Dec-22 10:27:41 GMT"), std::nullopt);
+}
+
+TEST(TimeFormatTest, TimesATimePointCannotHoldAreRefusedNotWrapped) {
+  // 64-bit nanoseconds reach about 1678 to 2261; 9999 used to wrap to 1816.
+  EXPECT_EQ(ParseIso8601("9999-12-31T23:59:59Z"), std::nullopt);
+  EXPECT_EQ(ParseIso8601("1000-01-01T00:00:00Z"), std::nullopt);
+  EXPECT_EQ(ParseHttpDate("Fri, 31 Dec 9999 23:59:59 GMT"), std::nullopt);
+  EXPECT_EQ(ParseV4Time("99991231T235959Z"), std::nullopt);
+  EXPECT_EQ(FormatIso8601(*ParseIso8601("2261-12-31T23:59:59Z")), "2261-12-31T23:59:59.000Z");
+  EXPECT_EQ(FormatIso8601(*ParseIso8601("1700-01-01T00:00:00Z")), "1700-01-01T00:00:00.000Z");
 }
 
 TEST(TimeFormatTest, Iso8601WithMilliseconds) {

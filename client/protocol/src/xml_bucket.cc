@@ -1,5 +1,5 @@
-// Codecs of the bucket and service bodies (spec §2.5, §10): ListObjects, ListBuckets,
-// LifecycleConfiguration and CreateBucketConfiguration.
+// Codecs of the bucket and service bodies (docs/protocol.md, "Bucket operations"): ListObjects,
+// ListBuckets, LifecycleConfiguration, AccessControlPolicy and CreateBucketConfiguration.
 #include <tinyxml2.h>
 
 #include "ossup/protocol/errors.h"
@@ -137,6 +137,11 @@ StatusOr<ListObjectsResult> DecodeListObjectsResult(std::string_view xml) {
 std::string EncodeXml(const ListBucketsResult& v) {
   XmlWriter w;
   w.Open("ListAllMyBucketsResult");
+  if (v.paged) {
+    w.Text("Prefix", v.prefix).Text("Marker", v.marker).Number("MaxKeys", v.max_keys);
+    w.Bool("IsTruncated", v.is_truncated);
+    if (v.is_truncated) w.Text("NextMarker", v.next_marker);
+  }
   w.Open("Owner").Text("ID", v.owner_id).Text("DisplayName", v.owner_display_name).Close();
   w.Open("Buckets");
   for (const BucketInfo& bucket : v.buckets) {
@@ -154,6 +159,14 @@ std::string EncodeXml(const ListBucketsResult& v) {
 StatusOr<ListBucketsResult> DecodeListBucketsResult(std::string_view xml) {
   return DecodeDocument<ListBucketsResult>(
       xml, "ListAllMyBucketsResult", [&](XmlReader& r, ListBucketsResult& v) {
+        v.paged = r.Has("IsTruncated");
+        if (v.paged) {
+          v.prefix = r.Text("Prefix");
+          v.marker = r.Text("Marker");
+          r.Number("MaxKeys", v.max_keys);
+          r.Bool("IsTruncated", v.is_truncated, Need::kRequired);
+          v.next_marker = r.Text("NextMarker");
+        }
         if (std::optional<XmlReader> owner = r.Child("Owner")) {
           v.owner_id = owner->Text("ID");
           v.owner_display_name = owner->Text("DisplayName");
@@ -201,6 +214,30 @@ StatusOr<LifecycleConfiguration> DecodeLifecycleConfiguration(std::string_view x
       xml, "LifecycleConfiguration", [&](XmlReader& r, LifecycleConfiguration& v) {
         r.ForEach("Rule", [&](XmlReader& rule) { v.rules.push_back(DecodeLifecycleRule(rule)); });
         if (r.ok() && v.rules.empty()) r.Fail("no <Rule> elements.");
+      });
+}
+
+// --- AccessControlPolicy ---------------------------------------------------------------------
+
+std::string EncodeXml(const AccessControlPolicy& v) {
+  XmlWriter w;
+  w.Open("AccessControlPolicy");
+  w.Open("Owner").Text("ID", v.owner_id).Text("DisplayName", v.owner_display_name).Close();
+  w.Open("AccessControlList").Text("Grant", v.grant).Close();
+  w.Close();
+  return std::move(w).Finish();
+}
+
+StatusOr<AccessControlPolicy> DecodeAccessControlPolicy(std::string_view xml) {
+  return DecodeDocument<AccessControlPolicy>(
+      xml, "AccessControlPolicy", [&](XmlReader& r, AccessControlPolicy& v) {
+        if (std::optional<XmlReader> owner = r.Child("Owner")) {
+          v.owner_id = owner->Text("ID");
+          v.owner_display_name = owner->Text("DisplayName");
+        }
+        std::optional<XmlReader> list = r.Child("AccessControlList");
+        if (!list) return r.Fail("no <AccessControlList>.");
+        v.grant = list->Token("Grant", Need::kRequired);
       });
 }
 

@@ -1,4 +1,4 @@
-// Codec of OSS's <Error> document (spec §3.1).
+// Codec of OSS's <Error> document (docs/protocol.md, "Error response format").
 #include <tinyxml2.h>
 
 #include <algorithm>

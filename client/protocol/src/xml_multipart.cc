@@ -1,5 +1,5 @@
-// Codecs of the multipart bodies (spec §1): Initiate, ListParts, Complete (request and
-// result) and ListMultipartUploads.
+// Codecs of the multipart bodies (docs/protocol.md, "Multipart operations"): Initiate, ListParts,
+// Complete (request and result) and ListMultipartUploads.
 #include <tinyxml2.h>
 
 #include "ossup/protocol/xml.h"

@@ -47,11 +47,31 @@ StatusOr<CopyPartResult> DecodeCopyPartResult(std::string_view xml) {
                                         });
 }
 
+// --- Tagging -------------------------------------------------------------------------------
+
+std::string EncodeXml(const Tagging& v) {
+  XmlWriter w;
+  w.Open("Tagging").Open("TagSet");
+  for (const auto& [key, value] : v.tags)
+    w.Open("Tag").Text("Key", key).Text("Value", value).Close();
+  w.Close().Close();
+  return std::move(w).Finish();
+}
+
+StatusOr<Tagging> DecodeTagging(std::string_view xml) {
+  return DecodeDocument<Tagging>(xml, "Tagging", [&](XmlReader& r, Tagging& v) {
+    std::optional<XmlReader> set = r.Child("TagSet");
+    if (!set) return r.Fail("no <TagSet>.");
+    set->ForEach("Tag", [&](XmlReader& tag) {
+      v.tags.emplace_back(tag.Text("Key", Need::kRequired), tag.Text("Value"));
+    });
+  });
+}
+
 // --- DeleteMultipleObjects (request body) ----------------------------------------------------
 
 std::string EncodeXml(const DeleteMultipleObjects& v) {
   XmlWriter w;
-  w.set_url_encoding(v.encoding_type == kUrl);
   w.Open("Delete").Bool("Quiet", v.quiet);
   for (const std::string& key : v.keys) w.Open("Object").EncodedText("Key", key).Close();
   w.Close();
@@ -63,7 +83,6 @@ StatusOr<DeleteMultipleObjects> DecodeDeleteMultipleObjects(std::string_view xml
   return DecodeDocument<DeleteMultipleObjects>(
       xml, "Delete", [&](XmlReader& r, DeleteMultipleObjects& v) {
         v.encoding_type = std::string(encoding_type);
-        r.set_url_decoding(v.encoding_type == kUrl);
         r.Bool("Quiet", v.quiet);
         r.ForEach("Object",
                   [&](XmlReader& o) { v.keys.push_back(o.EncodedText("Key", Need::kRequired)); });

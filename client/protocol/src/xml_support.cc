@@ -19,42 +19,6 @@ std::string_view Trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
-// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    int continuation_bytes;
-    uint32_t min_code_point;
-    uint32_t code_point;
-    if ((lead & 0xE0) == 0xC0) {
-      continuation_bytes = 1, min_code_point = 0x80, code_point = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      continuation_bytes = 2, min_code_point = 0x800, code_point = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      continuation_bytes = 3, min_code_point = 0x10000, code_point = lead & 0x07;
-    } else {
-      return false;
-    }
-    if (text.size() - i <= static_cast<size_t>(continuation_bytes)) return false;
-    for (int k = 1; k <= continuation_bytes; ++k) {
-      const auto byte = static_cast<unsigned char>(text[i + k]);
-      if ((byte & 0xC0) != 0x80) return false;
-      code_point = (code_point << 6) | (byte & 0x3F);
-    }
-    if (code_point < min_code_point || code_point > 0x10FFFF ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return false;
-    }
-    i += continuation_bytes + 1;
-  }
-  return true;
-}
-
 void AppendEscaped(std::string& out, std::string_view text) {
   for (const char c : text) {
     switch (c) {

@@ -202,13 +202,44 @@ TEST(XmlEncode, ObjectOwnerFollowsStorageClassOnlyWhenSet) {
   const size_t without = xml.find("<Key>without</Key>");
   ASSERT_NE(with, std::string::npos) << xml;
   ASSERT_NE(without, std::string::npos) << xml;
-  // OSS's element order (spec §2.5): ... StorageClass, Owner (ID, DisplayName).
+  // OSS's element order (docs/protocol.md, "Bucket operations"): ... StorageClass, Owner.
   const size_t owner = xml.find(
       "<StorageClass>Standard</StorageClass>\n    <Owner>\n      <ID>1000000000000000</ID>\n"
       "      <DisplayName>fake-oss</DisplayName>\n    </Owner>\n  </Contents>",
       with);
   EXPECT_LT(owner, without) << xml;
   EXPECT_EQ(xml.find("<Owner>", without), std::string::npos) << xml;
+}
+
+TEST(XmlRoundTrip, AccessControlPolicy) {
+  for (const char* grant : {"default", "private", "public-read", "public-read-write"}) {
+    AccessControlPolicy in{"0022012", "owner name", grant};
+    StatusOr<AccessControlPolicy> out = DecodeAccessControlPolicy(EncodeXml(in));
+    ASSERT_TRUE(out.ok()) << out.error().ToString();
+    EXPECT_EQ(*out, in);
+  }
+}
+
+TEST(XmlDecodeSpec, AccessControlPolicyOfGetObjectAcl) {
+  // The GetObjectACL response example (its Grant carries a trailing space).
+  StatusOr<AccessControlPolicy> v = DecodeAccessControlPolicy(R"(<?xml version="1.0" ?>
+<AccessControlPolicy>
+    <Owner>
+        <ID>0022012****</ID>
+        <DisplayName>0022012****</DisplayName>
+    </Owner>
+    <AccessControlList>
+        <Grant>public-read </Grant>
+    </AccessControlList>
+</AccessControlPolicy>)");
+  ASSERT_TRUE(v.ok()) << v.error().ToString();
+  EXPECT_EQ(v->owner_id, "0022012****");
+  EXPECT_EQ(v->grant, "public-read");
+  EXPECT_FALSE(
+      DecodeAccessControlPolicy("<AccessControlPolicy><Owner/></AccessControlPolicy>").ok());
+  EXPECT_FALSE(
+      DecodeAccessControlPolicy("<AccessControlPolicy><AccessControlList/></AccessControlPolicy>")
+          .ok());
 }
 
 TEST(XmlRoundTrip, ListBucketsResult) {
@@ -220,6 +251,15 @@ TEST(XmlRoundTrip, ListBucketsResult) {
   StatusOr<ListBucketsResult> out = DecodeListBucketsResult(EncodeXml(in));
   ASSERT_TRUE(out.ok()) << out.error().ToString();
   EXPECT_EQ(*out, in);
+  in.paged = true;
+  in.prefix = "app";
+  in.marker = "a";
+  in.max_keys = 2;
+  in.is_truncated = true;
+  in.next_marker = "b2";
+  StatusOr<ListBucketsResult> paged = DecodeListBucketsResult(EncodeXml(in));
+  ASSERT_TRUE(paged.ok()) << paged.error().ToString();
+  EXPECT_EQ(*paged, in);
   StatusOr<ListBucketsResult> empty = DecodeListBucketsResult(EncodeXml(ListBucketsResult{}));
   ASSERT_TRUE(empty.ok()) << empty.error().ToString();
   EXPECT_EQ(*empty, ListBucketsResult{});
@@ -329,7 +369,7 @@ TEST(XmlEncode, ErrorDocumentOrderWithRecommendDoc) {
   EXPECT_EQ(EncodeXml(e).find("<EC>"), std::string::npos);
 }
 
-// --- Spec examples ----------------------------------------------------------------------------
+// --- Documented examples (docs/protocol.md) ---------------------------------------------------
 
 TEST(XmlDecodeSpec, ListPartsResult) {
   StatusOr<ListPartsResult> v = DecodeListPartsResult(R"(<ListPartsResult>
@@ -429,11 +469,13 @@ TEST(XmlDecodeSpec, DeleteMultipleObjectsRequest) {
   ASSERT_TRUE(v.ok()) << v.error().ToString();
   EXPECT_FALSE(v->quiet);
   EXPECT_EQ(v->keys, (std::vector<std::string>{"multipart.data", "test.jpg", "a%2Fb c"}));
+  // encoding-type=url asks for an encoded answer; the request's keys are taken as they are.
   StatusOr<DeleteMultipleObjects> url = DecodeDeleteMultipleObjects(
-      "<Delete><Quiet>true</Quiet><Object><Key>a%2Fb%20c</Key></Object></Delete>", "url");
+      "<Delete><Quiet>true</Quiet><Object><Key>a%2Fb+c</Key></Object></Delete>", "url");
   ASSERT_TRUE(url.ok()) << url.error().ToString();
   EXPECT_TRUE(url->quiet);
-  EXPECT_EQ(url->keys, (std::vector<std::string>{"a/b c"}));
+  EXPECT_EQ(url->encoding_type, "url");
+  EXPECT_EQ(url->keys, (std::vector<std::string>{"a%2Fb+c"}));
   StatusOr<DeleteMultipleObjects> no_quiet =
       DecodeDeleteMultipleObjects("<Delete><Object><Key>k</Key></Object></Delete>", "");
   ASSERT_TRUE(no_quiet.ok()) << no_quiet.error().ToString();
@@ -468,9 +510,11 @@ TEST(XmlDecodeMalformed, DeleteMultipleObjectsNeedsOneToAThousandKeyedObjects) {
                   "bad quiet");
   ExpectMalformed(DecodeDeleteMultipleObjects("<Remove><Object><Key>k</Key></Object></Remove>", ""),
                   "wrong root");
-  ExpectMalformed(
-      DecodeDeleteMultipleObjects("<Delete><Object><Key>bad%zz</Key></Object></Delete>", "url"),
-      "bad escape");
+  // Request keys are never URL-decoded, so "%zz" is a key like any other.
+  StatusOr<DeleteMultipleObjects> literal =
+      DecodeDeleteMultipleObjects("<Delete><Object><Key>bad%zz</Key></Object></Delete>", "url");
+  ASSERT_TRUE(literal.ok()) << literal.error().ToString();
+  EXPECT_EQ(literal->keys, std::vector<std::string>{"bad%zz"});
   DeleteMultipleObjects many;
   for (size_t i = 0; i < limits::kMaxDeleteObjects; ++i) many.keys.push_back(std::to_string(i));
   EXPECT_TRUE(DecodeDeleteMultipleObjects(EncodeXml(many), "").ok());
@@ -566,6 +610,32 @@ TEST(XmlDecodeSpec, ListAllMyBucketsResult) {
   ASSERT_EQ(v->buckets.size(), 1u);
   EXPECT_EQ(v->buckets[0], (BucketInfo{"app-base-oss", At(1392660763), "oss-cn-shanghai",
                                        "cn-shanghai", "Standard"}));
+}
+
+TEST(XmlDecodeSpec, ListAllMyBucketsResultPaged) {
+  // The GetService (ListBuckets) page example: paging elements before <Owner>.
+  StatusOr<ListBucketsResult> v = DecodeListBucketsResult(R"(<ListAllMyBucketsResult>
+  <Prefix>my</Prefix>
+  <Marker>mybucket</Marker>
+  <MaxKeys>10</MaxKeys>
+  <IsTruncated>true</IsTruncated>
+  <NextMarker>mybucket10</NextMarker>
+  <Owner><ID>ut_test_put_bucket</ID><DisplayName>ut_test_put_bucket</DisplayName></Owner>
+  <Buckets><Bucket>
+    <CreationDate>2014-05-14T11:18:32.000Z</CreationDate>
+    <Location>oss-cn-hangzhou</Location><Name>mybucket01</Name>
+    <Region>cn-hangzhou</Region><StorageClass>Standard</StorageClass>
+  </Bucket></Buckets>
+</ListAllMyBucketsResult>)");
+  ASSERT_TRUE(v.ok()) << v.error().ToString();
+  EXPECT_TRUE(v->paged);
+  EXPECT_EQ(v->prefix, "my");
+  EXPECT_EQ(v->marker, "mybucket");
+  EXPECT_EQ(v->max_keys, 10);
+  EXPECT_TRUE(v->is_truncated);
+  EXPECT_EQ(v->next_marker, "mybucket10");
+  ASSERT_EQ(v->buckets.size(), 1u);
+  EXPECT_EQ(v->buckets[0].name, "mybucket01");
 }
 
 TEST(XmlDecodeSpec, ErrorDocument) {

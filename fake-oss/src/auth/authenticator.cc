@@ -1,5 +1,7 @@
 #include "auth/authenticator.h"
 
+#include <algorithm>
+
 namespace ossup::fake {
 
 Authenticator::Authenticator(std::vector<AccessKey> keys, bool anonymous, std::string region)
@@ -36,11 +38,23 @@ StsCredential Authenticator::IssueSts(IdGenerator& ids, protocol::TimePoint now,
   sts.credentials.security_token = "CAIS" + ids.NextSecret(96);
   sts.expiration = now + duration;
   std::lock_guard lock(mu_);
+  if (sts_.size() >= kMaxStsCredentials) {
+    // Forget the credential that expires (or expired) first.
+    auto first = std::min_element(sts_.begin(), sts_.end(), [](const auto& a, const auto& b) {
+      return *a.second.expiration < *b.second.expiration;
+    });
+    sts_.erase(first);
+  }
   sts_[sts.credentials.access_key_id] =
       protocol::KnownCredential{.access_key_secret = sts.credentials.access_key_secret,
                                 .security_token = sts.credentials.security_token,
                                 .expiration = sts.expiration};
   return sts;
+}
+
+size_t Authenticator::StsCount() const {
+  std::lock_guard lock(mu_);
+  return sts_.size();
 }
 
 void Authenticator::Reset() {

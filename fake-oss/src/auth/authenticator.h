@@ -22,7 +22,13 @@ class Authenticator {
 
   /// OK in anonymous mode; otherwise protocol::Verify's verdict at `now`.
   protocol::Status Check(const protocol::WireRequest& request, protocol::TimePoint now) const;
+  /// Issues a credential valid until now + duration. An expired credential is still known, so
+  /// using it is SecurityTokenExpired as on OSS, until kMaxStsCredentials newer ones exist: then
+  /// the one expiring first is forgotten (and using it is InvalidAccessKeyId).
   StsCredential IssueSts(IdGenerator& ids, protocol::TimePoint now, std::chrono::seconds duration);
+  static constexpr size_t kMaxStsCredentials = 10000;
+  /// STS credentials currently remembered (for tests).
+  size_t StsCount() const;
   /// Forgets every STS credential.
   void Reset();
 

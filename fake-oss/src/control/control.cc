@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "journal/json_bytes.h"
 #include "ossup/faults/plan.h"
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/wire.h"
@@ -12,9 +13,16 @@ namespace {
 
 using nlohmann::json;
 
+// Range checks of the control API's inputs. The virtual clock stays within years a TimePoint
+// and every date format can hold, with room for lifecycle days and STS lifetimes after it.
+const protocol::TimePoint kEarliestClock = *protocol::ParseIso8601("1970-01-01T00:00:00Z");
+const protocol::TimePoint kLatestClock = *protocol::ParseIso8601("2200-01-01T00:00:00Z");
+constexpr int64_t kMaxAdvanceSeconds = int64_t{200} * 366 * 24 * 3600;  // 200 years
+constexpr int64_t kMaxStsSeconds = int64_t{366} * 24 * 3600;            // a year
+
 void Reply(Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  res.set_content(DumpJson(body), "application/json");
 }
 
 void Fail(Response& res, int status, const std::string& message) {
@@ -38,11 +46,11 @@ json UploadsJson(const std::vector<UploadSnapshot>& uploads) {
                        {"crc64", std::to_string(p.crc64.value_or(0))},
                        {"lastModified", protocol::FormatIso8601(p.last_modified)}});
     }
-    list.push_back({{"bucket", u.bucket},
-                    {"key", u.key},
-                    {"uploadId", u.upload_id},
-                    {"initiated", protocol::FormatIso8601(u.initiated)},
-                    {"parts", parts}});
+    json upload = {{"initiated", protocol::FormatIso8601(u.initiated)}, {"parts", parts}};
+    SetBytesField(upload, "bucket", u.bucket);
+    SetBytesField(upload, "key", u.key);
+    SetBytesField(upload, "uploadId", u.upload_id);
+    list.push_back(std::move(upload));
   }
   return {{"uploads", list}};
 }
@@ -96,11 +104,24 @@ void Control::Route(const std::string& method, const std::string& path, const st
     if (path == "/_fake/clock" && method == "POST") {
       if (request_json.contains("advanceSeconds")) {
         auto seconds = request_json.at("advanceSeconds").get<int64_t>();
-        if (seconds < 0) return Fail(res, 400, "advanceSeconds must be >= 0");
+        if (seconds < 0 || seconds > kMaxAdvanceSeconds) {
+          return Fail(res, 400,
+                      "advanceSeconds must be between 0 and " + std::to_string(kMaxAdvanceSeconds));
+        }
+        if (server_.Now() > kLatestClock - std::chrono::seconds(seconds)) {
+          return Fail(
+              res, 400,
+              "advanceSeconds would move the clock past " + protocol::FormatIso8601(kLatestClock));
+        }
         server_.AdvanceClock(std::chrono::seconds(seconds));
       } else if (request_json.contains("set")) {
         auto t = protocol::ParseIso8601(request_json.at("set").get<std::string>());
-        if (!t) return Fail(res, 400, "set must be an RFC 3339 UTC time");
+        if (!t || *t < kEarliestClock || *t > kLatestClock) {
+          return Fail(res, 400,
+                      "set must be an RFC 3339 UTC time from " +
+                          protocol::FormatIso8601(kEarliestClock) + " to " +
+                          protocol::FormatIso8601(kLatestClock));
+        }
         server_.SetClock(*t);
       } else {
         return Fail(res, 400, "expected advanceSeconds or set");
@@ -123,7 +144,10 @@ void Control::Route(const std::string& method, const std::string& path, const st
     if (path == "/_fake/sts" && method == "POST") {
       int64_t seconds =
           request_json.is_object() ? request_json.value("durationSeconds", 3600) : 3600;
-      if (seconds <= 0) return Fail(res, 400, "durationSeconds must be > 0");
+      if (seconds <= 0 || seconds > kMaxStsSeconds) {
+        return Fail(res, 400,
+                    "durationSeconds must be between 1 and " + std::to_string(kMaxStsSeconds));
+      }
       auto sts = server_.IssueStsCredential(std::chrono::seconds(seconds));
       return Reply(res, 200,
                    {{"AccessKeyId", sts.credentials.access_key_id},

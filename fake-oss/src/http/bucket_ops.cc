@@ -17,11 +17,34 @@ protocol::Status ListBuckets(Exchange& ex) {
   protocol::ListBucketsResult result;
   result.owner_id = FakeOwner().id;
   result.owner_display_name = FakeOwner().display_name;
-  result.buckets = ex.ctx.service.ListBuckets();
+  // docs/protocol.md, "ListBuckets": prefix, marker (names after it) and max-keys (1-1000,
+  // default 100) page the answer by bucket name.
+  result.paged = ex.Param("prefix") || ex.Param("marker") || ex.Param("max-keys");
+  result.prefix = std::string(ex.Param("prefix").value_or(""));
+  // A prefix no bucket name can start with (a character outside a-z, 0-9 and '-') is 400
+  // InvalidArgument, EC 0017-00000290 (docs/protocol.md, "ListBuckets").
+  for (char c : result.prefix) {
+    if ((c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-') {
+      auto e = errors::InvalidArgument("The prefix parameter is invalid.", "prefix", result.prefix);
+      e.ec = "0017-00000290";
+      return e;
+    }
+  }
+  result.marker = std::string(ex.Param("marker").value_or(""));
+  auto max_keys = IntParam(ex, "max-keys", 100, 1, 1000);
+  if (!max_keys.ok()) return max_keys.status();
+  result.max_keys = *max_keys;
   std::string region = ex.ctx.options.region.empty() ? "cn-hangzhou" : ex.ctx.options.region;
-  for (auto& bucket : result.buckets) {
+  for (auto& bucket : ex.ctx.service.ListBuckets()) {  // ascending names
+    if (!bucket.name.starts_with(result.prefix) || bucket.name <= result.marker) continue;
+    if (static_cast<int>(result.buckets.size()) == result.max_keys) {
+      result.is_truncated = true;
+      result.next_marker = result.buckets.back().name;
+      break;
+    }
     bucket.region = region;
     bucket.location = "oss-" + region;
+    result.buckets.push_back(std::move(bucket));
   }
   ex.SetXml(200, protocol::EncodeXml(result));
   return {};
@@ -49,14 +72,9 @@ protocol::Status DeleteBucket(Exchange& ex) {
 
 protocol::Status GetBucketAcl(Exchange& ex) {
   if (auto s = ex.ctx.service.CheckBucket(ex.wire.bucket); !s.ok()) return s;
-  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AccessControlPolicy><Owner><ID>";
-  xml += FakeOwner().id;
-  xml += "</ID><DisplayName>";
-  xml += FakeOwner().display_name;
-  xml +=
-      "</DisplayName></Owner><AccessControlList><Grant>private</Grant></AccessControlList>"
-      "</AccessControlPolicy>";
-  ex.SetXml(200, std::move(xml));
+  protocol::AccessControlPolicy policy{FakeOwner().id, FakeOwner().display_name,
+                                       std::string(protocol::CannedAclName(kBucketAcl))};
+  ex.SetXml(200, protocol::EncodeXml(policy));
   return {};
 }
 

@@ -1,8 +1,8 @@
-// Upload callbacks (spec §9): with `x-oss-callback` on PutObject or CompleteMultipartUpload,
-// the fake POSTs the rendered callbackBody to callbackUrl once the object is stored and
-// answers with the callback server's reply, or 203 CallbackFailed when it fails (the object
-// stays stored). Each callback POST is signed as OSS signs it: `authorization` (base64 RSA-MD5
-// signature, CallbackKey) and `x-oss-pub-key-url` (base64 of this server's
+// Upload callbacks (docs/protocol.md, "Upload callbacks"): with `x-oss-callback` on PutObject or
+// CompleteMultipartUpload, the fake POSTs the rendered callbackBody to callbackUrl once the object
+// is stored and answers with the callback server's reply, or 203 CallbackFailed when it fails (the
+// object stays stored). Each callback POST is signed as OSS signs it: `authorization` (base64
+// RSA-MD5 signature, CallbackKey) and `x-oss-pub-key-url` (base64 of this server's
 // /_fake/callback-public-key URL).
 #pragma once
 

@@ -1,7 +1,8 @@
-// The RSA key fake-oss signs upload callbacks with (spec §9). OSS signs each callback POST:
-// `authorization: base64(RSA-MD5 signature)` and `x-oss-pub-key-url: base64(URL of the PEM
-// public key)`, over `url_decode(path) [+ "?" + query] + "\n" + body`. Real OSS serves its key
-// from gosspublic.alicdn.com; the fake serves its own at GET /_fake/callback-public-key.
+// The RSA key fake-oss signs upload callbacks with (docs/protocol.md, "Upload callbacks"). OSS
+// signs each callback POST: `authorization: base64(RSA-MD5 signature)` and `x-oss-pub-key-url:
+// base64(URL of the PEM public key)`, over `url_decode(path) [+ "?" + query] + "\n" + body`. Real
+// OSS serves its key from gosspublic.alicdn.com; the fake serves its own at GET
+// /_fake/callback-public-key.
 //
 // The key is a 1024-bit RSA key derived from the server's seed, so the same seed always gives
 // the same key (and signatures). It is made on first use (tens of milliseconds), never at

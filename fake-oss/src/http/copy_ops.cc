@@ -67,13 +67,33 @@ protocol::Error PreconditionFailed() {
 }
 
 // x-oss-metadata-directive: COPY (default) keeps the source's Content-Type and kept headers;
-// REPLACE takes them from this request.
+// REPLACE takes them from this request. The ACL is the request's x-oss-object-acl either way
+// (default when absent): an ACL is never copied. Tags follow x-oss-tagging-directive.
 protocol::StatusOr<ObjectMeta> CopiedMeta(const Exchange& ex, const StoredObject& source) {
   std::string_view directive = ex.Header("x-oss-metadata-directive").value_or("COPY");
-  if (directive == "COPY") return source.meta;
-  if (directive == "REPLACE") return MetaFromHeaders(ex);
-  return errors::InvalidArgument("Invalid metadata directive.", "x-oss-metadata-directive",
-                                 std::string(directive));
+  if (directive != "COPY" && directive != "REPLACE") {
+    return errors::InvalidArgument("Invalid metadata directive.", "x-oss-metadata-directive",
+                                   std::string(directive));
+  }
+  auto acl = ObjectAclFromHeaders(ex);
+  if (!acl.ok()) return acl.status();
+  auto meta =
+      directive == "COPY" ? protocol::StatusOr<ObjectMeta>(source.meta) : MetaFromHeaders(ex);
+  if (!meta.ok()) return meta.status();
+  meta->acl = *acl;
+  // x-oss-tagging-directive: Copy (default) keeps the source's tags; Replace takes x-oss-tagging.
+  std::string_view tagging = ex.Header("x-oss-tagging-directive").value_or("Copy");
+  if (tagging == "Copy") {
+    meta->tagging = source.meta.tagging;
+  } else if (tagging == "Replace") {
+    auto replaced = MetaFromHeaders(ex);
+    if (!replaced.ok()) return replaced.status();
+    meta->tagging = std::move(replaced->tagging);
+  } else {
+    return errors::InvalidArgument("Invalid tagging directive.", "x-oss-tagging-directive",
+                                   std::string(tagging));
+  }
+  return meta;
 }
 
 }  // namespace
@@ -140,6 +160,7 @@ protocol::Status CopyObject(Exchange& ex) {
   auto object = ex.ctx.service.CopyObject(from, ex.wire.bucket, ex.wire.key, std::move(*meta),
                                           forbid, ex.now);
   if (!object.ok()) return object.status();
+  ex.res.set_header("ETag", (*object)->etag);  // docs/protocol.md, "Copy answers"
   ex.res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString((*object)->crc64));
   ex.SetXml(200, protocol::EncodeXml(
                      protocol::CopyObjectResult{(*object)->etag, (*object)->last_modified}));

@@ -75,6 +75,36 @@ Xml& AppendOwner(Xml& xml) {
       .Close("Owner");
 }
 
+// ListObjectsV2 continuation tokens: base64 of the next marker, in an alphabet that needs no
+// escaping in a URL ('+' -> '.', '/' -> '_', padding '=' -> '-'), so a token survives SDKs
+// that unescape query values again (go v1) and reads like OSS's own ("CgJiYw--").
+// docs/protocol.md, "ListObjectsV2".
+constexpr std::pair<char, char> kTokenSpelling[] = {{'+', '.'}, {'/', '_'}, {'=', '-'}};
+
+std::string EncodeContinuationToken(std::string_view marker) {
+  std::string token = protocol::Base64Encode(marker);
+  for (char& c : token) {
+    for (auto [standard, safe] : kTokenSpelling) {
+      if (c == standard) c = safe;
+    }
+  }
+  return token;
+}
+
+std::optional<std::string> DecodeContinuationToken(std::string token) {
+  for (char& c : token) {
+    for (auto [standard, safe] : kTokenSpelling) {
+      if (c == safe)
+        c = standard;
+      else if (c == standard)
+        return std::nullopt;
+    }
+  }
+  auto decoded = protocol::Base64Decode(token);
+  if (!decoded) return std::nullopt;
+  return std::string(decoded->begin(), decoded->end());
+}
+
 protocol::Status ListObjectsV2(Exchange& ex) {
   const bool url = ex.Param("encoding-type") == std::optional<std::string_view>("url");
   ListObjectsQuery q;
@@ -87,12 +117,12 @@ protocol::Status ListObjectsV2(Exchange& ex) {
   std::string token(ex.Param("continuation-token").value_or(""));
   std::string start_after(ex.Param("start-after").value_or(""));
   if (!token.empty()) {
-    auto decoded = protocol::Base64Decode(token);
+    auto decoded = DecodeContinuationToken(token);
     if (!decoded) {
       return errors::InvalidArgument("The continuation token provided is incorrect",
                                      "continuation-token", token);
     }
-    q.marker.assign(decoded->begin(), decoded->end());
+    q.marker = std::move(*decoded);
   } else {
     q.marker = start_after;
   }
@@ -107,7 +137,7 @@ protocol::Status ListObjectsV2(Exchange& ex) {
   if (url) xml.Text("EncodingType", "url");
   xml.Text("IsTruncated", result->is_truncated ? "true" : "false");
   if (result->is_truncated) {
-    xml.Text("NextContinuationToken", protocol::Base64Encode(result->next_marker));
+    xml.Text("NextContinuationToken", EncodeContinuationToken(result->next_marker));
   }
   xml.Text("KeyCount", std::to_string(result->contents.size() + result->common_prefixes.size()));
   for (const auto& c : result->contents) {

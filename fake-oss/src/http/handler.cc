@@ -16,7 +16,31 @@ using protocol::Operation;
 bool ReadsBody(Operation op) {
   return op == Operation::kPutObject || op == Operation::kUploadPart ||
          op == Operation::kCompleteMultipartUpload || op == Operation::kPutBucket ||
-         op == Operation::kPutBucketLifecycle || op == Operation::kDeleteMultipleObjects;
+         op == Operation::kPutBucketLifecycle || op == Operation::kDeleteMultipleObjects ||
+         op == Operation::kPutObjectTagging;
+}
+
+// A request that names no credentials at all: no Authorization header and no signed-URL
+// parameters (V1, V2 or V4).
+bool IsAnonymous(const protocol::WireRequest& wire) {
+  if (protocol::FindHeader(wire.headers, "Authorization")) return false;
+  for (std::string_view param : {"Signature", "OSSAccessKeyId", "x-oss-signature",
+                                 "x-oss-credential", "x-oss-access-key-id"}) {
+    if (protocol::HasParam(wire.query, param)) return false;
+  }
+  return true;
+}
+
+// An unsigned read of an object whose ACL (or its bucket's, for the default ACL) is
+// public-read or public-read-write: OSS serves it to anyone (docs/protocol.md, "Object ACL").
+bool AnonymousReadAllowed(Exchange& ex) {
+  if (ex.op != Operation::kGetObject && ex.op != Operation::kHeadObject &&
+      ex.op != Operation::kGetObjectMeta) {
+    return false;
+  }
+  if (!IsAnonymous(ex.wire)) return false;
+  auto object = ex.ctx.service.GetObject(ex.wire.bucket, ex.wire.key);
+  return object.ok() && protocol::AllowsAnonymousRead((*object)->meta.acl, ops::kBucketAcl);
 }
 
 bool IsControlPath(std::string_view target) {
@@ -95,7 +119,9 @@ void Handler::ServeOss(Exchange& ex) {
   }
   ex.entry.part_number = part_number;
 
-  if (auto s = ctx_.auth.Check(ex.wire, ex.now); !s.ok()) return ex.SetError(s.error());
+  if (auto s = ctx_.auth.Check(ex.wire, ex.now); !s.ok() && !AnonymousReadAllowed(ex)) {
+    return ex.SetError(s.error());
+  }
   if (auto s = CheckUploadSize(ex); !s.ok()) return ex.SetError(s.error());
 
   faults::RequestFacts facts{.operation = ex.op,
@@ -164,6 +190,16 @@ protocol::Status Handler::Dispatch(Exchange& ex) {
       return ops::CopyObject(ex);
     case Operation::kDeleteMultipleObjects:
       return ops::DeleteMultipleObjects(ex);
+    case Operation::kPutObjectAcl:
+      return ops::PutObjectAcl(ex);
+    case Operation::kGetObjectAcl:
+      return ops::GetObjectAcl(ex);
+    case Operation::kPutObjectTagging:
+      return ops::PutObjectTagging(ex);
+    case Operation::kGetObjectTagging:
+      return ops::GetObjectTagging(ex);
+    case Operation::kDeleteObjectTagging:
+      return ops::DeleteObjectTagging(ex);
     case Operation::kInitiateMultipartUpload:
       return ops::InitiateMultipartUpload(ex);
     case Operation::kUploadPart:

@@ -20,7 +20,7 @@ std::string UploadIdOf(const Exchange& ex) {
   return std::string(ex.Param("uploadId").value_or(""));
 }
 
-// partNumber as OSS validates it (spec §1.2).
+// partNumber as OSS validates it (docs/protocol.md, "UploadPart").
 protocol::StatusOr<int> PartNumberOf(const Exchange& ex) {
   auto text = ex.Param("partNumber");
   if (!text) {
@@ -67,8 +67,10 @@ ByteSpan CopyRangeOf(const Exchange& ex, uint64_t size) {
 }  // namespace
 
 protocol::Status InitiateMultipartUpload(Exchange& ex) {
+  auto meta = MetaFromHeaders(ex);
+  if (!meta.ok()) return meta.status();
   auto upload_id =
-      ex.ctx.service.InitiateUpload(ex.wire.bucket, ex.wire.key, MetaFromHeaders(ex), ex.now);
+      ex.ctx.service.InitiateUpload(ex.wire.bucket, ex.wire.key, std::move(*meta), ex.now);
   if (!upload_id.ok()) return upload_id.status();
   ex.entry.upload_id = *upload_id;
   protocol::InitiateMultipartUploadResult result{.bucket = ex.wire.bucket,
@@ -119,6 +121,9 @@ protocol::Status UploadPartCopy(Exchange& ex) {
   auto part = ex.ctx.service.UploadPart(ex.wire.bucket, ex.wire.key, upload_id, *part_number,
                                         std::move(*data), span.length, ex.now);
   if (!part.ok()) return part.status();
+  // The ETag in a header as well as in the body: ali-oss multipartCopy and python
+  // upload_part_copy read the header (docs/protocol.md, "Copy answers").
+  ex.res.set_header("ETag", part->etag);
   ex.res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString(part->crc64));
   ex.SetXml(200, protocol::EncodeXml(protocol::CopyPartResult{part->last_modified, part->etag}));
   return {};

@@ -5,6 +5,7 @@
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/limits.h"
+#include "ossup/protocol/tagging.h"
 #include "service/errors.h"
 
 namespace ossup::fake::ops {
@@ -15,6 +16,15 @@ struct ByteRange {
   uint64_t length = 0;
 };
 
+std::optional<uint8_t> ParseHexByte(std::string_view text) {
+  uint8_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
+  if (text.size() != 2 || ec != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 std::optional<uint64_t> ParseNumber(std::string_view text) {
   uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -22,9 +32,9 @@ std::optional<uint64_t> ParseNumber(std::string_view text) {
   return value;
 }
 
-// The range to serve for a `Range` header (spec §2.2): nullopt = the whole object with 200.
-// Only the first range counts. Default behaviour ignores any invalid range; with
-// `x-oss-range-behavior: standard` an end past EOF is clipped and a start past EOF is 416.
+// The range to serve for a `Range` header (docs/protocol.md, "GetObject and ranges"): nullopt = the
+// whole object with 200. Only the first range counts. Default behaviour ignores any invalid range;
+// with `x-oss-range-behavior: standard` an end past EOF is clipped and a start past EOF is 416.
 protocol::StatusOr<std::optional<ByteRange>> ResolveRange(std::string_view header, uint64_t size,
                                                           bool standard) {
   using Result = std::optional<ByteRange>;
@@ -67,6 +77,54 @@ void SetObjectHeaders(Exchange& ex, const StoredObject& object) {
   ex.res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString(object.crc64));
 }
 
+// Content-MD5 of a whole Normal object: its ETag is the hex MD5 of its bytes (docs/protocol.md,
+// "Simple ETag"), which OSS also states as Content-MD5 on GET and HEAD. nullopt for multipart
+// and appendable objects, whose ETag is no MD5 of the bytes.
+std::optional<std::string> ContentMd5Of(const StoredObject& object) {
+  if (object.type != "Normal") return std::nullopt;
+  const std::string hex = protocol::NormalizeETag(object.etag);
+  if (hex.size() != 32) return std::nullopt;
+  protocol::Md5Digest md5{};
+  for (size_t i = 0; i < md5.size(); ++i) {
+    auto byte = ParseHexByte(std::string_view(hex).substr(2 * i, 2));
+    if (!byte) return std::nullopt;
+    md5[i] = *byte;
+  }
+  return protocol::Base64Encode(md5);
+}
+
+/// What the GET/HEAD preconditions decide (docs/protocol.md, "GetObject preconditions"), in
+/// RFC 9110 13.2.2's order: If-Match, else If-Unmodified-Since; then If-None-Match, else
+/// If-Modified-Since. Dates compare whole seconds; an unparsable date is ignored.
+enum class Precondition { kServe, kNotModified, kFailed };
+
+Precondition EvaluatePreconditions(const Exchange& ex, const StoredObject& object) {
+  const std::string etag = protocol::NormalizeETag(object.etag);
+  if (auto match = ex.Header("If-Match")) {
+    if (protocol::NormalizeETag(*match) != etag) return Precondition::kFailed;
+  } else if (auto since = ex.Header("If-Unmodified-Since")) {
+    auto t = protocol::ParseHttpDate(*since);
+    if (t && object.last_modified > *t) return Precondition::kFailed;
+  }
+  if (auto none = ex.Header("If-None-Match")) {
+    if (protocol::NormalizeETag(*none) == etag) return Precondition::kNotModified;
+  } else if (auto since = ex.Header("If-Modified-Since")) {
+    auto t = protocol::ParseHttpDate(*since);
+    if (t && object.last_modified <= *t) return Precondition::kNotModified;
+  }
+  return Precondition::kServe;
+}
+
+/// GetObject's response-* query parameters and the headers they override.
+constexpr std::pair<std::string_view, std::string_view> kResponseOverrides[] = {
+    {"response-content-type", "Content-Type"},
+    {"response-content-language", "Content-Language"},
+    {"response-expires", "Expires"},
+    {"response-cache-control", "Cache-Control"},
+    {"response-content-disposition", "Content-Disposition"},
+    {"response-content-encoding", "Content-Encoding"},
+};
+
 // DeleteMultipleObjects needs Content-MD5 (EC 0016-00000606). OSS documents the EC but not the
 // code; SDKs always send the header, so the code matters little.
 protocol::Error MissingContentMd5() {
@@ -76,13 +134,34 @@ protocol::Error MissingContentMd5() {
   return e;
 }
 
+// PutObject takes no precondition: any of If-Match, If-None-Match, If-Modified-Since and
+// If-Unmodified-Since is 400 NotImplemented naming the header (docs/protocol.md, "PutObject").
+protocol::Status RefuseConditionalPut(const Exchange& ex) {
+  for (std::string_view name :
+       {"If-Modified-Since", "If-Unmodified-Since", "If-Match", "If-None-Match"}) {
+    if (!ex.Header(name)) continue;
+    auto e = errors::Oss("NotImplemented", 501, "");
+    e.http_status = 400;
+    e.ec = "0017-00000245";
+    e.details.emplace_back("Header", std::string(name));
+    return e;
+  }
+  return {};
+}
+
 }  // namespace
 
 protocol::Status PutObject(Exchange& ex) {
   if (auto s = CheckBodyLength(ex); !s.ok()) return s;
+  if (auto s = RefuseConditionalPut(ex); !s.ok()) return s;
   const bool forbid = HeaderIsTrue(ex, "x-oss-forbid-overwrite");
   auto callback = ParseCallback(ex);
   if (!callback.ok()) return callback.status();
+  auto meta = MetaFromHeaders(ex);
+  if (!meta.ok()) return meta.status();
+  auto acl = ObjectAclFromHeaders(ex);
+  if (!acl.ok()) return acl.status();
+  meta->acl = *acl;
   if (auto s = ex.ctx.service.CheckPutObject(ex.wire.bucket, ex.wire.key, forbid); !s.ok()) {
     return s;
   }
@@ -90,7 +169,7 @@ protocol::Status PutObject(Exchange& ex) {
   if (!body.ok()) return body.status();
   if (!*body) return {};  // the connection was reset
   auto md5 = (*body)->md5;
-  auto object = ex.ctx.service.PutObject(ex.wire.bucket, ex.wire.key, MetaFromHeaders(ex),
+  auto object = ex.ctx.service.PutObject(ex.wire.bucket, ex.wire.key, std::move(*meta),
                                          std::move(**body), forbid, ex.now);
   if (!object.ok()) return object.status();
   ex.res.set_header("ETag", (*object)->etag);
@@ -105,16 +184,16 @@ protocol::Status GetObject(Exchange& ex) {
   auto found = ex.ctx.service.GetObject(ex.wire.bucket, ex.wire.key);
   if (!found.ok()) return found.status();
   const ObjectPtr& object = *found;
-  if (auto match = ex.Header("If-Match");
-      match && protocol::NormalizeETag(*match) != protocol::NormalizeETag(object->etag)) {
-    return errors::Oss("PreconditionFailed", 412,
-                       "At least one of the pre-conditions you specified did not hold.");
-  }
-  if (auto none = ex.Header("If-None-Match");
-      none && protocol::NormalizeETag(*none) == protocol::NormalizeETag(object->etag)) {
-    SetObjectHeaders(ex, *object);
-    ex.SetEmpty(304);
-    return {};
+  switch (EvaluatePreconditions(ex, *object)) {
+    case Precondition::kFailed:
+      return errors::Oss("PreconditionFailed", 412,
+                         "At least one of the pre-conditions you specified did not hold.");
+    case Precondition::kNotModified:
+      SetObjectHeaders(ex, *object);
+      ex.SetEmpty(304);
+      return {};
+    case Precondition::kServe:
+      break;
   }
   std::optional<ByteRange> range;
   if (auto header = ex.Header("Range")) {
@@ -127,7 +206,23 @@ protocol::Status GetObject(Exchange& ex) {
   ex.res.set_header("Accept-Ranges", "bytes");
   ex.res.set_header("x-oss-object-type", object->type);
   ex.res.set_header("x-oss-storage-class", "Standard");
-  for (const auto& [name, value] : object->meta.headers) ex.res.set_header(name, value);
+  // Stored headers, each replaced by its response-* override when the request names one.
+  std::string content_type = object->meta.content_type;
+  protocol::Headers headers = object->meta.headers;
+  for (auto [param, header] : kResponseOverrides) {
+    auto value = ex.Param(param);
+    if (!value) continue;
+    if (header == "Content-Type") {
+      content_type = std::string(*value);
+      continue;
+    }
+    protocol::SetHeader(headers, header, *value);
+  }
+  for (const auto& [name, value] : headers) ex.res.set_header(name, value);
+  if (auto md5 = ContentMd5Of(*object); md5 && !range) ex.res.set_header("Content-MD5", *md5);
+  if (!object->meta.tagging.tags.empty()) {
+    ex.res.set_header("x-oss-tagging-count", std::to_string(object->meta.tagging.tags.size()));
+  }
   uint64_t first = range ? range->first : 0;
   uint64_t length = range ? range->length : object->size;
   if (range) {
@@ -137,9 +232,9 @@ protocol::Status GetObject(Exchange& ex) {
   }
   ex.res.status = range ? 206 : 200;
   if (length > 0) {
-    ex.SetObjectBody(object, first, length, object->meta.content_type);
+    ex.SetObjectBody(object, first, length, content_type);
   } else {
-    ex.res.set_header("Content-Type", object->meta.content_type);
+    ex.res.set_header("Content-Type", content_type);
   }
   return {};
 }
@@ -150,6 +245,63 @@ protocol::Status GetObjectMeta(Exchange& ex) {
   SetObjectHeaders(ex, **found);
   ex.res.status = 200;
   if ((*found)->size > 0) ex.SetObjectBody(*found, 0, (*found)->size, (*found)->meta.content_type);
+  return {};
+}
+
+protocol::Status PutObjectAcl(Exchange& ex) {
+  if (!ex.Header("x-oss-object-acl")) {
+    return errors::InvalidArgument("x-oss-object-acl is required", "x-oss-object-acl", "");
+  }
+  auto acl = ObjectAclFromHeaders(ex);
+  if (!acl.ok()) return acl.status();
+  if (auto s = ex.ctx.service.UpdateObjectMeta(ex.wire.bucket, ex.wire.key,
+                                               [&](ObjectMeta& meta) { meta.acl = *acl; });
+      !s.ok()) {
+    return s;
+  }
+  ex.SetEmpty(200);
+  return {};
+}
+
+protocol::Status GetObjectAcl(Exchange& ex) {
+  auto found = ex.ctx.service.GetObject(ex.wire.bucket, ex.wire.key);
+  if (!found.ok()) return found.status();
+  protocol::AccessControlPolicy policy{FakeOwner().id, FakeOwner().display_name,
+                                       std::string(protocol::CannedAclName((*found)->meta.acl))};
+  ex.SetXml(200, protocol::EncodeXml(policy));
+  return {};
+}
+
+protocol::Status PutObjectTagging(Exchange& ex) {
+  auto body = ReadXmlBody(ex);
+  if (!body.ok()) return body.status();
+  if (!*body) return {};  // the connection was reset: answer nothing
+  auto tagging = protocol::DecodeTagging(**body);
+  if (!tagging.ok()) return tagging.status();
+  if (auto s = protocol::ValidateObjectTags(*tagging); !s.ok()) return s;
+  if (auto s = ex.ctx.service.UpdateObjectMeta(ex.wire.bucket, ex.wire.key,
+                                               [&](ObjectMeta& meta) { meta.tagging = *tagging; });
+      !s.ok()) {
+    return s;
+  }
+  ex.SetEmpty(200);
+  return {};
+}
+
+protocol::Status GetObjectTagging(Exchange& ex) {
+  auto found = ex.ctx.service.GetObject(ex.wire.bucket, ex.wire.key);
+  if (!found.ok()) return found.status();
+  ex.SetXml(200, protocol::EncodeXml((*found)->meta.tagging));
+  return {};
+}
+
+protocol::Status DeleteObjectTagging(Exchange& ex) {
+  if (auto s = ex.ctx.service.UpdateObjectMeta(ex.wire.bucket, ex.wire.key,
+                                               [](ObjectMeta& meta) { meta.tagging = {}; });
+      !s.ok()) {
+    return s;
+  }
+  ex.SetEmpty(204);
   return {};
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "http/exchange.h"
+#include "ossup/protocol/acl.h"
 #include "ossup/protocol/status.h"
 #include "ossup/protocol/xml.h"
 
@@ -22,6 +23,11 @@ protocol::Status DeleteBucketLifecycle(Exchange& ex);
 
 protocol::Status PutObject(Exchange& ex);
 protocol::Status GetObject(Exchange& ex);  // also HeadObject
+protocol::Status PutObjectAcl(Exchange& ex);
+protocol::Status GetObjectAcl(Exchange& ex);
+protocol::Status PutObjectTagging(Exchange& ex);
+protocol::Status GetObjectTagging(Exchange& ex);
+protocol::Status DeleteObjectTagging(Exchange& ex);
 protocol::Status GetObjectMeta(Exchange& ex);
 protocol::Status DeleteObject(Exchange& ex);
 protocol::Status CopyObject(Exchange& ex);
@@ -38,6 +44,8 @@ protocol::Status AbortMultipartUpload(Exchange& ex);
 
 /// The owner every bucket and object of the fake reports (<Owner> in listings, ACLs, info).
 const protocol::Owner& FakeOwner();
+/// Every bucket's ACL (PutBucketAcl is not implemented): objects with the default ACL follow it.
+inline constexpr protocol::CannedAcl kBucketAcl = protocol::CannedAcl::kPrivate;
 
 /// Integer query parameter in [min, max]; absent = `fallback`. InvalidArgument otherwise.
 protocol::StatusOr<int> IntParam(const Exchange& ex, std::string_view name, int fallback, int min,
@@ -47,7 +55,13 @@ protocol::StatusOr<std::optional<protocol::Md5Digest>> ContentMd5(const Exchange
 /// True when the header is "true" (case-insensitive).
 bool HeaderIsTrue(const Exchange& ex, std::string_view name);
 /// Content-Type and the headers OSS keeps with an object.
-ObjectMeta MetaFromHeaders(const Exchange& ex);
+/// Content-Type, the kept headers and the x-oss-tagging tags of a write (its ACL is the caller's:
+/// InitiateMultipartUpload ignores x-oss-object-acl, as OSS does). Errors, in order:
+/// InvalidEncryptionAlgorithmError for an x-oss-server-side-encryption other than AES256, KMS or
+/// SM4; InvalidArgument for tags that are malformed or break a tag rule.
+protocol::StatusOr<ObjectMeta> MetaFromHeaders(const Exchange& ex);
+/// x-oss-object-acl, or kDefault when absent; InvalidArgument for another value.
+protocol::StatusOr<protocol::CannedAcl> ObjectAclFromHeaders(const Exchange& ex);
 /// PutObject and UploadPart need a Content-Length or chunked transfer encoding: 411
 /// MissingContentLength (EC 0017-00000101) otherwise, as OSS answers.
 protocol::Status CheckBodyLength(const Exchange& ex);

@@ -5,6 +5,7 @@
 #include "http/ops.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/limits.h"
+#include "ossup/protocol/tagging.h"
 #include "service/errors.h"
 
 namespace ossup::fake::ops {
@@ -18,8 +19,14 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 }
 
 bool IsKeptHeader(std::string_view name) {
-  static constexpr std::string_view kKept[] = {"Cache-Control", "Content-Disposition",
-                                               "Content-Encoding", "Expires"};
+  // Server-side encryption is recorded and stated back on GET and HEAD; nothing is encrypted.
+  static constexpr std::string_view kKept[] = {"Cache-Control",
+                                               "Content-Disposition",
+                                               "Content-Encoding",
+                                               "Expires",
+                                               "x-oss-server-side-encryption",
+                                               "x-oss-server-side-encryption-key-id",
+                                               "x-oss-server-side-data-encryption"};
   if (name.size() > 11 && EqualsIgnoreCase(name.substr(0, 11), "x-oss-meta-")) return true;
   return std::any_of(std::begin(kKept), std::end(kKept),
                      [&](std::string_view k) { return EqualsIgnoreCase(k, name); });
@@ -60,8 +67,30 @@ bool HeaderIsTrue(const Exchange& ex, std::string_view name) {
   return value && EqualsIgnoreCase(*value, "true");
 }
 
-ObjectMeta MetaFromHeaders(const Exchange& ex) {
+protocol::StatusOr<protocol::CannedAcl> ObjectAclFromHeaders(const Exchange& ex) {
+  auto header = ex.Header("x-oss-object-acl");
+  if (!header) return protocol::CannedAcl::kDefault;
+  auto acl = protocol::CannedAclFromName(*header);
+  if (!acl) {
+    return errors::InvalidArgument("no such object access control exists", "x-oss-object-acl",
+                                   std::string(*header));
+  }
+  return *acl;
+}
+
+protocol::StatusOr<ObjectMeta> MetaFromHeaders(const Exchange& ex) {
+  if (auto sse = ex.Header("x-oss-server-side-encryption");
+      sse && *sse != "AES256" && *sse != "KMS" && *sse != "SM4") {
+    return errors::Oss("InvalidEncryptionAlgorithmError", 400,
+                       "The Encryption request you specified is not valid. Supported value: "
+                       "AES256/KMS/SM4");
+  }
   ObjectMeta meta;
+  if (auto header = ex.Header("x-oss-tagging")) {
+    auto tagging = protocol::ParseTaggingHeader(*header);
+    if (!tagging.ok()) return tagging.status();
+    meta.tagging = std::move(*tagging);
+  }
   meta.content_type = std::string(ex.Header("Content-Type").value_or("application/octet-stream"));
   for (const auto& [name, value] : ex.wire.headers) {
     if (IsKeptHeader(name)) meta.headers.emplace_back(name, value);

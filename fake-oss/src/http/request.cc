@@ -38,22 +38,17 @@ protocol::StatusOr<std::pair<std::string, std::string>> ResolveBucketAndKey(
   std::string_view path = raw_path;
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
 
+  // A Host that names a bucket makes the whole path the key, even when the path starts with
+  // the bucket's name again: OSS stores "/b/k" on Host b.<endpoint> as key "b/k" (docs/protocol.md,
+  // "Virtual-hosted and path style").
   std::string vhost_bucket;
-  bool implicit = false;
   const std::string& domain = addressing.virtual_host_domain;
   if (!domain.empty() && EndsWith(host, "." + domain)) {
     vhost_bucket = host.substr(0, host.size() - domain.size() - 1);
   } else if (EndsWith(host, ".aliyuncs.com")) {
     auto dot = host.find('.');
     std::string first = host.substr(0, dot);
-    if (first.rfind("oss-", 0) != 0) {
-      vhost_bucket = first;
-      implicit = true;
-    }
-  }
-  // ali-oss with sldEnable sends both the bucket host and a path-style path.
-  if (implicit && path.substr(0, vhost_bucket.size() + 1) == vhost_bucket + "/") {
-    vhost_bucket.clear();
+    if (first.rfind("oss-", 0) != 0) vhost_bucket = first;
   }
   std::string bucket;
   std::string_view raw_key;

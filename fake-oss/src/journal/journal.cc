@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "journal/json_bytes.h"
+
 namespace ossup::fake {
 
 uint64_t Journal::Admit() {
@@ -36,19 +38,14 @@ void Journal::Clear() {
 std::string Journal::ToJson(const std::vector<JournalEntry>& entries, uint64_t arrivals) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& e : entries) {
-    nlohmann::json j = {{"sequence", e.sequence},
-                        {"arrival", e.arrival},
-                        {"requestId", e.request_id},
-                        {"method", e.method},
-                        {"operation", e.operation},
-                        {"bucket", e.bucket},
-                        {"key", e.key},
-                        {"uploadId", e.upload_id},
-                        {"partNumber", nullptr},
-                        {"status", e.http_status},
-                        {"errorCode", e.error_code},
-                        {"bytes", e.request_body_bytes},
-                        {"fault", nullptr}};
+    nlohmann::json j = {{"sequence", e.sequence},        {"arrival", e.arrival},
+                        {"requestId", e.request_id},     {"method", e.method},
+                        {"operation", e.operation},      {"partNumber", nullptr},
+                        {"status", e.http_status},       {"errorCode", e.error_code},
+                        {"bytes", e.request_body_bytes}, {"fault", nullptr}};
+    SetBytesField(j, "bucket", e.bucket);
+    SetBytesField(j, "key", e.key);
+    SetBytesField(j, "uploadId", e.upload_id);
     if (e.part_number) j["partNumber"] = *e.part_number;
     if (e.fault) {
       const faults::Action& action = e.fault->action;
@@ -74,7 +71,7 @@ std::string Journal::ToJson(const std::vector<JournalEntry>& entries, uint64_t a
     }
     list.push_back(std::move(j));
   }
-  return nlohmann::json{{"arrivals", arrivals}, {"entries", list}}.dump();
+  return DumpJson(nlohmann::json{{"arrivals", arrivals}, {"entries", list}});
 }
 
 }  // namespace ossup::fake

@@ -23,7 +23,7 @@ class Journal {
   std::vector<JournalEntry> Entries() const;
   void Clear();
   /// {"arrivals": N, "entries": [{"sequence", "arrival", "requestId", "method", ...,
-  /// "fault": {...}}]}
+  /// "fault": {...}}]}. Bucket, key and upload id are byte strings (json_bytes.h).
   static std::string ToJson(const std::vector<JournalEntry>& entries, uint64_t arrivals);
 
  private:

@@ -251,10 +251,7 @@ StatusOr<protocol::ListMultipartUploadsResult> Service::ListUploads(
     result.next_upload_id_marker = upload->upload_id;
     ++count;
   }
-  if (!result.is_truncated) {
-    result.next_key_marker.clear();
-    result.next_upload_id_marker.clear();
-  }
+  // The last page names its last entry as well (docs/protocol.md, "ListMultipartUploads").
   return result;
 }
 
@@ -416,6 +413,20 @@ Status Service::DeleteObject(const std::string& bucket, const std::string& key) 
   catalog_.DeleteObject(bucket, key);
   DiscardObject(it->second);
   b->objects.erase(it);
+  return {};
+}
+
+Status Service::UpdateObjectMeta(const std::string& bucket, const std::string& key,
+                                 const std::function<void(ObjectMeta&)>& change) {
+  std::lock_guard lock(mu_);
+  auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  auto it = b->objects.find(key);
+  if (it == b->objects.end()) return errors::NoSuchKey(key);
+  auto updated = std::make_shared<StoredObject>(*it->second);  // shares the blobs
+  change(updated->meta);
+  if (auto s = catalog_.SaveObject(*updated); !s.ok()) return s;
+  it->second = std::move(updated);
   return {};
 }
 

@@ -83,6 +83,10 @@ class Service {
   protocol::StatusOr<ObjectPtr> GetObject(const std::string& bucket, const std::string& key) const;
   /// OK whether or not the key exists; NoSuchBucket when the bucket does not.
   protocol::Status DeleteObject(const std::string& bucket, const std::string& key);
+  /// Applies `change` to a copy of the object's metadata and installs it (ACL and tag updates);
+  /// the bytes and Last-Modified stay. NoSuchBucket, NoSuchKey.
+  protocol::Status UpdateObjectMeta(const std::string& bucket, const std::string& key,
+                                    const std::function<void(ObjectMeta&)>& change);
   /// Stores a copy of `source` as bucket/key with `meta`: the same bytes, size, ETag, CRC64
   /// and type. Memory mode shares the source's (immutable) blobs; disk mode copies the bytes
   /// into a new blob, since a disk blob's file belongs to one object or part and Discard

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "ossup/protocol/acl.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
 
@@ -31,15 +32,52 @@ protocol::TimePoint FromNanos(int64_t n) {
       std::chrono::duration_cast<protocol::TimePoint::duration>(std::chrono::nanoseconds(n)));
 }
 
+// Header names and values are bytes (a request may carry any byte but CR, LF and NUL), and
+// JSON strings must be UTF-8: a value that is not UTF-8 is stored as "b64:" + its base64. A
+// text that itself starts with "b64:" is stored that way too, so reading is unambiguous.
+constexpr std::string_view kBase64Mark = "b64:";
+
+json BytesToJson(std::string_view bytes) {
+  if (protocol::IsValidUtf8(bytes) && !bytes.starts_with(kBase64Mark)) return std::string(bytes);
+  return std::string(kBase64Mark) + protocol::Base64Encode(bytes);
+}
+std::string BytesFromJson(const json& j) {
+  std::string text = j.get<std::string>();
+  if (!std::string_view(text).starts_with(kBase64Mark)) return text;
+  auto bytes = protocol::Base64Decode(std::string_view(text).substr(kBase64Mark.size()));
+  if (!bytes) throw std::runtime_error("bad base64 in stored metadata");
+  return std::string(bytes->begin(), bytes->end());
+}
+
+json TagsToJson(const protocol::Tagging& tagging) {
+  json tags = json::array();
+  for (const auto& [key, value] : tagging.tags) tags.push_back({key, value});
+  return tags;
+}
+
 json MetaToJson(const ObjectMeta& meta) {
   json headers = json::array();
-  for (const auto& [name, value] : meta.headers) headers.push_back({name, value});
-  return {{"contentType", meta.content_type}, {"headers", headers}};
+  for (const auto& [name, value] : meta.headers) {
+    headers.push_back({BytesToJson(name), BytesToJson(value)});
+  }
+  return {{"contentType", BytesToJson(meta.content_type)},
+          {"headers", headers},
+          {"acl", std::string(protocol::CannedAclName(meta.acl))},
+          {"tags", TagsToJson(meta.tagging)}};
 }
 ObjectMeta MetaFromJson(const json& j) {
   ObjectMeta meta;
-  meta.content_type = j.at("contentType").get<std::string>();
-  for (const auto& h : j.at("headers")) meta.headers.emplace_back(h.at(0), h.at(1));
+  meta.content_type = BytesFromJson(j.at("contentType"));
+  for (const auto& h : j.at("headers")) {
+    meta.headers.emplace_back(BytesFromJson(h.at(0)), BytesFromJson(h.at(1)));
+  }
+  if (auto tags = j.find("tags"); tags != j.end()) {
+    for (const auto& t : *tags) meta.tagging.tags.emplace_back(t.at(0), t.at(1));
+  }
+  if (auto acl = j.find("acl"); acl != j.end()) {
+    meta.acl = protocol::CannedAclFromName(acl->get<std::string>())
+                   .value_or(protocol::CannedAcl::kDefault);
+  }
   return meta;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ossup/protocol/acl.h"
 #include "ossup/protocol/wire.h"
 #include "ossup/protocol/xml.h"
 #include "store/blob.h"
@@ -22,6 +23,10 @@ namespace ossup::fake {
 struct ObjectMeta {
   std::string content_type;
   protocol::Headers headers;
+  /// x-oss-object-acl; kDefault follows the bucket's ACL.
+  protocol::CannedAcl acl = protocol::CannedAcl::kDefault;
+  /// x-oss-tagging or PutObjectTagging; valid (protocol::ValidateObjectTags).
+  protocol::Tagging tagging;
 };
 
 struct StoredObject {

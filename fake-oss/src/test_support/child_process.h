@@ -2,6 +2,7 @@
 // and reads its endpoint from the first stdout line.
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,14 +18,20 @@ struct FakeOssProcess {
   std::string first_line;  // as printed
 };
 
-/// Starts `fake-oss <args...>` and waits for its first stdout line.
-inline FakeOssProcess SpawnFakeOss(const std::vector<std::string>& args) {
+/// Starts `fake-oss <args...>` and waits for its first stdout line. Its stderr goes to
+/// `stderr_path` when one is given (truncated first), to the test's stderr otherwise.
+inline FakeOssProcess SpawnFakeOss(const std::vector<std::string>& args,
+                                   const std::string& stderr_path = "") {
   std::string binary = OSSUP_FAKE_OSS_BINARY;  // the build's tools/fake-oss (see CMakeLists.txt)
   int out[2];
   if (::pipe(out) != 0) return {};
   pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(out[1], STDOUT_FILENO);
+    if (!stderr_path.empty()) {
+      const int err = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (err >= 0) ::dup2(err, STDERR_FILENO);
+    }
     ::close(out[0]);
     ::close(out[1]);
     std::vector<char*> argv{binary.data()};

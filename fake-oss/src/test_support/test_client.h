@@ -74,6 +74,8 @@ class TestClient {
   }
 
   protocol::SignatureVersion version = protocol::SignatureVersion::kV1;
+  /// Extra signed headers when `version` is kV2.
+  protocol::V2Params v2_params;
   bool sign = true;
   /// Seconds added to the server's virtual time when signing.
   std::chrono::seconds clock_offset{0};
@@ -99,12 +101,19 @@ class TestClient {
     protocol::WireRequest wire{method, bucket, key, query, headers};
     if (sign) {
       auto now = now_() + clock_offset;
-      if (version == protocol::SignatureVersion::kV1) {
-        protocol::SignV1(wire, credentials_, now);
-      } else {
-        protocol::V4Params params;
-        params.region = "cn-hangzhou";
-        protocol::SignV4(wire, credentials_, params, now);
+      switch (version) {
+        case protocol::SignatureVersion::kV1:
+          protocol::SignV1(wire, credentials_, now);
+          break;
+        case protocol::SignatureVersion::kV2:
+          protocol::SignV2(wire, credentials_, v2_params, now);
+          break;
+        case protocol::SignatureVersion::kV4: {
+          protocol::V4Params params;
+          params.region = "cn-hangzhou";
+          protocol::SignV4(wire, credentials_, params, now);
+          break;
+        }
       }
     }
     return SendRaw(method, Target(bucket, key, wire.query), wire.headers, std::move(body));

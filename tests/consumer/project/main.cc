@@ -11,6 +11,7 @@
 
 #include "ossup/client/client.h"
 #include "ossup/fake/server.h"
+#include "ossup/protocol/version.h"
 
 namespace {
 
@@ -26,6 +27,12 @@ int Fail(const std::string& what) {
 }  // namespace
 
 int main() {
+#ifdef OSSUP_PACKAGE_VERSION
+  if (ossup::kVersion != OSSUP_PACKAGE_VERSION) {
+    return Fail("find_package(ossup) found version " + std::string(OSSUP_PACKAGE_VERSION) +
+                ", the headers say " + std::string(ossup::kVersion));
+  }
+#endif
   ossup::fake::ServerOptions server_options;
   server_options.credentials = {{kAccessKeyId, kAccessKeySecret}};
   server_options.buckets = {kBucket};

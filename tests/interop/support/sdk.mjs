@@ -82,7 +82,7 @@ export function expectedEtag(buffer) {
   return `"${md5Hex(buffer).toUpperCase()}"`;
 }
 
-/** OSS's multipart ETag: MD5 of the concatenated part ETag hex texts, then "-N" (spec §5). */
+/** OSS's multipart ETag: MD5 of the part ETag hex texts, then "-N" (docs/protocol.md#multipart-etag). */
 export function expectedMultipartEtag(partBuffers) {
   const hexTexts = partBuffers.map(part => md5Hex(part).toUpperCase()).join('');
   return `"${createHash('md5').update(hexTexts).digest('hex').toUpperCase()}-${partBuffers.length}"`;

@@ -27,6 +27,7 @@
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/signing.h"
 #include "ossup/protocol/status.h"
+#include "ossup/protocol/version.h"
 #include "ossup/protocol/xml.h"
 
 namespace ossup::client {
@@ -37,6 +38,7 @@ struct ClientOptions {
   /// Bare region id ("cn-hangzhou"), needed for V4 signing. Empty = the one an OSS endpoint
   /// names ("oss-cn-hangzhou.aliyuncs.com" gives "cn-hangzhou"), if any.
   std::string region;
+  /// kV4 (needs a region), kV2 or kV1, each in the Authorization header.
   protocol::SignatureVersion signature_version = protocol::SignatureVersion::kV4;
   /// kAuto = path style for IP/localhost endpoints, virtual host otherwise.
   protocol::AddressingStyle addressing_style = protocol::AddressingStyle::kAuto;
@@ -56,7 +58,41 @@ struct ClientOptions {
   /// (no MSG_NOSIGNAL) and OpenSSL's writes to a closed or reset connection would otherwise
   /// kill the process.
   std::string ca_file;
-  std::string user_agent = "ossup/0.1";
+  std::string user_agent = "ossup/" + std::string(kVersion);
+};
+
+/// One part a checkpoint record lists as done (acknowledged by the server when recorded).
+struct CheckpointPart {
+  int number = 0;
+  uint64_t size_bytes = 0;
+  std::string etag;
+  uint64_t crc64 = 0;
+};
+
+/// What a checkpoint record holds, read through Client::ReadCheckpoint. It never holds
+/// credentials. The record is the client's memory between runs, not the truth: on resume the
+/// server's ListParts decides which parts are kept (each verified by size and CRC-64).
+struct CheckpointInfo {
+  std::string path;  // the record file
+  std::string upload_id;
+  uint64_t part_size_bytes = 0;
+  /// Ascending, distinct part numbers.
+  std::vector<CheckpointPart> parts;
+  /// The local file as it was when the record was written: a change to any field makes the
+  /// next upload retire the record (and abort its upload) instead of resuming it.
+  struct FileIdentity {
+    uint64_t size_bytes = 0;
+    int64_t mtime_ns = 0;
+    uint64_t inode = 0;
+    uint64_t device = 0;
+  } file;
+  /// True when the next Upload of the same request will resume this record: it names the
+  /// request's endpoint, bucket, key, file and part size, and the file is unchanged.
+  bool resumable = false;
+  /// Part lines skipped because they were torn by a crash or did not verify.
+  int skipped_part_lines = 0;
+
+  uint64_t bytes_done() const;
 };
 
 /// HEAD result.
@@ -85,6 +121,13 @@ class Client {
 
   /// The checkpoint record file `request` uses ("" when it has no record_directory).
   std::string CheckpointPath(const UploadRequest& request) const;
+  /// The checkpoint record `request` would resume, decoded. nullopt when there is none: no
+  /// record_directory, the file cannot be stat'ed, or no record file exists. Errors, in order:
+  /// IoError when the record cannot be read; InvalidResponse when its header is torn, is not
+  /// a checkpoint or does not verify (such a record is retired by the next Upload). Reading
+  /// never changes the record.
+  protocol::StatusOr<std::optional<CheckpointInfo>> ReadCheckpoint(
+      const UploadRequest& request) const;
 
   // --- Other operations (retried per the client's policy) -------------------------------
   /// Every in-progress multipart upload under `prefix` (all pages).

@@ -40,7 +40,7 @@ struct ObjectHeaders {
   std::vector<std::pair<std::string, std::string>> extra;
 };
 
-/// Upload callback (spec §9): JSON documents, base64-encoded by the client into
+/// Upload callback (docs/protocol.md, "Upload callbacks"): JSON documents, base64-encoded into
 /// x-oss-callback / x-oss-callback-var on Complete or PutObject.
 struct UploadCallbackParams {
   std::string callback_json;

@@ -6,6 +6,10 @@
 // when told (Advance/Set). A ticking clock follows the real clock plus an offset that
 // Advance/Set adjust; the standalone server uses it so long runs stay within the 15-minute
 // skew window. Thread-safe.
+//
+// Now() is always a whole second, as every time OSS states is: XML times read `.000Z`
+// (python oss2 parses only that form) and Last-Modified comparisons (If-Modified-Since,
+// copy-source preconditions, lifecycle) compare whole seconds. docs/protocol.md, "Times".
 #pragma once
 
 #include <chrono>
@@ -22,6 +26,7 @@ class VirtualClock {
   explicit VirtualClock(std::optional<protocol::TimePoint> start = std::nullopt,
                         bool follows_real_time = false);
 
+  /// Rounded down to a whole second.
   protocol::TimePoint Now() const;
   /// REQUIRES: delta >= 0 (time never runs backwards through Advance).
   void Advance(std::chrono::seconds delta);

@@ -1,7 +1,7 @@
 // ossup::fake::Server: a strict fake Alibaba Cloud OSS server over HTTP (or HTTPS, see
 // ServerOptions::tls) on loopback.
 //
-// It speaks the OSS wire protocol (../shared/spec/oss-protocol.md) for the multipart
+// It speaks the OSS wire protocol (docs/protocol.md) for the multipart
 // operations, simple objects, buckets and lifecycle, checks V1/V4/presigned/STS signatures
 // unless `anonymous` is set, and exposes a JSON control API under /_fake/ (health, reset,
 // clock, uploads, journal, sts, faults, callback-public-key). Every control also exists as a
@@ -58,7 +58,10 @@ struct ServerOptions {
   bool anonymous = false;
   /// Buckets created at start (and again after Reset).
   std::vector<std::string> buckets;
-  /// Seeds upload ids, request ids and STS credentials.
+  /// Seeds upload ids, request ids, STS credentials and the callback key: the same seed gives
+  /// the same sequences. In-process the default is fixed (0), so a test replays exactly; give
+  /// each instance its own seed when ids must differ between them. The fake-oss binary draws
+  /// one from the OS unless --seed is given.
   uint64_t seed = 0;
   /// When set, `Host: <bucket>.<virtual_host_domain>` addresses <bucket>. Hosts ending in
   /// ".aliyuncs.com" (as ali-oss sends for IP endpoints) are always read that way.

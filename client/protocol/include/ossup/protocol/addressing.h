@@ -1,5 +1,5 @@
 // Where a request goes: endpoint parsing, virtual-host vs path style, key encoding, and the
-// naming rules for buckets and keys (spec §0.1, §4, §8).
+// naming rules for buckets and keys (docs/protocol.md, "Addressing").
 #pragma once
 
 #include <cstdint>

@@ -81,7 +81,7 @@ std::string ETagOf(const Md5Digest& md5);
 std::string NormalizeETag(std::string_view etag);
 
 /// OSS's multipart ETag: `"` + UPPERHEX(MD5(concatenation of each part's 32-char upper-hex
-/// ETag text, in part order)) + `-<count>"`. This is not S3's rule (spec §5).
+/// ETag text, in part order)) + `-<count>"`. Not S3's rule (docs/protocol.md, "Multipart ETag").
 /// `part_etags` may be quoted or not.
 std::string MultipartETag(const std::vector<std::string>& part_etags);
 

@@ -1,7 +1,7 @@
 // The OSS error codes this project speaks, with their HTTP status, message and EC, and the
 // one rule that decides which errors are worth retrying.
 //
-// Facts come from ../shared/spec/oss-protocol.md §3. Messages are OSS's own, typos included
+// Facts and sources: docs/protocol.md, "Errors". Messages are OSS's own, typos included
 // ("speficy", "Your proposed upload smaller than..."), because clients match on them.
 #pragma once
 

@@ -1,4 +1,4 @@
-// OSS limits (spec §4). One place, so the client and the fake cannot drift apart.
+// OSS limits (docs/protocol.md, "Limits"). One place, so the client and the fake cannot drift.
 #pragma once
 
 #include <chrono>

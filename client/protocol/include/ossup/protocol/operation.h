@@ -28,6 +28,11 @@ enum class Operation {
   kDeleteObject,
   kCopyObject,
   kDeleteMultipleObjects,
+  kPutObjectAcl,
+  kGetObjectAcl,
+  kPutObjectTagging,
+  kGetObjectTagging,
+  kDeleteObjectTagging,
   // Multipart.
   kInitiateMultipartUpload,
   kUploadPart,

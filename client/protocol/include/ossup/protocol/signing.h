@@ -1,10 +1,10 @@
-// Request signing and verification for OSS: V1 (`OSS ak:sig`, HMAC-SHA1) and V4
-// (`OSS4-HMAC-SHA256`), each in the Authorization header and as a presigned URL, plus STS
-// security tokens.
+// Request signing and verification for OSS: V1 (`OSS ak:sig`, HMAC-SHA1), V2
+// (`OSS2 AccessKeyId:ak,Signature:sig`, HMAC-SHA256) and V4 (`OSS4-HMAC-SHA256`), each in the
+// Authorization header and as a presigned URL, plus STS security tokens.
 //
 // Both sides use the same canonicalization: the client signs with Sign*/Presign*, the fake
 // server calls Verify, and both build the string to sign through the same functions below.
-// The official test vectors in ../shared/spec/oss-protocol.md §7 pin these functions.
+// The official test vectors (docs/protocol.md, "Signing test vectors") pin these functions.
 //
 // All functions take the time as an argument and never read a clock. Thread-safe.
 #pragma once
@@ -31,7 +31,12 @@ struct Credentials {
   std::string security_token;
 };
 
-enum class SignatureVersion { kV1, kV4 };
+enum class SignatureVersion { kV1, kV2, kV4 };
+
+struct V2Params {
+  /// Extra headers to sign (besides x-oss-*); normalised as V2AdditionalHeaders says.
+  std::vector<std::string> additional_headers;
+};
 
 struct V4Params {
   /// Bare region id, e.g. "cn-hangzhou" (a leading "oss-" is stripped).
@@ -65,28 +70,67 @@ void SignV1(WireRequest& request, const Credentials& credentials, TimePoint now)
 QueryParams PresignV1(const WireRequest& request, const Credentials& credentials,
                       TimePoint expires);
 
-// --- V4 -------------------------------------------------------------------------------------
+// --- Shared by V2 and V4 ------------------------------------------------------------------
 
-/// The normalised AdditionalHeaders list for `request`: lower-cased, sorted, unique,
-/// present in the request, and not default-signed.
-std::vector<std::string> V4AdditionalHeaders(const WireRequest& request,
-                                             const std::vector<std::string>& requested);
-/// How the V4 canonical query writes a parameter whose value is empty (spec §12.7).
-enum class V4EmptyQueryValues {
-  /// Bare `name`, for every empty value: the spec, and what go-v2, python, Java, C++ and PHP
-  /// sign. The signers here always use it.
+/// How the V2 and V4 canonical queries write an empty value (docs/protocol.md, "Empty query
+/// values").
+enum class EmptyQueryValues {
+  /// Bare `name`, for every empty value: what go-v2, python, Java, C++ and PHP sign. The
+  /// signers here always use it.
   kBareName,
-  /// ali-oss 6.x: bare `name` for sub-resources (IsV1SignedSubresource names, which ali-oss
-  /// passes as null), `name=` for every other empty value (qs `strictNullHandling`).
-  kAliOss,
+  /// Bare `name` for sub-resources (IsV1SignedSubresource names), `name=` for every other
+  /// empty value: ali-oss 6.x V4 (qs `strictNullHandling`) and @alicloud/oss-util V2
+  /// (sub-resources in the path, other parameters in the query map).
+  kEqualsUnlessSubresource,
 };
 
-/// VERB ⏎ URI ⏎ query ⏎ headers ⏎ additional ⏎ payload. `exclude_query` names a query
-/// parameter to leave out (x-oss-signature for presigned URLs).
+/// The query both V2 and V4 sign: every parameter but `exclude_query`, name and value
+/// UriEncode'd with `/` encoded too, sorted by encoded name, joined with `&`; an empty value
+/// is written as `empty_values` says. Empty when there is no parameter.
+std::string CanonicalQuery(const WireRequest& request, std::string_view exclude_query = {},
+                           EmptyQueryValues empty_values = EmptyQueryValues::kBareName);
+
+/// The normalised additional-headers list for `request`: lower-cased, sorted, unique,
+/// present in the request, and not signed by default (x-oss-*, content-type, content-md5).
+/// V2 and V4 normalise alike.
+std::vector<std::string> NormalizedAdditionalHeaders(const WireRequest& request,
+                                                     const std::vector<std::string>& requested);
+
+// --- V2 -------------------------------------------------------------------------------------
+
+/// UriEncode("/bucket/key") with `/` encoded too (`%2F`), or `%2F` for the service; then `?`
+/// and the CanonicalQuery when the request has query parameters.
+std::string V2CanonicalizedResource(const WireRequest& request, std::string_view exclude_query = {},
+                                    EmptyQueryValues empty_values = EmptyQueryValues::kBareName);
+/// VERB ⏎ Content-MD5 ⏎ Content-Type ⏎ date ⏎ CanonicalizedOSSHeaders AdditionalHeaders ⏎
+/// CanonicalizedResource. CanonicalizedOSSHeaders covers x-oss-* and `additional_headers`
+/// (lower-case names, taken as given); `date` is the Date header, or x-oss-expires for
+/// presigned URLs.
+std::string V2StringToSign(const WireRequest& request, std::string_view date,
+                           const std::vector<std::string>& additional_headers,
+                           std::string_view exclude_query = {},
+                           EmptyQueryValues empty_values = EmptyQueryValues::kBareName);
+/// base64(HMAC-SHA256(secret, string_to_sign)).
+std::string V2Signature(std::string_view secret, std::string_view string_to_sign);
+
+/// Adds `Date` (unless present), `x-oss-security-token` when the credentials carry one, then
+/// `Authorization: OSS2 AccessKeyId:ak[,AdditionalHeaders:h1;h2],Signature:sig`.
+void SignV2(WireRequest& request, const Credentials& credentials, const V2Params& params,
+            TimePoint now);
+/// Query parameters to append for a V2 presigned URL that expires at `expires`:
+/// x-oss-signature-version=OSS2, x-oss-expires (absolute unix seconds), x-oss-access-key-id,
+/// [x-oss-additional-headers], [security-token], x-oss-signature. Values are not URL-encoded.
+QueryParams PresignV2(const WireRequest& request, const Credentials& credentials,
+                      const V2Params& params, TimePoint expires);
+
+// --- V4 -------------------------------------------------------------------------------------
+
+/// VERB ⏎ URI ⏎ CanonicalQuery ⏎ headers ⏎ additional ⏎ payload. `exclude_query` names a
+/// query parameter to leave out (x-oss-signature for presigned URLs).
 std::string V4CanonicalRequest(const WireRequest& request,
                                const std::vector<std::string>& additional_headers,
                                std::string_view exclude_query = {},
-                               V4EmptyQueryValues empty_values = V4EmptyQueryValues::kBareName);
+                               EmptyQueryValues empty_values = EmptyQueryValues::kBareName);
 /// "<yyyymmdd>/<region>/<product>/aliyun_v4_request".
 std::string V4Scope(std::string_view yyyymmdd, std::string_view region, std::string_view product);
 std::string V4StringToSign(std::string_view v4_time, std::string_view scope,
@@ -132,10 +176,14 @@ struct VerifiedRequest {
   bool presigned = false;
 };
 
-/// Checks the signature of `request` (header or URL, V1 or V4) against `lookup`.
+/// Checks the signature of `request` (header or URL; V1, V2 or V4) against `lookup`. The form
+/// is chosen by the Authorization prefix (`OSS `, `OSS2 `, `OSS4-HMAC-SHA256 `) or, for URLs, by
+/// x-oss-signature-version (`OSS2` or absent with x-oss-access-key-id: V2; any other value or
+/// x-oss-signature: V4) and OSSAccessKeyId/Signature (V1).
 /// Errors, as OSS answers them:
 ///   AccessDenied (no signature at all, a malformed Authorization header or URL signature, no
-///   valid date, both a header and a URL signature, or a presigned URL past its expiry),
+///   valid date, both a header and a URL signature, or a presigned URL past its expiry; V2 adds
+///   the EC of the fault, docs/protocol.md "V2 errors"),
 ///   InvalidArgument (V4 header form: x-oss-content-sha256 other than UNSIGNED-PAYLOAD, EC
 ///   0002-00000214; details ArgumentName, ArgumentValue),
 ///   InvalidAccessKeyId (unknown AK; a long-term AK sent with a security token),
@@ -145,7 +193,7 @@ struct VerifiedRequest {
 ///   SignatureDoesNotMatch (details OSSAccessKeyId, SignatureProvided, StringToSign,
 ///   StringToSignBytes, and CanonicalRequest for V4).
 /// Checks run in that order after parsing: credentials, time, then the signature.
-/// A V4 signature matches when it was computed with either V4EmptyQueryValues form; a
+/// A V2 or V4 signature matches when it was computed with either EmptyQueryValues form; a
 /// mismatch reports the kBareName computation.
 StatusOr<VerifiedRequest> Verify(const WireRequest& request, const CredentialLookup& lookup,
                                  TimePoint now, const VerifyOptions& options = {});

@@ -37,12 +37,17 @@ struct WireRequest {
 
 // --- Time formats on the wire --------------------------------------------------------------
 
+/// Strict UTF-8: shortest forms only, no surrogates, nothing above U+10FFFF.
+bool IsValidUtf8(std::string_view text);
+
 /// "Wed, 28 Dec 2022 10:27:41 GMT" (Date, x-oss-date in V1, Last-Modified).
 std::string FormatHttpDate(TimePoint t);
 /// "2012-02-23T07:01:34.000Z" (times inside XML documents).
 std::string FormatIso8601(TimePoint t);
 /// "20231216T162057Z" (x-oss-date in V4).
 std::string FormatV4Time(TimePoint t);
+/// The parsers return nullopt for malformed text, impossible dates and times a TimePoint cannot
+/// hold (before about 1678 or after about 2261).
 std::optional<TimePoint> ParseHttpDate(std::string_view text);
 /// Accepts fractional seconds or none, and a trailing Z.
 std::optional<TimePoint> ParseIso8601(std::string_view text);

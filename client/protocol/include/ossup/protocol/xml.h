@@ -150,8 +150,16 @@ struct BucketInfo {
   friend bool operator==(const BucketInfo&, const BucketInfo&) = default;
 };
 
-/// GetService result: <ListAllMyBucketsResult>.
+/// GetService result: <ListAllMyBucketsResult>. When the request named `prefix`, `marker` or
+/// `max-keys`, `paged` is set and the answer carries Prefix, Marker, MaxKeys, IsTruncated and
+/// (when truncated) NextMarker before Owner, as OSS's does.
 struct ListBucketsResult {
+  bool paged = false;
+  std::string prefix;
+  std::string marker;
+  int max_keys = 100;
+  bool is_truncated = false;
+  std::string next_marker;
   std::string owner_id;
   std::string owner_display_name;
   std::vector<BucketInfo> buckets;
@@ -185,6 +193,23 @@ struct CreateBucketConfiguration {
                          const CreateBucketConfiguration&) = default;
 };
 
+/// GetBucketAcl and GetObjectACL result: <AccessControlPolicy>. `grant` is one of the canned
+/// ACLs (acl.h): a bucket's private, public-read or public-read-write; an object's also
+/// default (it follows its bucket's).
+struct AccessControlPolicy {
+  std::string owner_id;
+  std::string owner_display_name;
+  std::string grant = "private";
+  friend bool operator==(const AccessControlPolicy&, const AccessControlPolicy&) = default;
+};
+
+/// An object's tags in document (or header) order. The <Tagging> body of PutObjectTagging and
+/// answer of GetObjectTagging; tagging.h validates them and reads the x-oss-tagging header.
+struct Tagging {
+  std::vector<std::pair<std::string, std::string>> tags;
+  friend bool operator==(const Tagging&, const Tagging&) = default;
+};
+
 /// CopyObject result: <CopyObjectResult>.
 struct CopyObjectResult {
   std::string etag;
@@ -200,9 +225,10 @@ struct CopyPartResult {
 };
 
 /// Request body of DeleteMultipleObjects: <Delete>. Decoding requires 1 to
-/// limits::kMaxDeleteObjects <Object> elements, each with a non-empty <Key>. `encoding_type`
-/// is not part of the body: it is the request's `encoding-type` query parameter, and "url"
-/// means the body's keys are URL-encoded.
+/// limits::kMaxDeleteObjects <Object> elements, each with a non-empty <Key>. The body's keys
+/// are never URL-encoded (only XML-escaped). `encoding_type` is not part of the body: it is the
+/// request's `encoding-type` query parameter, which asks for URL-encoded keys in the *answer*
+/// (docs/protocol.md, "DeleteMultipleObjects"; go-v2 always sends it with raw keys).
 struct DeleteMultipleObjects {
   bool quiet = false;
   std::vector<std::string> keys;
@@ -231,6 +257,8 @@ std::string EncodeXml(const ListObjectsResult& v);
 std::string EncodeXml(const ListBucketsResult& v);
 std::string EncodeXml(const LifecycleConfiguration& v);
 std::string EncodeXml(const CreateBucketConfiguration& v);
+std::string EncodeXml(const AccessControlPolicy& v);
+std::string EncodeXml(const Tagging& v);
 /// <Error> with Code, Message, RequestId, HostId, the details in order, then EC.
 std::string EncodeXml(const Error& v);
 
@@ -249,6 +277,9 @@ StatusOr<ListObjectsResult> DecodeListObjectsResult(std::string_view xml);
 StatusOr<ListBucketsResult> DecodeListBucketsResult(std::string_view xml);
 StatusOr<LifecycleConfiguration> DecodeLifecycleConfiguration(std::string_view xml);
 StatusOr<CreateBucketConfiguration> DecodeCreateBucketConfiguration(std::string_view xml);
+StatusOr<AccessControlPolicy> DecodeAccessControlPolicy(std::string_view xml);
+/// <Tagging><TagSet><Tag><Key/><Value/></Tag>...</TagSet></Tagging>; an empty TagSet is valid.
+StatusOr<Tagging> DecodeTagging(std::string_view xml);
 /// The <Error> document; `http_status` is left 0 for the caller to fill.
 StatusOr<Error> DecodeErrorDocument(std::string_view xml);
 
