@@ -4,6 +4,7 @@
 
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/errors.h"
+#include "ossup/protocol/wire.h"
 
 namespace ossup::protocol {
 namespace {
@@ -14,16 +15,24 @@ Error InvalidTag(std::string_view message, std::string_view ec) {
   return error;
 }
 
-bool IsTagCharacter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         std::string_view(" +-=._:/").find(c) != std::string_view::npos;
-}
-
+// ASCII: letters, digits, space and + - = . _ : / only. Other characters (letters of other
+// scripts) are allowed as UTF-8.
 bool AllTagCharacters(std::string_view text) {
   for (char c : text) {
-    if (!IsTagCharacter(c)) return false;
+    if (static_cast<unsigned char>(c) >= 0x80) continue;
+    const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                         (c >= '0' && c <= '9') ||
+                         std::string_view(" +-=._:/").find(c) != std::string_view::npos;
+    if (!allowed) return false;
   }
   return true;
+}
+
+// Characters, not bytes: UTF-8 continuation bytes do not count.
+size_t CharacterCount(std::string_view text) {
+  size_t count = 0;
+  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return count;
 }
 
 }  // namespace
@@ -34,10 +43,13 @@ Status ValidateObjectTags(const Tagging& tagging) {
   }
   std::set<std::string_view> keys;
   for (const auto& [key, value] : tagging.tags) {
-    if (key.empty() || key.size() > 128) {
+    if (!IsValidUtf8(key) || !IsValidUtf8(value)) {
+      return InvalidTag("The tag is not encoded in UTF-8", "0010-00000216");
+    }
+    if (key.empty() || CharacterCount(key) > 128) {
       return InvalidTag("The tag key must be 1 to 128 characters long", "0010-00000209");
     }
-    if (value.size() > 256) {
+    if (CharacterCount(value) > 256) {
       return InvalidTag("The tag value must be at most 256 characters long", "0010-00000214");
     }
     if (!AllTagCharacters(key) || !AllTagCharacters(value)) {

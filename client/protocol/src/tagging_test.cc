@@ -23,7 +23,13 @@ TEST(ObjectTags, TheDocumentedRulesAndTheirErrorCodes) {
   EXPECT_EQ(ec(Tags({{"k", std::string(257, 'v')}})), "0010-00000214");
   EXPECT_EQ(ec(Tags({{"k", "v"}, {"k", "w"}})), "0010-00000217");
   EXPECT_EQ(ec(Tags({{"k*", "v"}})), "0010-00000217");
-  EXPECT_EQ(ec(Tags({{"k", "\xE4\xB8\xAD"}})), "0010-00000217");
+  EXPECT_EQ(ec(Tags({{"k", "\xFF"}})), "0010-00000216");
+  EXPECT_TRUE(ValidateObjectTags(Tags({{"\xE4\xB8\xAD", "r\xC3\xA9sum\xC3\xA9"}})).ok());
+  // Lengths count characters: 128 three-byte characters are a valid key.
+  std::string wide;
+  for (int i = 0; i < 128; ++i) wide += "\xE4\xB8\xAD";
+  EXPECT_TRUE(ValidateObjectTags(Tags({{wide, "v"}})).ok());
+  EXPECT_EQ(ec(Tags({{wide + "a", "v"}})), "0010-00000209");
   Tagging eleven;
   for (int i = 0; i < 11; ++i) eleven.tags.emplace_back("k" + std::to_string(i), "v");
   EXPECT_EQ(ec(eleven), "0010-00000217");

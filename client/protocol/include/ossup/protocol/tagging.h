@@ -9,10 +9,10 @@
 
 namespace ossup::protocol {
 
-/// At most kMaxObjectTags tags with distinct keys; a key of 1 to 128 characters and a value of
-/// at most 256, each of letters, digits, spaces and `+ - = . _ : /`. InvalidArgument with the
-/// EC OSS documents for the first rule broken (0010-00000209 key length, 0010-00000214 value
-/// length, 0010-00000217 otherwise).
+/// At most kMaxObjectTags tags with distinct keys; UTF-8; a key of 1 to 128 characters and a
+/// value of at most 256; ASCII characters only letters, digits, space and `+ - = . _ : /`.
+/// InvalidArgument with the EC OSS documents for the first rule broken (0010-00000216 not
+/// UTF-8, 0010-00000209 key length, 0010-00000214 value length, 0010-00000217 otherwise).
 Status ValidateObjectTags(const Tagging& tagging);
 inline constexpr size_t kMaxObjectTags = 10;
 
