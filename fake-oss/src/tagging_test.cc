@@ -24,8 +24,8 @@ class TaggingTest : public FakeOssTest {
 };
 
 TEST_F(TaggingTest, WritesTakeTheHeaderAndGetAndHeadCountTheTags) {
-  ASSERT_EQ(client().Put("bkt", "k", "x", {{"x-oss-tagging", "a=1&b=d/e"}}).status, 200);
-  EXPECT_EQ(TagsOf("k"), (protocol::Tagging{{{"a", "1"}, {"b", "d/e"}}}));
+  ASSERT_EQ(client().Put("bkt", "k", "x", {{"x-oss-tagging", "a=1&b%20c=d%2Fe"}}).status, 200);
+  EXPECT_EQ(TagsOf("k"), (protocol::Tagging{{{"a", "1"}, {"b c", "d/e"}}}));
   EXPECT_EQ(client().Get("bkt", "k").Header("x-oss-tagging-count"), "2");
   EXPECT_EQ(client().Send("HEAD", "bkt", "k").Header("x-oss-tagging-count"), "2");
   ASSERT_EQ(client().Put("bkt", "plain", "x").status, 200);
