@@ -410,8 +410,8 @@ std::string RawSignedGet(Server& server, const std::string& key, protocol::Signa
   return connection.ReadResponse();
 }
 
-// cpp-httplib decodes %XX in every header value it receives; a signed request keeps the values
-// as the client sent them, both for the signature and for what is stored and returned.
+// A signed request keeps its header values as the client sent them, %XX included, both for the
+// signature and for what is stored and returned.
 TEST_F(ObjectTest, PercentEncodedMetaValuesSurviveAsSent) {
   for (auto version : {protocol::SignatureVersion::kV1, protocol::SignatureVersion::kV4}) {
     client().version = version;
@@ -428,7 +428,7 @@ TEST_F(ObjectTest, PercentEncodedMetaValuesSurviveAsSent) {
   }
 }
 
-// A value whose decoded form cannot be re-spelled to the signed one is still refused.
+// A value other than the one signed is refused.
 TEST_F(ObjectTest, MetaValuesSignedOtherThanSentAreRefused) {
   protocol::WireRequest wire{"PUT", "bkt", "m.txt", {}, {{"x-oss-meta-a", "r%C3%A9sum%C3%A9"}}};
   protocol::SignV1(wire, kTestCredentials, server().Now());
