@@ -119,7 +119,9 @@ Status CheckAbsoluteExpiry(std::string_view expires, TimePoint now) {
     error.ec = "0002-00000070";
     return error;
   }
-  if (UnixSeconds(now) <= static_cast<int64_t>(*expires_seconds)) return {};
+  // Compared unsigned: an Expires above 2^63 is far future, not (cast to int64_t) negative.
+  const int64_t now_seconds = UnixSeconds(now);
+  if (now_seconds < 0 || static_cast<uint64_t>(now_seconds) <= *expires_seconds) return {};
   Error error = AccessDenied("Request has expired.");
   error.ec = "0002-00000069";
   error.details = {{"Expires", std::string(expires)}, {"ServerTime", FormatIso8601(now)}};

@@ -334,6 +334,15 @@ TEST(VerifyTest, V4UrlNearTheEndOfTimeDoesNotOverflow) {
   ExpectOk(Verify(url, kLongTerm, signed_at + seconds(36)), SignatureVersion::kV4, true);
 }
 
+// An Expires beyond 2^63 seconds was cast to a negative int64_t and the URL refused as expired.
+TEST(VerifyTest, V1UrlWithAHugeExpiresIsNotExpired) {
+  const std::string expires = "18446744073709551615";
+  WireRequest url{"GET", "bucket", "key", {}, {}};
+  const std::string signature = V1Signature("sk", V1StringToSign(url, expires));
+  url.query = {{"OSSAccessKeyId", "ak"}, {"Expires", expires}, {"Signature", signature}};
+  ExpectOk(Verify(url, kLongTerm, kV1Time), SignatureVersion::kV1, true);
+}
+
 TEST(VerifyTest, V1DateSlotRules) {
   // Date is used when x-oss-date is absent; no date at all is AccessDenied.
   WireRequest with_date{"GET", "b", "k", {}, {{"Date", "Wed, 28 Dec 2022 10:27:41 GMT"}}};
