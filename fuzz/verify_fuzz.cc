@@ -7,10 +7,17 @@
 // Credentials: "ak"/"sk" (long-term, or with `sts` temporary with token "token" valid for an
 // hour after now), the V2 vectors' 44CF9590006BF252F707 (long-term) and "expired" (secret
 // "sk", token "token", expired an hour before now). `region` requires V4 scope cn-hangzhou.
-// Properties: a verified request names a known access key, and Verify is deterministic.
+// Properties: Verify is deterministic, a refusal has a code, a verified request names a known
+// key; and the request, when it carries no signature, date or token of its own, signed by
+// SignV1/V2/V4 and presigned by PresignV1/V2/V4 with the input's key (every header named as
+// an additional header) verifies: signer and verifier agree on any method, bucket, key,
+// query and headers.
+#include <cctype>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <string>
+#include <vector>
 
 #include "fuzz_support.h"
 #include "ossup/protocol/addressing.h"
@@ -22,6 +29,72 @@ using ossup::fuzz::Require;
 namespace {
 
 constexpr int64_t kLatest = 4102444800;  // 2100-01-01T00:00:00Z
+
+bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+// True when `request` carries nothing that signing sets or that selects a signature form:
+// such a request is what a client hands to Sign*/Presign*.
+bool IsUnsigned(const WireRequest& request) {
+  for (const auto& [name, value] : request.headers) {
+    for (std::string_view reserved :
+         {"authorization", "date", "x-oss-date", "x-oss-content-sha256", "x-oss-security-token"}) {
+      if (name.size() == reserved.size() && StartsWithIgnoreCase(name, reserved)) return false;
+    }
+  }
+  for (const auto& [name, value] : request.query) {
+    if (name == "OSSAccessKeyId" || name == "Signature" || name == "Expires" ||
+        name == "security-token" || StartsWithIgnoreCase(name, "x-oss-")) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void RequireVerifies(const WireRequest& request, const CredentialLookup& lookup, TimePoint now,
+                     const VerifyOptions& options, const char* what) {
+  auto verified = Verify(request, lookup, now, options);
+  if (!verified.ok()) std::fprintf(stderr, "%s\n", verified.error().ToString().c_str());
+  Require(verified.ok(), what);
+}
+
+// Signs and presigns `request` every way and requires each to verify.
+void CheckSignedVerifies(const WireRequest& request, const Credentials& credentials,
+                         const CredentialLookup& lookup, TimePoint now,
+                         const VerifyOptions& options) {
+  std::vector<std::string> names;
+  for (const auto& header : request.headers) names.push_back(header.first);
+  const V2Params v2{names};
+  const V4Params v4{"cn-hangzhou", "oss", names};
+  const auto expires = now + std::chrono::minutes(10);
+
+  WireRequest v1 = request;
+  SignV1(v1, credentials, now);
+  RequireVerifies(v1, lookup, now, options, "a SignV1 request verifies");
+  WireRequest v2_signed = request;
+  SignV2(v2_signed, credentials, v2, now);
+  RequireVerifies(v2_signed, lookup, now, options, "a SignV2 request verifies");
+  WireRequest v4_signed = request;
+  SignV4(v4_signed, credentials, v4, now);
+  RequireVerifies(v4_signed, lookup, now, options, "a SignV4 request verifies");
+
+  auto with = [&](const QueryParams& params) {
+    WireRequest presigned = request;
+    presigned.query.insert(presigned.query.end(), params.begin(), params.end());
+    return presigned;
+  };
+  RequireVerifies(with(PresignV1(request, credentials, expires)), lookup, now, options,
+                  "a PresignV1 URL verifies");
+  RequireVerifies(with(PresignV2(request, credentials, v2, expires)), lookup, now, options,
+                  "a PresignV2 URL verifies");
+  RequireVerifies(with(PresignV4(request, credentials, v4, now, std::chrono::minutes(10))), lookup,
+                  now, options, "a PresignV4 URL verifies");
+}
 
 TimePoint NowOf(std::string_view line) {
   int64_t seconds = 0;
@@ -68,6 +141,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (ak == "expired") return KnownCredential{"sk", "token", now - std::chrono::hours(1)};
     return std::nullopt;
   };
+
+  if (IsUnsigned(request)) {
+    const Credentials credentials{"ak", "sk", sts ? "token" : ""};
+    CheckSignedVerifies(request, credentials, lookup, now, options);
+  }
 
   auto verified = Verify(request, lookup, now, options);
   auto again = Verify(request, lookup, now, options);
