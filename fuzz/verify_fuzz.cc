@@ -8,10 +8,10 @@
 // hour after now), the V2 vectors' 44CF9590006BF252F707 (long-term) and "expired" (secret
 // "sk", token "token", expired an hour before now). `region` requires V4 scope cn-hangzhou.
 // Properties: Verify is deterministic, a refusal has a code, a verified request names a known
-// key; and the request, when it carries no signature, date or token of its own, signed by
-// SignV1/V2/V4 and presigned by PresignV1/V2/V4 with the input's key (every header named as
-// an additional header) verifies: signer and verifier agree on any method, bucket, key,
-// query and headers.
+// key; and the request, when its header names are HTTP tokens and it carries no signature,
+// date or token of its own, signed by SignV1/V2/V4 and presigned by PresignV1/V2/V4 with the
+// input's key (every header named as an additional header) verifies: signer and verifier
+// agree on any method, bucket, key, query and headers.
 #include <cctype>
 #include <charconv>
 #include <chrono>
@@ -38,10 +38,24 @@ bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
   return true;
 }
 
-// True when `request` carries nothing that signing sets or that selects a signature form:
-// such a request is what a client hands to Sign*/Presign*.
+// An HTTP field name (RFC 9110 token): only such names can be sent, and only they can be
+// listed in V2's AdditionalHeaders (`;`-separated) or V4's (`;`-separated too).
+bool IsToken(std::string_view name) {
+  if (name.empty()) return false;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) == 0 &&
+        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// True when `request` is what a client hands to Sign*/Presign*: header names that HTTP can
+// carry, and nothing that signing sets or that selects a signature form.
 bool IsUnsigned(const WireRequest& request) {
   for (const auto& [name, value] : request.headers) {
+    if (!IsToken(name)) return false;
     for (std::string_view reserved :
          {"authorization", "date", "x-oss-date", "x-oss-content-sha256", "x-oss-security-token"}) {
       if (name.size() == reserved.size() && StartsWithIgnoreCase(name, reserved)) return false;
