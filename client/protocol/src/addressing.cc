@@ -93,7 +93,9 @@ std::string EncodeQueryString(const QueryParams& query) {
   for (const auto& [name, value] : query) {
     if (!out.empty()) out.push_back('&');
     out += UriEncode(name, false);
-    if (!value.empty()) {
+    // A bare empty name would vanish: "=" keeps a parameter named "" (ParseQueryString
+    // reads "=" and "=v" as one).
+    if (!value.empty() || name.empty()) {
       out.push_back('=');
       out += UriEncode(value, false);
     }

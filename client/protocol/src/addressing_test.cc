@@ -67,6 +67,15 @@ TEST(QueryStringTest, EncodeWritesEmptyValuesAsBareNames) {
   EXPECT_EQ(ParseQueryString(EncodeQueryString(round_trip)), round_trip);
 }
 
+// Found by fuzz/wire_fuzz: "=" parsed to one parameter named "" but encoded to "", losing it.
+TEST(QueryStringTest, EmptyNameSurvivesEncoding) {
+  EXPECT_EQ(ParseQueryString("="), (QueryParams{{"", ""}}));
+  EXPECT_EQ(EncodeQueryString({{"", ""}}), "=");
+  EXPECT_EQ(EncodeQueryString({{"a", ""}, {"", "v"}, {"", ""}}), "a&=v&=");
+  const QueryParams empty_names = {{"", ""}, {"", "x"}, {"b", ""}};
+  EXPECT_EQ(ParseQueryString(EncodeQueryString(empty_names)), empty_names);
+}
+
 // --- Endpoints (docs/protocol.md, "Endpoints and regions", "Virtual-hosted and path style")
 // --------------------------------------------------------------------------
 

@@ -166,7 +166,7 @@ constexpr GfMatrix GfSquare(const GfMatrix& matrix) {
   return square;
 }
 
-// kZeroBytesOperators[k] appends 2^k zero bytes. Squaring the one-zero-bit operator three times
+// ZeroBytesOperators()[k] appends 2^k zero bytes. Squaring the one-zero-bit operator three times
 // gives the one-zero-byte operator; each further squaring doubles the run.
 using GfOperators = std::array<GfMatrix, 64>;
 
@@ -180,7 +180,12 @@ constexpr GfOperators MakeZeroBytesOperators() {
   return operators;
 }
 
-constexpr GfOperators kZeroBytesOperators = MakeZeroBytesOperators();
+// Built once, on first use: as a constexpr it exceeds clang's default constant-evaluation step
+// limit (about 17M GF(2) steps), and it is 32 KiB of data that only Crc64Combine needs.
+const GfOperators& ZeroBytesOperators() {
+  static const GfOperators operators = MakeZeroBytesOperators();
+  return operators;
+}
 
 // --- Hex ------------------------------------------------------------------------------------
 
@@ -230,7 +235,7 @@ uint64_t Crc64Combine(uint64_t crc_a, uint64_t crc_b, uint64_t len_b) {
   // CRC(A ‖ B) = CRC(A ‖ zeros(len_b)) ^ CRC(B): the init/xorout terms cancel. Appending
   // len_b zero bytes applies the precomputed operator of every set bit of len_b.
   for (size_t k = 0; len_b != 0; ++k, len_b >>= 1) {
-    if (len_b & 1) crc_a = GfTimes(kZeroBytesOperators[k], crc_a);
+    if (len_b & 1) crc_a = GfTimes(ZeroBytesOperators()[k], crc_a);
   }
   return crc_a ^ crc_b;
 }

@@ -119,15 +119,29 @@ Status CheckAbsoluteExpiry(std::string_view expires, TimePoint now) {
     error.ec = "0002-00000070";
     return error;
   }
-  if (UnixSeconds(now) <= static_cast<int64_t>(*expires_seconds)) return {};
+  // Compared unsigned: an Expires above 2^63 is far future, not (cast to int64_t) negative.
+  const int64_t now_seconds = UnixSeconds(now);
+  if (now_seconds < 0 || static_cast<uint64_t>(now_seconds) <= *expires_seconds) return {};
   Error error = AccessDenied("Request has expired.");
   error.ec = "0002-00000069";
   error.details = {{"Expires", std::string(expires)}, {"ServerTime", FormatIso8601(now)}};
   return error;
 }
 
+/// |a - b|, or the largest duration when that does not fit (a request dated 1700 checked in
+/// 2022 is about 3e19 ns away: more than 64 bits hold).
+TimePoint::duration Distance(TimePoint a, TimePoint b) {
+  if (a < b) std::swap(a, b);
+  TimePoint::rep difference = 0;
+  if (__builtin_sub_overflow(a.time_since_epoch().count(), b.time_since_epoch().count(),
+                             &difference)) {
+    return TimePoint::duration::max();
+  }
+  return TimePoint::duration(difference);
+}
+
 Status CheckSkew(TimePoint request_time, TimePoint now, const VerifyOptions& options) {
-  const auto difference = request_time > now ? request_time - now : now - request_time;
+  const auto difference = Distance(request_time, now);
   if (difference <= options.max_skew) return {};
   Error error = MakeError("RequestTimeTooSkewed");
   error.details = {{"RequestTime", FormatIso8601(request_time)},
@@ -333,7 +347,9 @@ StatusOr<VerifiedRequest> VerifyV4Url(const WireRequest& request, const Credenti
   const std::string token(FindParam(request.query, kSecurityTokenHeader).value_or(""));
   auto secret = ResolveSecret(parsed->access_key_id, token, lookup, now);
   if (!secret.ok()) return secret.error();
-  if (now > *request_time + std::chrono::seconds(*expires_seconds)) {
+  // Not request_time + expires: near TimePoint's limit (year 2262) that overflows.
+  if (now > *request_time &&
+      Distance(now, *request_time) > std::chrono::seconds(*expires_seconds)) {
     Error error = AccessDenied("Request has expired.");
     error.ec = "0002-00000236";
     error.details = {{"Expires", std::string(*expires)}, {"ServerTime", FormatIso8601(now)}};

@@ -313,6 +313,36 @@ TEST(VerifyTest, HeaderAuthRejectsSkewBeyondFifteenMinutes) {
            SignatureVersion::kV4, false);
 }
 
+// Found by fuzz/verify_fuzz: the skew of a request dated 1697 checked in 2022 overflowed
+// 64-bit nanoseconds (UB; in practice it wrapped negative and the request was accepted).
+TEST(VerifyTest, CenturiesOfSkewAreTooSkewed) {
+  WireRequest request = V1SharedRequest("PUT", "examplebucket", "nelson");
+  SetHeader(request.headers, "x-oss-date", "Wed, 28 Dec 1697 10:27:41 GMT");
+  SignV1(request, kAkSk, kV1Time);
+  ExpectError(Verify(request, kLongTerm, kV1Time), "RequestTimeTooSkewed", 403);
+  ExpectError(Verify(SignedV1H1(), kLongTerm, At(-9'000'000'000)), "RequestTimeTooSkewed", 403);
+}
+
+// A V4 URL dated near TimePoint's limit (2262) is valid for its x-oss-expires: the expiry
+// instant itself is past the limit and must not be computed.
+TEST(VerifyTest, V4UrlNearTheEndOfTimeDoesNotOverflow) {
+  const WireRequest base{"GET", "bucket", "key", {}, {}};
+  const TimePoint signed_at = At(9'223'372'000);  // 2262-04-11T23:46:40Z
+  const WireRequest url =
+      WithQuery(base, PresignV4(base, kAkSk, HangzhouParams(), signed_at, seconds(604800)));
+  ExpectOk(Verify(url, kLongTerm, signed_at), SignatureVersion::kV4, true);
+  ExpectOk(Verify(url, kLongTerm, signed_at + seconds(36)), SignatureVersion::kV4, true);
+}
+
+// An Expires beyond 2^63 seconds was cast to a negative int64_t and the URL refused as expired.
+TEST(VerifyTest, V1UrlWithAHugeExpiresIsNotExpired) {
+  const std::string expires = "18446744073709551615";
+  WireRequest url{"GET", "bucket", "key", {}, {}};
+  const std::string signature = V1Signature("sk", V1StringToSign(url, expires));
+  url.query = {{"OSSAccessKeyId", "ak"}, {"Expires", expires}, {"Signature", signature}};
+  ExpectOk(Verify(url, kLongTerm, kV1Time), SignatureVersion::kV1, true);
+}
+
 TEST(VerifyTest, V1DateSlotRules) {
   // Date is used when x-oss-date is absent; no date at all is AccessDenied.
   WireRequest with_date{"GET", "b", "k", {}, {{"Date", "Wed, 28 Dec 2022 10:27:41 GMT"}}};

@@ -321,14 +321,25 @@ std::string V2Signature(std::string_view secret, std::string_view string_to_sign
       HmacSha256({reinterpret_cast<const uint8_t*>(secret.data()), secret.size()}, string_to_sign));
 }
 
+namespace {
+
+// NormalizedAdditionalHeaders without the names OSS refuses in a V2 list: those holding `_`
+// (EC 0002-00000112; Verify refuses them too), which would make the whole request fail.
+std::vector<std::string> V2AdditionalHeaders(const WireRequest& request, const V2Params& params) {
+  std::vector<std::string> names = NormalizedAdditionalHeaders(request, params.additional_headers);
+  std::erase_if(names, [](const std::string& name) { return name.find('_') != std::string::npos; });
+  return names;
+}
+
+}  // namespace
+
 void SignV2(WireRequest& request, const Credentials& credentials, const V2Params& params,
             TimePoint now) {
   if (!FindHeader(request.headers, "Date")) SetHeader(request.headers, "Date", FormatHttpDate(now));
   if (!credentials.security_token.empty()) {
     SetHeader(request.headers, kSecurityTokenHeader, credentials.security_token);
   }
-  const std::vector<std::string> additional =
-      NormalizedAdditionalHeaders(request, params.additional_headers);
+  const std::vector<std::string> additional = V2AdditionalHeaders(request, params);
   const Computed computed = ComputeV2(request, *FindHeader(request.headers, "Date"), additional, {},
                                       credentials.access_key_secret);
   std::string authorization =
@@ -341,8 +352,7 @@ void SignV2(WireRequest& request, const Credentials& credentials, const V2Params
 QueryParams PresignV2(const WireRequest& request, const Credentials& credentials,
                       const V2Params& params, TimePoint expires) {
   const std::string expires_text = std::to_string(UnixSeconds(expires));
-  const std::vector<std::string> additional =
-      NormalizedAdditionalHeaders(request, params.additional_headers);
+  const std::vector<std::string> additional = V2AdditionalHeaders(request, params);
   QueryParams added = {
       {"x-oss-signature-version", std::string(kV2Algorithm)},
       {"x-oss-expires", expires_text},

@@ -230,6 +230,22 @@ TEST(V2SigningTest, D1AdditionalHeaders) {
             "Signature:YG9mKO3m4S0Jx9Hk6Lq64VchJg/TOTkyCX4DaeeOYxE=");
 }
 
+// Found by fuzz/verify_fuzz: a requested additional header holding `_` was signed, and the
+// request refused (OSS and Verify reject such names in a V2 list, EC 0002-00000112).
+TEST(V2SigningTest, AdditionalHeadersWithUnderscoreAreNotSigned) {
+  WireRequest request = V2D1Request();
+  request.headers.emplace_back("x_custom", "1");
+  WireRequest presigned = request;
+  SignV2(request, kV2Credentials, V2Params{{"x_custom", "Range"}}, kV2D1Time);
+  EXPECT_NE(AuthorizationOf(request).find(",AdditionalHeaders:range,"), std::string::npos);
+  EXPECT_TRUE(Verify(request, V2Lookup(), kV2D1Time).ok());
+
+  const QueryParams presign =
+      PresignV2(presigned, kV2Credentials, V2Params{{"x_custom", "range"}}, kV2D2Expires);
+  EXPECT_EQ(FindParam(presign, "x-oss-additional-headers"), "range");
+  EXPECT_TRUE(Verify(WithQuery(presigned, presign), V2Lookup(), kV2Time).ok());
+}
+
 TEST(V2PresignTest, D2PresignedUrl) {
   const WireRequest request{"GET", "oss-example", "nelson", {}, {}};
   const QueryParams presign = PresignV2(request, kV2Credentials, V2Params{}, kV2D2Expires);

@@ -45,10 +45,12 @@ protocol::StatusOr<std::pair<std::string, std::string>> ResolveBucketAndKey(
   const std::string& domain = addressing.virtual_host_domain;
   if (!domain.empty() && EndsWith(host, "." + domain)) {
     vhost_bucket = host.substr(0, host.size() - domain.size() - 1);
-  } else if (EndsWith(host, ".aliyuncs.com")) {
-    auto dot = host.find('.');
-    std::string first = host.substr(0, dot);
-    if (first.rfind("oss-", 0) != 0) vhost_bucket = first;
+  } else if (const auto dot = host.find('.');
+             dot != std::string::npos && EndsWith(host.substr(dot), ".aliyuncs.com") &&
+             host.size() - dot > std::string_view(".aliyuncs.com").size()) {
+    // <bucket>.<endpoint>.aliyuncs.com; the bare endpoint (oss-cn-hangzhou.aliyuncs.com)
+    // names no bucket. A bucket may itself start with "oss-".
+    vhost_bucket = host.substr(0, dot);
   }
   std::string bucket;
   std::string_view raw_key;

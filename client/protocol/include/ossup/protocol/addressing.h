@@ -20,7 +20,8 @@ std::optional<std::string> UriDecode(std::string_view text);
 /// Decodes a query-string component; '+' stays '+' (OSS never treats it as a space).
 /// "a=1&b&c=" -> {{"a","1"},{"b",""},{"c",""}}. nullopt on a malformed escape.
 std::optional<QueryParams> ParseQueryString(std::string_view text);
-/// Encodes `query` back into "a=1&b&c=" form; an empty value is written as a bare name.
+/// Encodes `query` back into "a=1&b&c=" form; an empty value is written as a bare name unless
+/// the name is empty too ("="). ParseQueryString(EncodeQueryString(q)) == q.
 std::string EncodeQueryString(const QueryParams& query);
 
 struct Endpoint {

@@ -34,7 +34,8 @@ struct Credentials {
 enum class SignatureVersion { kV1, kV2, kV4 };
 
 struct V2Params {
-  /// Extra headers to sign (besides x-oss-*); normalised as V2AdditionalHeaders says.
+  /// Extra headers to sign (besides x-oss-*); normalised as NormalizedAdditionalHeaders says,
+  /// and names holding `_` are dropped (OSS refuses them in a V2 list).
   std::vector<std::string> additional_headers;
 };
 
