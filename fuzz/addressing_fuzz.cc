@@ -8,11 +8,10 @@
 //   a parsed endpoint's Authority() parses back to the same host and port;
 //   for a valid bucket and key, the fake resolves the client's path-style target (and the
 //   virtual-host target of an OSS endpoint) back to the same bucket and key.
-#include <httplib.h>
-
 #include <string>
 
 #include "fuzz_support.h"
+#include "http/message.h"
 #include "http/request.h"
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/operation.h"
@@ -50,17 +49,17 @@ void CheckClientAndFakeAgree(std::string_view bucket, std::string_view key) {
 }
 
 void CheckFakeRequest(const ossup::fuzz::Lines& lines) {
-  httplib::Request request;
+  ossup::fake::RequestHead request;
   request.method = std::string(lines.Field(3));
   request.target = std::string(lines.Field(4));
-  request.headers.emplace("Host", std::string(lines.Field(5)));
+  request.headers.emplace_back("Host", std::string(lines.Field(5)));
   for (size_t i = 8; i < lines.size(); ++i) {
     const std::string_view line = lines.Field(i);
     const auto colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     std::string_view value = line.substr(colon + 1);
     if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    request.headers.emplace(std::string(line.substr(0, colon)), std::string(value));
+    request.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
   }
   const ossup::fake::Addressing addressing{std::string(lines.Field(6)),
                                            std::string(lines.Field(7))};

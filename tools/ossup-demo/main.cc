@@ -13,8 +13,10 @@
 // Output contract (checked by ctest `demo`): besides the narrative, one line per promise, each
 // starting with "check: " and ending in " ok" or " FAILED", and the last line "demo OK" or
 // "demo FAILED". Exit code 0 exactly when every check passed.
-// The temp directory is removed on every path: normal return, failure, SIGINT and SIGTERM.
+// The temp directory is removed on every path: normal return, failure, SIGINT and SIGTERM (the
+// demo runs in a child process that is killed before the directory goes).
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -22,6 +24,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <string>
@@ -62,27 +65,11 @@ bool Check(bool passed, const std::string& what) {
   return passed;
 }
 
-/// A fresh directory under the system temp directory, removed when this object dies or when
-/// the process gets SIGINT/SIGTERM. Construct it before any other thread starts: it blocks
-/// those signals in the calling thread (so in every thread created later) and waits for them
-/// on a thread of its own.
+/// A fresh directory under the system temp directory, removed when this object dies.
 class TempDirectory {
  public:
   TempDirectory()
       : path_(fs::temp_directory_path() / ("ossup-demo-" + std::to_string(::getpid()))) {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::thread([signals, path = path_] {
-      int received = 0;
-      sigwait(&signals, &received);
-      std::error_code ec;
-      fs::remove_all(path, ec);
-      std::fprintf(stderr, "\ninterrupted: removed %s\n", path.c_str());
-      _exit(128 + received);
-    }).detach();
     std::error_code ec;
     fs::remove_all(path_, ec);
     fs::create_directories(path_, ec);
@@ -100,6 +87,42 @@ class TempDirectory {
  private:
   const fs::path path_;
 };
+
+/// Runs `work` in a child process and returns its exit status (0 when it returned true). On
+/// SIGINT or SIGTERM the child is killed and waited for first, so nothing writes into the temp
+/// directory once the caller removes it: the result is then 128 + the signal's number.
+/// REQUIRES: no other thread exists yet (fork).
+int RunInChild(const std::function<bool()>& work) {
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  sigprocmask(SIG_BLOCK, &stop, nullptr);
+  std::fflush(stdout);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    sigprocmask(SIG_UNBLOCK, &stop, nullptr);
+    const bool ok = work();
+    std::fflush(stdout);
+    std::fflush(stderr);
+    _exit(ok ? 0 : 1);
+  }
+  if (child < 0) return 1;
+  const timespec tick{0, 50'000'000};
+  for (;;) {
+    const int received = sigtimedwait(&stop, nullptr, &tick);
+    if (received > 0) {
+      ::kill(child, SIGKILL);
+      ::waitpid(child, nullptr, 0);
+      std::fprintf(stderr, "\ninterrupted\n");
+      return 128 + received;
+    }
+    int status = 0;
+    if (::waitpid(child, &status, WNOHANG) == child) {
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+    }
+  }
+}
 
 bool WriteRandomFile(const std::string& path, uint64_t size) {
   std::ofstream out(path, std::ios::binary);
@@ -303,11 +326,12 @@ bool RunDemo(const fs::path& dir) {
 }  // namespace
 
 int main() {
-  bool ok = false;
+  int status = 1;
   {
-    TempDirectory dir;  // first: it blocks SIGINT/SIGTERM before any other thread exists
-    ok = RunDemo(dir.path());
+    TempDirectory dir;
+    status = RunInChild([&] { return RunDemo(dir.path()); });
   }
-  std::printf("\n%s\n", ok ? "demo OK" : "demo FAILED");
-  return ok ? 0 : 1;
+  if (status > 128) return status;  // interrupted: the directory is gone, nothing more to say
+  std::printf("\n%s\n", status == 0 ? "demo OK" : "demo FAILED");
+  return status;
 }
