@@ -44,13 +44,8 @@ StatusOr<Client> Client::Create(ClientOptions options) {
   impl->endpoint_id =
       endpoint->scheme + "://" + endpoint->host + ":" + std::to_string(endpoint->port);
   impl->clock = std::make_shared<internal::ServerClock>();
-  internal::TransportOptions transport;
-  transport.connect_timeout = options.connect_timeout;
-  transport.io_timeout = options.io_timeout;
-  transport.verify_tls = options.verify_tls;
-  transport.ca_file = options.ca_file;
-  transport.user_agent = options.user_agent;
-  impl->transport = std::make_shared<internal::HttpTransport>(*endpoint, transport);
+  impl->transport = std::make_shared<internal::HttpTransport>(
+      *endpoint, static_cast<const ConnectionOptions&>(options));
   internal::SigningOptions signing;
   signing.version = options.signature_version;
   signing.region = options.region;

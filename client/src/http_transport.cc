@@ -49,7 +49,7 @@ protocol::Error TransportError(httplib::Error error, const std::string& what) {
 
 }  // namespace
 
-HttpTransport::HttpTransport(protocol::Endpoint endpoint, TransportOptions options)
+HttpTransport::HttpTransport(protocol::Endpoint endpoint, ConnectionOptions options)
     : endpoint_(std::move(endpoint)), options_(std::move(options)) {
   // Debian's cpp-httplib sends with flags 0 (CPPHTTPLIB_SEND_FLAGS, no MSG_NOSIGNAL) and
   // OpenSSL writes with write(2): a server that closes or resets mid-request, or Cancel()

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "cancel_token.h"
+#include "ossup/client/client.h"
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/status.h"
 #include "ossup/protocol/wire.h"
@@ -52,18 +53,9 @@ struct HttpResponse {
   std::string body;
 };
 
-struct TransportOptions {
-  std::chrono::milliseconds connect_timeout{10000};
-  std::chrono::milliseconds io_timeout{60000};
-  bool verify_tls = true;
-  /// PEM CA bundle replacing the system trust store for https ("" = system store).
-  std::string ca_file;
-  std::string user_agent = "ossup/0.1";
-};
-
 class HttpTransport {
  public:
-  HttpTransport(protocol::Endpoint endpoint, TransportOptions options);
+  HttpTransport(protocol::Endpoint endpoint, ConnectionOptions options);
   ~HttpTransport();
   HttpTransport(const HttpTransport&) = delete;
   HttpTransport& operator=(const HttpTransport&) = delete;
@@ -78,7 +70,7 @@ class HttpTransport {
   void Release(const std::string& host, std::unique_ptr<httplib::Client> client);
 
   protocol::Endpoint endpoint_;
-  TransportOptions options_;
+  ConnectionOptions options_;
   std::mutex mu_;
   std::map<std::string, std::vector<std::unique_ptr<httplib::Client>>> idle_;
 };

@@ -32,7 +32,25 @@
 
 namespace ossup::client {
 
-struct ClientOptions {
+/// How the client's HTTP connections behave; the transport reads exactly these fields.
+struct ConnectionOptions {
+  std::chrono::milliseconds connect_timeout{10000};
+  /// Maximum time a socket read or write may stall.
+  std::chrono::milliseconds io_timeout{60000};
+  /// Verify the server's TLS certificate (https endpoints).
+  bool verify_tls = true;
+  /// PEM CA bundle that verifies https endpoints instead of the system's trust store (e.g. the
+  /// CA of a fake-oss started with --tls-self-signed). Empty: the system's trust store. An
+  /// unreadable file, or a certificate it cannot verify, fails with TlsError (not retried).
+  /// The client sets SIGPIPE to SIG_IGN if it is at its default: cpp-httplib's plain sends
+  /// (no MSG_NOSIGNAL) and OpenSSL's writes to a closed or reset connection would otherwise
+  /// kill the process.
+  std::string ca_file;
+  std::string user_agent = "ossup/" + std::string(kVersion);
+};
+
+/// What a Client is made with. Its ConnectionOptions part is handed to the HTTP transport as is.
+struct ClientOptions : ConnectionOptions {
   /// "https://oss-cn-hangzhou.aliyuncs.com", "http://127.0.0.1:9000", or a bare host.
   std::string endpoint;
   /// Bare region id ("cn-hangzhou"), needed for V4 signing. Empty = the one an OSS endpoint
@@ -45,20 +63,7 @@ struct ClientOptions {
   /// nullptr = MakeEnvironmentCredentialsProvider().
   std::shared_ptr<CredentialsProvider> credentials;
 
-  std::chrono::milliseconds connect_timeout{10000};
-  /// Maximum time a socket read or write may stall.
-  std::chrono::milliseconds io_timeout{60000};
   RetryPolicy retry_policy;
-  /// Verify the server's TLS certificate (https endpoints).
-  bool verify_tls = true;
-  /// PEM CA bundle that verifies https endpoints instead of the system's trust store (e.g. the
-  /// CA of a fake-oss started with --tls-self-signed). Empty: the system's trust store. An
-  /// unreadable file, or a certificate it cannot verify, fails with TlsError (not retried).
-  /// The client sets SIGPIPE to SIG_IGN if it is at its default: cpp-httplib's plain sends
-  /// (no MSG_NOSIGNAL) and OpenSSL's writes to a closed or reset connection would otherwise
-  /// kill the process.
-  std::string ca_file;
-  std::string user_agent = "ossup/" + std::string(kVersion);
 };
 
 /// One part a checkpoint record lists as done (acknowledged by the server when recorded).
