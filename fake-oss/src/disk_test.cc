@@ -127,6 +127,16 @@ TEST_F(DiskTest, MetadataBytesAndAclSurviveARestart) {
             std::string::npos);
 }
 
+TEST_F(DiskTest, ASequentialUploadStaysSequentialAfterARestart) {
+  auto init = client().Send("POST", "bkt", "seq", {{"uploads", ""}, {"sequential", ""}});
+  ASSERT_EQ(init.status, 200) << init.body;
+  auto id = protocol::DecodeInitiateMultipartUploadResult(init.body)->upload_id;
+  ASSERT_EQ(client().UploadPart("bkt", "seq", id, 1, "one").status, 200);
+  Restart();
+  EXPECT_EQ(client().UploadPart("bkt", "seq", id, 1, "two").ErrorCode(), "PartAlreadyExist");
+  EXPECT_EQ(client().UploadPart("bkt", "seq", id, 2, "two").status, 200);
+}
+
 TEST_F(DiskTest, CopiesOwnTheirDataAndSurviveTheSourceAndARestart) {
   ASSERT_EQ(client().Put("bkt", "src", "source data", {{"x-oss-meta-a", "b"}}).status, 200);
   const std::string etag = client().Get("bkt", "src").Header("ETag");

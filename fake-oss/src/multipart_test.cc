@@ -62,8 +62,16 @@ TEST_F(MultipartTest, AbortIs204ThenNoSuchUpload) {
   auto abort = client().Abort("bkt", "k", id);
   EXPECT_EQ(abort.status, 204) << client().UploadPart("bkt", "k", id, 1, "abc").body;
   EXPECT_TRUE(server().ListUploads().empty());
-  EXPECT_EQ(client().UploadPart("bkt", "k", id, 2, "abc").ErrorCode(), "NoSuchUpload");
-  EXPECT_EQ(client().Abort("bkt", "k", id).ErrorCode(), "NoSuchUpload");
+  auto part = client().UploadPart("bkt", "k", id, 2, "abc");
+  EXPECT_EQ(part.ErrorCode(), "NoSuchUpload");
+  EXPECT_EQ(part.ErrorDocument().ec, "0042-00000104");
+  // A second Abort carries AbortMultipartUpload's own EC, in the body and in x-oss-ec.
+  auto again = client().Abort("bkt", "k", id);
+  EXPECT_EQ(again.status, 404);
+  EXPECT_EQ(again.ErrorCode(), "NoSuchUpload");
+  EXPECT_EQ(again.ErrorDocument().ec, "0042-00000002");
+  EXPECT_EQ(again.Header("x-oss-ec"), "0042-00000002");
+  EXPECT_EQ(again.ErrorDocument().Detail("UploadId"), id);
 }
 
 TEST_F(MultipartTest, UploadIdBelongsToItsKey) {
@@ -93,9 +101,11 @@ TEST_F(MultipartTest, PartNumberBounds) {
     EXPECT_EQ(error.code, "InvalidArgument") << bad;
     EXPECT_EQ(error.Detail("ArgumentName"), "PartNumber");
     EXPECT_EQ(error.Detail("ArgumentValue"), bad);
+    EXPECT_EQ(error.ec, "0017-00000220") << bad;
   }
   auto missing = client().Send("PUT", "bkt", "k", {{"uploadId", id}}, {}, "data");
   EXPECT_EQ(missing.ErrorCode(), "InvalidArgument");
+  EXPECT_EQ(missing.ErrorDocument().ec, "0017-00000219");
   EXPECT_EQ(client().UploadPart("bkt", "k", id, 10000, "x").status, 200);
   EXPECT_EQ(client().UploadPart("bkt", "k", id, 1, "x").status, 200);
   // The connection is still in sync after the rejected bodies.
@@ -109,8 +119,13 @@ TEST_F(MultipartTest, ContentMd5MismatchIsInvalidDigestAndNotStored) {
                           {{"Content-MD5", protocol::Base64Encode(protocol::Md5Of("other"))}});
   EXPECT_EQ(response.status, 400);
   EXPECT_EQ(response.ErrorCode(), "InvalidDigest");
+  EXPECT_EQ(response.ErrorDocument().ec, "0017-00000503");  // a mismatch
   auto malformed = client().UploadPart("bkt", "k", id, 1, "payload", {{"Content-MD5", "nope"}});
   EXPECT_EQ(malformed.ErrorCode(), "InvalidDigest");
+  EXPECT_EQ(malformed.ErrorDocument().ec, "0017-00000502");  // not base64 of 16 bytes
+  auto short_digest =
+      client().UploadPart("bkt", "k", id, 1, "payload", {{"Content-MD5", "AAAAAAAAAAAAAAAAAAAA"}});
+  EXPECT_EQ(short_digest.ErrorDocument().ec, "0017-00000502");
   EXPECT_TRUE(server().ListUploads().at(0).parts.empty());
   auto good =
       client().UploadPart("bkt", "k", id, 1, "payload",
@@ -183,9 +198,44 @@ TEST_F(MultipartTest, ForbidOverwriteOnComplete) {
       client().Complete("bkt", "k", id, {{1, etag}}, {{"x-oss-forbid-overwrite", "true"}});
   EXPECT_EQ(refused.status, 409);
   EXPECT_EQ(refused.ErrorCode(), "FileAlreadyExists");
+  EXPECT_EQ(refused.ErrorDocument().ec, "0042-00000214");  // PutObject's is 0026-00000002
+  EXPECT_EQ(refused.Header("x-oss-ec"), "0042-00000214");
   EXPECT_EQ(client().Get("bkt", "k").body, "existing");
   EXPECT_EQ(client().Complete("bkt", "k", id, {{1, etag}}).status, 200);
   EXPECT_EQ(client().Get("bkt", "k").body, "new");
+}
+
+TEST_F(MultipartTest, SequentialUploadNeverReplacesAPart) {
+  auto init = client().Send("POST", "bkt", "seq", {{"uploads", ""}, {"sequential", ""}});
+  ASSERT_EQ(init.status, 200) << init.body;
+  auto id = protocol::DecodeInitiateMultipartUploadResult(init.body)->upload_id;
+  std::string first = Payload(kPart, 1), second = "tail";
+  auto etag1 = client().UploadPart("bkt", "seq", id, 1, first).Header("ETag");
+  ASSERT_FALSE(etag1.empty());
+
+  auto again = client().UploadPart("bkt", "seq", id, 1, "other bytes");
+  EXPECT_EQ(again.status, 409);
+  auto error = again.ErrorDocument();
+  EXPECT_EQ(error.code, "PartAlreadyExist");
+  EXPECT_EQ(error.message, "For sequential multipart upload, you can't overwrite uploaded parts.");
+  EXPECT_EQ(error.Detail("PartEtag"), etag1);
+  EXPECT_EQ(error.Detail("PartNumber"), "1");
+  EXPECT_EQ(error.ec, "0042-00000108");
+  EXPECT_EQ(again.Header("x-oss-request-id").size(), 24u);
+  auto uploads = server().ListUploads();
+  ASSERT_EQ(uploads.at(0).parts.size(), 1u);
+  EXPECT_EQ(uploads.at(0).parts.at(0).etag, etag1);  // the first bytes stay
+
+  auto etag2 = client().UploadPart("bkt", "seq", id, 2, second).Header("ETag");
+  auto done = client().Complete("bkt", "seq", id, {{1, etag1}, {2, etag2}});
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(client().Get("bkt", "seq").body, first + second);
+}
+
+TEST_F(MultipartTest, ANonSequentialUploadStillReplacesParts) {
+  auto id = client().Initiate("bkt", "plain");
+  ASSERT_EQ(client().UploadPart("bkt", "plain", id, 1, "one").status, 200);
+  EXPECT_EQ(client().UploadPart("bkt", "plain", id, 1, "two").status, 200);
 }
 
 TEST_F(MultipartTest, ListPartsPaging) {

@@ -138,7 +138,11 @@ TEST_F(ObjectTest, MalformedRangeHeadersAreIgnoredAsOssDoes) {
 TEST_F(ObjectTest, ConditionalGet) {
   auto put = client().Put("bkt", "c", "data");
   EXPECT_EQ(client().Get("bkt", "c", {{"If-None-Match", put.Header("ETag")}}).status, 304);
-  EXPECT_EQ(client().Get("bkt", "c", {{"If-Match", "\"00\""}}).status, 412);
+  auto failed = client().Get("bkt", "c", {{"If-Match", "\"00\""}});
+  EXPECT_EQ(failed.status, 412);
+  EXPECT_EQ(failed.ErrorCode(), "PreconditionFailed");
+  EXPECT_EQ(failed.ErrorDocument().ec, "0017-00001001");
+  EXPECT_EQ(failed.Header("x-oss-ec"), "0017-00001001");
   EXPECT_EQ(client().Get("bkt", "c", {{"If-Match", put.Header("ETag")}}).status, 200);
 }
 

@@ -63,6 +63,8 @@ constexpr ErrorSpec kErrorTable[] = {
      "the system. Please select a different name and try again.",
      ""},
     {"BucketNotEmpty", 409, "The bucket has objects. Please delete them first.", ""},
+    {"PartAlreadyExist", 409,
+     "For sequential multipart upload, you can't overwrite uploaded parts.", "0042-00000108"},
     {"CallbackFailed", 203, "The callback server did not answer with HTTP 200.", "0007-00000203"},
     {"NotModified", 304, "Not Modified", ""},
     {"MethodNotAllowed", 405, "The specified method is not allowed against this resource.", ""},

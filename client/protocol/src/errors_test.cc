@@ -28,6 +28,7 @@ TEST(ErrorTable, HoldsOssStatusMessageAndEcOfCommonCodes) {
       {"RequestTimeTooSkewed", 403, "0002-00000504"},
       {"SecurityTokenExpired", 403, "0002-00000007"},
       {"CallbackFailed", 203, "0007-00000203"},
+      {"PartAlreadyExist", 409, "0042-00000108"},
   };
   for (const Row& row : rows) {
     const ErrorSpec* spec = FindErrorSpec(row.code);
@@ -145,7 +146,7 @@ TEST(ErrorRetry, ClientErrorsAndPermanentServerErrorsAreNot) {
        {"AccessDenied", "SignatureDoesNotMatch", "InvalidAccessKeyId", "InvalidPart",
         "InvalidPartOrder", "EntityTooSmall", "NoSuchUpload", "NoSuchKey", "NoSuchBucket",
         "InvalidArgument", "MalformedXML", "InvalidDigest", "FileAlreadyExists", "CallbackFailed",
-        "SecurityTokenExpired", "PreconditionFailed"}) {
+        "SecurityTokenExpired", "PreconditionFailed", "PartAlreadyExist"}) {
     EXPECT_FALSE(IsRetryable(MakeError(code))) << code;
   }
   EXPECT_FALSE(IsRetryable(MakeError(client_codes::kCannotResumeUpload)));

@@ -24,15 +24,20 @@ std::string UploadIdOf(const Exchange& ex) {
 protocol::StatusOr<int> PartNumberOf(const Exchange& ex) {
   auto text = ex.Param("partNumber");
   if (!text) {
-    return errors::InvalidArgument("Unexpected query string parameter", "ResourceType",
-                                   "partNumber");
+    auto e =
+        errors::InvalidArgument("Unexpected query string parameter", "ResourceType", "partNumber");
+    e.ec = "0017-00000219";
+    return e;
   }
   int value = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (text->empty() || ec != std::errc() || end != text->data() + text->size() ||
       value < protocol::limits::kMinPartNumber || value > protocol::limits::kMaxPartNumber) {
-    return errors::InvalidArgument("Part number must be an integer between 1 and 10000, inclusive.",
-                                   "PartNumber", std::string(*text));
+    auto e =
+        errors::InvalidArgument("Part number must be an integer between 1 and 10000, inclusive.",
+                                "PartNumber", std::string(*text));
+    e.ec = "0017-00000220";
+    return e;
   }
   return value;
 }
@@ -69,8 +74,8 @@ ByteSpan CopyRangeOf(const Exchange& ex, uint64_t size) {
 protocol::Status InitiateMultipartUpload(Exchange& ex) {
   auto meta = MetaFromHeaders(ex);
   if (!meta.ok()) return meta.status();
-  auto upload_id =
-      ex.ctx.service.InitiateUpload(ex.wire.bucket, ex.wire.key, std::move(*meta), ex.now);
+  auto upload_id = ex.ctx.service.InitiateUpload(ex.wire.bucket, ex.wire.key, std::move(*meta),
+                                                 ex.HasParam("sequential"), ex.now);
   if (!upload_id.ok()) return upload_id.status();
   ex.entry.upload_id = *upload_id;
   protocol::InitiateMultipartUploadResult result{.bucket = ex.wire.bucket,

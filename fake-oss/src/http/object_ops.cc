@@ -185,9 +185,12 @@ protocol::Status GetObject(Exchange& ex) {
   if (!found.ok()) return found.status();
   const ObjectPtr& object = *found;
   switch (EvaluatePreconditions(ex, *object)) {
-    case Precondition::kFailed:
-      return errors::Oss("PreconditionFailed", 412,
-                         "At least one of the pre-conditions you specified did not hold.");
+    case Precondition::kFailed: {
+      auto e = errors::Oss("PreconditionFailed", 412,
+                           "At least one of the pre-conditions you specified did not hold.");
+      e.ec = "0017-00001001";  // a conditional header failed (docs/protocol.md, "EC values")
+      return e;
+    }
     case Precondition::kNotModified:
       SetObjectHeaders(ex, *object);
       ex.SetEmpty(304);

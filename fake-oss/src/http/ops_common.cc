@@ -56,7 +56,7 @@ protocol::StatusOr<std::optional<protocol::Md5Digest>> ContentMd5(const Exchange
   auto header = ex.Header("Content-MD5");
   if (!header) return std::optional<protocol::Md5Digest>();
   auto bytes = protocol::Base64Decode(*header);
-  if (!bytes || bytes->size() != 16) return errors::InvalidDigest();
+  if (!bytes || bytes->size() != 16) return errors::MalformedDigest();
   protocol::Md5Digest digest;
   std::copy(bytes->begin(), bytes->end(), digest.begin());
   return std::optional<protocol::Md5Digest>(digest);

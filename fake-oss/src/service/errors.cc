@@ -44,6 +44,18 @@ protocol::Error InvalidDigest() {
   return Oss("InvalidDigest", 400, "The Content-MD5 you specified was invalid.");
 }
 
+protocol::Error MalformedDigest() {
+  auto e = InvalidDigest();
+  e.ec = "0017-00000502";
+  return e;
+}
+
+protocol::Error FileAlreadyExistsOnComplete() {
+  auto e = FileAlreadyExists();
+  e.ec = "0042-00000214";
+  return e;
+}
+
 protocol::Error FileAlreadyExists() {
   return Oss("FileAlreadyExists", 409,
              "The object you specified already exists and can not be overwritten.");
@@ -53,6 +65,14 @@ protocol::Error MalformedXml() {
   return Oss("MalformedXML", 400,
              "The XML you provided was not well-formed or did not validate against our "
              "published schema.");
+}
+
+protocol::Error PartAlreadyExist(const std::string& etag, int part_number) {
+  auto e = Oss("PartAlreadyExist", 409,
+               "For sequential multipart upload, you can't overwrite uploaded parts.");
+  e.details.emplace_back("PartEtag", etag);
+  e.details.emplace_back("PartNumber", std::to_string(part_number));
+  return e;
 }
 
 protocol::Error Internal(std::string_view message) {

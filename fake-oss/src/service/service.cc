@@ -480,7 +480,8 @@ StatusOr<ObjectPtr> Service::CopyObject(const ObjectPtr& source, const std::stri
 // --- Multipart ----------------------------------------------------------------------------
 
 StatusOr<std::string> Service::InitiateUpload(const std::string& bucket, const std::string& key,
-                                              ObjectMeta meta, protocol::TimePoint now) {
+                                              ObjectMeta meta, bool sequential,
+                                              protocol::TimePoint now) {
   std::lock_guard lock(mu_);
   if (!FindBucket(bucket)) return errors::NoSuchBucket(bucket);
   auto upload = std::make_shared<StoredUpload>();
@@ -491,6 +492,7 @@ StatusOr<std::string> Service::InitiateUpload(const std::string& bucket, const s
   upload->key = key;
   upload->initiated = now;
   upload->meta = std::move(meta);
+  upload->sequential = sequential;
   if (auto s = catalog_.SaveUploadCounter(ids_.upload_counter()); !s.ok()) return s.error();
   if (auto s = catalog_.SaveUpload(*upload); !s.ok()) return s.error();
   std::string id = upload->upload_id;
@@ -528,6 +530,11 @@ StatusOr<StoredPart> Service::UploadPart(const std::string& bucket, const std::s
   if (!upload.ok()) {
     body.blob->Discard();
     return upload.error();
+  }
+  if (auto it = (*upload)->parts.find(part_number);
+      (*upload)->sequential && it != (*upload)->parts.end()) {
+    body.blob->Discard();
+    return errors::PartAlreadyExist(it->second.etag, part_number);
   }
   StoredPart part;
   part.number = part_number;
@@ -629,7 +636,7 @@ StatusOr<ObjectPtr> Service::Complete(
   }
   auto* b = FindBucket(bucket);
   if (forbid_overwrite && b->objects.count(key)) {
-    return errors::FileAlreadyExists();
+    return errors::FileAlreadyExistsOnComplete();
   }
   auto object = std::make_shared<StoredObject>();
   object->bucket = bucket;
@@ -669,7 +676,12 @@ Status Service::Abort(const std::string& bucket, const std::string& key,
                       const std::string& upload_id) {
   std::lock_guard lock(mu_);
   auto found = FindUpload(bucket, key, upload_id);
-  if (!found.ok()) return found.status();
+  if (!found.ok()) {
+    auto e = found.error();
+    // AbortMultipartUpload's own EC for an unknown upload (docs/protocol.md, "EC values").
+    if (e.code == "NoSuchUpload") e.ec = "0042-00000002";
+    return e;
+  }
   DropUpload(upload_id);
   return {};
 }

@@ -100,12 +100,16 @@ class Service {
                                                    uint64_t length) const;
 
   // --- Multipart -----------------------------------------------------------------------------
+  /// `sequential`: the upload was initiated with `?sequential` (see UploadPart).
   protocol::StatusOr<std::string> InitiateUpload(const std::string& bucket, const std::string& key,
-                                                 ObjectMeta meta, protocol::TimePoint now);
+                                                 ObjectMeta meta, bool sequential,
+                                                 protocol::TimePoint now);
   /// NoSuchBucket / NoSuchUpload.
   protocol::Status CheckUpload(const std::string& bucket, const std::string& key,
                                const std::string& upload_id) const;
-  /// Stores (or replaces) a part. NoSuchUpload when the upload vanished meanwhile.
+  /// Stores (or replaces) a part. NoSuchUpload when the upload vanished meanwhile;
+  /// PartAlreadyExist (409, with the stored part's PartEtag) when a sequential upload already
+  /// has this part number. A refused body is discarded.
   protocol::StatusOr<StoredPart> UploadPart(const std::string& bucket, const std::string& key,
                                             const std::string& upload_id, int part_number,
                                             BlobWriter::Result body, uint64_t size,

@@ -188,6 +188,7 @@ protocol::Status Catalog::SaveUpload(const StoredUpload& upload) const {
             {"uploadId", upload.upload_id},
             {"initiated", ToNanos(upload.initiated)},
             {"meta", MetaToJson(upload.meta)}};
+  j["sequential"] = upload.sequential;
   return WriteAtomically(data_dir_ + "/meta/uploads/" + upload.upload_id + ".json", j.dump());
 }
 
@@ -282,6 +283,7 @@ protocol::StatusOr<Catalog::Contents> Catalog::Load(bool collect_garbage) const 
       upload->upload_id = j->at("uploadId").get<std::string>();
       upload->initiated = FromNanos(j->at("initiated").get<int64_t>());
       upload->meta = MetaFromJson(j->at("meta"));
+      upload->sequential = j->value("sequential", false);
       if (!contents.buckets.count(upload->bucket)) continue;
       contents.uploads[upload->upload_id] = std::move(upload);
     }

@@ -63,6 +63,8 @@ struct StoredUpload {
   std::string upload_id;
   protocol::TimePoint initiated{};
   ObjectMeta meta;
+  /// Initiated with `?sequential`: an uploaded part can never be replaced (PartAlreadyExist).
+  bool sequential = false;
   std::map<int, StoredPart> parts;
 };
 
