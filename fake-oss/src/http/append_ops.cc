@@ -36,8 +36,8 @@ protocol::Status AppendObject(Exchange& ex) {
   if (auto s = CheckBodyLength(ex); !s.ok()) return s;
   auto position = AppendPosition(ex);
   if (!position.ok()) return position.status();
-  // Content-Type, the kept headers, tags, ACL and storage class count only when the append
-  // creates the object; they are still validated on every append.
+  // Content-Type, the kept headers, tags and storage class count only when the append creates
+  // the object; x-oss-object-acl counts on every append. All are validated on every append.
   auto meta = MetaFromHeaders(ex);
   if (!meta.ok()) return meta.status();
   auto acl = ObjectAclFromHeaders(ex);
@@ -55,9 +55,9 @@ protocol::Status AppendObject(Exchange& ex) {
   auto body = ReceiveBlob(ex);
   if (!body.ok()) return body.status();
   if (!*body) return {};  // the connection was reset
-  auto object =
-      ex.ctx.service.AppendObject(ex.wire.bucket, ex.wire.key, *position, std::move(*meta),
-                                  std::move(**body), ex.now, next_position);
+  auto object = ex.ctx.service.AppendObject(
+      ex.wire.bucket, ex.wire.key, *position, std::move(*meta),
+      ex.Header("x-oss-object-acl").has_value(), std::move(**body), ex.now, next_position);
   if (!object.ok()) {
     if (object.error().code == "PositionNotEqualToLength") SetNextPosition(ex, next_position);
     return object.status();

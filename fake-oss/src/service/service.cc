@@ -428,7 +428,7 @@ Status Service::CheckAppend(const std::string& bucket, const std::string& key, u
 }
 
 StatusOr<ObjectPtr> Service::AppendObject(const std::string& bucket, const std::string& key,
-                                          uint64_t position, ObjectMeta meta,
+                                          uint64_t position, ObjectMeta meta, bool replace_acl,
                                           BlobWriter::Result body, protocol::TimePoint now,
                                           uint64_t& next_position) {
   std::lock_guard lock(mu_);
@@ -445,7 +445,8 @@ StatusOr<ObjectPtr> Service::AppendObject(const std::string& bucket, const std::
   }
   auto object = std::make_shared<StoredObject>();
   if (auto it = b->objects.find(key); it != b->objects.end()) {
-    *object = *it->second;  // later appends keep the first one's metadata
+    *object = *it->second;                         // later appends keep the first one's metadata...
+    if (replace_acl) object->meta.acl = meta.acl;  // ...but for an ACL they name
   } else {
     object->bucket = bucket;
     object->key = key;

@@ -92,12 +92,13 @@ class Service {
   protocol::Status CheckAppend(const std::string& bucket, const std::string& key, uint64_t position,
                                uint64_t& next_position) const;
   /// Appends `body` at `position`: creates an Appendable object with `meta` when the key is
-  /// free, else keeps the stored object's metadata and adds a segment. CRC64 runs over the
+  /// free, else keeps the stored object's metadata (but its ACL becomes `meta.acl` when
+  /// `replace_acl`) and adds a segment. CRC64 runs over the
   /// whole object; the ETag changes with every append. The errors of CheckAppend (checked again
   /// here), then 400 EntityTooLarge when the object would pass limits::kMaxAppendObjectSize;
   /// InternalError. On error `body` is discarded.
   protocol::StatusOr<ObjectPtr> AppendObject(const std::string& bucket, const std::string& key,
-                                             uint64_t position, ObjectMeta meta,
+                                             uint64_t position, ObjectMeta meta, bool replace_acl,
                                              BlobWriter::Result body, protocol::TimePoint now,
                                              uint64_t& next_position);
   /// Stores a Symlink object pointing at `target` (a key of the same bucket, which need not
