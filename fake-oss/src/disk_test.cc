@@ -161,6 +161,45 @@ TEST_F(DiskTest, CopiesOwnTheirDataAndSurviveTheSourceAndARestart) {
   EXPECT_EQ(client().Get("bkt", "copy").Header("x-oss-meta-a"), "c");
 }
 
+TEST_F(DiskTest, AppendsSymlinksAndStorageClassesSurviveARestart) {
+  auto append = [&](const std::string& position, const std::string& data) {
+    return client().Send("POST", "bkt", "log", {{"append", ""}, {"position", position}},
+                         {{"x-oss-storage-class", "IA"}}, data);
+  };
+  ASSERT_EQ(append("0", "first ").status, 200);
+  Restart();
+  ASSERT_EQ(append("6", "second").status, 200);
+  const std::string config =
+      "<CreateBucketConfiguration><StorageClass>Archive</StorageClass></CreateBucketConfiguration>";
+  ASSERT_EQ(client().Send("PUT", "cold", "", {}, {}, config).status, 200);
+  ASSERT_EQ(client()
+                .Send("PUT", "bkt", "link", {{"symlink", ""}}, {{"x-oss-symlink-target", "log"}})
+                .status,
+            200);
+  const auto before = client().Get("bkt", "log");
+  Restart();
+  auto log = client().Get("bkt", "log");
+  EXPECT_EQ(log.body, "first second");
+  EXPECT_EQ(log.Header("ETag"), before.Header("ETag"));
+  EXPECT_EQ(log.Header("x-oss-hash-crc64ecma"),
+            protocol::Crc64ToString(protocol::Crc64("first second")));
+  EXPECT_EQ(log.Header("x-oss-storage-class"), "IA");
+  EXPECT_EQ(log.Header("x-oss-next-append-position"), "12");
+  EXPECT_EQ(append("12", "!").status, 200);
+  EXPECT_EQ(client().Get("bkt", "link").body, "first second!");
+  EXPECT_EQ(client().Send("GET", "bkt", "link", {{"symlink", ""}}).Header("x-oss-symlink-target"),
+            "log");
+  ASSERT_EQ(client().Put("cold", "k", "x").status, 200);
+  EXPECT_EQ(client().Send("HEAD", "cold", "k").Header("x-oss-storage-class"), "Archive");
+  // Replacing an appended object frees every segment file it had.
+  ASSERT_EQ(client().Put("bkt", "log", "normal").status, 200);
+  Restart();
+  EXPECT_EQ(client().Get("bkt", "log").body, "normal");
+  size_t blobs = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(data_dir_ + "/blobs")) ++blobs;
+  EXPECT_EQ(blobs, 2u);  // bkt/log and cold/k
+}
+
 TEST_F(DiskTest, RestartFaultReloadsFromDisk) {
   auto id = client().Initiate("bkt", "k");
   ASSERT_EQ(client().UploadPart("bkt", "k", id, 1, "abc").status, 200);

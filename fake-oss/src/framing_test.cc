@@ -110,6 +110,8 @@ TEST_F(FramingTest, OversizedUploadIsRefusedBeforeItsBody) {
   ExpectRefused(RawHead("PUT", "/bkt/big", {{"Content-Length", too_big}}), 400, "EntityTooLarge");
   ExpectRefused(RawHead("PUT", "/bkt/big?partNumber=1&uploadId=x", {{"Content-Length", too_big}}),
                 400, "EntityTooLarge");
+  ExpectRefused(RawHead("POST", "/bkt/big?append&position=0", {{"Content-Length", too_big}}), 400,
+                "EntityTooLarge");
 }
 
 TEST_F(FramingTest, HeaderBlockAndUriLimits) {

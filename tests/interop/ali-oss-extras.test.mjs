@@ -1,7 +1,8 @@
 // ali-oss calls beyond plain objects and uploads, against fake-oss with signatures checked:
 // multipartUploadCopy / uploadPartCopy, conditional GET and HEAD (If-Match, If-None-Match,
 // If-Modified-Since, If-Unmodified-Since), and response-* overrides on get() and in
-// signatureUrl(). ACL, tagging, append and symlink are not in fake-oss yet (issue 13).
+// signatureUrl(). ACL, tagging, append, symlink and storage classes are in
+// ali-oss-object-apis.test.mjs.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';

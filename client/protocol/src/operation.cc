@@ -11,7 +11,7 @@
 namespace ossup::protocol {
 namespace {
 
-constexpr NameTable<Operation, 28> kNames = {{
+constexpr NameTable<Operation, 31> kNames = {{
     {Operation::kUnknown, "Unknown"},
     {Operation::kListBuckets, "ListBuckets"},
     {Operation::kPutBucket, "PutBucket"},
@@ -34,6 +34,9 @@ constexpr NameTable<Operation, 28> kNames = {{
     {Operation::kPutObjectTagging, "PutObjectTagging"},
     {Operation::kGetObjectTagging, "GetObjectTagging"},
     {Operation::kDeleteObjectTagging, "DeleteObjectTagging"},
+    {Operation::kAppendObject, "AppendObject"},
+    {Operation::kPutSymlink, "PutSymlink"},
+    {Operation::kGetSymlink, "GetSymlink"},
     {Operation::kInitiateMultipartUpload, "InitiateMultipartUpload"},
     {Operation::kUploadPart, "UploadPart"},
     {Operation::kUploadPartCopy, "UploadPartCopy"},
@@ -108,6 +111,9 @@ Operation ClassifyObject(std::string_view method, const std::vector<std::string_
   if (method == "POST") {
     if (Exactly(sel, {"uploads"})) return Operation::kInitiateMultipartUpload;
     if (Exactly(sel, {"uploadId"})) return Operation::kCompleteMultipartUpload;
+    if (Exactly(sel, {"append", "position"}) || Exactly(sel, {"append"})) {
+      return Operation::kAppendObject;
+    }
   } else if (method == "PUT") {
     if (sel.empty()) return Operation::kPutObject;
     // uploadId without partNumber is still UploadPart, so the server can answer OSS's
@@ -117,10 +123,12 @@ Operation ClassifyObject(std::string_view method, const std::vector<std::string_
     }
     if (Exactly(sel, {"acl"})) return Operation::kPutObjectAcl;
     if (Exactly(sel, {"tagging"})) return Operation::kPutObjectTagging;
+    if (Exactly(sel, {"symlink"})) return Operation::kPutSymlink;
   } else if (method == "GET") {
     if (sel.empty()) return Operation::kGetObject;
     if (Exactly(sel, {"acl"})) return Operation::kGetObjectAcl;
     if (Exactly(sel, {"tagging"})) return Operation::kGetObjectTagging;
+    if (Exactly(sel, {"symlink"})) return Operation::kGetSymlink;
     if (Exactly(sel, {"uploadId"})) return Operation::kListParts;
     if (Exactly(sel, {"objectMeta"})) return Operation::kGetObjectMeta;
   } else if (method == "HEAD") {

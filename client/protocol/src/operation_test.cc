@@ -56,6 +56,10 @@ TEST(OperationClassify, MapsEverySupportedRequestShape) {
       {"PUT", "b", "k", {{"tagging", ""}}, Operation::kPutObjectTagging},
       {"GET", "b", "k", {{"tagging", ""}}, Operation::kGetObjectTagging},
       {"DELETE", "b", "k", {{"tagging", ""}}, Operation::kDeleteObjectTagging},
+      {"POST", "b", "k", {{"append", ""}, {"position", "0"}}, Operation::kAppendObject},
+      {"POST", "b", "k", {{"append", ""}}, Operation::kAppendObject},
+      {"PUT", "b", "k", {{"symlink", ""}}, Operation::kPutSymlink},
+      {"GET", "b", "k", {{"symlink", ""}}, Operation::kGetSymlink},
       {"POST", "b", "", {{"delete", ""}}, Operation::kDeleteMultipleObjects},
       {"POST",
        "b",
@@ -89,6 +93,9 @@ TEST(OperationClassify, UnsupportedCombinationsAreUnknown) {
       {"get", "b", "k", {}, Operation::kUnknown},
       {"PATCH", "b", "k", {}, Operation::kUnknown},
       {"DELETE", "b", "k", {{"partNumber", "1"}}, Operation::kUnknown},
+      {"POST", "b", "k", {{"position", "0"}}, Operation::kUnknown},
+      {"PUT", "b", "k", {{"append", ""}, {"position", "0"}}, Operation::kUnknown},
+      {"DELETE", "b", "k", {{"symlink", ""}}, Operation::kUnknown},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(ClassifyOperation(c.method, c.bucket, c.key, c.query), Operation::kUnknown)

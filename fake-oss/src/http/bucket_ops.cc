@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "http/ops.h"
 #include "ossup/protocol/limits.h"
 #include "ossup/protocol/xml.h"
@@ -54,11 +56,18 @@ protocol::Status PutBucket(Exchange& ex) {
   auto body = ex.ReadSmallBody(protocol::limits::kMaxXmlBodySize);
   if (ex.killed()) return {};
   if (!body.ok()) return body.status();
+  std::string storage_class = "Standard";
   if (!body->empty()) {
     auto config = protocol::DecodeCreateBucketConfiguration(*body);
     if (!config.ok()) return config.status();
+    if (std::find(std::begin(kStorageClasses), std::end(kStorageClasses), config->storage_class) ==
+        std::end(kStorageClasses)) {
+      return errors::InvalidArgument("Invalid storage class.", "StorageClass",
+                                     config->storage_class);
+    }
+    storage_class = config->storage_class;
   }
-  if (auto s = ex.ctx.service.PutBucket(ex.wire.bucket, ex.now); !s.ok()) return s;
+  if (auto s = ex.ctx.service.PutBucket(ex.wire.bucket, storage_class, ex.now); !s.ok()) return s;
   ex.res.set_header("Location", "/" + ex.wire.bucket);
   ex.SetEmpty(200);
   return {};

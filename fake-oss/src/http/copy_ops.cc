@@ -81,6 +81,11 @@ protocol::StatusOr<ObjectMeta> CopiedMeta(const Exchange& ex, const StoredObject
       directive == "COPY" ? protocol::StatusOr<ObjectMeta>(source.meta) : MetaFromHeaders(ex);
   if (!meta.ok()) return meta.status();
   meta->acl = *acl;
+  // The storage class is the request's x-oss-storage-class, else the destination bucket's: it
+  // is never copied.
+  auto storage_class = StorageClassFromHeaders(ex);
+  if (!storage_class.ok()) return storage_class.status();
+  meta->storage_class = std::move(*storage_class);
   // x-oss-tagging-directive: Copy (default) keeps the source's tags; Replace takes x-oss-tagging.
   std::string_view tagging = ex.Header("x-oss-tagging-directive").value_or("Copy");
   if (tagging == "Copy") {

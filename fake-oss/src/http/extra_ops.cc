@@ -175,7 +175,7 @@ protocol::Status GetBucketInfo(Exchange& ex) {
         .Text("ExtranetEndpoint", "oss-" + region + ".aliyuncs.com")
         .Text("IntranetEndpoint", "oss-" + region + "-internal.aliyuncs.com")
         .Text("Location", "oss-" + region)
-        .Text("StorageClass", "Standard")
+        .Text("StorageClass", bucket.storage_class)
         .Text("TransferAcceleration", "Disabled")
         .Text("CrossRegionReplication", "Disabled")
         .Text("Name", bucket.name);

@@ -17,7 +17,7 @@ bool ReadsBody(Operation op) {
   return op == Operation::kPutObject || op == Operation::kUploadPart ||
          op == Operation::kCompleteMultipartUpload || op == Operation::kPutBucket ||
          op == Operation::kPutBucketLifecycle || op == Operation::kDeleteMultipleObjects ||
-         op == Operation::kPutObjectTagging;
+         op == Operation::kPutObjectTagging || op == Operation::kAppendObject;
 }
 
 // A request that names no credentials at all: no Authorization header and no signed-URL
@@ -47,10 +47,13 @@ bool IsControlPath(std::string_view target) {
   return target == "/_fake" || target.substr(0, 7) == "/_fake/" || target.substr(0, 7) == "/_fake?";
 }
 
-// EntityTooLarge for a PutObject or UploadPart whose Content-Length exceeds the part limit,
-// before any of its body is read (the connection then closes after the answer).
+// EntityTooLarge for a PutObject, UploadPart or AppendObject whose Content-Length exceeds the part
+// limit, before any of its body is read (the connection then closes after the answer).
 protocol::Status CheckUploadSize(Exchange& ex) {
-  if (ex.op != Operation::kPutObject && ex.op != Operation::kUploadPart) return {};
+  if (ex.op != Operation::kPutObject && ex.op != Operation::kUploadPart &&
+      ex.op != Operation::kAppendObject) {
+    return {};
+  }
   auto text = ex.Header("Content-Length");
   uint64_t length = 0;
   if (!text) return {};
@@ -200,6 +203,12 @@ protocol::Status Handler::Dispatch(Exchange& ex) {
       return ops::GetObjectTagging(ex);
     case Operation::kDeleteObjectTagging:
       return ops::DeleteObjectTagging(ex);
+    case Operation::kAppendObject:
+      return ops::AppendObject(ex);
+    case Operation::kPutSymlink:
+      return ops::PutSymlink(ex);
+    case Operation::kGetSymlink:
+      return ops::GetSymlink(ex);
     case Operation::kInitiateMultipartUpload:
       return ops::InitiateMultipartUpload(ex);
     case Operation::kUploadPart:

@@ -74,6 +74,9 @@ ByteSpan CopyRangeOf(const Exchange& ex, uint64_t size) {
 protocol::Status InitiateMultipartUpload(Exchange& ex) {
   auto meta = MetaFromHeaders(ex);
   if (!meta.ok()) return meta.status();
+  auto storage_class = StorageClassFromHeaders(ex);
+  if (!storage_class.ok()) return storage_class.status();
+  meta->storage_class = std::move(*storage_class);
   auto upload_id = ex.ctx.service.InitiateUpload(ex.wire.bucket, ex.wire.key, std::move(*meta),
                                                  ex.HasParam("sequential"), ex.now);
   if (!upload_id.ok()) return upload_id.status();

@@ -162,6 +162,9 @@ protocol::Status PutObject(Exchange& ex) {
   auto acl = ObjectAclFromHeaders(ex);
   if (!acl.ok()) return acl.status();
   meta->acl = *acl;
+  auto storage_class = StorageClassFromHeaders(ex);
+  if (!storage_class.ok()) return storage_class.status();
+  meta->storage_class = std::move(*storage_class);
   if (auto s = ex.ctx.service.CheckPutObject(ex.wire.bucket, ex.wire.key, forbid); !s.ok()) {
     return s;
   }
@@ -180,10 +183,30 @@ protocol::Status PutObject(Exchange& ex) {
   return {};
 }
 
+namespace {
+
+// GetObject refuses the bytes of an Archive, ColdArchive or DeepColdArchive object (HEAD
+// still answers): 403 InvalidObjectState, EC 0016-00000404. RestoreObject is not implemented.
+protocol::Status CheckReadable(const Exchange& ex, const StoredObject& object) {
+  if (ex.op != protocol::Operation::kGetObject || !NeedsRestore(object.meta.storage_class)) {
+    return {};
+  }
+  auto e =
+      errors::Oss("InvalidObjectState", 403, "The operation is not valid for the object's state");
+  e.ec = "0016-00000404";
+  return e;
+}
+
+}  // namespace
+
 protocol::Status GetObject(Exchange& ex) {
   auto found = ex.ctx.service.GetObject(ex.wire.bucket, ex.wire.key);
   if (!found.ok()) return found.status();
-  const ObjectPtr& object = *found;
+  const std::string object_type = (*found)->type;
+  auto followed = FollowSymlink(ex, *found);
+  if (!followed.ok()) return followed.status();
+  const ObjectPtr& object = *followed;
+  if (auto s = CheckReadable(ex, *object); !s.ok()) return s;
   switch (EvaluatePreconditions(ex, *object)) {
     case Precondition::kFailed: {
       auto e = errors::Oss("PreconditionFailed", 412,
@@ -207,8 +230,11 @@ protocol::Status GetObject(Exchange& ex) {
   }
   SetObjectHeaders(ex, *object);
   ex.res.set_header("Accept-Ranges", "bytes");
-  ex.res.set_header("x-oss-object-type", object->type);
-  ex.res.set_header("x-oss-storage-class", "Standard");
+  ex.res.set_header("x-oss-object-type", object_type);
+  ex.res.set_header("x-oss-storage-class", object->meta.storage_class);
+  if (object_type == "Appendable") {
+    ex.res.set_header("x-oss-next-append-position", std::to_string(object->size));
+  }
   // Stored headers, each replaced by its response-* override when the request names one.
   std::string content_type = object->meta.content_type;
   protocol::Headers headers = object->meta.headers;
@@ -243,8 +269,9 @@ protocol::Status GetObject(Exchange& ex) {
 }
 
 protocol::Status GetObjectMeta(Exchange& ex) {
-  auto found = ex.ctx.service.GetObject(ex.wire.bucket, ex.wire.key);
-  if (!found.ok()) return found.status();
+  auto link = ex.ctx.service.GetObject(ex.wire.bucket, ex.wire.key);
+  if (!link.ok()) return link.status();
+  auto found = FollowSymlink(ex, *link);
   SetObjectHeaders(ex, **found);
   ex.res.status = 200;
   if ((*found)->size > 0) ex.SetObjectBody(*found, 0, (*found)->size, (*found)->meta.content_type);

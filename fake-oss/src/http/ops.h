@@ -32,6 +32,9 @@ protocol::Status GetObjectMeta(Exchange& ex);
 protocol::Status DeleteObject(Exchange& ex);
 protocol::Status CopyObject(Exchange& ex);
 protocol::Status DeleteMultipleObjects(Exchange& ex);
+protocol::Status AppendObject(Exchange& ex);
+protocol::Status PutSymlink(Exchange& ex);
+protocol::Status GetSymlink(Exchange& ex);
 
 protocol::Status InitiateMultipartUpload(Exchange& ex);
 protocol::Status UploadPart(Exchange& ex);
@@ -60,6 +63,9 @@ bool HeaderIsTrue(const Exchange& ex, std::string_view name);
 /// InvalidEncryptionAlgorithmError for an x-oss-server-side-encryption other than AES256, KMS or
 /// SM4; InvalidArgument for tags that are malformed or break a tag rule.
 protocol::StatusOr<ObjectMeta> MetaFromHeaders(const Exchange& ex);
+/// x-oss-storage-class when given, else the bucket's storage class. Errors: 400
+/// InvalidArgument for a class not in kStorageClasses; NoSuchBucket.
+protocol::StatusOr<std::string> StorageClassFromHeaders(const Exchange& ex);
 /// x-oss-object-acl, or kDefault when absent; InvalidArgument for another value.
 protocol::StatusOr<protocol::CannedAcl> ObjectAclFromHeaders(const Exchange& ex);
 /// PutObject and UploadPart need a Content-Length or chunked transfer encoding: 411
@@ -76,6 +82,12 @@ protocol::StatusOr<std::optional<std::string>> ReadXmlBody(Exchange& ex);
 /// NoSuchVersion (another versionId), NoSuchBucket / NoSuchKey, 412 PreconditionFailed
 /// (if-match did not match, or modified since if-unmodified-since).
 protocol::StatusOr<std::optional<ObjectPtr>> CopySourceToCopy(Exchange& ex);
+/// What GET and HEAD read for `object`: the object itself, or for a Symlink a view of its
+/// target (same bucket): the target's bytes, size, ETag, CRC64, type and storage class, the
+/// later of the two Last-Modified times, and the link's other metadata. Errors: 404
+/// SymlinkTargetNotExist when the target is missing; 400 InvalidTargetType when it is itself a
+/// symlink.
+protocol::StatusOr<ObjectPtr> FollowSymlink(const Exchange& ex, const ObjectPtr& object);
 /// Streams the body into a new blob. nullopt after a reset (answer nothing); IncompleteBody
 /// when it ended early; InvalidDigest on a Content-MD5 mismatch.
 protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex);

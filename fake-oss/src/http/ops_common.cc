@@ -67,6 +67,17 @@ bool HeaderIsTrue(const Exchange& ex, std::string_view name) {
   return value && EqualsIgnoreCase(*value, "true");
 }
 
+protocol::StatusOr<std::string> StorageClassFromHeaders(const Exchange& ex) {
+  auto header = ex.Header("x-oss-storage-class");
+  if (!header) return ex.ctx.service.BucketStorageClass(ex.wire.bucket);
+  if (std::find(std::begin(kStorageClasses), std::end(kStorageClasses), *header) ==
+      std::end(kStorageClasses)) {
+    return errors::InvalidArgument("Invalid storage class.", "x-oss-storage-class",
+                                   std::string(*header));
+  }
+  return std::string(*header);
+}
+
 protocol::StatusOr<protocol::CannedAcl> ObjectAclFromHeaders(const Exchange& ex) {
   auto header = ex.Header("x-oss-object-acl");
   if (!header) return protocol::CannedAcl::kDefault;

@@ -37,6 +37,16 @@ void DiscardObject(const ObjectPtr& object) {
 
 constexpr auto kDay = std::chrono::hours(24);
 
+// An appendable object's ETag: 24 upper-hex digits that change with every append, then eight
+// zeros, the shape OSS answers (docs/protocol.md, "AppendObject"). Not an MD5 of the bytes.
+std::string AppendableETag(const StoredObject& object) {
+  const auto digest =
+      protocol::Md5Of(object.bucket + "\n" + object.key + "\n" + std::to_string(object.size) +
+                      "\n" + std::to_string(object.crc64));
+  std::string hex = protocol::HexUpper(digest).substr(0, 24);
+  return "\"" + hex + "00000000\"";
+}
+
 }  // namespace
 
 Service::Service(std::string data_dir, std::vector<std::string> initial_buckets, IdGenerator& ids)
@@ -110,12 +120,14 @@ const StoredBucket* Service::FindBucket(const std::string& bucket) const {
 
 // --- Buckets ------------------------------------------------------------------------------
 
-Status Service::PutBucket(const std::string& bucket, protocol::TimePoint now) {
+Status Service::PutBucket(const std::string& bucket, const std::string& storage_class,
+                          protocol::TimePoint now) {
   std::lock_guard lock(mu_);
   if (FindBucket(bucket)) return {};  // the owner re-creating its bucket: OK, as OSS does
   StoredBucket b;
   b.name = bucket;
   b.created = now;
+  b.storage_class = storage_class;
   if (auto s = catalog_.SaveBucket(b); !s.ok()) return s;
   buckets_[bucket] = std::move(b);
   return {};
@@ -145,6 +157,7 @@ std::vector<protocol::BucketInfo> Service::ListBuckets() const {
     protocol::BucketInfo info;
     info.name = name;
     info.creation_date = bucket.created;
+    info.storage_class = bucket.storage_class;
     out.push_back(std::move(info));
   }
   return out;
@@ -193,6 +206,7 @@ StatusOr<protocol::ListObjectsResult> Service::ListObjects(const std::string& bu
     summary.etag = object.etag;
     summary.type = object.type;
     summary.size = object.size;
+    summary.storage_class = object.meta.storage_class;
     result.contents.push_back(std::move(summary));
     last = key;
     ++count;
@@ -246,6 +260,7 @@ StatusOr<protocol::ListMultipartUploadsResult> Service::ListUploads(
     info.key = upload->key;
     info.upload_id = upload->upload_id;
     info.initiated = upload->initiated;
+    info.storage_class = upload->meta.storage_class;
     result.uploads.push_back(std::move(info));
     result.next_key_marker = upload->key;
     result.next_upload_id_marker = upload->upload_id;
@@ -359,12 +374,113 @@ Status Service::CheckPutObject(const std::string& bucket, const std::string& key
   return {};
 }
 
+StatusOr<std::string> Service::BucketStorageClass(const std::string& bucket) const {
+  std::lock_guard lock(mu_);
+  const auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  return b->storage_class;
+}
+
 Status Service::InstallObject(StoredBucket& bucket, std::shared_ptr<StoredObject> object) {
   if (auto s = catalog_.SaveObject(*object); !s.ok()) return s;
   auto& slot = bucket.objects[object->key];
-  DiscardObject(slot);
+  if (slot) {
+    // An append's new version keeps the old one's segments: discard only what it dropped.
+    for (const auto& blob : slot->segments) {
+      if (std::find(object->segments.begin(), object->segments.end(), blob) ==
+          object->segments.end()) {
+        blob->Discard();
+      }
+    }
+  }
   slot = std::move(object);
   return {};
+}
+
+namespace {
+
+// Where an append at `position` stands against the object now stored under the key: OK, or
+// ObjectNotAppendable / PositionNotEqualToLength (with `next_position` set to its length).
+Status CheckAppendTo(const StoredBucket& bucket, const std::string& key, uint64_t position,
+                     uint64_t& next_position) {
+  auto it = bucket.objects.find(key);
+  const uint64_t length = it == bucket.objects.end() ? 0 : it->second->size;
+  if (it != bucket.objects.end() && it->second->type != "Appendable") {
+    return errors::Oss("ObjectNotAppendable", 409, "The object is not appendable");
+  }
+  if (position != length) {
+    next_position = length;
+    auto e = errors::Oss("PositionNotEqualToLength", 409, "Position is not equal to file length");
+    e.ec = "0026-00000016";
+    return e;
+  }
+  return {};
+}
+
+}  // namespace
+
+Status Service::CheckAppend(const std::string& bucket, const std::string& key, uint64_t position,
+                            uint64_t& next_position) const {
+  std::lock_guard lock(mu_);
+  const auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  return CheckAppendTo(*b, key, position, next_position);
+}
+
+StatusOr<ObjectPtr> Service::AppendObject(const std::string& bucket, const std::string& key,
+                                          uint64_t position, ObjectMeta meta, bool replace_acl,
+                                          BlobWriter::Result body, protocol::TimePoint now,
+                                          uint64_t& next_position) {
+  std::lock_guard lock(mu_);
+  auto* b = FindBucket(bucket);
+  auto refuse = [&](protocol::Error e) -> StatusOr<ObjectPtr> {
+    body.blob->Discard();
+    return e;
+  };
+  if (!b) return refuse(errors::NoSuchBucket(bucket));
+  if (auto s = CheckAppendTo(*b, key, position, next_position); !s.ok()) return refuse(s.error());
+  if (position + body.blob->size() > protocol::limits::kMaxAppendObjectSize) {
+    return refuse(errors::Oss("EntityTooLarge", 400,
+                              "Your proposed upload exceeds the maximum allowed size."));
+  }
+  auto object = std::make_shared<StoredObject>();
+  if (auto it = b->objects.find(key); it != b->objects.end()) {
+    *object = *it->second;                         // later appends keep the first one's metadata...
+    if (replace_acl) object->meta.acl = meta.acl;  // ...but for an ACL they name
+  } else {
+    object->bucket = bucket;
+    object->key = key;
+    object->type = "Appendable";
+    object->meta = std::move(meta);
+  }
+  object->crc64 = protocol::Crc64Combine(object->crc64, body.crc64, body.blob->size());
+  object->size += body.blob->size();
+  object->last_modified = now;
+  if (body.blob->size() > 0) object->segments.push_back(std::move(body.blob));
+  object->etag = AppendableETag(*object);
+  ObjectPtr result = object;
+  if (auto s = InstallObject(*b, std::move(object)); !s.ok()) return s.error();
+  return result;
+}
+
+StatusOr<ObjectPtr> Service::PutSymlink(const std::string& bucket, const std::string& key,
+                                        const std::string& target, ObjectMeta meta,
+                                        bool forbid_overwrite, protocol::TimePoint now) {
+  std::lock_guard lock(mu_);
+  auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  if (forbid_overwrite && b->objects.count(key)) return errors::FileAlreadyExists();
+  auto object = std::make_shared<StoredObject>();
+  object->bucket = bucket;
+  object->key = key;
+  object->type = "Symlink";
+  object->symlink_target = target;
+  object->etag = protocol::ETagOf(protocol::Md5Of(target));
+  object->last_modified = now;
+  object->meta = std::move(meta);
+  ObjectPtr result = object;
+  if (auto s = InstallObject(*b, std::move(object)); !s.ok()) return s.error();
+  return result;
 }
 
 StatusOr<ObjectPtr> Service::PutObject(const std::string& bucket, const std::string& key,
@@ -573,6 +689,7 @@ StatusOr<protocol::ListPartsResult> Service::ListParts(const std::string& bucket
   result.bucket = bucket;
   result.key = key;
   result.upload_id = upload_id;
+  result.storage_class = u.meta.storage_class;
   result.part_number_marker = part_number_marker;
   result.max_parts = max_parts;
   for (auto it = u.parts.upper_bound(part_number_marker); it != u.parts.end(); ++it) {

@@ -54,7 +54,11 @@ class Service {
   BlobStore& blobs() { return blobs_; }
 
   // --- Buckets -------------------------------------------------------------------------------
-  protocol::Status PutBucket(const std::string& bucket, protocol::TimePoint now);
+  /// `storage_class`: the bucket's default for objects (one of kStorageClasses).
+  protocol::Status PutBucket(const std::string& bucket, const std::string& storage_class,
+                             protocol::TimePoint now);
+  /// The class objects written without x-oss-storage-class get. NoSuchBucket.
+  protocol::StatusOr<std::string> BucketStorageClass(const std::string& bucket) const;
   /// BucketNotEmpty while it holds objects or uploads.
   protocol::Status DeleteBucket(const std::string& bucket);
   std::vector<protocol::BucketInfo> ListBuckets() const;
@@ -81,6 +85,27 @@ class Service {
                                           ObjectMeta meta, BlobWriter::Result body,
                                           bool forbid_overwrite, protocol::TimePoint now);
   protocol::StatusOr<ObjectPtr> GetObject(const std::string& bucket, const std::string& key) const;
+  /// The checks AppendObject makes before the body arrives. Errors, in order: NoSuchBucket;
+  /// 409 ObjectNotAppendable when the key holds an object of another type; 409
+  /// PositionNotEqualToLength, with `next_position` set to the current length (0 when the key
+  /// is free), unless `position` equals it.
+  protocol::Status CheckAppend(const std::string& bucket, const std::string& key, uint64_t position,
+                               uint64_t& next_position) const;
+  /// Appends `body` at `position`: creates an Appendable object with `meta` when the key is
+  /// free, else keeps the stored object's metadata (but its ACL becomes `meta.acl` when
+  /// `replace_acl`) and adds a segment. CRC64 runs over the
+  /// whole object; the ETag changes with every append. The errors of CheckAppend (checked again
+  /// here), then 400 EntityTooLarge when the object would pass limits::kMaxAppendObjectSize;
+  /// InternalError. On error `body` is discarded.
+  protocol::StatusOr<ObjectPtr> AppendObject(const std::string& bucket, const std::string& key,
+                                             uint64_t position, ObjectMeta meta, bool replace_acl,
+                                             BlobWriter::Result body, protocol::TimePoint now,
+                                             uint64_t& next_position);
+  /// Stores a Symlink object pointing at `target` (a key of the same bucket, which need not
+  /// exist). NoSuchBucket; FileAlreadyExists with `forbid_overwrite`; InternalError.
+  protocol::StatusOr<ObjectPtr> PutSymlink(const std::string& bucket, const std::string& key,
+                                           const std::string& target, ObjectMeta meta,
+                                           bool forbid_overwrite, protocol::TimePoint now);
   /// OK whether or not the key exists; NoSuchBucket when the bucket does not.
   protocol::Status DeleteObject(const std::string& bucket, const std::string& key);
   /// Applies `change` to a copy of the object's metadata and installs it (ACL and tag updates);
@@ -141,7 +166,8 @@ class Service {
                                                const std::string& upload_id) const;
   /// Removes an upload and discards its parts' data. REQUIRES: mu_ held.
   void DropUpload(const std::string& upload_id);
-  /// Replaces (or inserts) an object and discards the old one's data. REQUIRES: mu_ held.
+  /// Replaces (or inserts) an object and discards the old one's data (except the segments the
+  /// new one shares). REQUIRES: mu_ held.
   protocol::Status InstallObject(StoredBucket& bucket, std::shared_ptr<StoredObject> object);
   void CreateInitialBuckets(protocol::TimePoint now);
 

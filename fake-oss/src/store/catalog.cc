@@ -63,7 +63,8 @@ json MetaToJson(const ObjectMeta& meta) {
   return {{"contentType", BytesToJson(meta.content_type)},
           {"headers", headers},
           {"acl", std::string(protocol::CannedAclName(meta.acl))},
-          {"tags", TagsToJson(meta.tagging)}};
+          {"tags", TagsToJson(meta.tagging)},
+          {"storageClass", meta.storage_class}};
 }
 ObjectMeta MetaFromJson(const json& j) {
   ObjectMeta meta;
@@ -73,6 +74,9 @@ ObjectMeta MetaFromJson(const json& j) {
   }
   if (auto tags = j.find("tags"); tags != j.end()) {
     for (const auto& t : *tags) meta.tagging.tags.emplace_back(t.at(0), t.at(1));
+  }
+  if (auto storage_class = j.find("storageClass"); storage_class != j.end()) {
+    meta.storage_class = storage_class->get<std::string>();
   }
   if (auto acl = j.find("acl"); acl != j.end()) {
     meta.acl = protocol::CannedAclFromName(acl->get<std::string>())
@@ -148,7 +152,9 @@ std::string Catalog::ObjectPath(const std::string& bucket, const std::string& ke
 
 protocol::Status Catalog::SaveBucket(const StoredBucket& bucket) const {
   if (!on_disk()) return {};
-  json j = {{"name", bucket.name}, {"created", ToNanos(bucket.created)}};
+  json j = {{"name", bucket.name},
+            {"created", ToNanos(bucket.created)},
+            {"storageClass", bucket.storage_class}};
   if (bucket.lifecycle) j["lifecycle"] = protocol::EncodeXml(*bucket.lifecycle);
   return WriteAtomically(data_dir_ + "/meta/buckets/" + bucket.name + ".json", j.dump());
 }
@@ -172,6 +178,7 @@ protocol::Status Catalog::SaveObject(const StoredObject& object) const {
             {"type", object.type},
             {"lastModified", ToNanos(object.last_modified)},
             {"meta", MetaToJson(object.meta)}};
+  if (!object.symlink_target.empty()) j["symlinkTarget"] = BytesToJson(object.symlink_target);
   return WriteAtomically(ObjectPath(object.bucket, object.key), j.dump());
 }
 
@@ -241,6 +248,7 @@ protocol::StatusOr<Catalog::Contents> Catalog::Load(bool collect_garbage) const 
       StoredBucket bucket;
       bucket.name = j->at("name").get<std::string>();
       bucket.created = FromNanos(j->at("created").get<int64_t>());
+      bucket.storage_class = j->value("storageClass", std::string("Standard"));
       if (j->contains("lifecycle")) {
         auto lifecycle =
             protocol::DecodeLifecycleConfiguration(j->at("lifecycle").get<std::string>());
@@ -271,6 +279,8 @@ protocol::StatusOr<Catalog::Contents> Catalog::Load(bool collect_garbage) const 
       object->type = j->at("type").get<std::string>();
       object->last_modified = FromNanos(j->at("lastModified").get<int64_t>());
       object->meta = MetaFromJson(j->at("meta"));
+      if (j->contains("symlinkTarget"))
+        object->symlink_target = BytesFromJson(j->at("symlinkTarget"));
       for (const auto& blob : object->segments) referenced.insert(blob->name());
       bucket->second.objects[object->key] = std::move(object);
     }

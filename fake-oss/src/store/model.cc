@@ -4,6 +4,11 @@
 
 namespace ossup::fake {
 
+bool NeedsRestore(std::string_view storage_class) {
+  return storage_class == "Archive" || storage_class == "ColdArchive" ||
+         storage_class == "DeepColdArchive";
+}
+
 bool ReadObjectRange(const StoredObject& object, uint64_t offset, uint64_t length,
                      const std::function<bool(const char*, size_t)>& sink) {
   for (const auto& blob : object.segments) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ossup/protocol/acl.h"
@@ -27,7 +28,16 @@ struct ObjectMeta {
   protocol::CannedAcl acl = protocol::CannedAcl::kDefault;
   /// x-oss-tagging or PutObjectTagging; valid (protocol::ValidateObjectTags).
   protocol::Tagging tagging;
+  /// x-oss-storage-class, or the bucket's storage class when absent; one of kStorageClasses.
+  std::string storage_class = "Standard";
 };
+
+/// The storage classes OSS accepts in x-oss-storage-class and <StorageClass>, spelled as OSS
+/// spells them (docs/protocol.md, "Storage classes").
+inline constexpr std::string_view kStorageClasses[] = {"Standard", "IA", "Archive", "ColdArchive",
+                                                       "DeepColdArchive"};
+/// True for the classes whose objects GetObject refuses until restored (InvalidObjectState).
+bool NeedsRestore(std::string_view storage_class);
 
 struct StoredObject {
   std::string bucket;
@@ -37,9 +47,12 @@ struct StoredObject {
   uint64_t size = 0;
   std::string etag;  // quoted, as sent in the ETag header
   uint64_t crc64 = 0;
-  std::string type = "Normal";  // Normal | Multipart
+  std::string type = "Normal";  // Normal | Multipart | Appendable | Symlink
   protocol::TimePoint last_modified{};
   ObjectMeta meta;
+  /// The key a Symlink points to (in the same bucket); empty for every other type. A symlink
+  /// has no segments and size 0.
+  std::string symlink_target;
 };
 using ObjectPtr = std::shared_ptr<const StoredObject>;
 
@@ -71,6 +84,9 @@ struct StoredUpload {
 struct StoredBucket {
   std::string name;
   protocol::TimePoint created{};
+  /// <CreateBucketConfiguration><StorageClass>: the class of objects written without
+  /// x-oss-storage-class.
+  std::string storage_class = "Standard";
   std::optional<protocol::LifecycleConfiguration> lifecycle;
   std::map<std::string, ObjectPtr> objects;
 };

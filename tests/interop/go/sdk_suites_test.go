@@ -31,8 +31,6 @@ import (
 const (
 	run = ""
 
-	whyAppend       = "API not yet in fake-oss (issue 13 item 2): AppendObject"
-	whySymlink      = "API not yet in fake-oss (issue 13 item 2): Symlink"
 	whyRestore      = "out of scope: Archive storage and RestoreObject"
 	whyBucketACL    = "API not yet in fake-oss (issue 13 item 2): bucket ACL (GetBucketACL/SetBucketACL, x-oss-acl) and bucket storage class"
 	whyLifecycle    = "API not yet in fake-oss (issue 13 item 2): bucket lifecycle rules"
@@ -74,12 +72,12 @@ var sdkTests = map[string]string{
 	"OssBucketSuite.TestCopyObject":                 run,
 	"OssBucketSuite.TestCopyObjectToOrFrom":         run,
 	"OssBucketSuite.TestCopyObjectToOrFromNegative": run,
-	"OssBucketSuite.TestAppendObject":               whyAppend,
+	"OssBucketSuite.TestAppendObject":               run,
 	"OssBucketSuite.TestAddContentType":             run,
 	"OssBucketSuite.TestGetConfig":                  run,
 	"OssBucketSuite.TestSTSTonekNegative":           whyRealHost,
 	"OssBucketSuite.TestUploadBigFile":              whyWindowsPaths,
-	"OssBucketSuite.TestSymlink":                    whySymlink,
+	"OssBucketSuite.TestSymlink":                    run,
 	"OssBucketSuite.TestRestoreObject":              whyRestore,
 
 	"OssClientSuite.TestCreateBucket":              whyBucketACL,
@@ -117,10 +115,10 @@ var sdkTests = map[string]string{
 	"OssConnSuite.TestAuth":                run,
 	"OssConnSuite.TestConnToolFunc":        run,
 	"OssCrcSuite.TestCRCGolden":            run,
-	"OssCrcSuite.TestEnableCRCAndMD5":      whyAppend,
-	"OssCrcSuite.TestDisableCRCAndMD5":     whyAppend,
-	"OssCrcSuite.TestSpecifyContentMD5":    whyAppend,
-	"OssCrcSuite.TestAppendObjectNegative": whyAppend,
+	"OssCrcSuite.TestEnableCRCAndMD5":      run,
+	"OssCrcSuite.TestDisableCRCAndMD5":     run,
+	"OssCrcSuite.TestSpecifyContentMD5":    run,
+	"OssCrcSuite.TestAppendObjectNegative": run,
 
 	"OssDownloadSuite.TestDownloadRoutineWithoutRecovery": run,
 	"OssDownloadSuite.TestDownloadRoutineWithRecovery":    whySample,
@@ -166,7 +164,7 @@ var sdkTests = map[string]string{
 
 	"OssProgressSuite.TestPutObject":               run,
 	"OssProgressSuite.TestPutObjectNegative":       whyRealHost,
-	"OssProgressSuite.TestAppendObject":            whyAppend,
+	"OssProgressSuite.TestAppendObject":            run,
 	"OssProgressSuite.TestMultipartUpload":         run,
 	"OssProgressSuite.TestMultipartUploadFromFile": run,
 	"OssProgressSuite.TestGetObject":               run,

@@ -12,6 +12,8 @@ inline constexpr int kMaxPartNumber = 10000;
 inline constexpr uint64_t kMinPartSize = 100 * 1024;
 inline constexpr uint64_t kMaxPartSize = 5ull * 1024 * 1024 * 1024;
 inline constexpr uint64_t kMaxPutObjectSize = 5ull * 1024 * 1024 * 1024;
+/// The largest object AppendObject can build.
+inline constexpr uint64_t kMaxAppendObjectSize = 5ull * 1024 * 1024 * 1024;
 inline constexpr int kMaxListParts = 1000;
 inline constexpr int kMaxListUploads = 1000;
 inline constexpr int kDefaultMaxKeys = 100;

@@ -33,6 +33,9 @@ enum class Operation {
   kPutObjectTagging,
   kGetObjectTagging,
   kDeleteObjectTagging,
+  kAppendObject,
+  kPutSymlink,
+  kGetSymlink,
   // Multipart.
   kInitiateMultipartUpload,
   kUploadPart,
@@ -48,7 +51,8 @@ std::string_view OperationName(Operation op);
 std::optional<Operation> OperationFromName(std::string_view name);
 
 /// Classifies by method, which of bucket/key is present, and sub-resources.
-/// Unsupported combinations (e.g. POST on an object without ?uploads/?uploadId) are kUnknown.
+/// Unsupported combinations (e.g. POST on an object without ?uploads, ?uploadId or ?append) are
+/// kUnknown. `?append` without `?position` is still AppendObject (the server answers the error).
 /// Never answers kCopyObject or kUploadPartCopy: those differ from PutObject and UploadPart
 /// only by a header (see ClassifyRequest).
 Operation ClassifyOperation(std::string_view method, std::string_view bucket, std::string_view key,
