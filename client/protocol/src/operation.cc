@@ -11,12 +11,13 @@
 namespace ossup::protocol {
 namespace {
 
-constexpr NameTable<Operation, 28> kNames = {{
+constexpr NameTable<Operation, 30> kNames = {{
     {Operation::kUnknown, "Unknown"},
     {Operation::kListBuckets, "ListBuckets"},
     {Operation::kPutBucket, "PutBucket"},
     {Operation::kDeleteBucket, "DeleteBucket"},
     {Operation::kGetBucketAcl, "GetBucketAcl"},
+    {Operation::kPutBucketAcl, "PutBucketAcl"},
     {Operation::kListObjects, "ListObjects"},
     {Operation::kListMultipartUploads, "ListMultipartUploads"},
     {Operation::kPutBucketLifecycle, "PutBucketLifecycle"},
@@ -29,6 +30,7 @@ constexpr NameTable<Operation, 28> kNames = {{
     {Operation::kDeleteObject, "DeleteObject"},
     {Operation::kCopyObject, "CopyObject"},
     {Operation::kDeleteMultipleObjects, "DeleteMultipleObjects"},
+    {Operation::kPostObject, "PostObject"},
     {Operation::kPutObjectAcl, "PutObjectACL"},
     {Operation::kGetObjectAcl, "GetObjectACL"},
     {Operation::kPutObjectTagging, "PutObjectTagging"},
@@ -93,9 +95,11 @@ Operation ClassifyBucket(std::string_view method, const std::vector<std::string_
     if (Exactly(sel, {"acl"})) return Operation::kGetBucketAcl;
     if (Exactly(sel, {"lifecycle"})) return Operation::kGetBucketLifecycle;
   } else if (method == "POST") {
+    if (sel.empty()) return Operation::kPostObject;
     if (Exactly(sel, {"delete"})) return Operation::kDeleteMultipleObjects;
   } else if (method == "PUT") {
     if (sel.empty()) return Operation::kPutBucket;
+    if (Exactly(sel, {"acl"})) return Operation::kPutBucketAcl;
     if (Exactly(sel, {"lifecycle"})) return Operation::kPutBucketLifecycle;
   } else if (method == "DELETE") {
     if (sel.empty()) return Operation::kDeleteBucket;

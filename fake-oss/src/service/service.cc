@@ -110,15 +110,36 @@ const StoredBucket* Service::FindBucket(const std::string& bucket) const {
 
 // --- Buckets ------------------------------------------------------------------------------
 
-Status Service::PutBucket(const std::string& bucket, protocol::TimePoint now) {
+Status Service::PutBucket(const std::string& bucket, protocol::TimePoint now,
+                          protocol::CannedAcl acl) {
   std::lock_guard lock(mu_);
   if (FindBucket(bucket)) return {};  // the owner re-creating its bucket: OK, as OSS does
   StoredBucket b;
   b.name = bucket;
   b.created = now;
+  b.acl = acl;
   if (auto s = catalog_.SaveBucket(b); !s.ok()) return s;
   buckets_[bucket] = std::move(b);
   return {};
+}
+
+Status Service::PutBucketAcl(const std::string& bucket, protocol::CannedAcl acl) {
+  std::lock_guard lock(mu_);
+  auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  StoredBucket copy = *b;
+  copy.acl = acl;
+  copy.objects.clear();
+  if (auto s = catalog_.SaveBucket(copy); !s.ok()) return s;
+  b->acl = acl;
+  return {};
+}
+
+StatusOr<protocol::CannedAcl> Service::GetBucketAcl(const std::string& bucket) const {
+  std::lock_guard lock(mu_);
+  const auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  return b->acl;
 }
 
 Status Service::DeleteBucket(const std::string& bucket) {
@@ -288,9 +309,9 @@ Status Service::DeleteLifecycle(const std::string& bucket) {
   std::lock_guard lock(mu_);
   auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
-  StoredBucket copy;
-  copy.name = b->name;
-  copy.created = b->created;
+  StoredBucket copy = *b;
+  copy.lifecycle.reset();
+  copy.objects.clear();
   if (auto s = catalog_.SaveBucket(copy); !s.ok()) return s;
   b->lifecycle.reset();
   return {};

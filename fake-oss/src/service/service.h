@@ -54,7 +54,12 @@ class Service {
   BlobStore& blobs() { return blobs_; }
 
   // --- Buckets -------------------------------------------------------------------------------
-  protocol::Status PutBucket(const std::string& bucket, protocol::TimePoint now);
+  /// Creates the bucket with `acl`; an existing bucket is left as it is (OK).
+  protocol::Status PutBucket(const std::string& bucket, protocol::TimePoint now,
+                             protocol::CannedAcl acl = protocol::CannedAcl::kPrivate);
+  /// REQUIRES: `acl` is not kDefault. NoSuchBucket.
+  protocol::Status PutBucketAcl(const std::string& bucket, protocol::CannedAcl acl);
+  protocol::StatusOr<protocol::CannedAcl> GetBucketAcl(const std::string& bucket) const;
   /// BucketNotEmpty while it holds objects or uploads.
   protocol::Status DeleteBucket(const std::string& bucket);
   std::vector<protocol::BucketInfo> ListBuckets() const;

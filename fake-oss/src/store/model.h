@@ -70,6 +70,8 @@ struct StoredBucket {
   std::string name;
   protocol::TimePoint created{};
   std::optional<protocol::LifecycleConfiguration> lifecycle;
+  /// x-oss-acl / PutBucketAcl: private, public-read or public-read-write (never kDefault).
+  protocol::CannedAcl acl = protocol::CannedAcl::kPrivate;
   std::map<std::string, ObjectPtr> objects;
 };
 

@@ -15,6 +15,7 @@ enum class Operation {
   kPutBucket,
   kDeleteBucket,
   kGetBucketAcl,
+  kPutBucketAcl,
   kListObjects,
   kListMultipartUploads,
   kPutBucketLifecycle,
@@ -28,6 +29,7 @@ enum class Operation {
   kDeleteObject,
   kCopyObject,
   kDeleteMultipleObjects,
+  kPostObject,  // browser form upload: POST on the bucket, the key is a form field
   kPutObjectAcl,
   kGetObjectAcl,
   kPutObjectTagging,
