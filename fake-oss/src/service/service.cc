@@ -317,23 +317,51 @@ Status Service::DeleteLifecycle(const std::string& bucket) {
   return {};
 }
 
+namespace {
+
+// Whether `rule` covers an upload or object with `key` (docs/protocol.md, "Lifecycle"): enabled,
+// under its prefix and not under its <Not> prefix (for an object, <Not> also needs its tag).
+bool CoversKey(const protocol::LifecycleRule& rule, const std::string& key,
+               const protocol::Tagging* tagging) {
+  if (!rule.enabled || !StartsWith(key, rule.prefix)) return false;
+  if (!rule.not_prefix || !StartsWith(key, *rule.not_prefix)) return true;
+  if (!rule.not_tag || tagging == nullptr) return false;
+  const auto& tags = tagging->tags;
+  return std::find(tags.begin(), tags.end(), *rule.not_tag) == tags.end();
+}
+
+bool CoversObject(const protocol::LifecycleRule& rule, const StoredObject& object) {
+  if (!CoversKey(rule, object.key, &object.meta.tagging)) return false;
+  const auto& tags = object.meta.tagging.tags;
+  for (const auto& tag : rule.tags) {
+    if (std::find(tags.begin(), tags.end(), tag) == tags.end()) return false;
+  }
+  const auto size = static_cast<int64_t>(object.size);
+  if (rule.size_greater_than && size <= *rule.size_greater_than) return false;
+  if (rule.size_less_than && size >= *rule.size_less_than) return false;
+  return true;
+}
+
+// Days count from `since`; CreatedBeforeDate means `since` is before it.
+bool Due(const std::optional<int>& days, const std::optional<protocol::TimePoint>& before,
+         protocol::TimePoint since, protocol::TimePoint now) {
+  return (days && since + *days * kDay <= now) || (before && since < *before);
+}
+
+}  // namespace
+
 void Service::ApplyLifecycle(protocol::TimePoint now) {
   std::lock_guard lock(mu_);
   if (!any_lifecycle_) return;
-  auto rule_applies = [](const protocol::LifecycleRule& rule, const std::string& key) {
-    return rule.enabled && StartsWith(key, rule.prefix);
-  };
   std::vector<std::string> expired;
   for (const auto& [id, upload] : uploads_) {
     const auto* b = FindBucket(upload->bucket);
     if (!b || !b->lifecycle) continue;
     for (const auto& rule : b->lifecycle->rules) {
-      if (!rule_applies(rule, upload->key)) continue;
-      bool due = (rule.abort_multipart_days &&
-                  upload->initiated + *rule.abort_multipart_days * kDay <= now) ||
-                 (rule.abort_multipart_created_before &&
-                  upload->initiated < *rule.abort_multipart_created_before);
-      if (due) {
+      // A rule with tags never covers uploads (it cannot have AbortMultipartUpload).
+      if (CoversKey(rule, upload->key, nullptr) &&
+          Due(rule.abort_multipart_days, rule.abort_multipart_created_before, upload->initiated,
+              now)) {
         expired.push_back(id);
         break;
       }
@@ -343,13 +371,13 @@ void Service::ApplyLifecycle(protocol::TimePoint now) {
   for (auto& [name, bucket] : buckets_) {
     if (!bucket.lifecycle) continue;
     for (auto it = bucket.objects.begin(); it != bucket.objects.end();) {
-      bool due = false;
-      for (const auto& rule : bucket.lifecycle->rules) {
-        if (rule_applies(rule, it->first) && rule.expiration_days &&
-            it->second->last_modified + *rule.expiration_days * kDay <= now) {
-          due = true;
-        }
-      }
+      const StoredObject& object = *it->second;
+      const bool due = std::any_of(
+          bucket.lifecycle->rules.begin(), bucket.lifecycle->rules.end(), [&](const auto& rule) {
+            return CoversObject(rule, object) &&
+                   Due(rule.expiration_days, rule.expiration_created_before, object.last_modified,
+                       now);
+          });
       if (!due) {
         ++it;
         continue;
