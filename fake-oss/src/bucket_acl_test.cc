@@ -94,3 +94,36 @@ TEST_F(BucketAclTest, UnsignedRequestsFollowTheBucketAcl) {
 
 }  // namespace
 }  // namespace ossup::fake::testing
+
+namespace ossup::fake::testing {
+namespace {
+
+// Features outside the fake's scope answer 501 NotImplemented as an OSS error document with a
+// request id, are journaled, and leave the server serving (docs/compatibility.md, "Out of scope").
+TEST_F(FakeOssTest, OutOfScopeSubresourcesAnswerNotImplemented) {
+  ASSERT_EQ(client().Put("bkt", "img.png", "png").status, 200);
+  const std::pair<std::string, std::pair<std::string, std::string>> requests[] = {
+      {"GET", {"", "cors"}},        {"PUT", {"", "website"}},
+      {"GET", {"", "logging"}},     {"PUT", {"", "referer"}},
+      {"GET", {"", "policy"}},      {"GET", {"", "inventory"}},
+      {"PUT", {"", "encryption"}},  {"GET", {"", "versioning"}},
+      {"PUT", {"", "replication"}}, {"POST", {"", "worm"}},
+      {"PUT", {"", "live"}},        {"GET", {"img.png", "x-oss-process"}},
+  };
+  for (const auto& [method, target] : requests) {
+    const auto& [key, subresource] = target;
+    auto r = client().Send(method, "bkt", key, {{subresource, ""}});
+    EXPECT_EQ(r.status, 501) << method << " ?" << subresource << ": " << r.body;
+    EXPECT_EQ(r.ErrorCode(), "NotImplemented") << subresource;
+    EXPECT_FALSE(r.ErrorDocument().request_id.empty()) << subresource;
+    EXPECT_EQ(r.Header("x-oss-request-id"), r.ErrorDocument().request_id);
+    const auto entry = server().Journal().back();
+    EXPECT_EQ(entry.request_id, r.ErrorDocument().request_id);
+    EXPECT_EQ(entry.error_code, "NotImplemented");
+    EXPECT_EQ(entry.http_status, 501);
+  }
+  EXPECT_EQ(client().Get("bkt", "img.png").body, "png");
+}
+
+}  // namespace
+}  // namespace ossup::fake::testing

@@ -140,5 +140,21 @@ TEST(OperationName, RejectsNamesItDoesNotProduce) {
   EXPECT_EQ(OperationFromName("ListObjectsV2"), std::nullopt);
 }
 
+TEST(OperationClassify, OutOfScopeSubresourcesAreUnknownAndNamed) {
+  for (const char* name :
+       {"cors", "website", "logging", "referer", "policy", "inventory", "encryption", "versioning",
+        "replication", "worm", "x-oss-process", "live", "qos", "requestPayment"}) {
+    const QueryParams query = {{name, ""}};
+    for (const char* method : {"GET", "PUT", "POST", "DELETE"}) {
+      EXPECT_EQ(ClassifyOperation(method, "b", "", query), Operation::kUnknown) << name;
+      EXPECT_EQ(ClassifyOperation(method, "b", "k", query), Operation::kUnknown) << name;
+    }
+    EXPECT_TRUE(OutOfScopeFeature(query)) << name;
+  }
+  EXPECT_EQ(OutOfScopeFeature({{"prefix", "a"}, {"cors", ""}}), "bucket CORS");
+  EXPECT_EQ(OutOfScopeFeature({{"x-oss-process", "image/resize,w_10"}}), "image processing");
+  EXPECT_FALSE(OutOfScopeFeature({{"acl", ""}, {"lifecycle", ""}, {"prefix", "a"}}));
+}
+
 }  // namespace
 }  // namespace ossup::protocol

@@ -56,6 +56,10 @@ std::optional<Operation> OperationFromName(std::string_view name);
 Operation ClassifyOperation(std::string_view method, std::string_view bucket, std::string_view key,
                             const QueryParams& query);
 
+/// The feature of the first sub-resource in `query` that no operation here implements ("bucket
+/// CORS" for ?cors, "image processing" for ?x-oss-process, ...); nullopt when there is none.
+std::optional<std::string_view> OutOfScopeFeature(const QueryParams& query);
+
 /// ClassifyOperation, with a PutObject or UploadPart that carries `x-oss-copy-source`
 /// answered as CopyObject or UploadPartCopy.
 Operation ClassifyRequest(const WireRequest& request);
