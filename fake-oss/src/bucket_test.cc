@@ -154,7 +154,8 @@ TEST_F(BucketTest, LifecycleCreatedBeforeDate) {
   protocol::LifecycleConfiguration config;
   protocol::LifecycleRule rule;
   rule.id = "r";
-  rule.abort_multipart_created_before = server().Now() - std::chrono::hours(1);
+  // CreatedBeforeDate is a UTC midnight, after the old upload and not after the fresh one.
+  rule.abort_multipart_created_before = std::chrono::floor<std::chrono::days>(server().Now());
   config.rules.push_back(rule);
   auto fresh = client().Initiate("bkt", "y");
   ASSERT_EQ(

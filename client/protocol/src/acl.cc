@@ -33,4 +33,8 @@ bool AllowsAnonymousRead(CannedAcl object_acl, CannedAcl bucket_acl) {
   return false;
 }
 
+bool AllowsAnonymousWrite(CannedAcl bucket_acl) {
+  return bucket_acl == CannedAcl::kPublicReadWrite;
+}
+
 }  // namespace ossup::protocol

@@ -11,12 +11,13 @@
 namespace ossup::protocol {
 namespace {
 
-constexpr NameTable<Operation, 31> kNames = {{
+constexpr NameTable<Operation, 33> kNames = {{
     {Operation::kUnknown, "Unknown"},
     {Operation::kListBuckets, "ListBuckets"},
     {Operation::kPutBucket, "PutBucket"},
     {Operation::kDeleteBucket, "DeleteBucket"},
     {Operation::kGetBucketAcl, "GetBucketAcl"},
+    {Operation::kPutBucketAcl, "PutBucketAcl"},
     {Operation::kListObjects, "ListObjects"},
     {Operation::kListMultipartUploads, "ListMultipartUploads"},
     {Operation::kPutBucketLifecycle, "PutBucketLifecycle"},
@@ -29,6 +30,7 @@ constexpr NameTable<Operation, 31> kNames = {{
     {Operation::kDeleteObject, "DeleteObject"},
     {Operation::kCopyObject, "CopyObject"},
     {Operation::kDeleteMultipleObjects, "DeleteMultipleObjects"},
+    {Operation::kPostObject, "PostObject"},
     {Operation::kPutObjectAcl, "PutObjectACL"},
     {Operation::kGetObjectAcl, "GetObjectACL"},
     {Operation::kPutObjectTagging, "PutObjectTagging"},
@@ -45,29 +47,59 @@ constexpr NameTable<Operation, 31> kNames = {{
     {Operation::kAbortMultipartUpload, "AbortMultipartUpload"},
 }};
 
-// Query parameters that select a different operation (OSS "sub-resources"). Every other
-// parameter (prefix, max-keys, encoding-type, response-content-type, ...) is an argument of
-// the operation and does not affect classification. A selector we do not support (e.g. ?cors)
-// makes the request kUnknown instead of silently falling back to the plain operation.
-constexpr std::string_view kSelectors[] = {"acl",        "uploads",       "uploadId",
-                                           "partNumber", "objectMeta",    "lifecycle",
-                                           "location",   "cors",          "logging",
-                                           "website",    "referer",       "delete",
-                                           "append",     "position",      "tagging",
-                                           "symlink",    "restore",       "policy",
-                                           "stat",       "encryption",    "versions",
-                                           "versioning", "versionId",     "replication",
-                                           "bucketInfo", "worm",          "inventory",
-                                           "qos",        "list-type",     "requestPayment",
-                                           "comp",       "x-oss-process", "continuation-token",
-                                           "select",     "cname",         "live"};
-
+// Query parameters that select a different operation (OSS "sub-resources"), and for those no
+// operation here implements, the feature they belong to (docs/compatibility.md, "Out of
+// scope"). Every other parameter (prefix, max-keys, encoding-type, response-content-type, ...)
+// is an argument of the operation and does not affect classification. A selector we do not
+// support makes the request kUnknown instead of silently falling back to the plain operation.
+struct Subresource {
+  std::string_view name;
+  std::string_view out_of_scope;  // "" when some operation here takes it
+};
+constexpr Subresource kSubresources[] = {
+    {"acl", ""},
+    {"uploads", ""},
+    {"uploadId", ""},
+    {"partNumber", ""},
+    {"objectMeta", ""},
+    {"lifecycle", ""},
+    {"location", ""},
+    {"delete", ""},
+    {"tagging", ""},
+    {"list-type", ""},
+    {"continuation-token", ""},
+    {"bucketInfo", ""},
+    {"append", ""},
+    {"position", ""},
+    {"symlink", ""},
+    {"cors", "bucket CORS"},
+    {"logging", "bucket logging"},
+    {"website", "static website hosting"},
+    {"referer", "hotlink protection (referer)"},
+    {"policy", "bucket policy"},
+    {"inventory", "bucket inventory"},
+    {"encryption", "bucket encryption"},
+    {"versions", "versioning"},
+    {"versioning", "versioning"},
+    {"versionId", "versioning"},
+    {"replication", "cross-region replication"},
+    {"worm", "retention policy (WORM)"},
+    {"restore", "archive restore"},
+    {"stat", "live channel"},
+    {"live", "live channel"},
+    {"comp", "live channel"},
+    {"x-oss-process", "image processing"},
+    {"qos", "QoS"},
+    {"requestPayment", "pay-by-requester"},
+    {"select", "SelectObject"},
+    {"cname", "CNAME"},
+};
 // The distinct selectors present in `query`, in first-seen order.
 std::vector<std::string_view> SelectorsIn(const QueryParams& query) {
   std::vector<std::string_view> found;
   for (const auto& [name, value] : query) {
-    bool is_selector =
-        std::find(std::begin(kSelectors), std::end(kSelectors), name) != std::end(kSelectors);
+    bool is_selector = std::any_of(std::begin(kSubresources), std::end(kSubresources),
+                                   [&](const Subresource& s) { return s.name == name; });
     if (is_selector && std::find(found.begin(), found.end(), name) == found.end()) {
       found.push_back(name);
     }
@@ -96,9 +128,11 @@ Operation ClassifyBucket(std::string_view method, const std::vector<std::string_
     if (Exactly(sel, {"acl"})) return Operation::kGetBucketAcl;
     if (Exactly(sel, {"lifecycle"})) return Operation::kGetBucketLifecycle;
   } else if (method == "POST") {
+    if (sel.empty()) return Operation::kPostObject;
     if (Exactly(sel, {"delete"})) return Operation::kDeleteMultipleObjects;
   } else if (method == "PUT") {
     if (sel.empty()) return Operation::kPutBucket;
+    if (Exactly(sel, {"acl"})) return Operation::kPutBucketAcl;
     if (Exactly(sel, {"lifecycle"})) return Operation::kPutBucketLifecycle;
   } else if (method == "DELETE") {
     if (sel.empty()) return Operation::kDeleteBucket;
@@ -158,6 +192,15 @@ Operation ClassifyOperation(std::string_view method, std::string_view bucket, st
   }
   if (key.empty()) return ClassifyBucket(method, selectors);
   return ClassifyObject(method, selectors);
+}
+
+std::optional<std::string_view> OutOfScopeFeature(const QueryParams& query) {
+  for (const auto& [name, value] : query) {
+    for (const Subresource& s : kSubresources) {
+      if (s.name == name && !s.out_of_scope.empty()) return s.out_of_scope;
+    }
+  }
+  return std::nullopt;
 }
 
 Operation ClassifyRequest(const WireRequest& request) {

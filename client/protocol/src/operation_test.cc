@@ -25,6 +25,8 @@ TEST(OperationClassify, MapsEverySupportedRequestShape) {
       {"DELETE", "b", "", {{"lifecycle", ""}}, Operation::kDeleteBucketLifecycle},
       {"GET", "b", "", {{"uploads", ""}, {"prefix", "big/"}}, Operation::kListMultipartUploads},
       {"GET", "b", "", {{"acl", ""}}, Operation::kGetBucketAcl},
+      {"PUT", "b", "", {{"acl", ""}}, Operation::kPutBucketAcl},
+      {"POST", "b", "", {}, Operation::kPostObject},
       {"GET", "b", "", {}, Operation::kListObjects},
       {"GET",
        "b",
@@ -84,8 +86,7 @@ TEST(OperationClassify, UnsupportedCombinationsAreUnknown) {
       {"GET", "b", "", {{"cors", ""}}, Operation::kUnknown},
       {"GET", "b", "", {{"list-type", "2"}}, Operation::kUnknown},
       {"GET", "b", "", {{"acl", ""}, {"lifecycle", ""}}, Operation::kUnknown},
-      {"PUT", "b", "", {{"acl", ""}}, Operation::kUnknown},
-      {"POST", "b", "", {}, Operation::kUnknown},
+      {"POST", "b", "", {{"cors", ""}}, Operation::kUnknown},
       {"HEAD", "b", "", {}, Operation::kUnknown},
       {"PUT", "", "", {}, Operation::kUnknown},
       {"GET", "", "k", {}, Operation::kUnknown},
@@ -144,6 +145,22 @@ TEST(OperationName, RejectsNamesItDoesNotProduce) {
   EXPECT_EQ(OperationFromName("uploadpart"), std::nullopt);
   EXPECT_EQ(OperationFromName(""), std::nullopt);
   EXPECT_EQ(OperationFromName("ListObjectsV2"), std::nullopt);
+}
+
+TEST(OperationClassify, OutOfScopeSubresourcesAreUnknownAndNamed) {
+  for (const char* name :
+       {"cors", "website", "logging", "referer", "policy", "inventory", "encryption", "versioning",
+        "replication", "worm", "x-oss-process", "live", "qos", "requestPayment"}) {
+    const QueryParams query = {{name, ""}};
+    for (const char* method : {"GET", "PUT", "POST", "DELETE"}) {
+      EXPECT_EQ(ClassifyOperation(method, "b", "", query), Operation::kUnknown) << name;
+      EXPECT_EQ(ClassifyOperation(method, "b", "k", query), Operation::kUnknown) << name;
+    }
+    EXPECT_TRUE(OutOfScopeFeature(query)) << name;
+  }
+  EXPECT_EQ(OutOfScopeFeature({{"prefix", "a"}, {"cors", ""}}), "bucket CORS");
+  EXPECT_EQ(OutOfScopeFeature({{"x-oss-process", "image/resize,w_10"}}), "image processing");
+  EXPECT_FALSE(OutOfScopeFeature({{"acl", ""}, {"lifecycle", ""}, {"prefix", "a"}}));
 }
 
 }  // namespace

@@ -566,4 +566,48 @@ StatusOr<VerifiedRequest> Verify(const WireRequest& request, const CredentialLoo
   return MakeError("AccessDenied");
 }
 
+StatusOr<VerifiedRequest> VerifyPostForm(const PostFormSignature& form,
+                                         const CredentialLookup& lookup, TimePoint now,
+                                         const VerifyOptions& options) {
+  VerifiedRequest verified{form.access_key_id, form.version, false};
+  Computed computed;
+  computed.string_to_sign = form.policy;
+  std::string secret;
+  switch (form.version) {
+    case SignatureVersion::kV2:
+      return AccessDenied("V2 PostObject signatures are not supported.");
+    case SignatureVersion::kV1: {
+      auto resolved = ResolveSecret(form.access_key_id, form.security_token, lookup, now);
+      if (!resolved.ok()) return resolved.status();
+      computed.signature = V1Signature(*resolved, form.policy);
+      break;
+    }
+    case SignatureVersion::kV4: {
+      const std::optional<TimePoint> time = ParseV4Time(form.v4_time);
+      if (!time) {
+        return InvalidV4Argument("Invalid x-oss-date.", "0002-00000225", "x-oss-date",
+                                 form.v4_time);
+      }
+      auto credential =
+          ParseV4Credential(form.credential, form.v4_time, options, "x-oss-credential");
+      if (!credential.ok()) return credential.status();
+      // The form may arrive up to 15 minutes "early" and stays valid for 7 days.
+      if (*time > now + std::chrono::minutes(15) || now > *time + std::chrono::days(7)) {
+        return AccessDenied("Invalid according to Policy: x-oss-date is out of range.");
+      }
+      verified.access_key_id = credential->access_key_id;
+      auto resolved = ResolveSecret(credential->access_key_id, form.security_token, lookup, now);
+      if (!resolved.ok()) return resolved.status();
+      computed.signature = V4Signature(*resolved, credential->scope.date, credential->scope.region,
+                                       credential->scope.product, form.policy);
+      break;
+    }
+  }
+  if (ConstantTimeEquals(form.signature, computed.signature)) return verified;
+  Error error = SignatureMismatch(verified.access_key_id, form.signature, computed,
+                                  MismatchForm::kV1V4Header);
+  error.ec = "0002-00000705";
+  return error;
+}
+
 }  // namespace ossup::protocol

@@ -2,6 +2,9 @@
 // ListBuckets, LifecycleConfiguration, AccessControlPolicy and CreateBucketConfiguration.
 #include <tinyxml2.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "ossup/protocol/errors.h"
 #include "ossup/protocol/xml.h"
 #include "xml_support.h"
@@ -15,10 +18,84 @@ using xml_internal::Need;
 using xml_internal::XmlReader;
 using xml_internal::XmlWriter;
 
+constexpr size_t kMaxLifecycleRules = 1000;
+
 Error InvalidLifecycle(std::string_view message, std::string_view ec) {
   Error error = MakeError("InvalidArgument", message);
   error.ec = std::string(ec);
   return error;
+}
+
+// A CreatedBeforeDate must be a UTC midnight (docs/protocol.md, "Lifecycle").
+bool IsMidnight(TimePoint t) { return std::chrono::floor<std::chrono::days>(t) == t; }
+
+// One of Days and CreatedBeforeDate of `parent` (<Expiration>, <Transition> or
+// <AbortMultipartUpload>) into the outputs. `optional` lets both be absent (Expiration with
+// ExpiredObjectDeleteMarker).
+void DecodeWhen(XmlReader& r, XmlReader& parent, std::string_view name, std::optional<int>& days,
+                std::optional<TimePoint>& created_before, bool optional,
+                std::string_view ec_neither = "", std::string_view ec_both = "") {
+  const bool has_days = parent.Has("Days");
+  const bool has_date = parent.Has("CreatedBeforeDate");
+  if (has_days && has_date) {
+    return r.Fail(InvalidLifecycle(
+        std::string(name) + " must not have both Days and CreatedBeforeDate.", ec_both));
+  }
+  if (!has_days && !has_date) {
+    if (!optional) {
+      r.Fail(InvalidLifecycle(std::string(name) + " must have one of Days and CreatedBeforeDate.",
+                              ec_neither));
+    }
+    return;
+  }
+  if (has_days) {
+    int value = 0;
+    parent.Number("Days", value, Need::kRequired);
+    days = value;
+    if (r.ok() && value <= 0) r.Fail(InvalidLifecycle("Days must be a positive integer.", ""));
+    return;
+  }
+  parent.Time("CreatedBeforeDate", created_before);
+  if (r.ok() && created_before && !IsMidnight(*created_before)) {
+    r.Fail(InvalidLifecycle("CreatedBeforeDate must be a date at 00:00:00 UTC.", ""));
+  }
+}
+
+std::pair<std::string, std::string> DecodeTag(XmlReader& tag) {
+  return {tag.Text("Key", Need::kRequired), tag.Text("Value")};
+}
+
+// The storage classes a Transition may name.
+constexpr std::string_view kTransitionClasses[] = {"IA", "Archive", "ColdArchive",
+                                                   "DeepColdArchive"};
+
+void DecodeFilter(XmlReader& r, LifecycleRule& rule) {
+  std::optional<XmlReader> filter = r.Child("Filter");
+  if (!filter) return;
+  if (std::optional<XmlReader> negated = filter->Child("Not")) {
+    if (!negated->Has("Prefix")) {
+      return r.Fail(InvalidLifecycle("Filter/Not must have a Prefix.", ""));
+    }
+    rule.not_prefix = negated->Text("Prefix");
+    if (std::optional<XmlReader> tag = negated->Child("Tag")) rule.not_tag = DecodeTag(*tag);
+  }
+  if (filter->Has("ObjectSizeGreaterThan")) {
+    int64_t value = 0;
+    filter->Number("ObjectSizeGreaterThan", value, Need::kRequired);
+    rule.size_greater_than = value;
+  }
+  if (filter->Has("ObjectSizeLessThan")) {
+    int64_t value = 0;
+    filter->Number("ObjectSizeLessThan", value, Need::kRequired);
+    rule.size_less_than = value;
+  }
+  const bool negative = (rule.size_greater_than && *rule.size_greater_than < 0) ||
+                        (rule.size_less_than && *rule.size_less_than <= 0);
+  const bool empty_range = rule.size_greater_than && rule.size_less_than &&
+                           *rule.size_less_than <= *rule.size_greater_than;
+  if (r.ok() && (negative || empty_range)) {
+    r.Fail(InvalidLifecycle("ObjectSizeGreaterThan and ObjectSizeLessThan leave no size.", ""));
+  }
 }
 
 LifecycleRule DecodeLifecycleRule(XmlReader& r) {
@@ -31,39 +108,51 @@ LifecycleRule DecodeLifecycleRule(XmlReader& r) {
   } else if (r.ok()) {
     r.Fail("<Status> must be Enabled or Disabled, not \"" + status + "\".");
   }
+  r.ForEach("Tag", [&](XmlReader& tag) { rule.tags.push_back(DecodeTag(tag)); });
+  DecodeFilter(r, rule);
   if (std::optional<XmlReader> abort = r.Child("AbortMultipartUpload")) {
-    const bool has_days = abort->Has("Days");
-    const bool has_date = abort->Has("CreatedBeforeDate");
-    if (!has_days && !has_date) {
-      r.Fail(InvalidLifecycle("AbortMultipartUpload must have one of Days and CreatedBeforeDate.",
-                              "0014-00000073"));
-    } else if (has_days && has_date) {
-      r.Fail(InvalidLifecycle("AbortMultipartUpload must not have both Days and CreatedBeforeDate.",
-                              "0014-00000074"));
-    } else if (has_days) {
-      int days = 0;
-      abort->Number("Days", days, Need::kRequired);
-      rule.abort_multipart_days = days;
-    } else {
-      abort->Time("CreatedBeforeDate", rule.abort_multipart_created_before);
-    }
+    DecodeWhen(r, *abort, "AbortMultipartUpload", rule.abort_multipart_days,
+               rule.abort_multipart_created_before, false, "0014-00000073", "0014-00000074");
   }
   if (std::optional<XmlReader> expiration = r.Child("Expiration")) {
-    if (!expiration->Has("Days")) {
-      r.Fail(InvalidLifecycle("Only Expiration with Days is supported.", ""));
-    } else {
-      int days = 0;
-      expiration->Number("Days", days, Need::kRequired);
-      rule.expiration_days = days;
+    if (expiration->Has("ExpiredObjectDeleteMarker")) {
+      bool marker = false;
+      expiration->Bool("ExpiredObjectDeleteMarker", marker, Need::kRequired);
+      rule.expired_object_delete_marker = marker;
+    }
+    const bool marker_alone = rule.expired_object_delete_marker.value_or(false);
+    DecodeWhen(r, *expiration, "Expiration", rule.expiration_days, rule.expiration_created_before,
+               marker_alone);
+    if (r.ok() && marker_alone && (rule.expiration_days || rule.expiration_created_before)) {
+      r.Fail(InvalidLifecycle(
+          "ExpiredObjectDeleteMarker true must not go with Days or CreatedBeforeDate.", ""));
     }
   }
-  const auto non_positive = [](const std::optional<int>& days) { return days && *days <= 0; };
-  if (non_positive(rule.abort_multipart_days) || non_positive(rule.expiration_days)) {
-    r.Fail(InvalidLifecycle("Days must be a positive integer.", ""));
+  r.ForEach("Transition", [&](XmlReader& t) {
+    LifecycleTransition transition;
+    DecodeWhen(r, t, "Transition", transition.days, transition.created_before, false);
+    transition.storage_class = t.Token("StorageClass", Need::kRequired);
+    if (r.ok() && std::find(std::begin(kTransitionClasses), std::end(kTransitionClasses),
+                            transition.storage_class) == std::end(kTransitionClasses)) {
+      r.Fail(InvalidLifecycle(
+          "Transition has an invalid StorageClass \"" + transition.storage_class + "\".", ""));
+    }
+    if (r.ok() && rule.expiration_days && transition.days &&
+        *transition.days >= *rule.expiration_days) {
+      r.Fail(InvalidLifecycle("Expiration Days must be larger than every Transition Days.", ""));
+    }
+    rule.transitions.push_back(std::move(transition));
+  });
+  if (r.ok() && !rule.tags.empty() &&
+      (rule.abort_multipart_days || rule.abort_multipart_created_before)) {
+    r.Fail(InvalidLifecycle("A rule with Tag must not have AbortMultipartUpload.", ""));
   }
-  if (!rule.abort_multipart_days && !rule.abort_multipart_created_before && !rule.expiration_days) {
-    r.Fail(
-        InvalidLifecycle("A rule needs at least one of AbortMultipartUpload and Expiration.", ""));
+  const bool any_action = rule.abort_multipart_days || rule.abort_multipart_created_before ||
+                          rule.expiration_days || rule.expiration_created_before ||
+                          rule.expired_object_delete_marker || !rule.transitions.empty();
+  if (r.ok() && !any_action) {
+    r.Fail(InvalidLifecycle(
+        "A rule needs at least one of Expiration, Transition and AbortMultipartUpload.", ""));
   }
   return rule;
 }
@@ -190,17 +279,46 @@ StatusOr<ListBucketsResult> DecodeListBucketsResult(std::string_view xml) {
 std::string EncodeXml(const LifecycleConfiguration& v) {
   XmlWriter w;
   w.Open("LifecycleConfiguration");
+  const auto when = [&](const std::optional<int>& days, const std::optional<TimePoint>& date) {
+    if (days) w.Number("Days", *days);
+    if (date) w.Time("CreatedBeforeDate", *date);
+  };
+  const auto tag = [&](const std::pair<std::string, std::string>& t) {
+    w.Open("Tag").Text("Key", t.first).Text("Value", t.second).Close();
+  };
   for (const LifecycleRule& rule : v.rules) {
     w.Open("Rule");
     w.Text("ID", rule.id).Text("Prefix", rule.prefix);
     w.Text("Status", rule.enabled ? "Enabled" : "Disabled");
-    if (rule.expiration_days) w.Open("Expiration").Number("Days", *rule.expiration_days).Close();
+    for (const auto& t : rule.tags) tag(t);
+    if (rule.not_prefix || rule.size_greater_than || rule.size_less_than) {
+      w.Open("Filter");
+      if (rule.not_prefix) {
+        w.Open("Not").Text("Prefix", *rule.not_prefix);
+        if (rule.not_tag) tag(*rule.not_tag);
+        w.Close();
+      }
+      if (rule.size_greater_than) w.Number("ObjectSizeGreaterThan", *rule.size_greater_than);
+      if (rule.size_less_than) w.Number("ObjectSizeLessThan", *rule.size_less_than);
+      w.Close();
+    }
+    if (rule.expiration_days || rule.expiration_created_before ||
+        rule.expired_object_delete_marker) {
+      w.Open("Expiration");
+      when(rule.expiration_days, rule.expiration_created_before);
+      if (rule.expired_object_delete_marker) {
+        w.Bool("ExpiredObjectDeleteMarker", *rule.expired_object_delete_marker);
+      }
+      w.Close();
+    }
+    for (const LifecycleTransition& t : rule.transitions) {
+      w.Open("Transition");
+      when(t.days, t.created_before);
+      w.Text("StorageClass", t.storage_class).Close();
+    }
     if (rule.abort_multipart_days || rule.abort_multipart_created_before) {
       w.Open("AbortMultipartUpload");
-      if (rule.abort_multipart_days) w.Number("Days", *rule.abort_multipart_days);
-      if (rule.abort_multipart_created_before) {
-        w.Time("CreatedBeforeDate", *rule.abort_multipart_created_before);
-      }
+      when(rule.abort_multipart_days, rule.abort_multipart_created_before);
       w.Close();
     }
     w.Close();
@@ -214,6 +332,9 @@ StatusOr<LifecycleConfiguration> DecodeLifecycleConfiguration(std::string_view x
       xml, "LifecycleConfiguration", [&](XmlReader& r, LifecycleConfiguration& v) {
         r.ForEach("Rule", [&](XmlReader& rule) { v.rules.push_back(DecodeLifecycleRule(rule)); });
         if (r.ok() && v.rules.empty()) r.Fail("no <Rule> elements.");
+        if (r.ok() && v.rules.size() > kMaxLifecycleRules) {
+          r.Fail(InvalidLifecycle("A configuration holds at most 1000 rules.", ""));
+        }
       });
 }
 

@@ -1003,6 +1003,96 @@ TEST(XmlLifecycle, DaysMustBePositiveAndRulesNeedAnAction) {
   EXPECT_EQ(expiration->rules[0].expiration_days, 3);
 }
 
+TEST(XmlRoundTrip, LifecycleRuleWithEveryElement) {
+  LifecycleRule rule;
+  rule.id = "all";
+  rule.prefix = "logs/";
+  rule.tags = {{"k1", "v1"}, {"k2", ""}};
+  rule.not_prefix = "logs/keep/";
+  rule.not_tag = {{"keep", "yes"}};
+  rule.size_greater_than = 10;
+  rule.size_less_than = 1000;
+  rule.expiration_created_before = At(1640822400);
+  rule.transitions = {{30, std::nullopt, "IA"}, {std::nullopt, At(1640822400), "Archive"}};
+  LifecycleRule marker;
+  marker.id = "marker";
+  marker.expired_object_delete_marker = true;
+  marker.abort_multipart_days = 2;
+  LifecycleConfiguration in{{rule, marker}};
+  const std::string xml = EncodeXml(in);
+  StatusOr<LifecycleConfiguration> out = DecodeLifecycleConfiguration(xml);
+  std::string compact;  // without the indentation between elements
+  for (size_t i = 0; i < xml.size(); ++i) {
+    if (xml[i] == '\n') {
+      while (i + 1 < xml.size() && xml[i + 1] == ' ') ++i;
+      continue;
+    }
+    compact += xml[i];
+  }
+  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  EXPECT_EQ(*out, in);
+  EXPECT_NE(compact.find("<Filter><Not><Prefix>logs/keep/</Prefix><Tag><Key>keep</Key><Value>yes"
+                         "</Value></Tag></Not><ObjectSizeGreaterThan>10</ObjectSizeGreaterThan>"
+                         "<ObjectSizeLessThan>1000</ObjectSizeLessThan></Filter>"),
+            std::string::npos)
+      << compact;
+}
+
+TEST(XmlLifecycle, ExpirationTransitionAndFilterAreValidated) {
+  const std::pair<const char*, std::string> invalid[] = {
+      {"expiration with both",
+       "<Expiration><Days>1</Days><CreatedBeforeDate>2021-12-30T00:00:00.000Z"
+       "</CreatedBeforeDate></Expiration>"},
+      {"empty expiration", "<Expiration></Expiration>"},
+      {"marker false alone",
+       "<Expiration><ExpiredObjectDeleteMarker>false"
+       "</ExpiredObjectDeleteMarker></Expiration>"},
+      {"marker true with days",
+       "<Expiration><Days>1</Days><ExpiredObjectDeleteMarker>true"
+       "</ExpiredObjectDeleteMarker></Expiration>"},
+      {"date not at midnight",
+       "<Expiration><CreatedBeforeDate>2021-12-30T01:00:00.000Z</CreatedBeforeDate></Expiration>"},
+      {"transition to Standard",
+       "<Transition><Days>3</Days><StorageClass>Standard</StorageClass></Transition>"},
+      {"transition without when", "<Transition><StorageClass>IA</StorageClass></Transition>"},
+      {"expiration before transition",
+       "<Expiration><Days>3</Days></Expiration>"
+       "<Transition><Days>3</Days><StorageClass>IA</StorageClass></Transition>"},
+      {"tag with abort",
+       "<Tag><Key>a</Key><Value>b</Value></Tag>"
+       "<AbortMultipartUpload><Days>1</Days></AbortMultipartUpload>"},
+      {"not without prefix",
+       "<Filter><Not><Tag><Key>a</Key><Value>b</Value></Tag></Not></Filter>"
+       "<Expiration><Days>1</Days></Expiration>"},
+      {"empty size range",
+       "<Filter><ObjectSizeGreaterThan>10</ObjectSizeGreaterThan><ObjectSizeLessThan>10"
+       "</ObjectSizeLessThan></Filter><Expiration><Days>1</Days></Expiration>"},
+  };
+  for (const auto& [what, inner] : invalid) {
+    StatusOr<LifecycleConfiguration> v = DecodeRule("<Status>Enabled</Status>" + inner);
+    ASSERT_FALSE(v.ok()) << what;
+    EXPECT_EQ(v.error().code, "InvalidArgument") << what << ": " << v.error().ToString();
+  }
+  ExpectMalformed(DecodeRule("<Status>Enabled</Status><Transition><Days>3</Days></Transition>"),
+                  "transition without class");
+  ExpectMalformed(DecodeRule("<Status>Enabled</Status><Tag><Value>b</Value></Tag>"
+                             "<Expiration><Days>1</Days></Expiration>"),
+                  "tag without key");
+  StatusOr<LifecycleConfiguration> marker = DecodeRule(
+      "<Status>Enabled</Status><Expiration><ExpiredObjectDeleteMarker>true"
+      "</ExpiredObjectDeleteMarker></Expiration>");
+  ASSERT_TRUE(marker.ok()) << marker.error().ToString();
+  EXPECT_EQ(marker->rules[0].expired_object_delete_marker, true);
+  std::string many = "<LifecycleConfiguration>";
+  for (int i = 0; i < 1001; ++i) {
+    many += "<Rule><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>";
+  }
+  StatusOr<LifecycleConfiguration> too_many =
+      DecodeLifecycleConfiguration(many + "</LifecycleConfiguration>");
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_EQ(too_many.error().code, "InvalidArgument");
+}
+
 TEST(XmlLifecycle, StatusMustBeEnabledOrDisabledAndRulesMustExist) {
   ExpectMalformed(DecodeRule("<Status>enabled</Status><AbortMultipartUpload><Days>1</Days>"
                              "</AbortMultipartUpload>"),

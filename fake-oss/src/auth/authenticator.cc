@@ -30,6 +30,14 @@ protocol::Status Authenticator::Check(const protocol::WireRequest& request,
   return verified.status();
 }
 
+protocol::Status Authenticator::CheckPostForm(const protocol::PostFormSignature& form,
+                                              protocol::TimePoint now) const {
+  if (anonymous_) return {};
+  auto verified = protocol::VerifyPostForm(
+      form, [this](std::string_view ak) { return Lookup(ak); }, now, verify_options_);
+  return verified.status();
+}
+
 StsCredential Authenticator::IssueSts(IdGenerator& ids, protocol::TimePoint now,
                                       std::chrono::seconds duration) {
   StsCredential sts;

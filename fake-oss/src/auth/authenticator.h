@@ -22,6 +22,9 @@ class Authenticator {
 
   /// OK in anonymous mode; otherwise protocol::Verify's verdict at `now`.
   protocol::Status Check(const protocol::WireRequest& request, protocol::TimePoint now) const;
+  /// The same for a PostObject form's signature (protocol::VerifyPostForm).
+  protocol::Status CheckPostForm(const protocol::PostFormSignature& form,
+                                 protocol::TimePoint now) const;
   /// Issues a credential valid until now + duration. An expired credential is still known, so
   /// using it is SecurityTokenExpired as on OSS, until kMaxStsCredentials newer ones exist: then
   /// the one expiring first is forgotten (and using it is InvalidAccessKeyId).

@@ -13,6 +13,22 @@ std::string EncodingType(const Exchange& ex) {
   return value && *value == "url" ? "url" : "";
 }
 
+// x-oss-acl of PutBucket and PutBucketAcl: nullopt when absent. A value other than private,
+// public-read and public-read-write is 400 InvalidArgument, EC 0015-00000204 (docs/protocol.md,
+// "Bucket ACL").
+protocol::StatusOr<std::optional<protocol::CannedAcl>> BucketAclFromHeader(const Exchange& ex) {
+  auto header = ex.Header("x-oss-acl");
+  if (!header) return std::optional<protocol::CannedAcl>();
+  auto acl = protocol::CannedAclFromName(*header);
+  if (!acl || *acl == protocol::CannedAcl::kDefault) {
+    auto e = errors::InvalidArgument("no such bucket access control exists", "x-oss-acl",
+                                     std::string(*header));
+    e.ec = "0015-00000204";
+    return e;
+  }
+  return std::optional<protocol::CannedAcl>(*acl);
+}
+
 }  // namespace
 
 protocol::Status ListBuckets(Exchange& ex) {
@@ -67,7 +83,13 @@ protocol::Status PutBucket(Exchange& ex) {
     }
     storage_class = config->storage_class;
   }
-  if (auto s = ex.ctx.service.PutBucket(ex.wire.bucket, storage_class, ex.now); !s.ok()) return s;
+  auto acl = BucketAclFromHeader(ex);
+  if (!acl.ok()) return acl.status();
+  if (auto s = ex.ctx.service.PutBucket(ex.wire.bucket, ex.now,
+                                        acl->value_or(protocol::CannedAcl::kPrivate), storage_class);
+      !s.ok()) {
+    return s;
+  }
   ex.res.set_header("Location", "/" + ex.wire.bucket);
   ex.SetEmpty(200);
   return {};
@@ -79,10 +101,24 @@ protocol::Status DeleteBucket(Exchange& ex) {
   return {};
 }
 
+protocol::Status PutBucketAcl(Exchange& ex) {
+  auto acl = BucketAclFromHeader(ex);
+  if (!acl.ok()) return acl.status();
+  // Without the header nothing changes; a missing bucket is created (docs/protocol.md,
+  // "Bucket ACL").
+  if (auto s = ex.ctx.service.PutBucket(ex.wire.bucket, ex.now); !s.ok()) return s;
+  if (*acl) {
+    if (auto s = ex.ctx.service.PutBucketAcl(ex.wire.bucket, **acl); !s.ok()) return s;
+  }
+  ex.SetEmpty(200);
+  return {};
+}
+
 protocol::Status GetBucketAcl(Exchange& ex) {
-  if (auto s = ex.ctx.service.CheckBucket(ex.wire.bucket); !s.ok()) return s;
+  auto acl = ex.ctx.service.GetBucketAcl(ex.wire.bucket);
+  if (!acl.ok()) return acl.status();
   protocol::AccessControlPolicy policy{FakeOwner().id, FakeOwner().display_name,
-                                       std::string(protocol::CannedAclName(kBucketAcl))};
+                                       std::string(protocol::CannedAclName(*acl))};
   ex.SetXml(200, protocol::EncodeXml(policy));
   return {};
 }

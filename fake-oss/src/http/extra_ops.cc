@@ -166,6 +166,8 @@ std::string Region(const Exchange& ex) {
 protocol::Status GetBucketInfo(Exchange& ex) {
   for (const auto& bucket : ex.ctx.service.ListBuckets()) {
     if (bucket.name != ex.wire.bucket) continue;
+    auto acl = ex.ctx.service.GetBucketAcl(bucket.name);
+    if (!acl.ok()) return acl.status();
     std::string region = Region(ex);
     Xml xml(false);
     xml.Open("BucketInfo")
@@ -181,7 +183,7 @@ protocol::Status GetBucketInfo(Exchange& ex) {
         .Text("Name", bucket.name);
     AppendOwner(xml)
         .Open("AccessControlList")
-        .Text("Grant", "private")
+        .Text("Grant", protocol::CannedAclName(*acl))
         .Close("AccessControlList")
         .Close("Bucket")
         .Close("BucketInfo");

@@ -1,5 +1,6 @@
 #include "http/handler.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "http/extra_ops.h"
@@ -17,7 +18,8 @@ bool ReadsBody(Operation op) {
   return op == Operation::kPutObject || op == Operation::kUploadPart ||
          op == Operation::kCompleteMultipartUpload || op == Operation::kPutBucket ||
          op == Operation::kPutBucketLifecycle || op == Operation::kDeleteMultipleObjects ||
-         op == Operation::kPutObjectTagging || op == Operation::kAppendObject;
+         op == Operation::kPutObjectTagging || op == Operation::kAppendObject ||
+         op == Operation::kPostObject;
 }
 
 // A request that names no credentials at all: no Authorization header and no signed-URL
@@ -32,15 +34,29 @@ bool IsAnonymous(const protocol::WireRequest& wire) {
 }
 
 // An unsigned read of an object whose ACL (or its bucket's, for the default ACL) is
-// public-read or public-read-write: OSS serves it to anyone (docs/protocol.md, "Object ACL").
-bool AnonymousReadAllowed(Exchange& ex) {
-  if (ex.op != Operation::kGetObject && ex.op != Operation::kHeadObject &&
-      ex.op != Operation::kGetObjectMeta) {
-    return false;
-  }
+// public-read or public-read-write, or an unsigned object write in a public-read-write bucket:
+// OSS serves it to anyone (docs/protocol.md, "Object ACL" and "Bucket ACL"). PostObject checks
+// its form's signature itself.
+bool AnonymousAllowed(Exchange& ex) {
+  static constexpr Operation kReads[] = {Operation::kGetObject, Operation::kHeadObject,
+                                         Operation::kGetObjectMeta};
+  static constexpr Operation kWrites[] = {Operation::kPutObject,
+                                          Operation::kDeleteObject,
+                                          Operation::kInitiateMultipartUpload,
+                                          Operation::kUploadPart,
+                                          Operation::kCompleteMultipartUpload,
+                                          Operation::kAbortMultipartUpload,
+                                          Operation::kListParts};
+  auto among = [&](const auto& ops) {
+    return std::find(std::begin(ops), std::end(ops), ex.op) != std::end(ops);
+  };
   if (!IsAnonymous(ex.wire)) return false;
+  auto bucket_acl = ex.ctx.service.GetBucketAcl(ex.wire.bucket);
+  if (!bucket_acl.ok()) return false;
+  if (among(kWrites)) return protocol::AllowsAnonymousWrite(*bucket_acl);
+  if (!among(kReads)) return false;
   auto object = ex.ctx.service.GetObject(ex.wire.bucket, ex.wire.key);
-  return object.ok() && protocol::AllowsAnonymousRead((*object)->meta.acl, ops::kBucketAcl);
+  return object.ok() && protocol::AllowsAnonymousRead((*object)->meta.acl, *bucket_acl);
 }
 
 bool IsControlPath(std::string_view target) {
@@ -122,8 +138,10 @@ void Handler::ServeOss(Exchange& ex) {
   }
   ex.entry.part_number = part_number;
 
-  if (auto s = ctx_.auth.Check(ex.wire, ex.now); !s.ok() && !AnonymousReadAllowed(ex)) {
-    return ex.SetError(s.error());
+  if (ex.op != Operation::kPostObject) {
+    if (auto s = ctx_.auth.Check(ex.wire, ex.now); !s.ok() && !AnonymousAllowed(ex)) {
+      return ex.SetError(s.error());
+    }
   }
   if (auto s = CheckUploadSize(ex); !s.ok()) return ex.SetError(s.error());
 
@@ -170,6 +188,8 @@ protocol::Status Handler::Dispatch(Exchange& ex) {
       return ops::DeleteBucket(ex);
     case Operation::kGetBucketAcl:
       return ops::GetBucketAcl(ex);
+    case Operation::kPutBucketAcl:
+      return ops::PutBucketAcl(ex);
     case Operation::kListObjects:
       return ops::ListObjects(ex);
     case Operation::kListMultipartUploads:
@@ -193,6 +213,8 @@ protocol::Status Handler::Dispatch(Exchange& ex) {
       return ops::CopyObject(ex);
     case Operation::kDeleteMultipleObjects:
       return ops::DeleteMultipleObjects(ex);
+    case Operation::kPostObject:
+      return ops::PostObject(ex);
     case Operation::kPutObjectAcl:
       return ops::PutObjectAcl(ex);
     case Operation::kGetObjectAcl:

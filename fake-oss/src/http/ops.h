@@ -15,6 +15,7 @@ protocol::Status ListBuckets(Exchange& ex);
 protocol::Status PutBucket(Exchange& ex);
 protocol::Status DeleteBucket(Exchange& ex);
 protocol::Status GetBucketAcl(Exchange& ex);
+protocol::Status PutBucketAcl(Exchange& ex);
 protocol::Status ListObjects(Exchange& ex);
 protocol::Status ListMultipartUploads(Exchange& ex);
 protocol::Status PutBucketLifecycle(Exchange& ex);
@@ -35,6 +36,7 @@ protocol::Status DeleteMultipleObjects(Exchange& ex);
 protocol::Status AppendObject(Exchange& ex);
 protocol::Status PutSymlink(Exchange& ex);
 protocol::Status GetSymlink(Exchange& ex);
+protocol::Status PostObject(Exchange& ex);  // post_object.cc
 
 protocol::Status InitiateMultipartUpload(Exchange& ex);
 protocol::Status UploadPart(Exchange& ex);
@@ -47,8 +49,6 @@ protocol::Status AbortMultipartUpload(Exchange& ex);
 
 /// The owner every bucket and object of the fake reports (<Owner> in listings, ACLs, info).
 const protocol::Owner& FakeOwner();
-/// Every bucket's ACL (PutBucketAcl is not implemented): objects with the default ACL follow it.
-inline constexpr protocol::CannedAcl kBucketAcl = protocol::CannedAcl::kPrivate;
 
 /// Integer query parameter in [min, max]; absent = `fallback`. InvalidArgument otherwise.
 protocol::StatusOr<int> IntParam(const Exchange& ex, std::string_view name, int fallback, int min,
@@ -66,6 +66,8 @@ protocol::StatusOr<ObjectMeta> MetaFromHeaders(const Exchange& ex);
 /// x-oss-storage-class when given, else the bucket's storage class. Errors: 400
 /// InvalidArgument for a class not in kStorageClasses; NoSuchBucket.
 protocol::StatusOr<std::string> StorageClassFromHeaders(const Exchange& ex);
+/// MetaFromHeaders over any header-like list (PostObject's form fields).
+protocol::StatusOr<ObjectMeta> MetaFromFields(const protocol::Headers& fields);
 /// x-oss-object-acl, or kDefault when absent; InvalidArgument for another value.
 protocol::StatusOr<protocol::CannedAcl> ObjectAclFromHeaders(const Exchange& ex);
 /// PutObject and UploadPart need a Content-Length or chunked transfer encoding: 411

@@ -90,20 +90,25 @@ protocol::StatusOr<protocol::CannedAcl> ObjectAclFromHeaders(const Exchange& ex)
 }
 
 protocol::StatusOr<ObjectMeta> MetaFromHeaders(const Exchange& ex) {
-  if (auto sse = ex.Header("x-oss-server-side-encryption");
+  return MetaFromFields(ex.wire.headers);
+}
+
+protocol::StatusOr<ObjectMeta> MetaFromFields(const protocol::Headers& fields) {
+  if (auto sse = protocol::FindHeader(fields, "x-oss-server-side-encryption");
       sse && *sse != "AES256" && *sse != "KMS" && *sse != "SM4") {
     return errors::Oss("InvalidEncryptionAlgorithmError", 400,
                        "The Encryption request you specified is not valid. Supported value: "
                        "AES256/KMS/SM4");
   }
   ObjectMeta meta;
-  if (auto header = ex.Header("x-oss-tagging")) {
+  if (auto header = protocol::FindHeader(fields, "x-oss-tagging")) {
     auto tagging = protocol::ParseTaggingHeader(*header);
     if (!tagging.ok()) return tagging.status();
     meta.tagging = std::move(*tagging);
   }
-  meta.content_type = std::string(ex.Header("Content-Type").value_or("application/octet-stream"));
-  for (const auto& [name, value] : ex.wire.headers) {
+  meta.content_type = std::string(
+      protocol::FindHeader(fields, "Content-Type").value_or("application/octet-stream"));
+  for (const auto& [name, value] : fields) {
     if (IsKeptHeader(name)) meta.headers.emplace_back(name, value);
   }
   return meta;

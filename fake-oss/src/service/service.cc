@@ -120,17 +120,37 @@ const StoredBucket* Service::FindBucket(const std::string& bucket) const {
 
 // --- Buckets ------------------------------------------------------------------------------
 
-Status Service::PutBucket(const std::string& bucket, const std::string& storage_class,
-                          protocol::TimePoint now) {
+Status Service::PutBucket(const std::string& bucket, protocol::TimePoint now,
+                          protocol::CannedAcl acl, const std::string& storage_class) {
   std::lock_guard lock(mu_);
   if (FindBucket(bucket)) return {};  // the owner re-creating its bucket: OK, as OSS does
   StoredBucket b;
   b.name = bucket;
   b.created = now;
+  b.acl = acl;
   b.storage_class = storage_class;
   if (auto s = catalog_.SaveBucket(b); !s.ok()) return s;
   buckets_[bucket] = std::move(b);
   return {};
+}
+
+Status Service::PutBucketAcl(const std::string& bucket, protocol::CannedAcl acl) {
+  std::lock_guard lock(mu_);
+  auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  StoredBucket copy = *b;
+  copy.acl = acl;
+  copy.objects.clear();
+  if (auto s = catalog_.SaveBucket(copy); !s.ok()) return s;
+  b->acl = acl;
+  return {};
+}
+
+StatusOr<protocol::CannedAcl> Service::GetBucketAcl(const std::string& bucket) const {
+  std::lock_guard lock(mu_);
+  const auto* b = FindBucket(bucket);
+  if (!b) return errors::NoSuchBucket(bucket);
+  return b->acl;
 }
 
 Status Service::DeleteBucket(const std::string& bucket) {
@@ -303,31 +323,59 @@ Status Service::DeleteLifecycle(const std::string& bucket) {
   std::lock_guard lock(mu_);
   auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
-  StoredBucket copy;
-  copy.name = b->name;
-  copy.created = b->created;
+  StoredBucket copy = *b;
+  copy.lifecycle.reset();
+  copy.objects.clear();
   if (auto s = catalog_.SaveBucket(copy); !s.ok()) return s;
   b->lifecycle.reset();
   return {};
 }
 
+namespace {
+
+// Whether `rule` covers an upload or object with `key` (docs/protocol.md, "Lifecycle"): enabled,
+// under its prefix and not under its <Not> prefix (for an object, <Not> also needs its tag).
+bool CoversKey(const protocol::LifecycleRule& rule, const std::string& key,
+               const protocol::Tagging* tagging) {
+  if (!rule.enabled || !StartsWith(key, rule.prefix)) return false;
+  if (!rule.not_prefix || !StartsWith(key, *rule.not_prefix)) return true;
+  if (!rule.not_tag || tagging == nullptr) return false;
+  const auto& tags = tagging->tags;
+  return std::find(tags.begin(), tags.end(), *rule.not_tag) == tags.end();
+}
+
+bool CoversObject(const protocol::LifecycleRule& rule, const StoredObject& object) {
+  if (!CoversKey(rule, object.key, &object.meta.tagging)) return false;
+  const auto& tags = object.meta.tagging.tags;
+  for (const auto& tag : rule.tags) {
+    if (std::find(tags.begin(), tags.end(), tag) == tags.end()) return false;
+  }
+  const auto size = static_cast<int64_t>(object.size);
+  if (rule.size_greater_than && size <= *rule.size_greater_than) return false;
+  if (rule.size_less_than && size >= *rule.size_less_than) return false;
+  return true;
+}
+
+// Days count from `since`; CreatedBeforeDate means `since` is before it.
+bool Due(const std::optional<int>& days, const std::optional<protocol::TimePoint>& before,
+         protocol::TimePoint since, protocol::TimePoint now) {
+  return (days && since + *days * kDay <= now) || (before && since < *before);
+}
+
+}  // namespace
+
 void Service::ApplyLifecycle(protocol::TimePoint now) {
   std::lock_guard lock(mu_);
   if (!any_lifecycle_) return;
-  auto rule_applies = [](const protocol::LifecycleRule& rule, const std::string& key) {
-    return rule.enabled && StartsWith(key, rule.prefix);
-  };
   std::vector<std::string> expired;
   for (const auto& [id, upload] : uploads_) {
     const auto* b = FindBucket(upload->bucket);
     if (!b || !b->lifecycle) continue;
     for (const auto& rule : b->lifecycle->rules) {
-      if (!rule_applies(rule, upload->key)) continue;
-      bool due = (rule.abort_multipart_days &&
-                  upload->initiated + *rule.abort_multipart_days * kDay <= now) ||
-                 (rule.abort_multipart_created_before &&
-                  upload->initiated < *rule.abort_multipart_created_before);
-      if (due) {
+      // A rule with tags never covers uploads (it cannot have AbortMultipartUpload).
+      if (CoversKey(rule, upload->key, nullptr) &&
+          Due(rule.abort_multipart_days, rule.abort_multipart_created_before, upload->initiated,
+              now)) {
         expired.push_back(id);
         break;
       }
@@ -337,13 +385,13 @@ void Service::ApplyLifecycle(protocol::TimePoint now) {
   for (auto& [name, bucket] : buckets_) {
     if (!bucket.lifecycle) continue;
     for (auto it = bucket.objects.begin(); it != bucket.objects.end();) {
-      bool due = false;
-      for (const auto& rule : bucket.lifecycle->rules) {
-        if (rule_applies(rule, it->first) && rule.expiration_days &&
-            it->second->last_modified + *rule.expiration_days * kDay <= now) {
-          due = true;
-        }
-      }
+      const StoredObject& object = *it->second;
+      const bool due = std::any_of(
+          bucket.lifecycle->rules.begin(), bucket.lifecycle->rules.end(), [&](const auto& rule) {
+            return CoversObject(rule, object) &&
+                   Due(rule.expiration_days, rule.expiration_created_before, object.last_modified,
+                       now);
+          });
       if (!due) {
         ++it;
         continue;

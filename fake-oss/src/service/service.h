@@ -54,11 +54,16 @@ class Service {
   BlobStore& blobs() { return blobs_; }
 
   // --- Buckets -------------------------------------------------------------------------------
-  /// `storage_class`: the bucket's default for objects (one of kStorageClasses).
-  protocol::Status PutBucket(const std::string& bucket, const std::string& storage_class,
-                             protocol::TimePoint now);
+  /// Creates the bucket with `acl` and `storage_class` (the default for its objects, one of
+  /// kStorageClasses); an existing bucket is left as it is (OK).
+  protocol::Status PutBucket(const std::string& bucket, protocol::TimePoint now,
+                             protocol::CannedAcl acl = protocol::CannedAcl::kPrivate,
+                             const std::string& storage_class = StoredBucket{}.storage_class);
   /// The class objects written without x-oss-storage-class get. NoSuchBucket.
   protocol::StatusOr<std::string> BucketStorageClass(const std::string& bucket) const;
+  /// REQUIRES: `acl` is not kDefault. NoSuchBucket.
+  protocol::Status PutBucketAcl(const std::string& bucket, protocol::CannedAcl acl);
+  protocol::StatusOr<protocol::CannedAcl> GetBucketAcl(const std::string& bucket) const;
   /// BucketNotEmpty while it holds objects or uploads.
   protocol::Status DeleteBucket(const std::string& bucket);
   std::vector<protocol::BucketInfo> ListBuckets() const;

@@ -156,6 +156,7 @@ protocol::Status Catalog::SaveBucket(const StoredBucket& bucket) const {
             {"created", ToNanos(bucket.created)},
             {"storageClass", bucket.storage_class}};
   if (bucket.lifecycle) j["lifecycle"] = protocol::EncodeXml(*bucket.lifecycle);
+  j["acl"] = std::string(protocol::CannedAclName(bucket.acl));
   return WriteAtomically(data_dir_ + "/meta/buckets/" + bucket.name + ".json", j.dump());
 }
 
@@ -253,6 +254,10 @@ protocol::StatusOr<Catalog::Contents> Catalog::Load(bool collect_garbage) const 
         auto lifecycle =
             protocol::DecodeLifecycleConfiguration(j->at("lifecycle").get<std::string>());
         if (lifecycle.ok()) bucket.lifecycle = std::move(*lifecycle);
+      }
+      if (auto acl = j->find("acl"); acl != j->end()) {
+        bucket.acl = protocol::CannedAclFromName(acl->get<std::string>())
+                         .value_or(protocol::CannedAcl::kPrivate);
       }
       contents.buckets[bucket.name] = std::move(bucket);
     }

@@ -88,6 +88,8 @@ struct StoredBucket {
   /// x-oss-storage-class.
   std::string storage_class = "Standard";
   std::optional<protocol::LifecycleConfiguration> lifecycle;
+  /// x-oss-acl / PutBucketAcl: private, public-read or public-read-write (never kDefault).
+  protocol::CannedAcl acl = protocol::CannedAcl::kPrivate;
   std::map<std::string, ObjectPtr> objects;
 };
 

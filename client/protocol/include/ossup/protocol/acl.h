@@ -16,5 +16,8 @@ std::optional<CannedAcl> CannedAclFromName(std::string_view name);
 /// Whether anyone may read an object with `object_acl` in a bucket with `bucket_acl` without
 /// signing: the object's own ACL, or its bucket's when the object's is kDefault.
 bool AllowsAnonymousRead(CannedAcl object_acl, CannedAcl bucket_acl);
+/// Whether anyone may write objects (put, delete, multipart, form upload) in a bucket with
+/// `bucket_acl` without signing: only public-read-write buckets allow it.
+bool AllowsAnonymousWrite(CannedAcl bucket_acl);
 
 }  // namespace ossup::protocol

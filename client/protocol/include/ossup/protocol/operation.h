@@ -15,6 +15,7 @@ enum class Operation {
   kPutBucket,
   kDeleteBucket,
   kGetBucketAcl,
+  kPutBucketAcl,
   kListObjects,
   kListMultipartUploads,
   kPutBucketLifecycle,
@@ -28,6 +29,7 @@ enum class Operation {
   kDeleteObject,
   kCopyObject,
   kDeleteMultipleObjects,
+  kPostObject,  // browser form upload: POST on the bucket, the key is a form field
   kPutObjectAcl,
   kGetObjectAcl,
   kPutObjectTagging,
@@ -57,6 +59,10 @@ std::optional<Operation> OperationFromName(std::string_view name);
 /// only by a header (see ClassifyRequest).
 Operation ClassifyOperation(std::string_view method, std::string_view bucket, std::string_view key,
                             const QueryParams& query);
+
+/// The feature of the first sub-resource in `query` that no operation here implements ("bucket
+/// CORS" for ?cors, "image processing" for ?x-oss-process, ...); nullopt when there is none.
+std::optional<std::string_view> OutOfScopeFeature(const QueryParams& query);
 
 /// ClassifyOperation, with a PutObject or UploadPart that carries `x-oss-copy-source`
 /// answered as CopyObject or UploadPartCopy.

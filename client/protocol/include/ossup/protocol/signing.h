@@ -199,4 +199,28 @@ struct VerifiedRequest {
 StatusOr<VerifiedRequest> Verify(const WireRequest& request, const CredentialLookup& lookup,
                                  TimePoint now, const VerifyOptions& options = {});
 
+/// The signature fields of a PostObject form (docs/protocol.md, "PostObject signatures"). V1:
+/// OSSAccessKeyId, Signature = base64(HMAC-SHA1(secret, policy)). V4: x-oss-credential,
+/// x-oss-date, x-oss-signature = lower-hex(HMAC-SHA256(V4 signing key, policy)), with
+/// x-oss-signature-version OSS4-HMAC-SHA256. `policy` is the base64 text as sent.
+struct PostFormSignature {
+  SignatureVersion version = SignatureVersion::kV1;
+  std::string access_key_id;  // V1
+  std::string credential;     // V4: <ak>/<yyyymmdd>/<region>/oss/aliyun_v4_request
+  std::string v4_time;        // V4: x-oss-date, 20231203T121212Z
+  std::string security_token;
+  std::string policy;
+  std::string signature;
+};
+
+/// Checks a PostObject form's signature (kV2 forms are not supported: AccessDenied). Errors, in
+/// order: InvalidArgument (V4: malformed
+/// x-oss-credential or x-oss-date, as Verify's scope errors), AccessDenied (V4: x-oss-date more
+/// than 15 minutes ahead of `now` or over 7 days old), the credential errors of Verify
+/// (InvalidAccessKeyId, InvalidSecurityToken, SecurityTokenExpired), SignatureDoesNotMatch (EC
+/// 0002-00000705; StringToSign is the policy).
+StatusOr<VerifiedRequest> VerifyPostForm(const PostFormSignature& form,
+                                         const CredentialLookup& lookup, TimePoint now,
+                                         const VerifyOptions& options = {});
+
 }  // namespace ossup::protocol

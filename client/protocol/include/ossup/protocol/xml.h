@@ -166,21 +166,51 @@ struct ListBucketsResult {
   friend bool operator==(const ListBucketsResult&, const ListBucketsResult&) = default;
 };
 
+/// <Transition>: stored and returned; the fake changes no storage class.
+struct LifecycleTransition {
+  std::optional<int> days;
+  std::optional<TimePoint> created_before;
+  std::string storage_class;  // IA, Archive, ColdArchive, DeepColdArchive
+  friend bool operator==(const LifecycleTransition&, const LifecycleTransition&) = default;
+};
+
+/// One <Rule> (docs/protocol.md, "Lifecycle"). An object matches when the rule is enabled, its
+/// key starts with `prefix`, it carries every tag in `tags`, it is not excluded by <Filter><Not>
+/// (key starting with `not_prefix` and, when `not_tag` is set, carrying that tag) and its size
+/// is within the <Filter> ObjectSize bounds. Uploads match on `prefix` and `not_prefix` only.
 struct LifecycleRule {
   std::string id;
   std::string prefix;
   bool enabled = true;  // <Status>Enabled|Disabled</Status>
+  /// <Tag><Key/><Value/></Tag>, in document order.
+  std::vector<std::pair<std::string, std::string>> tags;
+  /// <Filter><Not><Prefix>.
+  std::optional<std::string> not_prefix;
+  /// <Filter><Not><Tag>.
+  std::optional<std::pair<std::string, std::string>> not_tag;
+  /// <Filter><ObjectSizeGreaterThan> / <ObjectSizeLessThan>, in bytes.
+  std::optional<int64_t> size_greater_than;
+  std::optional<int64_t> size_less_than;
   /// <AbortMultipartUpload><Days>: abort uploads this many days after initiation.
   std::optional<int> abort_multipart_days;
   /// <AbortMultipartUpload><CreatedBeforeDate>: abort uploads initiated before this.
   std::optional<TimePoint> abort_multipart_created_before;
   /// <Expiration><Days>: delete objects this many days after last modification.
   std::optional<int> expiration_days;
+  /// <Expiration><CreatedBeforeDate>: delete objects last modified before this.
+  std::optional<TimePoint> expiration_created_before;
+  /// <Expiration><ExpiredObjectDeleteMarker>: stored (the fake keeps no versions).
+  std::optional<bool> expired_object_delete_marker;
+  std::vector<LifecycleTransition> transitions;
   friend bool operator==(const LifecycleRule&, const LifecycleRule&) = default;
 };
 
-/// Decoding also validates what OSS validates: at least one rule; AbortMultipartUpload has
-/// exactly one of Days/CreatedBeforeDate (else InvalidArgument); Days > 0.
+/// Decoding also validates what OSS validates (InvalidArgument, with OSS's EC where documented;
+/// docs/protocol.md, "Lifecycle"): 1 to 1000 rules; Expiration, AbortMultipartUpload and each
+/// Transition have exactly one of Days/CreatedBeforeDate (Expiration: or ExpiredObjectDeleteMarker
+/// alone); Days > 0; CreatedBeforeDate at UTC midnight; Transition names a known storage class
+/// and comes before Expiration; Tag has a Key and does not go with AbortMultipartUpload; Not has
+/// a Prefix; at least one action.
 struct LifecycleConfiguration {
   std::vector<LifecycleRule> rules;
   friend bool operator==(const LifecycleConfiguration&, const LifecycleConfiguration&) = default;
