@@ -85,8 +85,8 @@ protocol::Status PutBucket(Exchange& ex) {
   }
   auto acl = BucketAclFromHeader(ex);
   if (!acl.ok()) return acl.status();
-  if (auto s = ex.ctx.service.PutBucket(ex.wire.bucket, ex.now,
-                                        acl->value_or(protocol::CannedAcl::kPrivate), storage_class);
+  if (auto s = ex.ctx.service.PutBucket(
+          ex.wire.bucket, ex.now, acl->value_or(protocol::CannedAcl::kPrivate), storage_class);
       !s.ok()) {
     return s;
   }
