@@ -76,8 +76,9 @@ protocol::StatusOr<std::optional<std::string>> ReadXmlBody(Exchange& ex);
 /// NoSuchVersion (another versionId), NoSuchBucket / NoSuchKey, 412 PreconditionFailed
 /// (if-match did not match, or modified since if-unmodified-since).
 protocol::StatusOr<std::optional<ObjectPtr>> CopySourceToCopy(Exchange& ex);
-/// Streams the body into a new blob. nullopt after a reset (answer nothing); IncompleteBody
-/// when it ended early; InvalidDigest on a Content-MD5 mismatch.
+/// Streams the body into a new blob. nullopt after a reset (answer nothing); 500
+/// InternalError when the body could not be stored (disk full); IncompleteBody (or another
+/// BodyError) when it ended early; InvalidDigest on a Content-MD5 mismatch.
 protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex);
 
 }  // namespace ossup::fake::ops
