@@ -50,8 +50,8 @@ class InFlightTest : public FakeOssTest, public ::testing::WithParamInterface<St
   TempDir temp_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Storage, InFlightTest,
-                         ::testing::Values(Storage::kMemory, Storage::kDisk), StorageName);
+INSTANTIATE_TEST_SUITE_P(Storage, InFlightTest, ::testing::Values(Storage::kMemory, Storage::kDisk),
+                         StorageName);
 
 // One acknowledged PutObject.
 struct Acked {
