@@ -18,8 +18,8 @@
 
 namespace {
 
-using ossup::fuzz::Require;
 using nlohmann::json;
+using ossup::fuzz::Require;
 
 const std::string kToken = "fuzz-token";
 
