@@ -82,14 +82,10 @@ TEST_F(ControlAccessTest, ANonLoopbackAddressGetsAGeneratedTokenThatEveryControl
   ASSERT_EQ(token.size(), 32u) << token;
   ASSERT_EQ(client().Put("bkt", "k", "data").status, 200);  // OSS requests need no token
 
-  const std::pair<std::string, std::string> kControls[] = {{"POST", "/_fake/reset"},
-                                                           {"POST", "/_fake/restart"},
-                                                           {"POST", "/_fake/sts"},
-                                                           {"GET", "/_fake/journal"},
-                                                           {"GET", "/_fake/uploads"},
-                                                           {"GET", "/_fake/clock"},
-                                                           {"GET", "/_fake/faults"},
-                                                           {"DELETE", "/_fake/faults"}};
+  const std::pair<std::string, std::string> kControls[] = {
+      {"POST", "/_fake/reset"},  {"POST", "/_fake/restart"}, {"POST", "/_fake/sts"},
+      {"GET", "/_fake/journal"}, {"GET", "/_fake/uploads"},  {"GET", "/_fake/clock"},
+      {"GET", "/_fake/faults"},  {"DELETE", "/_fake/faults"}};
   for (const auto& [method, path] : kControls) {
     auto missing = Control(client(), method, path);
     EXPECT_EQ(missing.status, 401) << path;
