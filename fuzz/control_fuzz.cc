@@ -1,9 +1,9 @@
 // The control API (/_fake/...) on arbitrary requests, through Control::Handle against an
 // in-process (memory-mode) server that is never started. Input: lines
-//   0 method   1 path (decoded, as Control::Serve hands it on)   2 token: "-" = no header,
-//   anything else is the X-Fake-Oss-Control-Token value   3.. the body (JSON or not)
-// Half the inputs (by the first byte's low bit) run against a server that needs the token
-// "fuzz-token". Properties:
+//   0 "guarded" picks a server that needs the token "fuzz-token", anything else one that needs
+//     none   1 method   2 path (decoded, as Control::Serve hands it on)   3 token: "-" = no
+//     header, anything else is the X-Fake-Oss-Control-Token value   4.. the body (JSON or not)
+// Properties:
 //   every answer is 200, 201, 204, 400, 401, 403 or 404; a 4xx is JSON {"error": <string>};
 //   a JSON answer parses;
 //   without the right token only GET /_fake/health and /_fake/callback-public-key succeed;
@@ -48,17 +48,16 @@ bool IsOpen(const std::string& method, const std::string& path) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static Target open_target("");
   static Target guarded_target(kToken);
-  const bool guarded = size > 0 && (data[0] & 1) != 0;
+  const ossup::fuzz::Lines lines(ossup::fuzz::AsText(data, size));
+  const bool guarded = lines.Field(0) == "guarded";
   Target& target = guarded ? guarded_target : open_target;
-  const std::string_view text = ossup::fuzz::AsText(data, size);
-  const ossup::fuzz::Lines lines(text);
-  const std::string method(lines.Field(0));
-  const std::string path(lines.Field(1));
+  const std::string method(lines.Field(1));
+  const std::string path(lines.Field(2));
   std::optional<std::string_view> token;
-  if (lines.Field(2) != "-") token = lines.Field(2);
+  if (lines.Field(3) != "-") token = lines.Field(3);
   std::string body;
-  for (size_t i = 3; i < lines.size(); ++i) {
-    if (i > 3) body += '\n';
+  for (size_t i = 4; i < lines.size(); ++i) {
+    if (i > 4) body += '\n';
     body += lines.Field(i);
   }
 
