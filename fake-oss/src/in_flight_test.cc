@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <thread>
@@ -256,6 +257,32 @@ TEST_P(InFlightTest, AGetInFlightDeliversEveryByteWhateverHappensToItsKey) {
       EXPECT_EQ(after.ErrorCode(), "NoSuchKey");
     }
   }
+}
+
+TEST(InFlightDiskTest, ABodyThatCannotBeReadAfterAllResetsTheConnection) {
+  TempDir temp;
+  ServerOptions options = DefaultOptions();
+  options.data_dir = temp.path() + "/data";
+  Server server(options);
+  ASSERT_TRUE(server.Start().ok());
+  TestClient client(server);
+  constexpr size_t kSize = 32u << 20;
+  ASSERT_EQ(client.Put("bkt", "big", Payload(kSize, 3)).status, 200);
+  protocol::WireRequest wire{"GET", "bkt", "big", {}, {}};
+  protocol::SignV1(wire, kTestCredentials, server.Now());
+  RawConnection raw(server.port());
+  ASSERT_TRUE(raw.Send(RawHead("GET", TestClient::Target("bkt", "big", {}), wire.headers)));
+  std::string received = raw.ReadUntil([](const std::string& r) { return r.size() >= (1u << 20); });
+  ASSERT_TRUE(received.starts_with("HTTP/1.1 200 ")) << received.substr(0, 200);
+  // Something outside the fake deletes its data while the body is on its way.
+  for (const auto& entry : std::filesystem::directory_iterator(temp.path() + "/data/blobs")) {
+    std::filesystem::remove(entry.path());
+  }
+  received += raw.ReadUntilClosed();
+  // The connection ends (reset) well before the announced length, instead of staying open as
+  // if the body were complete or still coming.
+  EXPECT_TRUE(raw.closed());
+  EXPECT_LT(received.size(), kSize);
 }
 
 }  // namespace
