@@ -143,11 +143,13 @@ std::shared_ptr<Blob> Blob::InMemory(std::string bytes) {
 Blob::~Blob() {
   if (!registry_) return;
   std::lock_guard lock(registry_->mu);
-  if (discarded_) ::unlink(path_.c_str());
   // A new Blob may already have taken the name while this one was dying (its weak_ptr is not
-  // expired): the entry is then that Blob's.
+  // expired): the entry and the file are then that Blob's.
   auto it = registry_->live.find(name_);
-  if (it != registry_->live.end() && it->second.expired()) registry_->live.erase(it);
+  const bool ours = it == registry_->live.end() || it->second.expired();
+  if (!ours) return;
+  if (discarded_) ::unlink(path_.c_str());
+  if (it != registry_->live.end()) registry_->live.erase(it);
 }
 
 bool Blob::Read(uint64_t offset, uint64_t length,
@@ -206,26 +208,23 @@ BlobPtr BlobStore::Open(const std::string& name) const {
   if (auto it = registry_->live.find(name); it != registry_->live.end()) {
     if (auto blob = it->second.lock()) return blob;
   }
-  std::string path = blob_dir_ + "/" + name;
   std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
+  auto size = std::filesystem::file_size(blob_dir_ + "/" + name, ec);
   if (ec) return nullptr;
-  std::shared_ptr<Blob> blob(new Blob());
-  blob->path_ = std::move(path);
-  blob->name_ = name;
-  blob->size_ = size;
-  blob->registry_ = registry_;
-  registry_->live[name] = blob;
-  return blob;
+  return EnterLive(name, size);
 }
 
 BlobPtr BlobStore::Adopt(const std::string& name, uint64_t size) const {
+  std::lock_guard lock(registry_->mu);
+  return EnterLive(name, size);
+}
+
+BlobPtr BlobStore::EnterLive(const std::string& name, uint64_t size) const {
   std::shared_ptr<Blob> blob(new Blob());
   blob->path_ = blob_dir_ + "/" + name;
   blob->name_ = name;
   blob->size_ = size;
   blob->registry_ = registry_;
-  std::lock_guard lock(registry_->mu);
   registry_->live[name] = blob;
   return blob;
 }

@@ -86,6 +86,9 @@ class BlobStore {
   std::string NewName() const;
 
  private:
+  /// A new Blob for the file `name`, entered in the registry. REQUIRES: registry_->mu held.
+  BlobPtr EnterLive(const std::string& name, uint64_t size) const;
+
   std::string data_dir_;
   std::shared_ptr<BlobRegistry> registry_;
   std::string blob_dir_;
