@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/limits.h"
 #include "test_support/child_process.h"
+#include "test_support/temp_dir.h"
 #include "test_support/test_client.h"
 
 namespace ossup::fake::testing {
@@ -21,22 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr size_t kPart = protocol::limits::kMinPartSize;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "fake-oss-test-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 class DiskTest : public FakeOssTest {
  protected:
@@ -326,6 +312,47 @@ TEST(DiskKillTest, KillNineMidUploadKeepsCompletedPartsOnly) {
   int status = StopFakeOss(again, SIGTERM);
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+// In the child: files may not grow past 1 MiB, and writing past that fails with EFBIG instead
+// of raising SIGXFSZ: a disk that is full for large bodies only.
+void LimitFileSizeToOneMib() {
+  ::signal(SIGXFSZ, SIG_IGN);
+  const rlimit limit{1u << 20, 1u << 20};
+  ::setrlimit(RLIMIT_FSIZE, &limit);
+}
+
+TEST(DiskFullTest, ABodyThatCannotBeStoredIsARetryableServerErrorAndLosesNothing) {
+  TempDir temp;
+  FakeOssProcess child = SpawnFakeOss(DiskArgs(temp.path() + "/data"), "", LimitFileSizeToOneMib);
+  ASSERT_GT(child.port, 0) << "fake-oss did not start";
+  TestClient client(child.port, [] { return std::chrono::system_clock::now(); });
+  ASSERT_EQ(client.Put("bkt", "kept", "acknowledged before").status, 200);
+  const std::string upload_id = client.Initiate("bkt", "multi");
+  auto part = client.UploadPart("bkt", "multi", upload_id, 1, "small part");
+  ASSERT_EQ(part.status, 200);
+
+  const std::string too_big = Payload(2u << 20);
+  for (const auto& response :
+       {client.Put("bkt", "kept", too_big), client.Put("bkt", "new", too_big),
+        client.UploadPart("bkt", "multi", upload_id, 1, too_big)}) {
+    // 500 InternalError, which SDKs retry (not 400 IncompleteBody: the client sent it all).
+    EXPECT_EQ(response.status, 500) << response.body;
+    EXPECT_EQ(response.ErrorCode(), "InternalError") << response.body;
+    EXPECT_NE(response.ErrorDocument().message.find("File too large"), std::string::npos)
+        << response.body;
+    EXPECT_FALSE(response.Header("x-oss-request-id").empty());
+  }
+  // Nothing acknowledged was lost or replaced, and the server still serves.
+  EXPECT_EQ(client.Get("bkt", "kept").body, "acknowledged before");
+  EXPECT_EQ(client.Get("bkt", "new").ErrorCode(), "NoSuchKey");
+  auto listed = protocol::DecodeListPartsResult(client.ListParts("bkt", "multi", upload_id).body);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->parts.size(), 1u);
+  EXPECT_EQ(listed->parts[0].etag, part.Header("ETag"));
+  EXPECT_EQ(client.Put("bkt", "after", "fits").status, 200);
+  int status = StopFakeOss(child, SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status));
 }
 
 }  // namespace

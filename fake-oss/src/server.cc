@@ -1,6 +1,10 @@
 #include "ossup/fake/server.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <array>
+#include <random>
 
 #include "auth/authenticator.h"
 #include "control/control.h"
@@ -8,6 +12,7 @@
 #include "http/handler.h"
 #include "journal/journal.h"
 #include "ossup/fake/clock.h"
+#include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
 #include "service/errors.h"
 #include "service/ids.h"
@@ -42,6 +47,22 @@ EngineOptions ToEngineOptions(const ServerOptions& options, const GeneratedTls* 
   return engine;
 }
 
+// Whether `host` (an address or name to listen on) is reachable from this machine only.
+bool IsLoopbackHost(std::string_view host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  in_addr address{};
+  const std::string text(host);
+  return ::inet_pton(AF_INET, text.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
+}
+
+// 128 random bits from the OS, as hex: not derived from the seed, so not guessable from ids.
+std::string RandomToken() {
+  std::random_device device;
+  std::array<uint8_t, 16> bytes{};
+  for (auto& byte : bytes) byte = static_cast<uint8_t>(device());
+  return protocol::HexLower(bytes);
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -56,7 +77,7 @@ struct Server::Impl {
         context{options,  service,      auth,
                 injector, journal,      clock,
                 ids,      callback_key, [this] { service.Reload(); }},
-        control(server),
+        control(server, options.control_token),
         handler(context, [this](Connection& connection) { control.Serve(connection); }) {}
 
   ServerOptions options;
@@ -96,6 +117,9 @@ protocol::Status Server::Start() {
       return errors::Internal("TLS needs both a certificate file and a key file");
     }
   }
+  if (s.options.control_token.empty() && !IsLoopbackHost(s.options.host)) {
+    s.options.control_token = RandomToken();
+  }
   if (auto status = s.service.Open(s.clock.Now()); !status.ok()) return status;
   s.http = std::make_unique<Engine>(ToEngineOptions(s.options, generated ? &*generated : nullptr),
                                     [&s](Connection& connection) { s.handler.Serve(connection); });
@@ -114,6 +138,8 @@ void Server::Stop() {
 }
 
 uint16_t Server::port() const { return static_cast<uint16_t>(impl_->port); }
+
+std::string Server::control_token() const { return impl_->options.control_token; }
 
 std::string Server::endpoint() const {
   return std::string(impl_->options.tls ? "https" : "http") + "://" + impl_->options.host + ":" +

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "ossup/protocol/checksum.h"
@@ -71,6 +72,10 @@ class RemoteFake final : public FakeTarget {
     http_.set_connection_timeout(std::chrono::seconds(5));
     http_.set_read_timeout(std::chrono::seconds(30));
     http_.set_write_timeout(std::chrono::seconds(30));
+    // A fake on a non-loopback address wants its control token.
+    if (const char* token = std::getenv("FAKE_OSS_CONTROL_TOKEN"); token != nullptr && *token) {
+      http_.set_default_headers({{std::string(fake::kControlTokenHeader), token}});
+    }
   }
 
   std::string endpoint() const override { return endpoint_; }

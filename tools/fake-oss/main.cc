@@ -11,6 +11,10 @@
 // generates a CA and a server certificate for HOST, 127.0.0.1, ::1 and localhost, and writes
 // the CA's PEM to CERT_OUT (complete before the first line is printed) for clients to trust.
 // The first line then reads `fake-oss listening on https://HOST:PORT`.
+// Control API: --control-token TOKEN (or FAKE_OSS_CONTROL_TOKEN) makes /_fake/ want it in
+// X-Fake-Oss-Control-Token. On a non-loopback --host without one, a token is generated and a
+// warning naming it goes to stderr after the first line (the control API must not be open to
+// everyone who reaches the port).
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -97,6 +101,9 @@ int main(int argc, char** argv) {
   app.add_option("--default-bucket", options.default_bucket,
                  "Bucket for requests whose Host names none (ali-oss cname mode)");
   app.add_option("--region", options.region, "Require V4 signatures scoped to this region");
+  app.add_option("--control-token", options.control_token,
+                 "Control API (/_fake/) requests must carry X-Fake-Oss-Control-Token: TOKEN "
+                 "(also FAKE_OSS_CONTROL_TOKEN; generated on a non-loopback --host)");
   app.add_option("--faults", faults_file, "Fault plan (JSON) to install at start");
   app.add_option("--chaos", chaos_seed,
                  "Swarm mode: random faults derived from this seed (banner on stderr)");
@@ -128,6 +135,11 @@ int main(int argc, char** argv) {
     options.tls = ossup::fake::TlsOptions{tls_cert, tls_key};
   }
   options.port = static_cast<uint16_t>(port);
+  if (const char* token = std::getenv("FAKE_OSS_CONTROL_TOKEN");
+      token != nullptr && options.control_token.empty()) {
+    options.control_token = token;
+  }
+  const bool token_given = !options.control_token.empty();
   options.seed = seed ? *seed : SeedFromTheOs();
   options.clock_follows_real_time = !frozen_clock;
 
@@ -187,6 +199,11 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   std::cerr << "fake-oss: seed " << seed_used << " (--seed " << seed_used
             << " repeats this run's ids)\n";
+  if (!token_given && !server.control_token().empty()) {
+    std::cerr << "fake-oss: warning: listening on a non-loopback address without "
+                 "--control-token; the control API (/_fake/) wants the generated token: "
+              << ossup::fake::kControlTokenHeader << ": " << server.control_token() << "\n";
+  }
   WaitForSignal();
   server.Stop();
   return 0;

@@ -1,5 +1,7 @@
 #include "control/control.h"
 
+#include <openssl/crypto.h>
+
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -27,6 +29,12 @@ void Reply(Response& res, int status, const json& body) {
 
 void Fail(Response& res, int status, const std::string& message) {
   Reply(res, status, json{{"error", message}});
+}
+
+// Open without a token: liveness, and the public key that callback receivers fetch from the URL
+// each callback names.
+bool IsOpenEndpoint(const std::string& method, const std::string& path) {
+  return method == "GET" && (path == "/_fake/health" || path == "/_fake/callback-public-key");
 }
 
 json ClockJson(protocol::TimePoint now) {
@@ -67,10 +75,28 @@ void Control::Serve(Connection& connection) {
     if (body.size() < (1 << 20)) body.append(buffer.data(), *n);
   }
   if (!connection.body_complete()) connection.CloseAfterResponse();
-  Response res;
   const std::string path = protocol::UriDecode(head.RawPath()).value_or(std::string());
-  Route(head.method, path, body, res);
-  connection.Send(res, std::nullopt);
+  connection.Send(Handle(head.method, path, head.Header(kControlTokenHeader), body), std::nullopt);
+}
+
+Response Control::Handle(const std::string& method, const std::string& path,
+                         std::optional<std::string_view> token, const std::string& body) {
+  Response res;
+  if (!token_.empty() && !IsOpenEndpoint(method, path)) {
+    if (!token) {
+      Fail(res, 401,
+           "the control API needs the header " + std::string(kControlTokenHeader) +
+               " (fake-oss --control-token or FAKE_OSS_CONTROL_TOKEN)");
+      return res;
+    }
+    if (token->size() != token_.size() ||
+        CRYPTO_memcmp(token->data(), token_.data(), token_.size()) != 0) {
+      Fail(res, 403, "wrong " + std::string(kControlTokenHeader));
+      return res;
+    }
+  }
+  Route(method, path, body, res);
+  return res;
 }
 
 void Control::Route(const std::string& method, const std::string& path, const std::string& body,

@@ -48,7 +48,8 @@ class Connection {
   /// Writes `response` for the request (head and, unless the request is HEAD, the body). With
   /// `truncate_after` only that many body bytes are written and the connection closes. The
   /// response carries `Connection: close` when the connection will close after it. False when
-  /// the connection failed.
+  /// the connection failed, or when the body provider failed: the connection is then reset,
+  /// never left with a body shorter than its Content-Length.
   virtual bool Send(const Response& response, std::optional<uint64_t> truncate_after) = 0;
   /// Closes the connection once the response is written, whatever is left of the body unread;
   /// the unread rest is discarded for a short while first, so a client still sending reads

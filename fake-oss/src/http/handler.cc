@@ -63,6 +63,13 @@ bool IsControlPath(std::string_view target) {
   return target == "/_fake" || target.substr(0, 7) == "/_fake/" || target.substr(0, 7) == "/_fake?";
 }
 
+// The control API answers /_fake/... only on a Host that names no bucket: on a bucket's
+// virtual host, `_fake/x` is an ordinary key.
+bool IsControlRequest(const Addressing& addressing, const RequestHead& head) {
+  return IsControlPath(head.target) &&
+         BucketOfHost(addressing, head.get_header_value("Host")).empty();
+}
+
 // EntityTooLarge for a PutObject, UploadPart or AppendObject whose Content-Length exceeds the part
 // limit, before any of its body is read (the connection then closes after the answer).
 protocol::Status CheckUploadSize(Exchange& ex) {
@@ -90,7 +97,7 @@ Handler::Handler(Context& ctx, ControlHandler control)
 
 void Handler::Serve(Connection& connection) {
   const RequestHead& head = connection.head();
-  if (!head.framing_error && IsControlPath(head.target)) {
+  if (!head.framing_error && IsControlRequest(addressing_, head)) {
     control_(connection);
     return;
   }

@@ -2,7 +2,8 @@
 // validate bucket and key names, classify the operation, check the signature, ask the fault
 // injector, carry out pre-operation faults, run the operation, then Exchange::Finish
 // (response-side faults, journal, response). A request whose framing the engine refused is
-// answered with that error. Control requests (/_fake/...) go to `control` instead.
+// answered with that error. Control requests (/_fake/... on a Host that names no bucket) go to
+// `control` instead.
 // Thread-safe: one Handler serves all connections.
 #pragma once
 

@@ -90,8 +90,9 @@ protocol::StatusOr<std::optional<ObjectPtr>> CopySourceToCopy(Exchange& ex);
 /// SymlinkTargetNotExist when the target is missing; 400 InvalidTargetType when it is itself a
 /// symlink.
 protocol::StatusOr<ObjectPtr> FollowSymlink(const Exchange& ex, const ObjectPtr& object);
-/// Streams the body into a new blob. nullopt after a reset (answer nothing); IncompleteBody
-/// when it ended early; InvalidDigest on a Content-MD5 mismatch.
+/// Streams the body into a new blob. nullopt after a reset (answer nothing); 500
+/// InternalError when the body could not be stored (disk full); IncompleteBody (or another
+/// BodyError) when it ended early; InvalidDigest on a Content-MD5 mismatch.
 protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex);
 
 }  // namespace ossup::fake::ops

@@ -149,7 +149,9 @@ protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex) 
       ex.ReadBody([&](const char* data, size_t size) { return writer.Append(data, size); },
                   ex.ctx.options.max_part_bytes);
   if (ex.killed()) return std::optional<BlobWriter::Result>();
-  if (!complete) return ex.BodyError();
+  // A body that could not be stored is the server's fault (500, retryable), whatever the
+  // client did; ReadBody consumed the rest, so the connection stays in sync.
+  if (!complete && !writer.failed()) return ex.BodyError();
   auto result = writer.Finish();
   if (!result.ok()) return result.error();
   if (*md5 && **md5 != result->md5) {

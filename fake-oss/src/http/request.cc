@@ -32,26 +32,31 @@ std::string HostWithoutPort(std::string_view host) {
   return out;
 }
 
+std::string BucketOfHost(const Addressing& addressing, std::string_view host_header) {
+  const std::string host = HostWithoutPort(host_header);
+  const std::string& domain = addressing.virtual_host_domain;
+  if (!domain.empty() && EndsWith(host, "." + domain)) {
+    return host.substr(0, host.size() - domain.size() - 1);
+  }
+  if (const auto dot = host.find('.');
+      dot != std::string::npos && EndsWith(host.substr(dot), ".aliyuncs.com") &&
+      host.size() - dot > std::string_view(".aliyuncs.com").size()) {
+    // <bucket>.<endpoint>.aliyuncs.com; the bare endpoint (oss-cn-hangzhou.aliyuncs.com)
+    // names no bucket. A bucket may itself start with "oss-".
+    return host.substr(0, dot);
+  }
+  return "";
+}
+
 protocol::StatusOr<std::pair<std::string, std::string>> ResolveBucketAndKey(
     const Addressing& addressing, std::string_view host_header, std::string_view raw_path) {
-  std::string host = HostWithoutPort(host_header);
   std::string_view path = raw_path;
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
 
   // A Host that names a bucket makes the whole path the key, even when the path starts with
   // the bucket's name again: OSS stores "/b/k" on Host b.<endpoint> as key "b/k" (docs/protocol.md,
   // "Virtual-hosted and path style").
-  std::string vhost_bucket;
-  const std::string& domain = addressing.virtual_host_domain;
-  if (!domain.empty() && EndsWith(host, "." + domain)) {
-    vhost_bucket = host.substr(0, host.size() - domain.size() - 1);
-  } else if (const auto dot = host.find('.');
-             dot != std::string::npos && EndsWith(host.substr(dot), ".aliyuncs.com") &&
-             host.size() - dot > std::string_view(".aliyuncs.com").size()) {
-    // <bucket>.<endpoint>.aliyuncs.com; the bare endpoint (oss-cn-hangzhou.aliyuncs.com)
-    // names no bucket. A bucket may itself start with "oss-".
-    vhost_bucket = host.substr(0, dot);
-  }
+  const std::string vhost_bucket = BucketOfHost(addressing, host_header);
   std::string bucket;
   std::string_view raw_key;
   if (!vhost_bucket.empty()) {

@@ -23,6 +23,10 @@ struct Addressing {
 /// Lower-cased host without the port.
 std::string HostWithoutPort(std::string_view host_header);
 
+/// The bucket `host_header` names (virtual host: `<bucket>.<virtual_host_domain>`, or
+/// `<bucket>.<endpoint>.aliyuncs.com`); "" when it names none.
+std::string BucketOfHost(const Addressing& addressing, std::string_view host_header);
+
 /// Bucket and decoded key for `raw_path` (still percent-encoded) sent to `host_header`.
 /// Errors: InvalidURI (malformed escapes).
 protocol::StatusOr<std::pair<std::string, std::string>> ResolveBucketAndKey(

@@ -149,12 +149,17 @@ class Session final : public Connection,
     }
     if (!WriteAll(net::buffer(text))) return false;
     bool ok = true;
+    bool wrote = true;
     for (uint64_t offset = 0; ok && offset < limit; offset += kResponseChunkBytes) {
       const uint64_t n = std::min<uint64_t>(kResponseChunkBytes, limit - offset);
-      ok = response.provider(offset, n, [this](const char* data, size_t size) {
-        return WriteAll(net::buffer(data, size));
+      ok = response.provider(offset, n, [this, &wrote](const char* data, size_t size) {
+        wrote = WriteAll(net::buffer(data, size));
+        return wrote;
       });
     }
+    // The body could not be produced: reset rather than end the announced length early, so no
+    // client takes a short body for a whole one.
+    if (!ok && wrote) Reset();
     return ok;
   }
 

@@ -555,7 +555,10 @@ StatusOr<ObjectPtr> Service::PutObject(const std::string& bucket, const std::str
   object->meta = std::move(meta);
   object->segments.push_back(std::move(body.blob));
   ObjectPtr result = object;
-  if (auto s = InstallObject(*b, std::move(object)); !s.ok()) return s.error();
+  if (auto s = InstallObject(*b, object); !s.ok()) {
+    object->segments.front()->Discard();
+    return s.error();
+  }
   return result;
 }
 

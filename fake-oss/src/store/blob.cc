@@ -5,10 +5,12 @@
 
 #include <array>
 #include <condition_variable>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <random>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "ossup/protocol/errors.h"
@@ -28,6 +30,12 @@ constexpr uint64_t kDigestSliceBytes = 64 << 10;
 // A failed file-system step: 500 InternalError with `what` as the message.
 protocol::Error IoError(const std::string& what) {
   return protocol::MakeError("InternalError", what);
+}
+
+// The body could not be stored (`error`: the errno): 500 InternalError, which clients retry.
+protocol::Error StoreError(int error) {
+  return IoError(std::string("fake-oss could not store the body: ") + std::strerror(error) +
+                 ". Please try again.");
 }
 
 bool WriteAll(int fd, const char* data, size_t size) {
@@ -118,6 +126,13 @@ class DigestFollower {
   std::thread thread_;
 };
 
+// The live disk Blobs by file name. A Blob enters it when created and leaves it when destroyed.
+class BlobRegistry {
+ public:
+  std::mutex mu;
+  std::unordered_map<std::string, std::weak_ptr<Blob>> live;
+};
+
 std::shared_ptr<Blob> Blob::InMemory(std::string bytes) {
   std::shared_ptr<Blob> blob(new Blob());
   blob->size_ = bytes.size();
@@ -125,16 +140,16 @@ std::shared_ptr<Blob> Blob::InMemory(std::string bytes) {
   return blob;
 }
 
-std::shared_ptr<Blob> Blob::OnDisk(std::string path, std::string name, uint64_t size) {
-  std::shared_ptr<Blob> blob(new Blob());
-  blob->path_ = std::move(path);
-  blob->name_ = std::move(name);
-  blob->size_ = size;
-  return blob;
-}
-
 Blob::~Blob() {
-  if (discarded_ && !path_.empty()) ::unlink(path_.c_str());
+  if (!registry_) return;
+  std::lock_guard lock(registry_->mu);
+  // A new Blob may already have taken the name while this one was dying (its weak_ptr is not
+  // expired): the entry and the file are then that Blob's.
+  auto it = registry_->live.find(name_);
+  const bool ours = it == registry_->live.end() || it->second.expired();
+  if (!ours) return;
+  if (discarded_) ::unlink(path_.c_str());
+  if (it != registry_->live.end()) registry_->live.erase(it);
 }
 
 bool Blob::Read(uint64_t offset, uint64_t length,
@@ -173,6 +188,7 @@ BlobStore::BlobStore(std::string data_dir) : data_dir_(std::move(data_dir)) {
   if (!data_dir_.empty()) {
     blob_dir_ = data_dir_ + "/blobs";
     tmp_dir_ = data_dir_ + "/tmp";
+    registry_ = std::make_shared<BlobRegistry>();
   }
 }
 
@@ -188,11 +204,40 @@ protocol::Status BlobStore::Prepare() const {
 }
 
 BlobPtr BlobStore::Open(const std::string& name) const {
-  std::string path = blob_dir_ + "/" + name;
+  std::lock_guard lock(registry_->mu);
+  if (auto it = registry_->live.find(name); it != registry_->live.end()) {
+    if (auto blob = it->second.lock()) return blob;
+  }
   std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
+  auto size = std::filesystem::file_size(blob_dir_ + "/" + name, ec);
   if (ec) return nullptr;
-  return Blob::OnDisk(std::move(path), name, size);
+  return EnterLive(name, size);
+}
+
+BlobPtr BlobStore::Adopt(const std::string& name, uint64_t size) const {
+  std::lock_guard lock(registry_->mu);
+  return EnterLive(name, size);
+}
+
+BlobPtr BlobStore::EnterLive(const std::string& name, uint64_t size) const {
+  std::shared_ptr<Blob> blob(new Blob());
+  blob->path_ = blob_dir_ + "/" + name;
+  blob->name_ = name;
+  blob->size_ = size;
+  blob->registry_ = registry_;
+  registry_->live[name] = blob;
+  return blob;
+}
+
+void BlobStore::DeleteUnreferenced() const {
+  if (!on_disk()) return;
+  std::lock_guard lock(registry_->mu);
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(blob_dir_, ec)) {
+    auto it = registry_->live.find(entry.path().filename().string());
+    if (it != registry_->live.end() && !it->second.expired()) continue;
+    std::filesystem::remove(entry.path(), ec);
+  }
 }
 
 std::string BlobStore::NewName() const {
@@ -212,6 +257,7 @@ BlobWriter::BlobWriter(const BlobStore& store, std::optional<uint64_t> expected_
     tmp_path_ = store_.tmp_dir() + "/" + store_.NewName();
     fd_ = ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     failed_ = fd_ < 0;
+    if (failed_) error_ = errno;
   } else if (expected_size) {
     bytes_.reserve(static_cast<size_t>(std::min(*expected_size, kMaxReserveBytes)));
     if (*expected_size >= kDigestFollowerMinBytes) {
@@ -246,6 +292,7 @@ bool BlobWriter::Append(const char* data, size_t size) {
   size_ += size;
   if (fd_ >= 0) {
     failed_ = !WriteAll(fd_, data, size);
+    if (failed_) error_ = errno;
   } else {
     bytes_.append(data, size);
   }
@@ -253,7 +300,7 @@ bool BlobWriter::Append(const char* data, size_t size) {
 }
 
 protocol::StatusOr<BlobWriter::Result> BlobWriter::Finish() {
-  if (failed_) return IoError("cannot write body");
+  if (failed_) return StoreError(error_);
   if (digest_follower_) {
     digest_follower_->Finish(size_);
     digest_follower_.reset();
@@ -266,19 +313,23 @@ protocol::StatusOr<BlobWriter::Result> BlobWriter::Finish() {
     finished_ = true;
     return result;
   }
-  if (::fsync(fd_) != 0) return IoError("fsync failed");
+  if (::fsync(fd_) != 0) return StoreError(errno);
   ::close(fd_);
   fd_ = -1;
-  std::string name = store_.NewName();
-  std::string path = store_.blob_dir() + "/" + name;
-  if (::rename(tmp_path_.c_str(), path.c_str()) != 0) return IoError("rename failed");
+  // Entered in the registry before the file appears, so a concurrent Reset leaves it alone.
+  BlobPtr blob = store_.Adopt(store_.NewName(), size_);
+  if (::rename(tmp_path_.c_str(), (store_.blob_dir() + "/" + blob->name()).c_str()) != 0) {
+    const int error = errno;
+    blob->Discard();
+    return StoreError(error);
+  }
   finished_ = true;
   int dir = ::open(store_.blob_dir().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {
     ::fsync(dir);
     ::close(dir);
   }
-  result.blob = Blob::OnDisk(std::move(path), std::move(name), size_);
+  result.blob = std::move(blob);
   return result;
 }
 

@@ -2,7 +2,10 @@
 //
 // Blobs are shared (an in-flight GET keeps its object's blobs alive while a PUT replaces
 // it). A disk blob's file is unlinked when the last reference goes, but only if the blob was
-// Discard()ed: dropping in-memory state (a simulated restart) never deletes data.
+// Discard()ed: dropping in-memory state (a simulated restart) never deletes data. In disk mode
+// there is at most one live Blob per file (BlobStore keeps a registry), so a reload shares the
+// Blob an in-flight GET still reads, and a file is never deleted while any Blob names it: a GET
+// in flight keeps its bytes whatever happens to the key (overwrite, delete, reset, restart).
 //
 // BlobWriter receives a body as it arrives, hashing MD5 and CRC64 incrementally, and turns
 // it into a Blob only once the body is complete (fsync + rename on disk). An abandoned
@@ -23,11 +26,11 @@
 
 namespace ossup::fake {
 
+class BlobRegistry;
+
 class Blob {
  public:
   static std::shared_ptr<Blob> InMemory(std::string bytes);
-  /// A file under the blob directory; `name` is the file name only.
-  static std::shared_ptr<Blob> OnDisk(std::string path, std::string name, uint64_t size);
   ~Blob();
 
   uint64_t size() const { return size_; }
@@ -46,8 +49,11 @@ class Blob {
   void Discard() { discarded_ = true; }
 
  private:
+  friend class BlobStore;
   Blob() = default;
   std::string bytes_;
+  /// Disk mode: the registry this Blob is entered in (it leaves it when destroyed).
+  std::shared_ptr<BlobRegistry> registry_;
   std::string path_;
   std::string name_;
   uint64_t size_ = 0;
@@ -67,13 +73,24 @@ class BlobStore {
   const std::string& tmp_dir() const { return tmp_dir_; }
   /// Creates the directories and empties tmp/. Errors: InternalError.
   protocol::Status Prepare() const;
-  /// A blob already stored on disk under `name`, or nullptr when the file is missing.
+  /// A blob already stored on disk under `name` (the live Blob for it when there is one), or
+  /// nullptr when the file is missing.
   BlobPtr Open(const std::string& name) const;
+  /// A new Blob for the file `name` that is about to be created in the blob directory (entered
+  /// in the registry first, so DeleteUnreferenced never takes the file). REQUIRES: on_disk().
+  BlobPtr Adopt(const std::string& name, uint64_t size) const;
+  /// Deletes every file in the blob directory that no live Blob names (Reset: the rest goes
+  /// when its last reader or writer lets go, or is installed by a write still in flight).
+  void DeleteUnreferenced() const;
   /// A fresh unique file name.
   std::string NewName() const;
 
  private:
+  /// A new Blob for the file `name`, entered in the registry. REQUIRES: registry_->mu held.
+  BlobPtr EnterLive(const std::string& name, uint64_t size) const;
+
   std::string data_dir_;
+  std::shared_ptr<BlobRegistry> registry_;
   std::string blob_dir_;
   std::string tmp_dir_;
 };
@@ -88,16 +105,20 @@ class BlobWriter {
   BlobWriter(const BlobWriter&) = delete;
   BlobWriter& operator=(const BlobWriter&) = delete;
 
-  /// False on a write error.
+  /// False on a write error (then failed() holds).
   bool Append(const char* data, size_t size);
   uint64_t size() const { return size_; }
+  /// True once the body could not be stored (disk full, file too large, ...).
+  bool failed() const { return failed_; }
 
   struct Result {
     BlobPtr blob;
     protocol::Md5Digest md5{};
     uint64_t crc64 = 0;
   };
-  /// Makes the blob durable and visible. Errors: InternalError. REQUIRES: called once.
+  /// Makes the blob durable and visible. Errors: 500 InternalError (retryable) when the body
+  /// could not be stored, its message naming the cause (e.g. "No space left on device").
+  /// REQUIRES: called once.
   protocol::StatusOr<Result> Finish();
 
  private:
@@ -109,6 +130,7 @@ class BlobWriter {
   int fd_ = -1;        // disk mode
   std::string tmp_path_;
   bool failed_ = false;
+  int error_ = 0;  // errno of the failure
   bool finished_ = false;
   std::unique_ptr<DigestFollower> digest_follower_;  // memory mode, large bodies
   uint64_t published_ = 0;                           // bytes handed to digest_follower_

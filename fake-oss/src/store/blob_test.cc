@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
+#include "test_support/temp_dir.h"
 #include "test_support/test_client.h"
 
 namespace ossup::fake {
@@ -50,6 +53,39 @@ TEST(BlobWriterTest, AbandonedLargeWriterStopsCleanly) {
   BlobWriter writer(memory, 16u << 20);
   EXPECT_TRUE(writer.Append(data.data(), data.size()));
   EXPECT_EQ(writer.size(), data.size());
+}
+
+// Disk mode keeps one live Blob per file: a reload (Open) shares the Blob a reader holds, a
+// discarded file goes with its last reference, and DeleteUnreferenced (reset) spares live ones.
+TEST(BlobStoreTest, OneLiveBlobPerFileAndNoFileDeletedWhileReferenced) {
+  testing::TempDir temp;
+  BlobStore store(temp.path());
+  ASSERT_TRUE(store.Prepare().ok());
+  BlobWriter writer(store, std::nullopt);
+  const std::string data = testing::Payload(1000, 3);
+  BlobPtr held = WriteInChunks(writer, data).blob;
+  ASSERT_TRUE(held);
+  const std::string path = store.blob_dir() + "/" + held->name();
+  BlobPtr reloaded = store.Open(held->name());
+  EXPECT_EQ(reloaded, held);
+
+  std::filesystem::path stray = store.blob_dir() + "/stray.blob";
+  std::ofstream(stray) << "no one refers to this";
+  store.DeleteUnreferenced();
+  EXPECT_FALSE(std::filesystem::exists(stray));
+  EXPECT_TRUE(std::filesystem::exists(path));
+
+  reloaded->Discard();
+  reloaded.reset();
+  std::string read;
+  EXPECT_TRUE(held->Read(0, held->size(), [&](const char* bytes, size_t size) {
+    read.append(bytes, size);
+    return true;
+  }));
+  EXPECT_EQ(read, data);
+  held.reset();
+  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_EQ(store.Open(path.substr(path.rfind('/') + 1)), nullptr);
 }
 
 }  // namespace

@@ -232,9 +232,10 @@ protocol::Status Catalog::Wipe() const {
   if (!on_disk()) return {};
   std::error_code ec;
   fs::remove_all(data_dir_ + "/meta", ec);
-  fs::remove_all(blobs_.blob_dir(), ec);
-  if (auto status = Prepare(); !status.ok()) return status;
-  return blobs_.Prepare();
+  // Blob files still read by a GET or about to be installed by a write in flight stay (the
+  // former go when their readers finish); tmp/ holds bodies still arriving.
+  blobs_.DeleteUnreferenced();
+  return Prepare();
 }
 
 protocol::StatusOr<Catalog::Contents> Catalog::Load(bool collect_garbage) const {

@@ -44,7 +44,7 @@ class Catalog {
   /// Removes the manifest, then the part records.
   protocol::Status DeleteUpload(const StoredUpload& upload) const;
   protocol::Status SaveUploadCounter(uint64_t counter) const;
-  /// Removes every file (Reset).
+  /// Removes every metadata file and every blob file no live Blob names (Reset).
   protocol::Status Wipe() const;
 
   struct Contents {

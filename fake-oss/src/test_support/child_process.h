@@ -20,8 +20,11 @@ struct FakeOssProcess {
 
 /// Starts `fake-oss <args...>` and waits for its first stdout line. Its stderr goes to
 /// `stderr_path` when one is given (truncated first), to the test's stderr otherwise.
+/// `before_exec` runs in the child just before exec (async-signal-safe calls only: setrlimit,
+/// signal), e.g. to limit file sizes.
 inline FakeOssProcess SpawnFakeOss(const std::vector<std::string>& args,
-                                   const std::string& stderr_path = "") {
+                                   const std::string& stderr_path = "",
+                                   void (*before_exec)() = nullptr) {
   std::string binary = OSSUP_FAKE_OSS_BINARY;  // the build's tools/fake-oss (see CMakeLists.txt)
   int out[2];
   if (::pipe(out) != 0) return {};
@@ -34,6 +37,7 @@ inline FakeOssProcess SpawnFakeOss(const std::vector<std::string>& args,
     }
     ::close(out[0]);
     ::close(out[1]);
+    if (before_exec != nullptr) before_exec();
     std::vector<char*> argv{binary.data()};
     std::vector<std::string> copies = args;
     for (auto& a : copies) argv.push_back(a.data());

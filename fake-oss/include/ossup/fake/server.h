@@ -4,8 +4,10 @@
 // It speaks the OSS wire protocol (docs/protocol.md) for the multipart
 // operations, simple objects, buckets and lifecycle, checks V1/V4/presigned/STS signatures
 // unless `anonymous` is set, and exposes a JSON control API under /_fake/ (health, reset,
-// clock, uploads, journal, sts, faults, callback-public-key). Every control also exists as a
-// method below.
+// clock, uploads, journal, sts, faults, callback-public-key) on any Host that names no bucket.
+// Every control also exists as a method below. With a control token (ServerOptions::
+// control_token; always on a non-loopback host) the control API wants it in the
+// X-Fake-Oss-Control-Token header.
 //
 // Storage is in memory by default; with `data_dir` it is on disk, written with temp file +
 // fsync + rename, and survives a restart or kill -9. Keys never name files: on disk
@@ -20,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ossup/faults/injector.h"
@@ -45,7 +48,12 @@ struct TlsOptions {
   std::string key_file;
 };
 
+/// The header that carries ServerOptions::control_token.
+inline constexpr std::string_view kControlTokenHeader = "X-Fake-Oss-Control-Token";
+
 struct ServerOptions {
+  /// The address to listen on. Loopback (127.0.0.0/8, ::1, localhost) by default; any other
+  /// address lets others reach the control API, which then needs `control_token`.
   std::string host = "127.0.0.1";
   /// 0 picks a free port; port() reports it after Start().
   uint16_t port = 0;
@@ -99,6 +107,12 @@ struct ServerOptions {
   uint64_t max_part_bytes = 5ull << 30;
   /// How many requests the journal keeps (oldest dropped first).
   size_t journal_capacity = 10000;
+  /// Non-empty: every control request but GET /_fake/health and GET
+  /// /_fake/callback-public-key (which callback receivers fetch) must carry
+  /// `X-Fake-Oss-Control-Token: <control_token>`; without it the answer is 401, with another
+  /// value 403 (JSON `{"error"}`), and nothing is done. Empty on a non-loopback `host`: Start()
+  /// generates a random token (Server::control_token()). Empty on loopback: no token needed.
+  std::string control_token;
   /// Set: serve HTTPS (only) instead of HTTP. Handlers, control API and faults are the same;
   /// see fake-oss/README.md for how reset/drop/truncate look through TLS.
   std::optional<TlsOptions> tls;
@@ -159,6 +173,9 @@ class Server {
 
   /// The bound port. REQUIRES: Start() succeeded.
   uint16_t port() const;
+  /// The token the control API needs ("" when it needs none): ServerOptions::control_token, or
+  /// the one Start() generated for a non-loopback host. REQUIRES: Start() succeeded.
+  std::string control_token() const;
   /// "http://<host>:<port>", or "https://<host>:<port>" with `tls`.
   std::string endpoint() const;
   /// The PEM certificate clients must trust to reach this server over HTTPS: the generated

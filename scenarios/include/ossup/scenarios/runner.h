@@ -39,7 +39,8 @@
 namespace ossup::scenarios {
 
 struct RunOptions {
-  /// Empty: a fresh in-process fake. Otherwise "http://127.0.0.1:PORT" of a running fake-oss.
+  /// Empty: a fresh in-process fake. Otherwise "http://127.0.0.1:PORT" of a running fake-oss
+  /// (its control requests carry FAKE_OSS_CONTROL_TOKEN, when set, as X-Fake-Oss-Control-Token).
   std::string endpoint;
   /// The bucket and credentials the remote fake accepts (ignored in-process).
   std::string bucket = "scenario-bucket";
