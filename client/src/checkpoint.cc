@@ -237,7 +237,11 @@ protocol::StatusOr<std::optional<std::string>> ReadWholeFile(const std::string& 
 }
 
 void RemoveFile(RecordStorage& storage, const std::string& path) {
-  if (!path.empty()) storage.Remove(path);
+  if (path.empty()) return;
+  storage.Remove(path);
+  // Durable, so a power loss cannot bring back a record of a completed or aborted upload.
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  (void)storage.SyncDirectory(dir.empty() ? "." : dir);
 }
 
 }  // namespace ossup::client::internal

@@ -97,7 +97,7 @@ protocol::Status WriteFileAtomically(RecordStorage& storage, const std::string& 
                                      std::string_view contents);
 /// nullopt when the file does not exist; IoError when it cannot be read.
 protocol::StatusOr<std::optional<std::string>> ReadWholeFile(const std::string& path);
-/// Removes `path` through `storage`; a missing file is fine.
+/// Removes `path` through `storage` and syncs its directory; a missing file is fine.
 void RemoveFile(RecordStorage& storage, const std::string& path);
 
 }  // namespace ossup::client::internal
