@@ -454,6 +454,27 @@ std::vector<CaseSpec> ShrinkCandidates(const CaseSpec& spec) {
   return out;
 }
 
+CaseSpec ShrinkCase(CaseSpec spec, const std::function<bool(const CaseSpec&)>& fails, int replays) {
+  auto fails_every_time = [&](const CaseSpec& candidate) {
+    for (int i = 0; i < replays; ++i) {
+      if (!fails(candidate)) return false;
+    }
+    return true;
+  };
+  for (int round = 0; round < 50; ++round) {
+    bool progressed = false;
+    for (const CaseSpec& candidate : ShrinkCandidates(spec)) {
+      if (fails_every_time(candidate)) {
+        spec = candidate;
+        progressed = true;
+        break;
+      }
+    }
+    if (!progressed) break;
+  }
+  return spec;
+}
+
 std::string DescribeCase(const CaseSpec& spec) {
   std::ostringstream out;
   out << "size=" << spec.size_bytes << " contentSeed=" << spec.content_seed

@@ -89,5 +89,23 @@ TEST(Generate, ShrinkCandidatesAreSimpler) {
   EXPECT_FALSE(ShrinkCandidates(spec).empty());
 }
 
+TEST(Shrink, KeepsOnlyCandidatesThatFailOnEveryReplay) {
+  CaseSpec spec;
+  spec.size_bytes = 3 * 102400;
+  spec.parallelism = 3;
+  spec.steps.resize(3);
+  // Fails whenever a step is left; with parallelism 1 only every other run (a race).
+  int calls = 0;
+  auto fails = [&](const CaseSpec& c) {
+    ++calls;
+    if (c.steps.empty()) return false;
+    return c.parallelism != 1 || calls % 2 == 0;
+  };
+  const CaseSpec shrunk = ShrinkCase(spec, fails);
+  EXPECT_EQ(shrunk.steps.size(), 1u);
+  EXPECT_EQ(shrunk.parallelism, 3) << "a candidate that passed a replay was kept";
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(fails(shrunk));
+}
+
 }  // namespace
 }  // namespace ossup::scenarios
