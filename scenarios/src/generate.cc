@@ -83,9 +83,8 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
   const bool kill_in_complete = step.kind == StepKind::kKillClientDuringComplete;
   const bool cancel_like = step.kind == StepKind::kCancelAfterBytes ||
                            step.kind == StepKind::kKillClientAfterParts || kill_in_complete;
-  // The callback rewrites the file only while a part is still to come.
-  const bool rewrites =
-      step.kind == StepKind::kRewriteFileDuringUpload && step.amount < PartCount(spec);
+  // The callback rewrites a multipart file once K parts are safe, before Complete.
+  const bool rewrites = step.kind == StepKind::kRewriteFileDuringUpload;
   const Outcome plain = cancel_like ? Outcome::kCancelled
                         : rewrites  ? Outcome::kFails
                                     : Outcome::kSucceeds;
@@ -100,8 +99,6 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
     if (state.record != Tri::kNo && gone) AddOutcome(outcomes, Outcome::kCannotResume);
     if (!(state.record == Tri::kYes && surely_gone)) {
       AddOutcome(outcomes, plain);
-      // Resuming a record that holds every part: no part left to trigger the rewrite.
-      if (rewrites && state.record != Tri::kNo) AddOutcome(outcomes, Outcome::kSucceeds);
     }
   }
   if (step.fault) {
@@ -145,8 +142,12 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
       }
       case Outcome::kFails:
       case Outcome::kFailsRetryable:
-        // Failures never drop a record nor abort its upload.
-        merge({state.record == Tri::kYes ? Tri::kYes : Tri::kMaybe,
+        // Failures never drop a record nor abort its upload, except after a Complete that
+        // took effect (a corrupted answer to it: the upload id is spent).
+        merge({state.record == Tri::kYes &&
+                       !(step.fault && step.fault->operation == Operation::kCompleteMultipartUpload)
+                   ? Tri::kYes
+                   : Tri::kMaybe,
                state.lost == Tri::kNo ? Tri::kNo : Tri::kMaybe, state.poisoned});
         break;
     }

@@ -231,10 +231,18 @@ class Checker {
         Add("cancel-delete-removes-both", f.where,
             "cancelled with delete but the record is still there");
       }
-      if (static_cast<int>(step.uploads_after.size()) > orphans_) {
+      // Its own upload (new, or the recorded one) is aborted; older unreachable ones and
+      // orphans of lost Initiate answers are not its to abort.
+      int left = 0;
+      for (const auto& u : step.uploads_after) {
+        const bool recorded =
+            step.checkpoint_before && step.checkpoint_before->upload_id == u.upload_id;
+        if (recorded || !HasUpload(step.uploads_before, u.upload_id)) ++left;
+      }
+      if (left > f.lost_initiates) {
         Add("cancel-delete-removes-both", f.where,
-            "cancelled with delete but " + std::to_string(step.uploads_after.size()) +
-                " upload(s) are left on the server");
+            "cancelled with delete but " + std::to_string(left) +
+                " of its upload(s) are left on the server");
       }
       return;
     }
@@ -269,10 +277,11 @@ class Checker {
       }
       return;
     }
-    // A record that this request would have resumed, whose upload was there: both stay.
+    // A record that this request would have resumed, whose upload was there: both stay,
+    // unless a Complete took effect (the upload id is spent, the record goes with it).
     const auto& before = step.checkpoint_before;
     if (before && before->resumable && HasUpload(step.uploads_before, before->upload_id) &&
-        !f.expire_fired) {
+        !f.expire_fired && !f.complete_committed) {
       if (!step.checkpoint_after || step.checkpoint_after->upload_id != before->upload_id) {
         Add("failure-keeps-record-and-upload", f.where,
             "failed (" + step.error + ") and dropped the record of upload " + before->upload_id);

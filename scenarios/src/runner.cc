@@ -144,7 +144,7 @@ faults::Plan CompleteCrashPlan() {
   faults::Rule stall;
   stall.match.operation = protocol::Operation::kCompleteMultipartUpload;
   stall.action.type = faults::ActionType::kStall;
-  stall.action.stall_ms = 20000;
+  stall.action.stall_ms = 1000;  // long enough for the runner to cancel, short for shutdown
   stall.times = std::nullopt;
   plan.rules = {commit, stall};
   return plan;
@@ -434,14 +434,18 @@ class Run {
       };
     }
     client::UploadRequest request = Request(KeepsRecordOnCancel(step.kind));
-    const uint64_t size = file_.size_bytes;
-    request.progress = [relay, threshold, size](uint64_t, uint64_t total, uint64_t) {
+    // A simple upload reports progress only once PutObject is done: too late to rewrite
+    // "during" it. A multipart upload reports each part before it goes on to Complete.
+    const bool multipart =
+        file_.size_bytes > 0 &&
+        file_.size_bytes >= scenario_.upload.simple_upload_threshold_bytes.value_or(
+                                scenario_.upload.part_size_bytes);
+    request.progress = [relay, threshold, multipart](uint64_t, uint64_t total, uint64_t) {
       std::unique_lock lock(relay->mu);
       relay->progress.push_back(total);
       if (relay->fired || total < threshold) return;
       if (relay->rewrite) {
-        // Strictly during the upload: a part is still to come, so Complete is too.
-        if (total >= size) return;
+        if (!multipart) return;
         relay->fired = true;
         relay->rewrite();
         return;
@@ -484,7 +488,9 @@ class Run {
                                                               : std::chrono::milliseconds(5));
     if (plan_id) (void)target_->RemovePlan(*plan_id);
     if (crash_plan_id) (void)target_->RemovePlan(*crash_plan_id);
-    if (rewrote) {
+    // A resume that finds its upload already completed (HEAD-verified) checks the object
+    // before it reports progress: the rewrite then came after that success.
+    if (rewrote && !(outcome.ok() && outcome->verified_by_head)) {
       record.rewrote_during_step = true;
       file_ = rewritten;
       file_bytes_ = FileBytes(file_);
@@ -513,10 +519,10 @@ class Run {
       record.object_problem_after = object.problem;
       record.object_etag_after = object.etag;
     }
-    if (step.kind == StepKind::kRewriteFileDuringUpload && !rewrote) {
-      // The callback never got there (a simple upload, every part already stored, or the
-      // last part): the step is judged on the file it had, and leaves the new one behind.
-      if (!RewriteInPlace(file_path_, FileBytes(rewritten))) {
+    if (step.kind == StepKind::kRewriteFileDuringUpload && !record.rewrote_during_step) {
+      // The callback never got there (a simple upload) or came after a HEAD-verified success:
+      // the step is judged on the file it had, and leaves the new one behind.
+      if (!rewrote && !RewriteInPlace(file_path_, FileBytes(rewritten))) {
         problems_.push_back("cannot rewrite the file in place");
       }
       file_ = rewritten;

@@ -1,4 +1,4 @@
-// Properties 1-9 of the resumable-upload contract under generated files, options, client
+// The named properties of the resumable-upload contract under generated files, options, client
 // actions, server events and faults (scenarios/properties.h lists them).
 //
 // Each case is a generated CaseSpec (scenarios/generate.h): faults are fields of its steps,

@@ -3,7 +3,7 @@
 //   oss-scenario run FILE... [--endpoint URL] [--bucket B] [--keep]
 //       One line per scenario: "PASS name" or "FAIL name: reason". Exit 1 if any fails.
 //   oss-scenario fuzz --seed S --count N [--out DIR]
-//       Runs N generated scenarios (case i uses seed S+i), checks properties 1-9, shrinks
+//       Runs N generated scenarios (case i uses seed S+i), checks the named properties, shrinks
 //       each failing case (keeping the same kind of failure) and writes it to
 //       DIR/fuzz-S-i.json. `--dump DIR2` also writes every generated case. Exit 1 if any fails.
 #include <CLI/CLI.hpp>

@@ -8,7 +8,7 @@
 //   - expects, for each client step, the outcomes a small model allows (ExpectedOutcomes
 //     below: conservative, a set when the fault's firing or an earlier outcome is open);
 //   - ends with a liveness step: a plain upload with no fault, which must succeed;
-//   - checks the object, the record and properties 1-9 (checks.properties, properties.h).
+//   - checks the object, the record and the named properties (checks.properties, properties.h).
 //
 // Faults are drawn only from those a correct client must survive or report in a defined way
 // (faults/fault_model.h): finite budgets of at most 2 on any operation (within the client's

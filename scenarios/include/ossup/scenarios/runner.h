@@ -16,7 +16,8 @@
 //                            abandoned by Cancel(), and the record is whatever the client
 //                            wrote up to then (it writes it after every part)
 //   rewrite-file-during-upload  the progress callback, once K parts are safe, rewrites the
-//                            file in place (same size, same inode, new bytes, mtime + 1 s)
+//                            file in place (same size, same inode, new bytes, mtime + 1 s);
+//                            a simple upload reports progress too late: rewritten after it
 //   kill-client-during-complete  a plan drops the answer of the first Complete (it commits)
 //                            and stalls every later one; the runner cancels the task once the
 //                            fake journals the dropped Complete. Request as for a kill
