@@ -124,11 +124,10 @@ protocol::Status ResumableUploader::Prepare() {
           "cannot create the record directory " + request_.record_directory + ": " + ec.message());
     }
     record_ = std::make_unique<RecordFile>(
-        env_.record_storage,
-        (fs::path(request_.record_directory) / RecordFileName(env_.endpoint_id, request_.bucket,
-                                                              request_.key, abs_path_,
-                                                              plan_.part_size_bytes))
-            .string());
+        env_.record_storage, (fs::path(request_.record_directory) /
+                              RecordFileName(env_.endpoint_id, request_.bucket, request_.key,
+                                             abs_path_, plan_.part_size_bytes))
+                                 .string());
   }
   return protocol::Status();
 }
