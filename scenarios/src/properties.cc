@@ -434,7 +434,7 @@ class Checker {
     }
     const auto [expired, foreign] = EventsBefore(step);
     const bool resumable = step.checkpoint_before && step.checkpoint_before->resumable;
-    if (step.record_before && expired && f.outcome != Outcome::kCannotResume && !verified_success &&
+    if (resumable && expired && f.outcome != Outcome::kCannotResume && !verified_success &&
         f.firings == 0) {
       Add(name, f.where,
           "resumed an upload the server had lost and reported " +
