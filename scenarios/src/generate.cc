@@ -106,7 +106,10 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
   }
   const bool may_cannot_resume =
       std::find(outcomes.begin(), outcomes.end(), Outcome::kCannotResume) != outcomes.end();
-  if (may_cannot_resume && state.object_may_match && state.poisoned == Tri::kNo) {
+  // A record holding every part whose upload is gone verifies the object with HEAD; a
+  // poisoned upload that is still there is never verified that way.
+  if (may_cannot_resume && state.object_may_match &&
+      (state.poisoned == Tri::kNo || state.lost != Tri::kNo)) {
     AddOutcome(outcomes, Outcome::kSucceeds);
   }
 
@@ -340,6 +343,7 @@ Scenario BuildScenario(const CaseSpec& spec, const std::string& name) {
         break;
       case StepKind::kExpireUpload:
         state.lost = state.record == Tri::kNo ? Tri::kNo : state.record;
+        if (state.lost == Tri::kYes) state.poisoned = Tri::kNo;  // the foreign part went too
         break;
       case StepKind::kTamperPart:
         // Other bytes of the right size: a resume re-checks and re-sends it; no outcome moves.
