@@ -23,6 +23,9 @@ namespace fs = std::filesystem;
 
 /// Longest a single client step may run before the runner gives up on it.
 constexpr auto kStepDeadline = std::chrono::minutes(5);
+/// kill-client-during-complete: how long a retried Complete is held (long enough for the
+/// runner to cancel the task; the fake journals it when the stall ends).
+constexpr int64_t kCrashStallMs = 1000;
 /// Larger objects are compared by size and CRC-64 only (HEAD), not byte for byte.
 constexpr uint64_t kByteCompareLimit = 256ull << 20;
 
@@ -144,7 +147,7 @@ faults::Plan CompleteCrashPlan() {
   faults::Rule stall;
   stall.match.operation = protocol::Operation::kCompleteMultipartUpload;
   stall.action.type = faults::ActionType::kStall;
-  stall.action.stall_ms = 1000;  // long enough for the runner to cancel, short for shutdown
+  stall.action.stall_ms = kCrashStallMs;
   stall.times = std::nullopt;
   plan.rules = {commit, stall};
   return plan;
@@ -554,6 +557,8 @@ class Run {
         if (e.arrival > arrival_begin && e.operation == "CompleteMultipartUpload" && e.fault &&
             e.fault->action.type == faults::ActionType::kDropResponse) {
           task.Cancel();
+          crash_stall_ends_ =
+              std::chrono::steady_clock::now() + std::chrono::milliseconds(kCrashStallMs + 200);
           return task.WaitFor(std::chrono::duration_cast<std::chrono::milliseconds>(kStepDeadline));
         }
       }
@@ -599,6 +604,11 @@ class Run {
   }
 
   void Finish() {
+    // A remote fake outlives the run: a Complete still stalled by a kill during Complete would
+    // be journaled after the next run's reset, as that run's request.
+    if (!options_.endpoint.empty() && crash_stall_ends_) {
+      std::this_thread::sleep_until(*crash_stall_ends_);
+    }
     auto journal = target_->Journal();
     if (journal.ok()) {
       report_.journal = std::move(*journal);
@@ -681,6 +691,7 @@ class Run {
   std::shared_ptr<client::PowerLossRecordStorage> record_storage_ =
       std::make_shared<client::PowerLossRecordStorage>();
   std::vector<std::string> problems_;
+  std::optional<std::chrono::steady_clock::time_point> crash_stall_ends_;
 };
 
 }  // namespace
