@@ -102,7 +102,13 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
     }
   }
   if (step.fault) {
-    for (Outcome o : FaultOutcomes(*step.fault)) AddOutcome(outcomes, o);
+    // A fresh multipart upload must send UploadParts: an unlimited fault on them decides it.
+    const FaultSpec& f = *step.fault;
+    if (IsMultipart(spec) && state.record == Tri::kNo && f.times == 0 &&
+        f.operation == Operation::kUploadPart) {
+      outcomes.clear();
+    }
+    for (Outcome o : FaultOutcomes(f)) AddOutcome(outcomes, o);
   }
   const bool may_cannot_resume =
       std::find(outcomes.begin(), outcomes.end(), Outcome::kCannotResume) != outcomes.end();
