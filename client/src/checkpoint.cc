@@ -204,44 +204,24 @@ std::string RecordFileName(std::string_view endpoint, std::string_view bucket, s
          std::string(kRecordSuffix);
 }
 
-protocol::Status WriteFileAtomically(const std::string& path, std::string_view contents) {
+protocol::Status WriteFileAtomically(RecordStorage& storage, const std::string& path,
+                                     std::string_view contents) {
   std::ostringstream tmp_name;
   tmp_name << path << ".tmp." << ::getpid() << "." << std::this_thread::get_id();
   const std::string tmp = tmp_name.str();
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return IoError("cannot create " + tmp + ": " + ErrnoText());
-  size_t written = 0;
-  while (written < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      auto error = IoError("cannot write " + tmp + ": " + ErrnoText());
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return error;
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    auto error = IoError("cannot fsync " + tmp + ": " + ErrnoText());
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return error;
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    auto error = IoError("cannot rename " + tmp + " to " + path + ": " + ErrnoText());
-    ::unlink(tmp.c_str());
-    return error;
+  auto fd = storage.Create(tmp);
+  if (!fd.ok()) return fd.error();
+  auto s = storage.Write(*fd, contents);
+  if (s.ok()) s = storage.Sync(*fd);
+  storage.Close(*fd);
+  if (s.ok()) s = storage.Rename(tmp, path);
+  if (!s.ok()) {
+    storage.Remove(tmp);
+    return s;
   }
   std::string dir = std::filesystem::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
-  int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
-  return protocol::Status();
+  return storage.SyncDirectory(dir);
 }
 
 protocol::StatusOr<std::optional<std::string>> ReadWholeFile(const std::string& path) {
@@ -256,8 +236,12 @@ protocol::StatusOr<std::optional<std::string>> ReadWholeFile(const std::string& 
   return std::optional<std::string>(data.str());
 }
 
-void RemoveFile(const std::string& path) {
-  if (!path.empty()) ::unlink(path.c_str());
+void RemoveFile(RecordStorage& storage, const std::string& path) {
+  if (path.empty()) return;
+  storage.Remove(path);
+  // Durable, so a power loss cannot bring back a record of a completed or aborted upload.
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  (void)storage.SyncDirectory(dir.empty() ? "." : dir);
 }
 
 }  // namespace ossup::client::internal

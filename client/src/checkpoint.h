@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ossup/client/record_storage.h"
 #include "ossup/protocol/status.h"
 
 namespace ossup::client::internal {
@@ -90,11 +91,13 @@ std::string RecordFileName(std::string_view endpoint, std::string_view bucket, s
 inline constexpr std::string_view kRecordSuffix = ".ossup-cp";
 
 /// Writes `contents` to a temp file next to `path`, fsyncs it, renames it over `path`, and
-/// fsyncs the directory. IoError on failure (the old file, if any, is intact).
-protocol::Status WriteFileAtomically(const std::string& path, std::string_view contents);
+/// fsyncs the directory, in that order, through `storage`. IoError on failure (the old file,
+/// if any, is intact).
+protocol::Status WriteFileAtomically(RecordStorage& storage, const std::string& path,
+                                     std::string_view contents);
 /// nullopt when the file does not exist; IoError when it cannot be read.
 protocol::StatusOr<std::optional<std::string>> ReadWholeFile(const std::string& path);
-/// Removes `path`; a missing file is fine.
-void RemoveFile(const std::string& path);
+/// Removes `path` through `storage` and syncs its directory; a missing file is fine.
+void RemoveFile(RecordStorage& storage, const std::string& path);
 
 }  // namespace ossup::client::internal

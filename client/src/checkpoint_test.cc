@@ -191,8 +191,8 @@ class CheckpointFileTest : public ::testing::Test {
 
 TEST_F(CheckpointFileTest, AtomicWriteReplacesContentAndLeavesNoTempFiles) {
   const std::string path = (dir_ / "record").string();
-  ASSERT_TRUE(WriteFileAtomically(path, "first").ok());
-  ASSERT_TRUE(WriteFileAtomically(path, "second").ok());
+  ASSERT_TRUE(WriteFileAtomically(*PosixRecordStorage(), path, "first").ok());
+  ASSERT_TRUE(WriteFileAtomically(*PosixRecordStorage(), path, "second").ok());
   auto read = ReadWholeFile(path);
   ASSERT_TRUE(read.ok());
   ASSERT_TRUE(read->has_value());
@@ -209,7 +209,8 @@ TEST_F(CheckpointFileTest, MissingFileReadsAsNullopt) {
 }
 
 TEST_F(CheckpointFileTest, AtomicWriteIntoMissingDirectoryIsIoError) {
-  auto s = WriteFileAtomically((dir_ / "no" / "such" / "record").string(), "x");
+  auto s =
+      WriteFileAtomically(*PosixRecordStorage(), (dir_ / "no" / "such" / "record").string(), "x");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, protocol::client_codes::kIoError);
 }

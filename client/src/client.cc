@@ -63,7 +63,9 @@ const ClientOptions& Client::options() const { return impl_->options; }
 
 UploadTask Client::ResumableUpload(UploadRequest request, CompletionCallback on_complete) {
   auto state = std::make_shared<UploadTask::State>();
-  internal::UploaderEnv env{impl_->stub, impl_->endpoint_id, impl_->options.retry_policy};
+  internal::UploaderEnv env{
+      impl_->stub, impl_->endpoint_id, impl_->options.retry_policy,
+      impl_->options.record_storage ? impl_->options.record_storage : PosixRecordStorage()};
   std::thread([state, env = std::move(env), request = std::move(request),
                on_complete = std::move(on_complete)]() mutable {
     UploadOutcome outcome = [&] {

@@ -1,11 +1,5 @@
 #include "record_file.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include "client_error.h"
@@ -18,24 +12,10 @@ protocol::Error IoError(std::string message) {
   return ClientError(protocol::client_codes::kIoError, std::move(message));
 }
 
-/// Appends all of `data` at the end of `fd` (opened O_APPEND) and fdatasyncs it.
-protocol::Status AppendAndSync(int fd, const std::string& path, std::string_view data) {
-  size_t written = 0;
-  while (written < data.size()) {
-    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return IoError("cannot append to " + path + ": " + std::strerror(errno));
-    written += static_cast<size_t>(n);
-  }
-  if (::fdatasync(fd) != 0) {
-    return IoError("cannot sync " + path + ": " + std::strerror(errno));
-  }
-  return protocol::Status();
-}
-
 }  // namespace
 
-RecordFile::RecordFile(std::string path) : path_(std::move(path)) {}
+RecordFile::RecordFile(std::shared_ptr<RecordStorage> storage, std::string path)
+    : storage_(std::move(storage)), path_(std::move(path)) {}
 
 RecordFile::~RecordFile() {
   std::lock_guard lock(mu_);
@@ -43,8 +23,8 @@ RecordFile::~RecordFile() {
 }
 
 void RecordFile::CloseLocked() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
+  if (fd_) storage_->Close(*fd_);
+  fd_.reset();
 }
 
 protocol::Status RecordFile::Rewrite(const CheckpointRecord& record) {
@@ -61,16 +41,17 @@ protocol::Status RecordFile::Rewrite(const CheckpointRecord& record) {
 
 protocol::Status RecordFile::WriteAndOpenLocked() {
   CloseLocked();
-  if (auto s = WriteFileAtomically(path_, contents_); !s.ok()) return s;
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (fd_ < 0) return IoError("cannot open " + path_ + " for appending: " + std::strerror(errno));
+  if (auto s = WriteFileAtomically(*storage_, path_, contents_); !s.ok()) return s;
+  auto fd = storage_->OpenForAppend(path_);
+  if (!fd.ok()) return fd.error();
+  fd_ = *fd;
   return protocol::Status();
 }
 
 protocol::Status RecordFile::RestoreIfRemovedLocked() {
-  struct stat st {};
-  if (::fstat(fd_, &st) != 0) return IoError("cannot stat " + path_ + ": " + std::strerror(errno));
-  if (st.st_nlink > 0) return protocol::Status();
+  auto linked = storage_->Linked(*fd_);
+  if (!linked.ok()) return linked.error();
+  if (*linked) return protocol::Status();
   // Deleted (or replaced) behind our back, perhaps with its directory: appends would land in
   // an unreachable file, and a crash would leave the upload impossible to resume.
   std::error_code ec;
@@ -83,7 +64,7 @@ protocol::Status RecordFile::Append(const RecordedPart& part) {
   const std::string line = EncodePartLine(part);
   std::unique_lock lock(mu_);
   if (failed_) return *failed_;
-  if (fd_ < 0) return IoError("the checkpoint record " + path_ + " is not open");
+  if (!fd_) return IoError("the checkpoint record " + path_ + " is not open");
   pending_ += line;
   const uint64_t mine = ++queued_;
   while (durable_ < mine && !failed_) {
@@ -96,9 +77,10 @@ protocol::Status RecordFile::Append(const RecordedPart& part) {
     std::string batch;
     batch.swap(pending_);
     const uint64_t batch_end = queued_;
-    const int fd = fd_;
+    const RecordStorage::Handle fd = *fd_;
     lock.unlock();
-    protocol::Status s = AppendAndSync(fd, path_, batch);
+    protocol::Status s = storage_->Write(fd, batch);
+    if (s.ok()) s = storage_->Sync(fd);
     lock.lock();
     syncing_ = false;
     if (s.ok()) {
@@ -124,7 +106,7 @@ void RecordFile::Remove() {
   pending_.clear();
   contents_.clear();
   failed_.reset();
-  RemoveFile(path_);
+  RemoveFile(*storage_, path_);
 }
 
 }  // namespace ossup::client::internal

@@ -1,8 +1,9 @@
 // RecordFile: the checkpoint record of one running upload on disk (format in checkpoint.h).
 //
+// Every file operation goes through a RecordStorage (real syscalls in production).
 // Cost: Rewrite() writes the whole record (temp file, fsync, rename, directory fsync); it runs
 // when the upload starts and after a resume is reconciled, which also compacts the part
-// lines. Append() adds one completed part as one line: a small write plus an fdatasync, so a
+// lines. Append() adds one completed part as one line: a small write plus a sync, so a
 // part costs O(1) whatever the number of parts. Appends that arrive while another append's
 // sync is in flight are written and synced together by the next one (group commit).
 // Durability: each call returns only once its data is on disk (or with an IoError). A crash
@@ -17,6 +18,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -28,7 +30,8 @@ namespace ossup::client::internal {
 
 class RecordFile {
  public:
-  explicit RecordFile(std::string path);
+  /// Writes through `storage` (ossup/client/record_storage.h).
+  RecordFile(std::shared_ptr<RecordStorage> storage, std::string path);
   ~RecordFile();
   RecordFile(const RecordFile&) = delete;
   RecordFile& operator=(const RecordFile&) = delete;
@@ -52,10 +55,11 @@ class RecordFile {
   /// After an append: when the open file is no longer linked at any path, WriteAndOpenLocked().
   protocol::Status RestoreIfRemovedLocked();
 
+  const std::shared_ptr<RecordStorage> storage_;
   const std::string path_;
   std::mutex mu_;
   std::condition_variable synced_;
-  int fd_ = -1;
+  std::optional<RecordStorage::Handle> fd_;
   std::string contents_;  // what the file holds once every durable append is in
   std::string pending_;   // lines queued for the next write
   uint64_t queued_ = 0;   // lines queued since the last Rewrite()

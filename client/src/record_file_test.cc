@@ -54,7 +54,7 @@ class RecordFileTest : public ::testing::Test {
 };
 
 TEST_F(RecordFileTest, AppendedPartsAreReadBackWithTheHeader) {
-  RecordFile file(path_);
+  RecordFile file(PosixRecordStorage(), path_);
   ASSERT_TRUE(file.Rewrite(Header()).ok());
   ASSERT_TRUE(file.Append(Part(2)).ok());
   ASSERT_TRUE(file.Append(Part(1)).ok());
@@ -64,7 +64,7 @@ TEST_F(RecordFileTest, AppendedPartsAreReadBackWithTheHeader) {
 }
 
 TEST_F(RecordFileTest, AnAppendWritesOnlyItsOwnLine) {
-  RecordFile file(path_);
+  RecordFile file(PosixRecordStorage(), path_);
   ASSERT_TRUE(file.Rewrite(Header()).ok());
   uint64_t size = std::filesystem::file_size(path_);
   for (int n = 1; n <= 50; ++n) {
@@ -76,7 +76,7 @@ TEST_F(RecordFileTest, AnAppendWritesOnlyItsOwnLine) {
 }
 
 TEST_F(RecordFileTest, ConcurrentAppendsAllLand) {
-  RecordFile file(path_);
+  RecordFile file(PosixRecordStorage(), path_);
   ASSERT_TRUE(file.Rewrite(Header()).ok());
   constexpr int kThreads = 8;
   constexpr int kPerThread = 100;
@@ -97,7 +97,7 @@ TEST_F(RecordFileTest, ConcurrentAppendsAllLand) {
 }
 
 TEST_F(RecordFileTest, RewriteCompactsAndAppendsContinueAfterIt) {
-  RecordFile file(path_);
+  RecordFile file(PosixRecordStorage(), path_);
   ASSERT_TRUE(file.Rewrite(Header()).ok());
   for (int n = 1; n <= 5; ++n) ASSERT_TRUE(file.Append(Part(n)).ok());
   ASSERT_TRUE(file.Append(Part(3)).ok());  // a duplicate line
@@ -112,7 +112,7 @@ TEST_F(RecordFileTest, RewriteCompactsAndAppendsContinueAfterIt) {
 }
 
 TEST_F(RecordFileTest, RemoveDeletesTheFileAndLaterAppendsFail) {
-  RecordFile file(path_);
+  RecordFile file(PosixRecordStorage(), path_);
   ASSERT_TRUE(file.Rewrite(Header()).ok());
   file.Remove();
   EXPECT_FALSE(std::filesystem::exists(path_));
@@ -126,7 +126,7 @@ TEST_F(RecordFileTest, RemoveDeletesTheFileAndLaterAppendsFail) {
 // Someone cleans the record directory mid-upload: the next append writes the whole record again,
 // so a crash afterwards can still resume.
 TEST_F(RecordFileTest, ARecordDeletedDuringTheUploadIsWrittenAgain) {
-  RecordFile file(path_);
+  RecordFile file(PosixRecordStorage(), path_);
   ASSERT_TRUE(file.Rewrite(Header()).ok());
   ASSERT_TRUE(file.Append(Part(1)).ok());
   std::filesystem::remove(path_);
@@ -141,7 +141,7 @@ TEST_F(RecordFileTest, ARecordDeletedDuringTheUploadIsWrittenAgain) {
   EXPECT_EQ(Load(), expected);
 
   // Replaced by another file: ours is written back over it.
-  ASSERT_TRUE(WriteFileAtomically(path_, "not a record\n").ok());
+  ASSERT_TRUE(WriteFileAtomically(*PosixRecordStorage(), path_, "not a record\n").ok());
   ASSERT_TRUE(file.Append(Part(4)).ok());
   expected.parts.push_back(Part(4));
   EXPECT_EQ(Load(), expected);
@@ -152,7 +152,7 @@ TEST_F(RecordFileTest, ARecordDeletedDuringTheUploadIsWrittenAgain) {
 }
 
 TEST_F(RecordFileTest, RewriteIntoAMissingDirectoryIsIoError) {
-  RecordFile file((dir_ / "no" / "such" / "record").string());
+  RecordFile file(PosixRecordStorage(), (dir_ / "no" / "such" / "record").string());
   auto s = file.Rewrite(Header());
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, protocol::client_codes::kIoError);
@@ -160,7 +160,7 @@ TEST_F(RecordFileTest, RewriteIntoAMissingDirectoryIsIoError) {
 }
 
 TEST_F(RecordFileTest, AnEmptyPathKeepsNoRecord) {
-  RecordFile file("");
+  RecordFile file(PosixRecordStorage(), "");
   EXPECT_TRUE(file.Rewrite(Header()).ok());
   EXPECT_TRUE(file.Append(Part(1)).ok());
   file.Remove();

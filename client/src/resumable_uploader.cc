@@ -45,7 +45,7 @@ ResumableUploader::ResumableUploader(UploaderEnv env, UploadRequest request,
     : env_(std::move(env)),
       request_(std::move(request)),
       cancel_(cancel),
-      record_(std::make_unique<RecordFile>("")) {
+      record_(std::make_unique<RecordFile>(env_.record_storage, "")) {
   ctx_.cancel = cancel_;
   ctx_.retry = request_.retry_policy.value_or(env_.default_retry);
 }
@@ -124,10 +124,10 @@ protocol::Status ResumableUploader::Prepare() {
           "cannot create the record directory " + request_.record_directory + ": " + ec.message());
     }
     record_ = std::make_unique<RecordFile>(
-        (fs::path(request_.record_directory) / RecordFileName(env_.endpoint_id, request_.bucket,
-                                                              request_.key, abs_path_,
-                                                              plan_.part_size_bytes))
-            .string());
+        env_.record_storage, (fs::path(request_.record_directory) /
+                              RecordFileName(env_.endpoint_id, request_.bucket, request_.key,
+                                             abs_path_, plan_.part_size_bytes))
+                                 .string());
   }
   return protocol::Status();
 }

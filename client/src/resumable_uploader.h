@@ -50,6 +50,8 @@ struct UploaderEnv {
   /// Canonical endpoint text ("https://host:443"), part of the record's identity.
   std::string endpoint_id;
   RetryPolicy default_retry;
+  /// Where the checkpoint record is written (ClientOptions::record_storage).
+  std::shared_ptr<RecordStorage> record_storage;
 };
 
 /// The record path `request` uses under `endpoint_id`; "" without a record_directory, or

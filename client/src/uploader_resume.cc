@@ -26,7 +26,7 @@ void ResumableUploader::RetireOtherRecords() {
       const std::string upload_id = old.ok() ? old->upload_id : report.salvaged_upload_id;
       if (!upload_id.empty()) AbortQuietly(upload_id);
     }
-    RemoveFile(entry.path().string());
+    RemoveFile(*env_.record_storage, entry.path().string());
   }
 }
 

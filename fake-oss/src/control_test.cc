@@ -99,6 +99,24 @@ TEST_F(ControlTest, UploadsExpireAndReset) {
   EXPECT_TRUE(Call("GET", "/_fake/uploads").at("uploads").empty());
 }
 
+TEST_F(ControlTest, APartPutThroughTheControlReplacesTheStoredOne) {
+  auto id = client().Initiate("bkt", "k");
+  client().UploadPart("bkt", "k", id, 1, "abc");
+  const size_t journaled = Call("GET", "/_fake/journal").at("entries").size();
+  Call("POST", "/_fake/uploads/" + id + "/parts/1", R"({"dataBase64":"eHl6"})");  // "xyz"
+  Call("POST", "/_fake/uploads/" + id + "/parts/7", R"({"dataBase64":"eHl6eg=="})");
+  auto parts = Call("GET", "/_fake/uploads").at("uploads")[0].at("parts");
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].at("etag"), "\"D16FB36F0911F878998C136191AF705E\"");  // MD5("xyz")
+  EXPECT_EQ(parts[1].at("partNumber"), 7);
+  EXPECT_EQ(parts[1].at("size"), 4);
+  EXPECT_EQ(Call("GET", "/_fake/journal").at("entries").size(), journaled) << "not journaled";
+  Call("POST", "/_fake/uploads/no-such-upload/parts/1", R"({"dataBase64":"eHl6"})", 404);
+  Call("POST", "/_fake/uploads/" + id + "/parts/1", R"({"data":"xyz"})", 400);
+  Call("POST", "/_fake/uploads/" + id + "/parts/0", R"({"dataBase64":"eHl6"})", 400);
+  Call("POST", "/_fake/uploads/" + id + "/parts/1", R"({"dataBase64":"%%%"})", 400);
+}
+
 TEST_F(ControlTest, JournalRecordsEachRequest) {
   auto id = client().Initiate("bkt", "dir/k");
   client().UploadPart("bkt", "dir/k", id, 7, "12345");

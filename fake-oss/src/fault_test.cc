@@ -236,6 +236,19 @@ TEST_F(FaultTest, CorruptChecksumChangesOnlyTheAnswer) {
   EXPECT_EQ(stored.crc64, protocol::Crc64(data));
 }
 
+TEST_F(FaultTest, CorruptEtagChangesOnlyTheAnswersETag) {
+  auto upload = client().Initiate("bkt", "k");
+  AddPlan(R"({"rules": [{"match": {"op": "UploadPart"}, "action": {"type": "corrupt-etag"}}]})");
+  std::string data = Payload(1000);
+  auto response = client().UploadPart("bkt", "k", upload, 1, data);
+  ASSERT_EQ(response.status, 200);
+  EXPECT_EQ(response.Header("x-oss-hash-crc64ecma"),
+            protocol::Crc64ToString(protocol::Crc64(data)));
+  EXPECT_NE(response.Header("ETag"), protocol::ETagOf(protocol::Md5Of(data)));
+  auto stored = server().ListUploads().at(0).parts.at(0);
+  EXPECT_EQ(stored.etag, protocol::ETagOf(protocol::Md5Of(data)));
+}
+
 TEST_F(FaultTest, HeaderScopedPlanOnlyHitsRequestsThatNameIt) {
   auto id = AddPlan(R"({"scope": "header", "rules": [{"match": {"op": "PutObject"},
                       "action": {"type": "error", "status": 503, "code": "SlowDown"}, "times": "unlimited"}]})");

@@ -175,6 +175,27 @@ bool Server::ExpireUpload(const std::string& upload_id) {
   return impl_->service.ExpireUpload(upload_id);
 }
 
+protocol::Status Server::PutPart(const std::string& upload_id, int part_number,
+                                 std::string_view bytes) {
+  if (part_number < 1 || part_number > 10000) {
+    return protocol::MakeError("InvalidArgument", "part number must be in 1..10000");
+  }
+  for (const UploadSnapshot& upload : impl_->service.Uploads()) {
+    if (upload.upload_id != upload_id) continue;
+    BlobWriter writer(impl_->service.blobs(), bytes.size());
+    if (!writer.Append(bytes.data(), bytes.size())) {
+      return protocol::MakeError("InternalError", "cannot store the part");
+    }
+    auto body = writer.Finish();
+    if (!body.ok()) return body.error();
+    auto stored = impl_->service.UploadPart(upload.bucket, upload.key, upload_id, part_number,
+                                            std::move(*body), bytes.size(), impl_->clock.Now());
+    if (!stored.ok()) return stored.error();
+    return protocol::Status();
+  }
+  return protocol::MakeError("NoSuchUpload", "no such upload: " + upload_id);
+}
+
 std::vector<JournalEntry> Server::Journal() const { return impl_->journal.Entries(); }
 
 uint64_t Server::JournalArrivals() const { return impl_->journal.Arrivals(); }

@@ -20,6 +20,7 @@ TEST(FaultModel, WhatTheServerHasDone) {
 TEST(FaultModel, WhatTheClientOwes) {
   EXPECT_EQ(TraitsOf(ActionType::kError).duty, ClientDuty::kSurviveIfRetryable);
   EXPECT_EQ(TraitsOf(ActionType::kCorruptChecksum).duty, ClientDuty::kDetectAndSurvive);
+  EXPECT_EQ(TraitsOf(ActionType::kCorruptEtag).duty, ClientDuty::kDetectAndSurvive);
   EXPECT_EQ(TraitsOf(ActionType::kExpireUpload).duty, ClientDuty::kCannotResume);
   for (ActionType type :
        {ActionType::kReset, ActionType::kDropResponse, ActionType::kTruncateResponse,

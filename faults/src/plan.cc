@@ -15,7 +15,7 @@ namespace {
 using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
 
-constexpr protocol::NameTable<ActionType, 8> kActionNames = {{
+constexpr protocol::NameTable<ActionType, 9> kActionNames = {{
     {ActionType::kError, "error"},
     {ActionType::kReset, "reset"},
     {ActionType::kDropResponse, "drop-response"},
@@ -24,6 +24,7 @@ constexpr protocol::NameTable<ActionType, 8> kActionNames = {{
     {ActionType::kExpireUpload, "expire-upload"},
     {ActionType::kCorruptChecksum, "corrupt-checksum"},
     {ActionType::kRestart, "restart"},
+    {ActionType::kCorruptEtag, "corrupt-etag"},
 }};
 
 constexpr int kMinPartNumber = 1;
@@ -178,6 +179,7 @@ std::optional<protocol::Error> ParseAction(const Json& json, const std::string& 
     case ActionType::kDropResponse:
     case ActionType::kExpireUpload:
     case ActionType::kCorruptChecksum:
+    case ActionType::kCorruptEtag:
     case ActionType::kRestart:
       return RejectUnknown(json, where, {"type"});
   }
@@ -251,6 +253,7 @@ OrderedJson ActionJsonValue(const Action& action) {
     case ActionType::kDropResponse:
     case ActionType::kExpireUpload:
     case ActionType::kCorruptChecksum:
+    case ActionType::kCorruptEtag:
     case ActionType::kRestart:
       break;
   }

@@ -183,7 +183,7 @@ TEST(ActionTypeNames, RoundTrip) {
   for (ActionType type :
        {ActionType::kError, ActionType::kReset, ActionType::kDropResponse,
         ActionType::kTruncateResponse, ActionType::kStall, ActionType::kExpireUpload,
-        ActionType::kCorruptChecksum, ActionType::kRestart}) {
+        ActionType::kCorruptChecksum, ActionType::kRestart, ActionType::kCorruptEtag}) {
     EXPECT_EQ(ActionTypeFromName(ActionTypeName(type)), type);
   }
   EXPECT_EQ(ActionTypeName(ActionType::kDropResponse), "drop-response");

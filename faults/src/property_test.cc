@@ -31,7 +31,7 @@ std::optional<T> Maybe(Make make) {
 Action GenAction() {
   Action action;
   action.type = static_cast<ActionType>(*rc::gen::inRange(
-      static_cast<int>(ActionType::kError), static_cast<int>(ActionType::kRestart) + 1));
+      static_cast<int>(ActionType::kError), static_cast<int>(ActionType::kCorruptEtag) + 1));
   switch (action.type) {
     case ActionType::kError:
       action.http_status = *rc::gen::inRange(400, 600);

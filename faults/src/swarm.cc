@@ -12,11 +12,14 @@ namespace {
 
 using protocol::Operation;
 
-constexpr std::array<ActionType, 8> kKinds = {
+// Appended kinds go last: each kind draws from its own stream in this order, so earlier
+// kinds keep their plans for a given seed.
+constexpr std::array<ActionType, 9> kKinds = {
     ActionType::kError,           ActionType::kReset,
     ActionType::kDropResponse,    ActionType::kTruncateResponse,
     ActionType::kStall,           ActionType::kExpireUpload,
     ActionType::kCorruptChecksum, ActionType::kRestart,
+    ActionType::kCorruptEtag,
 };
 
 // Kept apart from the plan's own stream (which starts at `seed`) by a fixed tweak.
@@ -70,6 +73,7 @@ Action DrawAction(ActionType type, const SwarmOptions& options, Rng& rng) {
     case ActionType::kDropResponse:
     case ActionType::kExpireUpload:
     case ActionType::kCorruptChecksum:
+    case ActionType::kCorruptEtag:
     case ActionType::kRestart:
       break;
   }
@@ -115,6 +119,8 @@ std::vector<Operation> SwarmCandidates(ActionType type, bool disk_mode) {
     case ActionType::kCorruptChecksum:  // answers that carry x-oss-hash-crc64ecma
       return {Operation::kUploadPart, Operation::kPutObject, Operation::kCompleteMultipartUpload,
               Operation::kGetObject, Operation::kHeadObject};
+    case ActionType::kCorruptEtag:  // answers whose ETag is the MD5 of the body sent
+      return {Operation::kUploadPart, Operation::kPutObject};
     case ActionType::kRestart:
       return disk_mode ? UploadPathOperations() : std::vector<Operation>{};
   }

@@ -170,16 +170,22 @@ Step StepFrom(const json& value, size_t index) {
   auto kind = StepKindFromName(name);
   if (!kind) Fail(where + ".do: unknown step \"" + name + "\"");
   step.kind = *kind;
+  auto part_number = [&](const char* name) {
+    uint64_t n = f.Unsigned(name, f.Required(name));
+    if (n < 1 || n > 10000) Fail(where + "." + name + " must be in 1..10000");
+    return static_cast<int>(n);
+  };
   switch (step.kind) {
     case StepKind::kCancelAfterBytes:
       step.bytes = f.Unsigned("bytes", f.Required("bytes"));
       break;
-    case StepKind::kKillClientAfterParts: {
-      uint64_t parts = f.Unsigned("parts", f.Required("parts"));
-      if (parts < 1 || parts > 10000) Fail(where + ".parts must be in 1..10000");
-      step.parts = static_cast<int>(parts);
+    case StepKind::kKillClientAfterParts:
+      step.parts = part_number("parts");
       break;
-    }
+    case StepKind::kRewriteFileDuringUpload:
+      step.parts = part_number("parts");
+      step.content_seed = f.Unsigned("contentSeed", f.Required("contentSeed"));
+      break;
     case StepKind::kAdvanceClock:
       step.seconds = static_cast<int64_t>(f.Unsigned("seconds", f.Required("seconds")));
       break;
@@ -187,7 +193,21 @@ Step StepFrom(const json& value, size_t index) {
       step.size_bytes = f.Unsigned("size", f.Required("size"));
       step.content_seed = f.Unsigned("contentSeed", f.Required("contentSeed"));
       break;
-    default:
+    case StepKind::kTamperPart:
+      step.part = part_number("part");
+      step.content_seed = f.Unsigned("contentSeed", f.Required("contentSeed"));
+      break;
+    case StepKind::kForeignPart:
+      step.part = part_number("part");
+      step.size_bytes = f.Unsigned("size", f.Required("size"));
+      if (step.size_bytes > (5ull << 30)) Fail(where + ".size must be at most 5 GiB");
+      break;
+    case StepKind::kUpload:
+    case StepKind::kResume:
+    case StepKind::kKillClientDuringComplete:
+    case StepKind::kExpireUpload:
+    case StepKind::kRestartServer:
+    case StepKind::kPowerLoss:
       break;
   }
   if (IsClientStep(step.kind)) {
@@ -267,6 +287,10 @@ json StepJson(const Step& step) {
     case StepKind::kKillClientAfterParts:
       j["parts"] = step.parts;
       break;
+    case StepKind::kRewriteFileDuringUpload:
+      j["parts"] = step.parts;
+      j["contentSeed"] = step.content_seed;
+      break;
     case StepKind::kAdvanceClock:
       j["seconds"] = step.seconds;
       break;
@@ -274,7 +298,20 @@ json StepJson(const Step& step) {
       j["size"] = step.size_bytes;
       j["contentSeed"] = step.content_seed;
       break;
-    default:
+    case StepKind::kTamperPart:
+      j["part"] = step.part;
+      j["contentSeed"] = step.content_seed;
+      break;
+    case StepKind::kForeignPart:
+      j["part"] = step.part;
+      j["size"] = step.size_bytes;
+      break;
+    case StepKind::kUpload:
+    case StepKind::kResume:
+    case StepKind::kKillClientDuringComplete:
+    case StepKind::kExpireUpload:
+    case StepKind::kRestartServer:
+    case StepKind::kPowerLoss:
       break;
   }
   if (!step.expect.empty()) j["expect"] = ExpectJson(step.expect);

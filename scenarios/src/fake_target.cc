@@ -53,6 +53,10 @@ class InProcessFake final : public FakeTarget {
   protocol::StatusOr<std::vector<fake::UploadSnapshot>> ListUploads() override {
     return server_.ListUploads();
   }
+  protocol::Status PutPart(const std::string& upload_id, int part_number,
+                           const std::string& bytes) override {
+    return server_.PutPart(upload_id, part_number, bytes);
+  }
   protocol::StatusOr<std::vector<fake::JournalEntry>> Journal() override {
     return server_.Journal();
   }
@@ -140,6 +144,13 @@ class RemoteFake final : public FakeTarget {
       return Internal(std::string("GET /_fake/uploads: ") + e.what());
     }
     return uploads;
+  }
+  protocol::Status PutPart(const std::string& upload_id, int part_number,
+                           const std::string& bytes) override {
+    auto reply =
+        Call("POST", "/_fake/uploads/" + upload_id + "/parts/" + std::to_string(part_number),
+             json{{"dataBase64", protocol::Base64Encode(bytes)}}.dump());
+    return reply.ok() ? protocol::Status() : protocol::Status(reply.error());
   }
   protocol::StatusOr<std::vector<fake::JournalEntry>> Journal() override {
     auto reply = Call("GET", "/_fake/journal");

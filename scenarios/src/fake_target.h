@@ -25,6 +25,9 @@ class FakeTarget {
   virtual protocol::Status AdvanceClock(int64_t seconds) = 0;
   virtual protocol::StatusOr<bool> ExpireUpload(const std::string& upload_id) = 0;
   virtual protocol::StatusOr<std::vector<fake::UploadSnapshot>> ListUploads() = 0;
+  /// fake::Server::PutPart: `bytes` become part `part_number` of the upload.
+  virtual protocol::Status PutPart(const std::string& upload_id, int part_number,
+                                   const std::string& bytes) = 0;
   virtual protocol::StatusOr<std::vector<fake::JournalEntry>> Journal() = 0;
   /// fake::Server::JournalArrivals(): requests arriving later get a larger arrival number.
   virtual protocol::StatusOr<uint64_t> JournalArrivals() = 0;

@@ -21,8 +21,12 @@ Tri Merge(Tri a, Tri b) { return a == b ? a : Tri::kMaybe; }
 
 /// What the model knows between steps.
 struct ModelState {
-  Tri record = Tri::kNo;  // a checkpoint record exists
-  Tri lost = Tri::kNo;    // the server lost the recorded upload
+  Tri record = Tri::kNo;    // a checkpoint record exists
+  Tri lost = Tri::kNo;      // the server lost the recorded upload
+  Tri poisoned = Tri::kNo;  // the recorded upload holds a part this file cannot have
+  /// The record holds every part of an upload whose Complete committed (a kill during
+  /// Complete), and the object is the file: the next resume must verify it and succeed.
+  bool committed = false;
   /// The object on the server may already equal the file: a resume whose record holds every
   /// part then verifies it with HEAD and succeeds instead of reporting cannot-resume.
   bool object_may_match = false;
@@ -53,6 +57,7 @@ std::vector<Outcome> FaultOutcomes(const FaultSpec& f) {
     case ActionType::kTruncateResponse:
       return f.times == 0 ? std::vector<Outcome>{Outcome::kFailsRetryable} : std::vector<Outcome>{};
     case ActionType::kCorruptChecksum:
+    case ActionType::kCorruptEtag:
       return {Outcome::kFailsRetryable};
     case ActionType::kExpireUpload:
       if (f.operation == Operation::kAbortMultipartUpload) return {};
@@ -64,31 +69,59 @@ std::vector<Outcome> FaultOutcomes(const FaultSpec& f) {
   return {};
 }
 
+uint64_t PartCount(const CaseSpec& spec) {
+  return std::max<uint64_t>(1, (spec.size_bytes + spec.part_size_bytes - 1) / spec.part_size_bytes);
+}
+
 /// Applies one client step to the model: returns the outcomes it allows, updates `state`.
+/// Definite where the contract is: a failure keeps an existing record, a resume of a lost or
+/// poisoned upload cannot resume, a resume after a kill during Complete succeeds, a file
+/// changed during a fresh multipart upload fails it.
 std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
                                      ModelState& state) {
   std::vector<Outcome> outcomes;
-  const bool cancel_like =
-      step.kind == StepKind::kCancelAfterBytes || step.kind == StepKind::kKillClientAfterParts;
+  const bool kill_in_complete = step.kind == StepKind::kKillClientDuringComplete;
+  const bool cancel_like = step.kind == StepKind::kCancelAfterBytes ||
+                           step.kind == StepKind::kKillClientAfterParts || kill_in_complete;
+  // The callback rewrites a multipart file once K parts are safe, before Complete.
+  const bool rewrites = step.kind == StepKind::kRewriteFileDuringUpload;
+  const Outcome plain = cancel_like ? Outcome::kCancelled
+                        : rewrites  ? Outcome::kFails
+                                    : Outcome::kSucceeds;
   if (!IsMultipart(spec)) {
     AddOutcome(outcomes, Outcome::kSucceeds);
+  } else if (state.committed && state.record == Tri::kYes) {
+    AddOutcome(outcomes, Outcome::kSucceeds);  // HEAD shows the committed object
+    if (cancel_like && !kill_in_complete) AddOutcome(outcomes, Outcome::kCancelled);
   } else {
-    if (state.record != Tri::kNo && state.lost != Tri::kNo) {
-      AddOutcome(outcomes, Outcome::kCannotResume);
-    }
-    if (!(state.record == Tri::kYes && state.lost == Tri::kYes)) {
-      AddOutcome(outcomes, cancel_like ? Outcome::kCancelled : Outcome::kSucceeds);
+    const bool gone = state.lost != Tri::kNo || state.poisoned != Tri::kNo;
+    const bool surely_gone = state.lost == Tri::kYes || state.poisoned == Tri::kYes;
+    if (state.record != Tri::kNo && gone) AddOutcome(outcomes, Outcome::kCannotResume);
+    if (!(state.record == Tri::kYes && surely_gone)) {
+      AddOutcome(outcomes, plain);
     }
   }
   if (step.fault) {
-    for (Outcome o : FaultOutcomes(*step.fault)) AddOutcome(outcomes, o);
+    // A fresh multipart upload must send UploadParts: an unlimited fault on them decides it.
+    const FaultSpec& f = *step.fault;
+    if (IsMultipart(spec) && state.record == Tri::kNo && f.times == 0 &&
+        f.operation == Operation::kUploadPart) {
+      outcomes.clear();
+    }
+    for (Outcome o : FaultOutcomes(f)) AddOutcome(outcomes, o);
   }
   const bool may_cannot_resume =
       std::find(outcomes.begin(), outcomes.end(), Outcome::kCannotResume) != outcomes.end();
-  if (may_cannot_resume && state.object_may_match) AddOutcome(outcomes, Outcome::kSucceeds);
+  // A record holding every part whose upload is gone verifies the object with HEAD; a
+  // poisoned upload that is still there is never verified that way.
+  if (may_cannot_resume && state.object_may_match &&
+      (state.poisoned == Tri::kNo || state.lost != Tri::kNo)) {
+    AddOutcome(outcomes, Outcome::kSucceeds);
+  }
 
   ModelState next;
   bool first = true;
+  bool committed = false;
   auto merge = [&](ModelState s) {
     if (!spec.record_directory) s.record = Tri::kNo;
     if (first) {
@@ -97,33 +130,48 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
     } else {
       next.record = Merge(next.record, s.record);
       next.lost = Merge(next.lost, s.lost);
+      next.poisoned = Merge(next.poisoned, s.poisoned);
     }
   };
   for (Outcome o : outcomes) {
     switch (o) {
       case Outcome::kSucceeds:
       case Outcome::kCannotResume:
-        merge({IsMultipart(spec) ? Tri::kNo : state.record,
-               IsMultipart(spec) ? Tri::kNo : state.lost});
+        merge(IsMultipart(spec) ? ModelState{} : state);
         break;
       case Outcome::kCancelled: {
-        const bool keep = step.kind == StepKind::kKillClientAfterParts || !spec.delete_on_cancel;
-        merge({keep ? Tri::kYes : Tri::kNo, Tri::kNo});
+        const bool keep = KeepsRecordOnCancel(step.kind) || !spec.delete_on_cancel;
+        if (kill_in_complete && IsMultipart(spec)) {
+          merge({Tri::kYes, Tri::kYes, Tri::kNo});  // committed, record kept
+          committed = outcomes.size() == 1 && spec.record_directory;
+        } else {
+          merge({keep ? Tri::kYes : Tri::kNo, Tri::kNo, Tri::kNo});
+        }
         break;
       }
       case Outcome::kFails:
       case Outcome::kFailsRetryable:
-        merge({Tri::kMaybe, state.lost == Tri::kNo ? Tri::kNo : Tri::kMaybe});
+        // Failures never drop a record nor abort its upload, except after a Complete that
+        // took effect (a corrupted answer to it: the upload id is spent).
+        merge({state.record == Tri::kYes &&
+                       !(step.fault && step.fault->operation == Operation::kCompleteMultipartUpload)
+                   ? Tri::kYes
+                   : Tri::kMaybe,
+               state.lost == Tri::kNo ? Tri::kNo : Tri::kMaybe, state.poisoned});
         break;
     }
   }
-  next.object_may_match = state.object_may_match || std::find(outcomes.begin(), outcomes.end(),
-                                                              Outcome::kSucceeds) != outcomes.end();
+  next.committed = committed;
+  next.object_may_match =
+      state.object_may_match || committed ||
+      std::find(outcomes.begin(), outcomes.end(), Outcome::kSucceeds) != outcomes.end();
   // An expire-upload fault may fire and still lose the race with a cancel: the record then
   // outlives its upload.
   if (step.fault && step.fault->type == ActionType::kExpireUpload && next.record != Tri::kNo) {
     next.lost = Tri::kMaybe;
   }
+  // The file changed: the next step retires the record (and its upload) and starts afresh.
+  if (step.kind == StepKind::kRewriteFileDuringUpload) next = ModelState{};
   state = next;
   return outcomes;
 }
@@ -150,6 +198,8 @@ std::vector<Operation> GeneratedTargets(ActionType type, Storage storage) {
               Operation::kAbortMultipartUpload};
     case ActionType::kCorruptChecksum:
       return {Operation::kUploadPart, Operation::kCompleteMultipartUpload, Operation::kPutObject};
+    case ActionType::kCorruptEtag:  // the answers whose ETag the client can check (MD5)
+      return {Operation::kUploadPart, Operation::kPutObject};
     case ActionType::kRestart:
       if (storage == Storage::kDisk) return all;
       return {};
@@ -179,31 +229,46 @@ CaseSpec GenerateCase(faults::Rng& rng) {
   for (int i = 0; i < steps; ++i) {
     StepSpec step;
     const uint64_t roll = rng.Below(100);
-    if (roll < 30) {
+    if (roll < 26) {
       step.kind = StepKind::kUpload;
-    } else if (roll < 50) {
+    } else if (roll < 40) {
       step.kind = StepKind::kCancelAfterBytes;
       step.amount = rng.Between(0, spec.size_bytes);
-    } else if (roll < 70) {
+    } else if (roll < 54) {
       step.kind = StepKind::kKillClientAfterParts;
       step.amount = rng.Between(1, parts);
-    } else if (roll < 82) {
+    } else if (roll < 59) {
+      step.kind = StepKind::kKillClientDuringComplete;
+    } else if (roll < 64) {
+      step.kind = StepKind::kRewriteFileDuringUpload;
+      step.amount = rng.Between(1, parts);
+    } else if (roll < 72) {
       step.kind = StepKind::kExpireUpload;
-    } else if (roll < 88) {
+    } else if (roll < 76) {
       step.kind = StepKind::kRestartServer;
-    } else if (roll < 94) {
+    } else if (roll < 80) {
       step.kind = StepKind::kAdvanceClock;
       step.amount = Pick(rng, std::vector<uint64_t>{60, 3600, 86400});
-    } else {
+    } else if (roll < 84) {
       step.kind = StepKind::kRewriteFile;
       step.amount = rng.Next() >> 1;
+    } else if (roll < 89) {
+      step.kind = StepKind::kTamperPart;
+      step.amount = rng.Between(1, parts);
+    } else if (roll < 93) {
+      step.kind = StepKind::kForeignPart;
+      step.amount = rng.Below(2);
+    } else {
+      step.kind = StepKind::kPowerLoss;
     }
-    if (IsClientStep(step.kind) && rng.Chance(1, 2)) {
+    // A kill during Complete carries no fault of its own: its crash plan owns Complete.
+    if (IsClientStep(step.kind) && step.kind != StepKind::kKillClientDuringComplete &&
+        rng.Chance(1, 2)) {
       std::vector<ActionType> kinds;
       for (ActionType t :
            {ActionType::kError, ActionType::kReset, ActionType::kDropResponse,
             ActionType::kTruncateResponse, ActionType::kStall, ActionType::kExpireUpload,
-            ActionType::kCorruptChecksum, ActionType::kRestart}) {
+            ActionType::kCorruptChecksum, ActionType::kRestart, ActionType::kCorruptEtag}) {
         if (!GeneratedTargets(t, spec.storage).empty()) kinds.push_back(t);
       }
       FaultSpec f;
@@ -270,6 +335,10 @@ Scenario BuildScenario(const CaseSpec& spec, const std::string& name) {
       case StepKind::kKillClientAfterParts:
         step.parts = static_cast<int>(std::max<uint64_t>(1, g.amount));
         break;
+      case StepKind::kRewriteFileDuringUpload:
+        step.parts = static_cast<int>(std::max<uint64_t>(1, g.amount));
+        step.content_seed = spec.content_seed + 1 + g.amount;
+        break;
       case StepKind::kAdvanceClock:
         step.seconds = static_cast<int64_t>(g.amount);
         break;
@@ -280,8 +349,28 @@ Scenario BuildScenario(const CaseSpec& spec, const std::string& name) {
         break;
       case StepKind::kExpireUpload:
         state.lost = state.record == Tri::kNo ? Tri::kNo : state.record;
+        if (state.lost == Tri::kYes) state.poisoned = Tri::kNo;  // the foreign part went too
         break;
-      default:
+      case StepKind::kTamperPart:
+        // Other bytes of the right size: a resume re-checks and re-sends it; no outcome moves.
+        step.part = static_cast<int>(std::max<uint64_t>(1, g.amount));
+        step.content_seed = spec.content_seed + 7 * g.amount + 3;
+        break;
+      case StepKind::kForeignPart:
+        // amount 0: one byte past the last part; 1: part 1 one byte over the planned size.
+        step.part = g.amount == 0 ? static_cast<int>(PartCount(spec)) + 1 : 1;
+        step.size_bytes = g.amount == 0 ? 1 : spec.part_size_bytes + 1;
+        if (state.record != Tri::kNo && state.lost != Tri::kYes && IsMultipart(spec)) {
+          state.poisoned = state.record == Tri::kYes && state.lost == Tri::kNo
+                               ? Tri::kYes
+                               : Merge(state.poisoned, Tri::kYes);
+        }
+        break;
+      case StepKind::kUpload:
+      case StepKind::kResume:
+      case StepKind::kKillClientDuringComplete:
+      case StepKind::kRestartServer:
+      case StepKind::kPowerLoss:  // a correct client syncs all it acknowledged: no change
         break;
     }
     if (IsClientStep(g.kind)) {
@@ -366,11 +455,35 @@ std::vector<CaseSpec> ShrinkCandidates(const CaseSpec& spec) {
         std::max<uint64_t>(1, (size + c.part_size_bytes - 1) / c.part_size_bytes);
     for (auto& st : c.steps) {
       if (st.kind == StepKind::kCancelAfterBytes) st.amount = std::min(st.amount, size);
-      if (st.kind == StepKind::kKillClientAfterParts) st.amount = std::min(st.amount, parts);
+      if (st.kind == StepKind::kKillClientAfterParts ||
+          st.kind == StepKind::kRewriteFileDuringUpload || st.kind == StepKind::kTamperPart) {
+        st.amount = std::min(st.amount, parts);
+      }
     }
     push(c);
   }
   return out;
+}
+
+CaseSpec ShrinkCase(CaseSpec spec, const std::function<bool(const CaseSpec&)>& fails, int replays) {
+  auto fails_every_time = [&](const CaseSpec& candidate) {
+    for (int i = 0; i < replays; ++i) {
+      if (!fails(candidate)) return false;
+    }
+    return true;
+  };
+  for (int round = 0; round < 50; ++round) {
+    bool progressed = false;
+    for (const CaseSpec& candidate : ShrinkCandidates(spec)) {
+      if (fails_every_time(candidate)) {
+        spec = candidate;
+        progressed = true;
+        break;
+      }
+    }
+    if (!progressed) break;
+  }
+  return spec;
 }
 
 std::string DescribeCase(const CaseSpec& spec) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "ossup/scenarios/codec.h"
 
 namespace ossup::scenarios {
@@ -87,6 +89,88 @@ TEST(Generate, ShrinkCandidatesAreSimpler) {
     EXPECT_LE(c.parallelism, spec.parallelism);
   }
   EXPECT_FALSE(ShrinkCandidates(spec).empty());
+}
+
+TEST(Shrink, KeepsOnlyCandidatesThatFailOnEveryReplay) {
+  CaseSpec spec;
+  spec.size_bytes = 3 * 102400;
+  spec.parallelism = 3;
+  spec.steps.resize(3);
+  // Fails whenever a step is left; with parallelism 1 only every other run (a race).
+  int calls = 0;
+  auto fails = [&](const CaseSpec& c) {
+    ++calls;
+    if (c.steps.empty()) return false;
+    return c.parallelism != 1 || calls % 2 == 0;
+  };
+  const CaseSpec shrunk = ShrinkCase(spec, fails);
+  EXPECT_EQ(shrunk.steps.size(), 1u);
+  EXPECT_EQ(shrunk.parallelism, 3) << "a candidate that passed a replay was kept";
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(fails(shrunk));
+}
+
+TEST(Generate, ReachesEveryStepKindAndFaultType) {
+  std::set<StepKind> kinds;
+  std::set<faults::ActionType> types;
+  for (uint64_t seed = 0; seed < 3000; ++seed) {
+    faults::Rng rng(seed);
+    for (const StepSpec& step : GenerateCase(rng).steps) {
+      kinds.insert(step.kind);
+      if (step.fault) types.insert(step.fault->type);
+    }
+  }
+  for (int k = 0; k <= static_cast<int>(StepKind::kPowerLoss); ++k) {
+    // "upload" covers "resume": the same request, which resumes whenever there is a record.
+    if (static_cast<StepKind>(k) == StepKind::kResume) continue;
+    EXPECT_TRUE(kinds.contains(static_cast<StepKind>(k))) << StepKindName(static_cast<StepKind>(k));
+  }
+  for (int t = 0; t <= static_cast<int>(faults::ActionType::kCorruptEtag); ++t) {
+    const auto type = static_cast<faults::ActionType>(t);
+    EXPECT_TRUE(types.contains(type)) << faults::ActionTypeName(type);
+  }
+}
+
+std::vector<std::vector<Outcome>> Expected(std::vector<StepSpec> steps) {
+  CaseSpec spec;
+  spec.size_bytes = 3 * 102400;
+  spec.steps = std::move(steps);
+  std::vector<std::vector<Outcome>> out;
+  for (const Step& step : BuildScenario(spec, "model").steps) {
+    if (IsClientStep(step.kind)) out.push_back(step.expect);
+  }
+  return out;
+}
+
+TEST(Generate, ModelIsDefiniteWhereTheContractIs) {
+  using O = Outcome;
+  using V = std::vector<std::vector<Outcome>>;
+  // A kill during Complete leaves a committed object: the resume verifies it and succeeds.
+  EXPECT_EQ(Expected({{StepKind::kKillClientDuringComplete, 0, {}}, {StepKind::kResume, 0, {}}}),
+            (V{{O::kCancelled}, {O::kSucceeds}, {O::kSucceeds}}));
+  // A foreign part in the kept upload: cannot resume, then a fresh upload.
+  EXPECT_EQ(Expected({{StepKind::kKillClientAfterParts, 1, {}},
+                      {StepKind::kForeignPart, 0, {}},
+                      {StepKind::kResume, 0, {}}}),
+            (V{{O::kCancelled}, {O::kCannotResume}, {O::kSucceeds}}));
+  // The file changed during a fresh upload: it fails.
+  EXPECT_EQ(Expected({{StepKind::kRewriteFileDuringUpload, 1, {}}}),
+            (V{{O::kFails}, {O::kSucceeds}}));
+  // Unlimited errors on every UploadPart of a fresh upload: it fails, and a failure keeps
+  // nothing to resume from but must not make the next upload anything but a success.
+  FaultSpec unlimited;
+  unlimited.type = faults::ActionType::kError;
+  unlimited.times = 0;
+  EXPECT_EQ(Expected({{StepKind::kUpload, 0, unlimited}}),
+            (V{{O::kFailsRetryable}, {O::kSucceeds}}));
+  // A failure keeps the record of a kill: the next step resumes it and succeeds.
+  FaultSpec denied = unlimited;
+  denied.operation = protocol::Operation::kListParts;
+  denied.times = 1;
+  denied.non_retryable = true;
+  EXPECT_EQ(Expected({{StepKind::kKillClientAfterParts, 1, {}},
+                      {StepKind::kResume, 0, denied},
+                      {StepKind::kResume, 0, {}}}),
+            (V{{O::kCancelled}, {O::kSucceeds, O::kFails}, {O::kSucceeds}, {O::kSucceeds}}));
 }
 
 }  // namespace

@@ -5,12 +5,36 @@
 #include <set>
 
 #include "ossup/protocol/checksum.h"
+#include "ossup/protocol/errors.h"
 #include "ossup/protocol/limits.h"
 
 namespace ossup::scenarios {
 namespace {
 
 using faults::ActionType;
+using Slice = std::vector<const fake::JournalEntry*>;
+
+const std::vector<std::string> kNames = {
+    "success-matches-file",
+    "success-removes-record",
+    "complete-200-removes-record",
+    "cancel-delete-removes-both",
+    "cancel-keep-keeps-both",
+    "failure-keeps-record-and-upload",
+    "failure-without-record-aborts",
+    "recorded-parts-on-server",
+    "no-stored-part-resent",
+    "resend-bounded",
+    "lost-upload-cannot-resume",
+    "cannot-resume-removes-record",
+    "complete-names-acknowledged-parts",
+    "progress-monotone",
+    "lost-complete-answer-not-failure",
+    "corrupt-answer-not-success",
+    "permanent-error-surfaces",
+    "changed-file-not-success",
+    "no-upload-leaked",
+};
 
 std::string Where(const StepRecord& step) {
   return "step " + std::to_string(step.index + 1) + " (" +
@@ -21,6 +45,10 @@ bool Fired(const fake::JournalEntry& e, ActionType type) {
   return e.fault && e.fault->action.type == type;
 }
 
+bool AnswerLost(const fake::JournalEntry& e) {
+  return Fired(e, ActionType::kDropResponse) || Fired(e, ActionType::kTruncateResponse);
+}
+
 uint64_t PartSizeFor(uint64_t file_size, uint64_t part_size) {
   const uint64_t max_parts = protocol::limits::kMaxPartNumber;
   if ((file_size + part_size - 1) / part_size <= max_parts) return part_size;
@@ -28,36 +56,68 @@ uint64_t PartSizeFor(uint64_t file_size, uint64_t part_size) {
   return (grown + 4095) / 4096 * 4096;
 }
 
+bool HasUpload(const std::vector<fake::UploadSnapshot>& uploads, const std::string& id) {
+  return std::any_of(uploads.begin(), uploads.end(),
+                     [&](const auto& u) { return u.upload_id == id; });
+}
+
+/// What one client step's requests and state say, computed once for every property.
+struct StepFacts {
+  const StepRecord& step;
+  std::string where;
+  Outcome outcome;
+  Slice slice;
+  FileSpec file_begin;  // the file when the step started
+  FileSpec file_end;    // and when it ended
+  bool keep = false;    // a cancel of this step keeps the record and the upload
+  bool cancel_like = false;
+  int firings = 0;
+  int lost_initiates = 0;                     // Initiate answers dropped or truncated: orphans
+  bool expire_fired_on_resumable_op = false;  // UploadPart or ListParts
+  bool expire_fired_on_complete = false;
+  bool expire_fired = false;
+  bool complete_answer_lost = false;
+  bool complete_committed = false;  // a Complete took effect (answered 200, or answer lost)
+  bool complete_200_seen = false;   // a Complete answered 200 and the answer arrived
+  bool corrupt_answer = false;      // corrupt-checksum or corrupt-etag fired
+  bool permanent_error = false;     // a non-retryable error fault fired (not on Abort)
+  bool abort_failed = false;        // an AbortMultipartUpload failed or carried a fault
+  bool multipart = false;           // the step sent multipart requests or resumed a record
+};
+
 class Checker {
  public:
   Checker(const Scenario& s, const RunReport& r) : s_(s), r_(r) {}
 
   std::vector<Violation> Run() {
-    FileSpec file = s_.file;
-    int orphans = 0;
     for (const StepRecord& step : r_.steps) {
-      if (step.step.kind == StepKind::kRewriteFile) {
-        file = FileSpec{step.step.size_bytes, step.step.content_seed};
-        continue;
-      }
       if (!IsClientStep(step.step.kind) || !step.outcome) continue;
-      auto slice = Slice(step);
-      for (const auto* e : slice) {
-        if (e->operation == "InitiateMultipartUpload" &&
-            (Fired(*e, ActionType::kDropResponse) || Fired(*e, ActionType::kTruncateResponse))) {
-          ++orphans;
-        }
-      }
-      CheckStep(step, slice, file, orphans + unreachable_);
-      if (!s_.upload.record_directory && LeavesUnreachableUpload(step)) ++unreachable_;
+      const StepFacts f = Facts(step);
+      orphans_ += f.lost_initiates;
+      CheckSuccess(f);
+      CheckRecordLifecycle(f);
+      CheckCancel(f);
+      CheckFailure(f);
+      CheckRecordedParts(f);
+      CheckNoStoredPartResent(f);
+      CheckResendBounded(f);
+      CheckLostUpload(f);
+      CheckCompleteParts(f);
+      CheckProgress(f);
+      CheckFaultDuties(f);
+      if (!s_.upload.record_directory && LeavesUnreachableUpload(f)) ++unreachable_;
     }
-    CheckEnd(orphans);
+    CheckNoUploadLeaked();
     return std::move(violations_);
   }
 
  private:
-  std::vector<const fake::JournalEntry*> Slice(const StepRecord& step) const {
-    std::vector<const fake::JournalEntry*> slice;
+  void Add(const std::string& property, const std::string& where, const std::string& message) {
+    violations_.push_back({property, where, message});
+  }
+
+  Slice SliceOf(const StepRecord& step) const {
+    Slice slice;
     for (const fake::JournalEntry& e : r_.journal) {
       if (e.arrival > step.arrival_begin && e.arrival <= step.arrival_end) slice.push_back(&e);
     }
@@ -66,242 +126,405 @@ class Checker {
     return slice;
   }
 
-  /// Without a record directory, an upload the client keeps (cancel with keep, or any
-  /// failure: failures never abort) can never be resumed or found again by the client.
-  bool LeavesUnreachableUpload(const StepRecord& step) const {
-    const Outcome o = *step.outcome;
-    const bool keep =
-        step.step.kind == StepKind::kKillClientAfterParts ||
-        (step.step.kind == StepKind::kCancelAfterBytes && !s_.upload.delete_on_cancel);
-    return (o == Outcome::kCancelled && keep) || o == Outcome::kFails ||
-           o == Outcome::kFailsRetryable;
-  }
-
-  void Add(int property, const std::string& where, const std::string& message) {
-    violations_.push_back({property, where, message});
-  }
-
-  void CheckStep(const StepRecord& step, const std::vector<const fake::JournalEntry*>& slice,
-                 const FileSpec& file, int orphans) {
-    const std::string where = Where(step);
-    const Outcome outcome = *step.outcome;
-    const bool keep =
-        step.step.kind == StepKind::kKillClientAfterParts ||
-        (step.step.kind == StepKind::kCancelAfterBytes && !s_.upload.delete_on_cancel);
-    int firings = 0;
-    bool expire_fired_on_resumable_op = false;
-    bool expire_fired_on_complete = false;
-    bool complete_answer_lost = false;
-    for (const auto* e : slice) {
+  StepFacts Facts(const StepRecord& step) const {
+    // The runner rewrites the file after the step when the callback never got there, and
+    // judges the step against the file it had.
+    StepFacts f{.step = step,
+                .where = Where(step),
+                .outcome = *step.outcome,
+                .slice = SliceOf(step),
+                .file_begin = step.file_before,
+                .file_end = step.rewrote_during_step
+                                ? FileSpec{step.file_before.size_bytes, step.step.content_seed}
+                                : step.file_before};
+    f.keep = KeepsRecordOnCancel(step.step.kind) ||
+             (step.step.kind == StepKind::kCancelAfterBytes && !s_.upload.delete_on_cancel);
+    f.cancel_like =
+        step.step.kind == StepKind::kCancelAfterBytes || KeepsRecordOnCancel(step.step.kind);
+    f.multipart = step.record_before;
+    for (const auto* e : f.slice) {
+      const bool complete = e->operation == "CompleteMultipartUpload";
+      if (e->operation == "InitiateMultipartUpload" || e->operation == "UploadPart" ||
+          e->operation == "ListParts" || complete) {
+        f.multipart = true;
+      }
+      if (complete && e->error_code.empty() && (e->http_status == 200 || AnswerLost(*e))) {
+        f.complete_committed = true;
+      }
+      if (complete && e->http_status == 200 && !AnswerLost(*e)) f.complete_200_seen = true;
+      if (e->operation == "AbortMultipartUpload" &&
+          (e->fault || (e->http_status / 100 != 2 && e->error_code != "NoSuchUpload"))) {
+        f.abort_failed = true;
+      }
       if (!e->fault) continue;
-      ++firings;
+      ++f.firings;
+      if (e->operation == "InitiateMultipartUpload" && AnswerLost(*e)) ++f.lost_initiates;
       if (Fired(*e, ActionType::kExpireUpload)) {
+        f.expire_fired = true;
         if (e->operation == "UploadPart" || e->operation == "ListParts") {
-          expire_fired_on_resumable_op = true;
+          f.expire_fired_on_resumable_op = true;
         }
-        if (e->operation == "CompleteMultipartUpload") expire_fired_on_complete = true;
+        if (complete) f.expire_fired_on_complete = true;
       }
-      if (e->operation == "CompleteMultipartUpload" &&
-          (Fired(*e, ActionType::kDropResponse) || Fired(*e, ActionType::kTruncateResponse))) {
-        complete_answer_lost = true;
+      if (complete && AnswerLost(*e)) f.complete_answer_lost = true;
+      if (Fired(*e, ActionType::kCorruptChecksum) || Fired(*e, ActionType::kCorruptEtag)) {
+        f.corrupt_answer = true;
+      }
+      if (Fired(*e, ActionType::kError) && e->operation != "AbortMultipartUpload") {
+        protocol::Error error;
+        error.code = e->error_code;
+        error.http_status = e->http_status;
+        if (!protocol::IsRetryable(error)) f.permanent_error = true;
       }
     }
+    return f;
+  }
 
-    // P1: success means the client's CRC-64 is the file's.
-    if (outcome == Outcome::kSucceeds) {
-      const uint64_t crc = protocol::Crc64(FileBytes(file));
-      if (step.result_crc64 != crc) {
-        Add(1, where,
-            "reported success with CRC-64 " + protocol::Crc64ToString(step.result_crc64) +
-                " but the file's is " + protocol::Crc64ToString(crc));
-      }
-      if (step.record_after) Add(1, where, "reported success but left its checkpoint record");
+  /// Without a record directory, an upload the client keeps (cancel with keep, a kill) or
+  /// could not abort after a failure can never be found again by the client.
+  bool LeavesUnreachableUpload(const StepFacts& f) const {
+    if (f.outcome == Outcome::kCancelled) return f.keep;
+    if (f.outcome == Outcome::kFails || f.outcome == Outcome::kFailsRetryable) {
+      return f.abort_failed;
     }
+    return false;
+  }
 
-    // P2: cancel with delete leaves nothing behind.
-    if (outcome == Outcome::kCancelled && step.step.kind == StepKind::kCancelAfterBytes &&
-        s_.upload.delete_on_cancel) {
-      if (step.record_after) Add(2, where, "cancelled with delete but the record is still there");
-      if (static_cast<int>(step.uploads_after.size()) > orphans) {
-        Add(2, where,
-            "cancelled with delete but " + std::to_string(step.uploads_after.size()) +
-                " upload(s) are left on the server");
-      }
+  void CheckSuccess(const StepFacts& f) {
+    if (f.outcome != Outcome::kSucceeds) return;
+    const StepRecord& step = f.step;
+    const uint64_t crc = protocol::Crc64(FileBytes(f.file_end));
+    if (step.result_crc64 != crc) {
+      Add("success-matches-file", f.where,
+          "reported success with CRC-64 " + protocol::Crc64ToString(step.result_crc64) +
+              " but the file's is " + protocol::Crc64ToString(crc));
     }
+    if (!step.object_equals_file_after) {
+      Add("success-matches-file", f.where,
+          "reported success but the object differs: " + step.object_problem_after);
+    } else if (protocol::NormalizeETag(step.result_etag) !=
+               protocol::NormalizeETag(step.object_etag_after)) {
+      Add("success-matches-file", f.where,
+          "reported ETag " + step.result_etag + " but the object's is " + step.object_etag_after);
+    }
+    if (step.record_after) {
+      Add("success-removes-record", f.where, "reported success but left its checkpoint record");
+    }
+  }
 
-    // P3 (first half): cancel with keep / kill keeps the record and the upload.
-    if (outcome == Outcome::kCancelled && keep) {
-      if (s_.upload.record_directory && !step.record_after) {
-        Add(3, where, "cancelled with keep but the checkpoint record is gone");
-      }
-      const bool expired = expire_fired_on_resumable_op || expire_fired_on_complete;
-      if (step.uploads_after.empty() && !expired) {
-        Add(3, where, "cancelled with keep but the upload is gone");
-      }
+  void CheckRecordLifecycle(const StepFacts& f) {
+    if (f.complete_200_seen && f.outcome != Outcome::kCancelled && f.step.record_after) {
+      Add("complete-200-removes-record", f.where,
+          "Complete returned 200 (" + std::string(OutcomeName(f.outcome)) +
+              ") but the record is still there");
     }
+    if (f.outcome == Outcome::kCannotResume && f.step.record_after) {
+      Add("cannot-resume-removes-record", f.where, "reported cannot-resume but kept the record");
+    }
+  }
 
-    // P3 (second half) and P6: no part the server already had is sent again.
-    std::map<std::string, std::set<int>> stored;
-    for (const auto& u : step.uploads_before) {
-      for (const auto& p : u.parts) stored[u.upload_id].insert(p.part_number);
+  void CheckCancel(const StepFacts& f) {
+    if (f.outcome != Outcome::kCancelled) return;
+    const StepRecord& step = f.step;
+    if (!f.keep) {
+      if (step.record_after) {
+        Add("cancel-delete-removes-both", f.where,
+            "cancelled with delete but the record is still there");
+      }
+      // Its own upload (new, or the recorded one) is aborted; older unreachable ones and
+      // orphans of lost Initiate answers are not its to abort.
+      int left = 0;
+      for (const auto& u : step.uploads_after) {
+        const bool recorded =
+            step.checkpoint_before && step.checkpoint_before->upload_id == u.upload_id;
+        if (recorded || !HasUpload(step.uploads_before, u.upload_id)) ++left;
+      }
+      if (left > f.lost_initiates) {
+        Add("cancel-delete-removes-both", f.where,
+            "cancelled with delete but " + std::to_string(left) +
+                " of its upload(s) are left on the server");
+      }
+      return;
     }
-    std::set<int> resent_stored;
-    uint64_t part_bytes = 0;
-    std::map<int, bool> parts_seen;
-    int upload_part_requests = 0;
-    for (const auto* e : slice) {
+    if (s_.upload.record_directory && !step.record_after) {
+      Add("cancel-keep-keeps-both", f.where, "cancelled with keep but the record is gone");
+    }
+    const bool gone_legitimately = f.expire_fired || f.complete_committed;
+    if (step.checkpoint_after && !gone_legitimately &&
+        !HasUpload(step.uploads_after, step.checkpoint_after->upload_id)) {
+      Add("cancel-keep-keeps-both", f.where,
+          "cancelled with keep but the recorded upload " + step.checkpoint_after->upload_id +
+              " is gone");
+    }
+    if (!s_.upload.record_directory && step.uploads_after.empty() && !gone_legitimately &&
+        f.multipart && !step.uploads_before.empty()) {
+      Add("cancel-keep-keeps-both", f.where, "cancelled with keep but the upload is gone");
+    }
+  }
+
+  void CheckFailure(const StepFacts& f) {
+    if (f.outcome != Outcome::kFails && f.outcome != Outcome::kFailsRetryable) return;
+    const StepRecord& step = f.step;
+    if (!s_.upload.record_directory) {
+      int added = 0;
+      for (const auto& u : step.uploads_after) {
+        if (!HasUpload(step.uploads_before, u.upload_id)) ++added;
+      }
+      if (added > f.lost_initiates && !f.abort_failed) {
+        Add("failure-without-record-aborts", f.where,
+            "failed without a record directory and left " + std::to_string(added) +
+                " new upload(s) on the server");
+      }
+      return;
+    }
+    // A record that this request would have resumed, whose upload was there: both stay,
+    // unless a Complete took effect (the upload id is spent, the record goes with it).
+    const auto& before = step.checkpoint_before;
+    if (before && before->resumable && HasUpload(step.uploads_before, before->upload_id) &&
+        !f.expire_fired && !f.complete_committed) {
+      if (!step.checkpoint_after || step.checkpoint_after->upload_id != before->upload_id) {
+        Add("failure-keeps-record-and-upload", f.where,
+            "failed (" + step.error + ") and dropped the record of upload " + before->upload_id);
+      }
+    }
+    if (step.checkpoint_after && !f.expire_fired &&
+        !HasUpload(step.uploads_after, step.checkpoint_after->upload_id)) {
+      Add("failure-keeps-record-and-upload", f.where,
+          "failed (" + step.error + ") and the recorded upload " +
+              step.checkpoint_after->upload_id + " is gone from the server");
+    }
+  }
+
+  void CheckRecordedParts(const StepFacts& f) {
+    const auto& after = f.step.checkpoint_after;
+    if (!after) return;
+    const fake::UploadSnapshot* upload = nullptr;
+    for (const auto& u : f.step.uploads_after) {
+      if (u.upload_id == after->upload_id) upload = &u;
+    }
+    if (!upload) return;  // gone (expired, completed): nothing to compare with
+    std::set<std::pair<int, std::string>> known;
+    if (f.step.checkpoint_before && f.step.checkpoint_before->upload_id == after->upload_id) {
+      for (const auto& p : f.step.checkpoint_before->parts) known.insert({p.number, p.etag});
+    }
+    for (const auto& p : after->parts) {
+      if (known.contains({p.number, p.etag})) continue;
+      auto it = std::find_if(upload->parts.begin(), upload->parts.end(),
+                             [&](const auto& s) { return s.part_number == p.number; });
+      if (it == upload->parts.end()) {
+        Add("recorded-parts-on-server", f.where,
+            "the record lists part " + std::to_string(p.number) + " that the server lacks");
+      } else if (protocol::NormalizeETag(it->etag) != protocol::NormalizeETag(p.etag) ||
+                 it->size != p.size_bytes) {
+        Add("recorded-parts-on-server", f.where,
+            "the record lists part " + std::to_string(p.number) + " as " + p.etag + " (" +
+                std::to_string(p.size_bytes) + " bytes), the server holds " + it->etag + " (" +
+                std::to_string(it->size) + " bytes)");
+      }
+    }
+  }
+
+  /// The parts each upload held at the start of the step with exactly the file's bytes.
+  std::map<std::string, std::set<int>> GoodStoredParts(const StepFacts& f) const {
+    std::map<std::string, std::set<int>> good;
+    const std::string bytes = FileBytes(f.file_begin);
+    const uint64_t part_size = PartSizeFor(f.file_begin.size_bytes, s_.upload.part_size_bytes);
+    for (const auto& u : f.step.uploads_before) {
+      for (const auto& p : u.parts) {
+        const uint64_t offset = static_cast<uint64_t>(p.part_number - 1) * part_size;
+        if (offset >= bytes.size()) continue;
+        const uint64_t size = std::min<uint64_t>(part_size, bytes.size() - offset);
+        if (p.size != size || !p.crc64) continue;
+        if (*p.crc64 == protocol::Crc64(std::string_view(bytes).substr(offset, size))) {
+          good[u.upload_id].insert(p.part_number);
+        }
+      }
+    }
+    return good;
+  }
+
+  void CheckNoStoredPartResent(const StepFacts& f) {
+    const auto good = GoodStoredParts(f);
+    std::set<int> resent;
+    for (const auto* e : f.slice) {
       if (e->operation != "UploadPart" || !e->part_number) continue;
-      ++upload_part_requests;
-      part_bytes += e->request_body_bytes;
-      parts_seen[*e->part_number] = true;
-      auto it = stored.find(e->upload_id);
-      if (it != stored.end() && it->second.contains(*e->part_number)) {
-        resent_stored.insert(*e->part_number);
-      }
+      auto it = good.find(e->upload_id);
+      if (it != good.end() && it->second.contains(*e->part_number)) resent.insert(*e->part_number);
     }
-    if (!resent_stored.empty()) {
-      Add(3, where,
-          "re-sent part " + std::to_string(*resent_stored.begin()) +
-              " that the server already had (" + std::to_string(resent_stored.size()) +
-              " such part(s))");
+    if (!resent.empty()) {
+      Add("no-stored-part-resent", f.where,
+          "re-sent part " + std::to_string(*resent.begin()) +
+              " that the server already had with the file's bytes (" +
+              std::to_string(resent.size()) + " such part(s))");
     }
+  }
+
+  void CheckResendBounded(const StepFacts& f) {
+    const StepRecord& step = f.step;
+    const FileSpec& file = f.file_begin;
     const uint64_t part_size = PartSizeFor(file.size_bytes, s_.upload.part_size_bytes);
-    if (!step.simple_upload && upload_part_requests > 0) {
-      uint64_t distinct_bytes = 0;
-      for (const auto& [n, _] : parts_seen) {
-        uint64_t offset = static_cast<uint64_t>(n - 1) * part_size;
-        distinct_bytes +=
-            offset >= file.size_bytes ? 0 : std::min(part_size, file.size_bytes - offset);
+    uint64_t part_bytes = 0;
+    std::set<int> parts_seen;
+    int requests = 0;
+    for (const auto* e : f.slice) {
+      if (e->operation != "UploadPart" || !e->part_number) continue;
+      ++requests;
+      part_bytes += e->request_body_bytes;
+      parts_seen.insert(*e->part_number);
+    }
+    if (!step.simple_upload && requests > 0) {
+      uint64_t distinct = 0;
+      for (int n : parts_seen) {
+        const uint64_t offset = static_cast<uint64_t>(n - 1) * part_size;
+        distinct += offset >= file.size_bytes ? 0 : std::min(part_size, file.size_bytes - offset);
       }
-      const uint64_t resent = part_bytes > distinct_bytes ? part_bytes - distinct_bytes : 0;
-      const uint64_t allowed =
-          static_cast<uint64_t>(firings) * static_cast<uint64_t>(s_.upload.parallelism) * part_size;
+      const uint64_t resent = part_bytes > distinct ? part_bytes - distinct : 0;
+      const uint64_t allowed = static_cast<uint64_t>(f.firings) *
+                               static_cast<uint64_t>(s_.upload.parallelism) * part_size;
       if (resent > allowed) {
-        Add(6, where,
-            std::to_string(resent) + " bytes re-sent after " + std::to_string(firings) +
+        Add("resend-bounded", f.where,
+            std::to_string(resent) + " bytes re-sent after " + std::to_string(f.firings) +
                 " fault(s); at most " + std::to_string(allowed) + " allowed");
       }
     }
-    if (outcome == Outcome::kSucceeds && !step.record_before && firings == 0 &&
+    if (f.outcome == Outcome::kSucceeds && !step.record_before && f.firings == 0 &&
         !step.simple_upload && file.size_bytes > 0) {
       const int expected = static_cast<int>((file.size_bytes + part_size - 1) / part_size);
-      if (upload_part_requests != expected) {
-        Add(6, where,
-            "a fault-free fresh upload sent " + std::to_string(upload_part_requests) +
+      if (requests != expected) {
+        Add("resend-bounded", f.where,
+            "a fault-free fresh upload sent " + std::to_string(requests) +
                 " UploadPart requests for " + std::to_string(expected) + " parts");
       }
     }
-
-    // P4: the server lost the upload.
-    // A resume whose record holds every part may find the object already complete and
-    // verify it with HEAD: that success is legitimate.
-    const bool verified_success = outcome == Outcome::kSucceeds && step.verified_by_head;
-    if (expire_fired_on_resumable_op && outcome != Outcome::kCannotResume &&
-        outcome != Outcome::kCancelled && !verified_success) {
-      Add(4, where,
-          "the upload expired under the client, which reported " +
-              std::string(OutcomeName(outcome)) + " instead of cannot-resume");
-    }
-    if (expire_fired_on_complete && outcome != Outcome::kCannotResume &&
-        !(outcome == Outcome::kSucceeds && step.verified_by_head)) {
-      Add(4, where,
-          "the upload expired at Complete, and the client reported " +
-              std::string(OutcomeName(outcome)));
-    }
-    if (outcome == Outcome::kCannotResume && step.record_after) {
-      Add(4, where, "reported cannot-resume but kept the stale record");
-    }
-    if (step.record_before && LostBefore(step) && outcome != Outcome::kCannotResume &&
-        !verified_success && firings == 0) {
-      Add(4, where,
-          "resumed an upload the server had lost and reported " +
-              std::string(OutcomeName(outcome)));
-    }
-
-    // P5: the server never rejected a Complete's part list.
-    for (const auto* e : slice) {
-      if (e->operation == "CompleteMultipartUpload" &&
-          (e->error_code == "InvalidPart" || e->error_code == "InvalidPartOrder")) {
-        Add(5, where, "CompleteMultipartUpload was rejected with " + e->error_code);
-      }
-    }
-
-    // P7: progress.
-    for (size_t i = 0; i < step.progress.size(); ++i) {
-      if (step.progress[i] > file.size_bytes) {
-        Add(7, where,
-            "progress " + std::to_string(step.progress[i]) + " exceeds the size " +
-                std::to_string(file.size_bytes));
-        break;
-      }
-      if (i > 0 && step.progress[i] < step.progress[i - 1]) {
-        Add(7, where,
-            "progress went back from " + std::to_string(step.progress[i - 1]) + " to " +
-                std::to_string(step.progress[i]));
-        break;
-      }
-    }
-    if (outcome == Outcome::kSucceeds &&
-        (step.progress.empty() || step.progress.back() != file.size_bytes)) {
-      Add(7, where,
-          "succeeded but progress ended at " + (step.progress.empty()
-                                                    ? std::string("nothing")
-                                                    : std::to_string(step.progress.back())));
-    }
-
-    // P9: a lost Complete answer is not a failure.
-    if (complete_answer_lost && outcome != Outcome::kSucceeds) {
-      Add(9, where,
-          "Complete's response was lost and the client reported " +
-              std::string(OutcomeName(outcome)));
-    }
   }
 
-  /// True when an expire-upload event since the previous client step made an upload vanish.
-  bool LostBefore(const StepRecord& step) const {
-    bool expired = false;
+  /// Since the previous client step: did an expire-upload event make an upload vanish, and
+  /// did a foreign-part event put a part this file cannot have into one? A rewrite-file
+  /// retires the record instead (the file changed), so neither then applies.
+  std::pair<bool, bool> EventsBefore(const StepRecord& step) const {
+    bool expired = false, foreign = false;
     for (size_t i = step.index; i-- > 0;) {
       const StepRecord& earlier = r_.steps[i];
       if (IsClientStep(earlier.step.kind)) break;
-      if (earlier.step.kind == StepKind::kRewriteFile) return false;  // record retired instead
+      if (earlier.step.kind == StepKind::kRewriteFile) return {false, false};
       if (earlier.step.kind == StepKind::kExpireUpload && earlier.uploads_expired > 0) {
         expired = true;
       }
+      if (earlier.step.kind == StepKind::kForeignPart && earlier.uploads_touched > 0) {
+        foreign = true;
+      }
     }
-    return expired;
+    return {expired, foreign};
   }
 
-  void CheckEnd(int orphans) {
-    // P8: nothing left behind but the recorded upload, unknowable orphans, and uploads the
-    // client kept without a record directory (LeavesUnreachableUpload).
-    const int allowed = orphans + unreachable_ + (r_.record_exists ? 1 : 0);
+  void CheckLostUpload(const StepFacts& f) {
+    const StepRecord& step = f.step;
+    const std::string name = "lost-upload-cannot-resume";
+    const bool verified_success = f.outcome == Outcome::kSucceeds && step.verified_by_head;
+    if (f.expire_fired_on_resumable_op && f.outcome != Outcome::kCannotResume &&
+        f.outcome != Outcome::kCancelled && !verified_success) {
+      Add(name, f.where,
+          "the upload expired under the client, which reported " +
+              std::string(OutcomeName(f.outcome)) + " instead of cannot-resume");
+    }
+    if (f.expire_fired_on_complete && f.outcome != Outcome::kCannotResume && !verified_success) {
+      Add(name, f.where,
+          "the upload expired at Complete, and the client reported " +
+              std::string(OutcomeName(f.outcome)));
+    }
+    const auto [expired, foreign] = EventsBefore(step);
+    const bool resumable = step.checkpoint_before && step.checkpoint_before->resumable;
+    if (resumable && expired && f.outcome != Outcome::kCannotResume && !verified_success &&
+        f.firings == 0) {
+      Add(name, f.where,
+          "resumed an upload the server had lost and reported " +
+              std::string(OutcomeName(f.outcome)));
+    }
+    if (resumable && foreign && f.firings == 0 &&
+        HasUpload(step.uploads_before, step.checkpoint_before->upload_id)) {
+      if (f.outcome != Outcome::kCannotResume) {
+        Add(name, f.where,
+            "the recorded upload holds a part this file cannot have, and the client reported " +
+                std::string(OutcomeName(f.outcome)));
+      } else if (HasUpload(step.uploads_after, step.checkpoint_before->upload_id)) {
+        Add(name, f.where,
+            "the recorded upload holds a part this file cannot have and was not aborted");
+      }
+    }
+  }
+
+  void CheckCompleteParts(const StepFacts& f) {
+    for (const auto* e : f.slice) {
+      if (e->operation == "CompleteMultipartUpload" &&
+          (e->error_code == "InvalidPart" || e->error_code == "InvalidPartOrder")) {
+        Add("complete-names-acknowledged-parts", f.where,
+            "CompleteMultipartUpload was rejected with " + e->error_code);
+      }
+    }
+  }
+
+  void CheckProgress(const StepFacts& f) {
+    const auto& progress = f.step.progress;
+    const uint64_t size = f.file_begin.size_bytes;
+    for (size_t i = 0; i < progress.size(); ++i) {
+      if (progress[i] > size) {
+        Add("progress-monotone", f.where,
+            "progress " + std::to_string(progress[i]) + " exceeds the size " +
+                std::to_string(size));
+        break;
+      }
+      if (i > 0 && progress[i] < progress[i - 1]) {
+        Add("progress-monotone", f.where,
+            "progress went back from " + std::to_string(progress[i - 1]) + " to " +
+                std::to_string(progress[i]));
+        break;
+      }
+    }
+    if (f.outcome == Outcome::kSucceeds && (progress.empty() || progress.back() != size)) {
+      Add("progress-monotone", f.where,
+          "succeeded but progress ended at " +
+              (progress.empty() ? std::string("nothing") : std::to_string(progress.back())));
+    }
+  }
+
+  /// What fired faults and changes oblige the outcome to be.
+  void CheckFaultDuties(const StepFacts& f) {
+    const std::string outcome(OutcomeName(f.outcome));
+    const bool cancelled_ok = f.cancel_like && f.outcome == Outcome::kCancelled;
+    if (f.complete_answer_lost && f.outcome != Outcome::kSucceeds && !cancelled_ok) {
+      Add("lost-complete-answer-not-failure", f.where,
+          "Complete's response was lost and the client reported " + outcome);
+    }
+    if (f.corrupt_answer && f.outcome == Outcome::kSucceeds) {
+      Add("corrupt-answer-not-success", f.where,
+          "a corrupted checksum or ETag was answered and the client reported success");
+    }
+    if (f.permanent_error && f.outcome != Outcome::kFails && !cancelled_ok &&
+        f.outcome != Outcome::kCannotResume) {
+      Add("permanent-error-surfaces", f.where,
+          "a non-retryable error was answered and the client reported " + outcome);
+    }
+    if (f.step.rewrote_during_step && !f.step.simple_upload && f.outcome == Outcome::kSucceeds) {
+      Add("changed-file-not-success", f.where,
+          "the file changed during the upload and the client reported success");
+    }
+  }
+
+  void CheckNoUploadLeaked() {
+    const int allowed = orphans_ + unreachable_ + (r_.record_exists ? 1 : 0);
     if (static_cast<int>(r_.uploads_left.size()) > allowed) {
-      Add(8, "end",
+      Add("no-upload-leaked", "end",
           std::to_string(r_.uploads_left.size()) + " upload(s) left on the server; " +
-              std::to_string(allowed) + " accounted for (" + std::to_string(orphans) +
+              std::to_string(allowed) + " accounted for (" + std::to_string(orphans_) +
               " orphaned Initiate(s), " + std::to_string(unreachable_) +
               " kept without a record, record " + (r_.record_exists ? "present" : "absent") + ")");
-    }
-    // P1 at the end: if the last client step succeeded, the object is the file.
-    for (size_t i = r_.steps.size(); i-- > 0;) {
-      const StepRecord& step = r_.steps[i];
-      if (step.step.kind == StepKind::kRewriteFile) break;
-      if (!IsClientStep(step.step.kind) || !step.outcome) continue;
-      if (*step.outcome == Outcome::kSucceeds && !r_.object_equals_file) {
-        Add(1, Where(step), "reported success but the object differs: " + r_.object_problem);
-      }
-      if (*step.outcome == Outcome::kSucceeds && r_.object_exists &&
-          protocol::NormalizeETag(step.result_etag) != protocol::NormalizeETag(r_.object_etag)) {
-        Add(1, Where(step),
-            "reported ETag " + step.result_etag + " but the object's is " + r_.object_etag);
-      }
-      break;
     }
   }
 
   const Scenario& s_;
   const RunReport& r_;
   std::vector<Violation> violations_;
+  int orphans_ = 0;
   int unreachable_ = 0;
 };
 
@@ -311,8 +534,10 @@ std::vector<Violation> CheckProperties(const Scenario& scenario, const RunReport
   return Checker(scenario, report).Run();
 }
 
+const std::vector<std::string>& PropertyNames() { return kNames; }
+
 std::string ToString(const Violation& v) {
-  return "P" + std::to_string(v.property) + " at " + v.where + ": " + v.message;
+  return v.property + " at " + v.where + ": " + v.message;
 }
 
 }  // namespace ossup::scenarios

@@ -8,6 +8,7 @@ namespace ossup::scenarios {
 namespace {
 
 constexpr uint64_t kPart = 102400;
+using Names = std::vector<std::string>;
 
 faults::Firing Firing(faults::ActionType type) {
   faults::Firing firing;
@@ -35,6 +36,9 @@ struct Fixture {
     record.result_crc64 = protocol::Crc64(FileBytes(scenario.file));
     record.progress = {kPart, 2 * kPart, 3 * kPart};
     record.file_size_bytes = 3 * kPart;
+    record.file_before = scenario.file;
+    record.object_equals_file_after = true;
+    record.object_etag_after = "\"ABC-3\"";
     for (int n = 1; n <= 3; ++n) report.journal.push_back(Part(n));
     fake::JournalEntry complete;
     complete.operation = "CompleteMultipartUpload";
@@ -61,11 +65,11 @@ struct Fixture {
   StepRecord& step() { return report.steps[0]; }
 
   /// Numbers the journal's entries in order as they arrived, all within the first step.
-  std::vector<int> Properties() {
+  std::vector<std::string> Properties() {
     for (size_t i = 0; i < report.journal.size(); ++i) report.journal[i].arrival = i + 1;
     step().arrival_begin = 0;
     step().arrival_end = report.journal.size();
-    std::vector<int> out;
+    std::vector<std::string> out;
     for (const auto& v : CheckProperties(scenario, report)) out.push_back(v.property);
     return out;
   }
@@ -79,14 +83,17 @@ TEST(Properties, ACorrectRunHasNoViolation) {
 TEST(Properties, P1WrongCrcOrObject) {
   Fixture f;
   f.step().result_crc64 ^= 1;
-  EXPECT_EQ(f.Properties(), std::vector<int>{1});
+  EXPECT_EQ(f.Properties(), Names{"success-matches-file"});
   Fixture g;
-  g.report.object_equals_file = false;
-  g.report.object_problem = "differs at byte 7";
-  EXPECT_EQ(g.Properties(), std::vector<int>{1});
+  g.step().object_equals_file_after = false;
+  g.step().object_problem_after = "differs at byte 7";
+  EXPECT_EQ(g.Properties(), Names{"success-matches-file"});
   Fixture h;
   h.step().result_etag = "\"ABD-3\"";
-  EXPECT_EQ(h.Properties(), std::vector<int>{1});
+  Fixture i;
+  i.step().record_after = true;
+  EXPECT_EQ(i.Properties(), (Names{"success-removes-record", "complete-200-removes-record"}));
+  EXPECT_EQ(h.Properties(), Names{"success-matches-file"});
 }
 
 TEST(Properties, P2CancelWithDeleteLeavesNothing) {
@@ -94,52 +101,56 @@ TEST(Properties, P2CancelWithDeleteLeavesNothing) {
   f.scenario.steps[0].kind = f.step().step.kind = StepKind::kCancelAfterBytes;
   f.step().outcome = Outcome::kCancelled;
   f.step().uploads_after.push_back(fake::UploadSnapshot{"b", "k", "U", {}, {}});
-  EXPECT_EQ(f.Properties(), std::vector<int>{2});
+  EXPECT_EQ(f.Properties(), Names{"cancel-delete-removes-both"});
 }
 
 TEST(Properties, P3ResumeMustNotResendAStoredPart) {
   Fixture f;
   f.step().record_before = true;
   fake::UploadSnapshot before{"b", "k", "U", {}, {}};
-  before.parts.push_back(protocol::PartInfo{1, {}, "\"E\"", std::nullopt, kPart});
+  const std::string bytes = FileBytes(f.scenario.file).substr(0, kPart);
+  before.parts.push_back(protocol::PartInfo{1, {}, "\"E\"", protocol::Crc64(bytes), kPart});
   f.step().uploads_before.push_back(before);
-  EXPECT_EQ(f.Properties(), std::vector<int>{3});
+  EXPECT_EQ(f.Properties(), Names{"no-stored-part-resent"});
+  // A stored part with other bytes (tampered) must be sent again.
+  f.step().uploads_before[0].parts[0].crc64 = protocol::Crc64(bytes) ^ 1;
+  EXPECT_TRUE(f.Properties().empty());
 }
 
 TEST(Properties, P4LostUploadMustBeCannotResume) {
   Fixture f;
   f.report.journal[1].fault = Firing(faults::ActionType::kExpireUpload);
   auto found = f.Properties();
-  EXPECT_NE(std::find(found.begin(), found.end(), 4), found.end());
+  EXPECT_NE(std::find(found.begin(), found.end(), "lost-upload-cannot-resume"), found.end());
 }
 
 TEST(Properties, P5RejectedCompleteIsAViolation) {
   Fixture f;
   f.report.journal[3].http_status = 400;
   f.report.journal[3].error_code = "InvalidPart";
-  EXPECT_EQ(f.Properties(), std::vector<int>{5});
+  EXPECT_EQ(f.Properties(), Names{"complete-names-acknowledged-parts"});
 }
 
 TEST(Properties, P6FaultFreeUploadSendsEachPartOnce) {
   Fixture f;
   f.report.journal.insert(f.report.journal.begin() + 1, Fixture::Part(2));
   auto found = f.Properties();
-  EXPECT_NE(std::find(found.begin(), found.end(), 6), found.end());
+  EXPECT_NE(std::find(found.begin(), found.end(), "resend-bounded"), found.end());
 }
 
 TEST(Properties, P7ProgressIsMonotonicAndEndsAtTheSize) {
   Fixture f;
   f.step().progress = {kPart, 0, 3 * kPart};
-  EXPECT_EQ(f.Properties(), std::vector<int>{7});
+  EXPECT_EQ(f.Properties(), Names{"progress-monotone"});
   Fixture g;
   g.step().progress = {kPart, 2 * kPart};
-  EXPECT_EQ(g.Properties(), std::vector<int>{7});
+  EXPECT_EQ(g.Properties(), Names{"progress-monotone"});
 }
 
 TEST(Properties, P8NothingLeftBehind) {
   Fixture f;
   f.report.uploads_left.push_back(fake::UploadSnapshot{"b", "k", "X", {}, {}});
-  EXPECT_EQ(f.Properties(), std::vector<int>{8});
+  EXPECT_EQ(f.Properties(), Names{"no-upload-leaked"});
   f.report.journal.insert(f.report.journal.begin(), fake::JournalEntry{});
   f.report.journal[0].operation = "InitiateMultipartUpload";
   f.report.journal[0].fault = Firing(faults::ActionType::kDropResponse);
@@ -150,12 +161,72 @@ TEST(Properties, P9LostCompleteAnswerIsNotAFailure) {
   Fixture f;
   f.report.journal[3].fault = Firing(faults::ActionType::kDropResponse);
   f.step().outcome = Outcome::kFailsRetryable;
-  EXPECT_EQ(f.Properties(), std::vector<int>{9});
+  EXPECT_EQ(f.Properties(), Names{"lost-complete-answer-not-failure"});
+}
+
+TEST(Properties, AFailureKeepsTheRecordAndTheUploadWhateverDeleteOnCancelSays) {
+  for (bool delete_on_cancel : {true, false}) {
+    Fixture f;
+    f.scenario.upload.delete_on_cancel = delete_on_cancel;
+    f.step().outcome = Outcome::kFailsRetryable;
+    f.report.journal.pop_back();  // no Complete
+    f.step().progress.clear();
+    client::CheckpointInfo info;
+    info.upload_id = "U";
+    info.resumable = true;
+    f.step().checkpoint_before = info;
+    f.step().record_before = true;
+    f.step().uploads_before.push_back(fake::UploadSnapshot{"b", "k", "U", {}, {}});
+    EXPECT_EQ(f.Properties(), Names{"failure-keeps-record-and-upload"}) << "record dropped";
+    f.step().checkpoint_after = info;
+    f.step().record_after = true;
+    EXPECT_EQ(f.Properties(), Names{"failure-keeps-record-and-upload"}) << "upload aborted";
+    f.step().uploads_after = f.step().uploads_before;
+    EXPECT_TRUE(f.Properties().empty());
+  }
+}
+
+TEST(Properties, AFailureWithoutARecordDirectoryAbortsItsUpload) {
+  Fixture f;
+  f.scenario.upload.record_directory = false;
+  f.step().outcome = Outcome::kFails;
+  f.report.journal.pop_back();
+  f.step().progress.clear();
+  f.step().uploads_after.push_back(fake::UploadSnapshot{"b", "k", "U", {}, {}});
+  f.report.uploads_left = f.step().uploads_after;
+  EXPECT_EQ(f.Properties(), (Names{"failure-without-record-aborts", "no-upload-leaked"}));
+}
+
+TEST(Properties, ACorruptedAnswerIsNeverASuccess) {
+  for (auto type : {faults::ActionType::kCorruptChecksum, faults::ActionType::kCorruptEtag}) {
+    Fixture f;
+    f.report.journal[1].fault = Firing(type);
+    EXPECT_EQ(f.Properties(), Names{"corrupt-answer-not-success"});
+  }
+}
+
+TEST(Properties, TheRecordListsOnlyPartsTheServerHoldsWithTheirETags) {
+  Fixture f;
+  f.step().outcome = Outcome::kCancelled;
+  f.scenario.steps[0].kind = f.step().step.kind = StepKind::kKillClientAfterParts;
+  f.report.journal.pop_back();
+  client::CheckpointInfo info;
+  info.upload_id = "U";
+  info.parts.push_back({1, kPart, "\"WRONG\"", 0});
+  f.step().checkpoint_after = info;
+  f.step().record_after = true;
+  fake::UploadSnapshot upload{"b", "k", "U", {}, {}};
+  upload.parts.push_back(protocol::PartInfo{1, {}, "\"RIGHT\"", std::nullopt, kPart});
+  f.step().uploads_after.push_back(upload);
+  f.report.record_exists = true;
+  f.report.uploads_left = f.step().uploads_after;
+  EXPECT_EQ(f.Properties(), Names{"recorded-parts-on-server"});
 }
 
 TEST(Properties, ViolationsPrintTheirProperty) {
-  EXPECT_EQ(ToString({4, "step 2 (upload)", "kept the record"}),
-            "P4 at step 2 (upload): kept the record");
+  EXPECT_EQ(ToString({"cannot-resume-removes-record", "step 2 (upload)", "kept the record"}),
+            "cannot-resume-removes-record at step 2 (upload): kept the record");
+  EXPECT_EQ(PropertyNames().size(), 19u);
 }
 
 }  // namespace

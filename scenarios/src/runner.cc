@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -22,6 +23,9 @@ namespace fs = std::filesystem;
 
 /// Longest a single client step may run before the runner gives up on it.
 constexpr auto kStepDeadline = std::chrono::minutes(5);
+/// kill-client-during-complete: how long a retried Complete is held (long enough for the
+/// runner to cancel the task; the fake journals it when the stall ends).
+constexpr int64_t kCrashStallMs = 1000;
 /// Larger objects are compared by size and CRC-64 only (HEAD), not byte for byte.
 constexpr uint64_t kByteCompareLimit = 256ull << 20;
 
@@ -66,6 +70,20 @@ bool WriteWholeFile(const fs::path& path, const std::string& bytes) {
   return !ec;
 }
 
+/// Overwrites the file in place (same inode, same size) and moves its mtime on, so the change
+/// is visible even within the file system's timestamp granularity.
+bool RewriteInPlace(const fs::path& path, const std::string& bytes) {
+  std::error_code ec;
+  const auto mtime = fs::last_write_time(path, ec);
+  {
+    std::fstream out(path, std::ios::binary | std::ios::in | std::ios::out);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) return false;
+  }
+  if (!ec) fs::last_write_time(path, mtime + std::chrono::seconds(1), ec);
+  return !ec;
+}
+
 bool AnyRecord(const fs::path& dir) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -106,7 +124,34 @@ struct CancelRelay {
   client::UploadTask* task = nullptr;
   bool fired = false;
   std::vector<uint64_t> progress;
+  /// rewrite-file-during-upload: runs once at the threshold instead of Cancel().
+  std::function<void()> rewrite;
 };
+
+/// The object as HEAD and GetObject show it, against the expected bytes.
+struct ObjectView {
+  bool exists = false;
+  bool equals = false;
+  std::string problem;
+  std::string etag;
+};
+
+/// kill-client-during-complete: the first Complete commits and loses its answer; every later
+/// one stalls until the runner has abandoned the task.
+faults::Plan CompleteCrashPlan() {
+  faults::Plan plan;
+  faults::Rule commit;
+  commit.match.operation = protocol::Operation::kCompleteMultipartUpload;
+  commit.match.nth = 1;
+  commit.action.type = faults::ActionType::kDropResponse;
+  faults::Rule stall;
+  stall.match.operation = protocol::Operation::kCompleteMultipartUpload;
+  stall.action.type = faults::ActionType::kStall;
+  stall.action.stall_ms = kCrashStallMs;
+  stall.times = std::nullopt;
+  plan.rules = {commit, stall};
+  return plan;
+}
 
 class Run {
  public:
@@ -182,6 +227,7 @@ class Run {
     options.connect_timeout = std::chrono::seconds(5);
     options.io_timeout = std::chrono::seconds(20);
     options.retry_policy = FastRetry();
+    options.record_storage = record_storage_;
     return client::Client::Create(std::move(options));
   }
 
@@ -274,6 +320,10 @@ class Run {
       if (step.kind == StepKind::kExpireUpload && !step.expect.empty()) {
         Judge(what, record.uploads_expired > 0, "there was no upload to expire");
       }
+      if ((step.kind == StepKind::kTamperPart || step.kind == StepKind::kForeignPart) &&
+          !step.expect.empty()) {
+        Judge(what, record.uploads_touched > 0, "there was no upload to put the part into");
+      }
     }
     report_.steps.push_back(std::move(record));
     return true;
@@ -302,16 +352,64 @@ class Run {
         }
         record.file_size_bytes = file_.size_bytes;
         return protocol::Status();
-      default:
+      case StepKind::kTamperPart: {
+        // Other bytes of the size the file's part has.
+        const uint64_t part = EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
+        const uint64_t offset = part * static_cast<uint64_t>(step.part - 1);
+        const uint64_t size =
+            offset >= file_.size_bytes ? 1 : std::min(part, file_.size_bytes - offset);
+        std::string bytes = FileBytes(FileSpec{size, step.content_seed});
+        if (offset < file_.size_bytes && bytes == file_bytes_.substr(offset, size)) bytes[0] ^= 1;
+        return PutPartEverywhere(step.part, bytes, record);
+      }
+      case StepKind::kForeignPart:
+        return PutPartEverywhere(step.part, std::string(step.size_bytes, 'f'), record);
+      case StepKind::kPowerLoss:
+        record_storage_->PowerLoss();
+        return protocol::Status();
+      case StepKind::kUpload:
+      case StepKind::kResume:
+      case StepKind::kCancelAfterBytes:
+      case StepKind::kKillClientAfterParts:
+      case StepKind::kRewriteFileDuringUpload:
+      case StepKind::kKillClientDuringComplete:
         return protocol::Status();
     }
+    return protocol::Status();
+  }
+
+  protocol::Status PutPartEverywhere(int part_number, const std::string& bytes,
+                                     StepRecord& record) {
+    for (const auto& u : UploadsOfObject()) {
+      if (auto s = target_->PutPart(u.upload_id, part_number, bytes); !s.ok()) return s;
+      ++record.uploads_touched;
+    }
+    return protocol::Status();
+  }
+
+  std::optional<client::CheckpointInfo> ReadCheckpoint() {
+    if (!scenario_.upload.record_directory) return std::nullopt;
+    auto info = checker_->ReadCheckpoint(Request(false));
+    if (!info.ok()) return std::nullopt;  // torn or damaged: record_* still say it exists
+    return *info;
   }
 
   void RunClientStep(const Step& step, StepRecord& record, const std::string& what) {
     record.record_before = AnyRecord(record_dir_);
+    record.checkpoint_before = ReadCheckpoint();
     record.uploads_before = UploadsOfObject();
+    record.file_before = file_;
     record.arrival_begin = JournalArrivals();
 
+    std::optional<std::string> crash_plan_id;
+    if (step.kind == StepKind::kKillClientDuringComplete) {
+      auto id = target_->AddPlan(CompleteCrashPlan());
+      if (!id.ok()) {
+        Judge(what, false, "arming the crash plan: " + id.error().ToString());
+        return;
+      }
+      crash_plan_id = *id;
+    }
     std::optional<std::string> plan_id;
     if (step.faults) {
       auto id = target_->AddPlan(*step.faults);
@@ -322,20 +420,39 @@ class Run {
       plan_id = *id;
     }
 
-    const bool kill = step.kind == StepKind::kKillClientAfterParts;
     uint64_t threshold = UINT64_MAX;
     if (step.kind == StepKind::kCancelAfterBytes) threshold = step.bytes;
-    if (kill) {
+    if (step.kind == StepKind::kKillClientAfterParts ||
+        step.kind == StepKind::kRewriteFileDuringUpload) {
       uint64_t part = EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
       threshold = std::min<uint64_t>(part * static_cast<uint64_t>(step.parts), file_.size_bytes);
     }
 
     auto relay = std::make_shared<CancelRelay>();
-    client::UploadRequest request = Request(kill);
-    request.progress = [relay, threshold](uint64_t, uint64_t total, uint64_t) {
+    const FileSpec rewritten{file_.size_bytes, step.content_seed};
+    bool rewrote = false;
+    if (step.kind == StepKind::kRewriteFileDuringUpload) {
+      relay->rewrite = [this, rewritten, &rewrote] {
+        rewrote = RewriteInPlace(file_path_, FileBytes(rewritten));
+      };
+    }
+    client::UploadRequest request = Request(KeepsRecordOnCancel(step.kind));
+    // A simple upload reports progress only once PutObject is done: too late to rewrite
+    // "during" it. A multipart upload reports each part before it goes on to Complete.
+    const bool multipart =
+        file_.size_bytes > 0 &&
+        file_.size_bytes >= scenario_.upload.simple_upload_threshold_bytes.value_or(
+                                scenario_.upload.part_size_bytes);
+    request.progress = [relay, threshold, multipart](uint64_t, uint64_t total, uint64_t) {
       std::unique_lock lock(relay->mu);
       relay->progress.push_back(total);
       if (relay->fired || total < threshold) return;
+      if (relay->rewrite) {
+        if (!multipart) return;
+        relay->fired = true;
+        relay->rewrite();
+        return;
+      }
       relay->fired = true;
       relay->cv.wait_for(lock, std::chrono::seconds(30), [&] { return relay->task != nullptr; });
       if (relay->task) relay->task->Cancel();
@@ -353,7 +470,9 @@ class Run {
     }
     relay->cv.notify_all();
     bool finished =
-        task.WaitFor(std::chrono::duration_cast<std::chrono::milliseconds>(kStepDeadline));
+        step.kind == StepKind::kKillClientDuringComplete
+            ? WaitForCommitThenCancel(task, record.arrival_begin)
+            : task.WaitFor(std::chrono::duration_cast<std::chrono::milliseconds>(kStepDeadline));
     if (!finished) {
       task.Cancel();
       task.Wait();
@@ -371,6 +490,14 @@ class Run {
     Quiesce(!outcome.ok() && scenario_.upload.parallelism > 1 ? std::chrono::milliseconds(25)
                                                               : std::chrono::milliseconds(5));
     if (plan_id) (void)target_->RemovePlan(*plan_id);
+    if (crash_plan_id) (void)target_->RemovePlan(*crash_plan_id);
+    // A resume that finds its upload already completed (HEAD-verified) checks the object
+    // before it reports progress: the rewrite then came after that success.
+    if (rewrote && !(outcome.ok() && outcome->verified_by_head)) {
+      record.rewrote_during_step = true;
+      file_ = rewritten;
+      file_bytes_ = FileBytes(file_);
+    }
 
     if (outcome.ok()) {
       record.outcome = Outcome::kSucceeds;
@@ -388,6 +515,22 @@ class Run {
     record.arrival_end = JournalArrivals();
     record.uploads_after = UploadsOfObject();
     record.record_after = AnyRecord(record_dir_);
+    record.checkpoint_after = ReadCheckpoint();
+    if (outcome.ok()) {
+      ObjectView object = ReadObject();
+      record.object_equals_file_after = object.equals;
+      record.object_problem_after = object.problem;
+      record.object_etag_after = object.etag;
+    }
+    if (step.kind == StepKind::kRewriteFileDuringUpload && !record.rewrote_during_step) {
+      // The callback never got there (a simple upload) or came after a HEAD-verified success:
+      // the step is judged on the file it had, and leaves the new one behind.
+      if (!rewrote && !RewriteInPlace(file_path_, FileBytes(rewritten))) {
+        problems_.push_back("cannot rewrite the file in place");
+      }
+      file_ = rewritten;
+      file_bytes_ = FileBytes(file_);
+    }
 
     if (finished) {
       const bool expected =
@@ -402,42 +545,70 @@ class Run {
     }
   }
 
-  void CheckObject() {
+  /// Waits until the fake journals the dropped Complete (the commit), then cancels: a crash
+  /// right after the commit. True when the task finished within the step deadline.
+  bool WaitForCommitThenCancel(client::UploadTask& task, uint64_t arrival_begin) {
+    const auto deadline = std::chrono::steady_clock::now() + kStepDeadline;
+    while (!task.WaitFor(std::chrono::milliseconds(2))) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      auto journal = target_->Journal();
+      if (!journal.ok()) continue;
+      for (const auto& e : *journal) {
+        if (e.arrival > arrival_begin && e.operation == "CompleteMultipartUpload" && e.fault &&
+            e.fault->action.type == faults::ActionType::kDropResponse) {
+          task.Cancel();
+          crash_stall_ends_ =
+              std::chrono::steady_clock::now() + std::chrono::milliseconds(kCrashStallMs + 200);
+          return task.WaitFor(std::chrono::duration_cast<std::chrono::milliseconds>(kStepDeadline));
+        }
+      }
+    }
+    return true;
+  }
+
+  ObjectView ReadObject() {
+    ObjectView view;
     auto meta = checker_->HeadObject(bucket_, options_.key);
     if (!meta.ok()) {
-      report_.object_problem = "HeadObject: " + meta.error().ToString();
-      return;
+      view.problem = "HeadObject: " + meta.error().ToString();
+      return view;
     }
-    report_.object_exists = true;
-    report_.object_etag = meta->etag;
+    view.exists = true;
+    view.etag = meta->etag;
     if (meta->size_bytes != file_bytes_.size()) {
-      report_.object_problem = "the object has " + std::to_string(meta->size_bytes) +
-                               " bytes, the file " + std::to_string(file_bytes_.size());
-      return;
+      view.problem = "the object has " + std::to_string(meta->size_bytes) + " bytes, the file " +
+                     std::to_string(file_bytes_.size());
+      return view;
     }
     const uint64_t crc = protocol::Crc64(file_bytes_);
     if (meta->crc64 && *meta->crc64 != crc) {
-      report_.object_problem = "the object's CRC-64 " + protocol::Crc64ToString(*meta->crc64) +
-                               " != the file's " + protocol::Crc64ToString(crc);
-      return;
+      view.problem = "the object's CRC-64 " + protocol::Crc64ToString(*meta->crc64) +
+                     " != the file's " + protocol::Crc64ToString(crc);
+      return view;
     }
     if (file_bytes_.size() <= kByteCompareLimit) {
       auto body = checker_->GetObject(bucket_, options_.key);
       if (!body.ok()) {
-        report_.object_problem = "GetObject: " + body.error().ToString();
-        return;
+        view.problem = "GetObject: " + body.error().ToString();
+        return view;
       }
       if (*body != file_bytes_) {
         auto mismatch = std::mismatch(body->begin(), body->end(), file_bytes_.begin());
-        report_.object_problem = "the object differs from the file at byte " +
-                                 std::to_string(mismatch.first - body->begin());
-        return;
+        view.problem = "the object differs from the file at byte " +
+                       std::to_string(mismatch.first - body->begin());
+        return view;
       }
     }
-    report_.object_equals_file = true;
+    view.equals = true;
+    return view;
   }
 
   void Finish() {
+    // A remote fake outlives the run: a Complete still stalled by a kill during Complete would
+    // be journaled after the next run's reset, as that run's request.
+    if (!options_.endpoint.empty() && crash_stall_ends_) {
+      std::this_thread::sleep_until(*crash_stall_ends_);
+    }
     auto journal = target_->Journal();
     if (journal.ok()) {
       report_.journal = std::move(*journal);
@@ -446,7 +617,11 @@ class Run {
     }
     report_.uploads_left = UploadsOfObject();
     report_.record_exists = AnyRecord(record_dir_);
-    CheckObject();
+    ObjectView object = ReadObject();
+    report_.object_exists = object.exists;
+    report_.object_equals_file = object.equals;
+    report_.object_problem = object.problem;
+    report_.object_etag = object.etag;
     uint64_t sent = 0;
     for (const auto& e : report_.journal) {
       if (e.key == options_.key && (e.operation == "UploadPart" || e.operation == "PutObject")) {
@@ -486,7 +661,7 @@ class Run {
     }
     if (c.properties) {
       for (const Violation& v : CheckProperties(scenario_, report_)) {
-        Judge("property P" + std::to_string(v.property) + " at " + v.where, false, v.message);
+        Judge("property " + v.property + " at " + v.where, false, v.message);
       }
     }
     for (const auto& problem : problems_) Judge("control", false, problem);
@@ -512,7 +687,11 @@ class Run {
   std::string bucket_;
   std::unique_ptr<internal::FakeTarget> target_;
   std::unique_ptr<client::Client> checker_;
+  /// Shared by every client of the run, so power-loss can drop what none of them synced.
+  std::shared_ptr<client::PowerLossRecordStorage> record_storage_ =
+      std::make_shared<client::PowerLossRecordStorage>();
   std::vector<std::string> problems_;
+  std::optional<std::chrono::steady_clock::time_point> crash_stall_ends_;
 };
 
 }  // namespace

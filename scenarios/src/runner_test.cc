@@ -46,6 +46,40 @@ TEST(Runner, ReportsAnUnexpectedOutcome) {
   EXPECT_EQ(SummaryLine(r), "FAIL wrong: step 1 (upload): expected fails, got succeeds");
 }
 
+// A failing case saved to a file replays as the same failure, also with parallel parts
+// cancelled mid-flight.
+TEST(Runner, ASavedFailingCaseReplaysAsAFailure) {
+  Scenario s = Parse(R"({"version":1,"name":"saved","file":{"size":512000,"contentSeed":9},
+    "upload":{"parallelism":3},
+    "steps":[{"do":"kill-client-after-parts","parts":2,"expect":"cancelled"},
+             {"do":"resume","expect":"cannot-resume"}],
+    "checks":{"properties":true}})");
+  const std::string path = ::testing::TempDir() + "/ossup-saved-failure.json";
+  ASSERT_TRUE(SaveScenarioFile(path, s).ok());
+  auto loaded = LoadScenarioFile(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  for (int replay = 0; replay < 3; ++replay) {
+    RunReport r = RunScenario(*loaded);
+    EXPECT_FALSE(r.passed);
+    EXPECT_EQ(r.reason, "step 2 (resume): expected cannot-resume, got succeeds");
+  }
+}
+
+TEST(Runner, KillDuringCompleteLeavesACommittedObjectAndAFullRecord) {
+  Scenario s = Parse(R"({"version":1,"name":"crash-in-complete","file":{"size":307200},
+    "steps":[{"do":"kill-client-during-complete","expect":"cancelled"},
+             {"do":"power-loss"},
+             {"do":"resume","expect":"succeeds"}],
+    "checks":{"objectEqualsFile":true,"noUploadsLeft":true,"recordExists":false,
+              "properties":true}})");
+  RunReport r = RunScenario(s);
+  ASSERT_TRUE(r.passed) << r.reason;
+  ASSERT_TRUE(r.steps[0].checkpoint_after.has_value());
+  EXPECT_EQ(r.steps[0].checkpoint_after->parts.size(), 3u);
+  EXPECT_TRUE(r.steps[0].uploads_after.empty()) << "Complete committed";
+  EXPECT_TRUE(r.steps[2].verified_by_head);
+}
+
 TEST(Runner, ReportsAFailedFinalCheck) {
   Scenario s = Parse(R"({"version":1,"name":"left","file":{"size":204800},
     "steps":[{"do":"upload","expect":"succeeds"}],"checks":{"uploadsLeft":1}})");

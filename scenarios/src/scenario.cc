@@ -9,15 +9,20 @@
 namespace ossup::scenarios {
 namespace {
 
-constexpr protocol::NameTable<StepKind, 8> kStepNames = {{
+constexpr protocol::NameTable<StepKind, 13> kStepNames = {{
     {StepKind::kUpload, "upload"},
     {StepKind::kResume, "resume"},
     {StepKind::kCancelAfterBytes, "cancel-after-bytes"},
     {StepKind::kKillClientAfterParts, "kill-client-after-parts"},
+    {StepKind::kRewriteFileDuringUpload, "rewrite-file-during-upload"},
+    {StepKind::kKillClientDuringComplete, "kill-client-during-complete"},
     {StepKind::kAdvanceClock, "advance-clock"},
     {StepKind::kExpireUpload, "expire-upload"},
     {StepKind::kRestartServer, "restart-server"},
     {StepKind::kRewriteFile, "rewrite-file"},
+    {StepKind::kTamperPart, "tamper-part"},
+    {StepKind::kForeignPart, "foreign-part"},
+    {StepKind::kPowerLoss, "power-loss"},
 }};
 
 constexpr protocol::NameTable<Outcome, 5> kOutcomeNames = {{
@@ -39,8 +44,28 @@ std::optional<StepKind> StepKindFromName(std::string_view name) {
 }
 
 bool IsClientStep(StepKind kind) {
-  return kind == StepKind::kUpload || kind == StepKind::kResume ||
-         kind == StepKind::kCancelAfterBytes || kind == StepKind::kKillClientAfterParts;
+  switch (kind) {
+    case StepKind::kUpload:
+    case StepKind::kResume:
+    case StepKind::kCancelAfterBytes:
+    case StepKind::kKillClientAfterParts:
+    case StepKind::kRewriteFileDuringUpload:
+    case StepKind::kKillClientDuringComplete:
+      return true;
+    case StepKind::kAdvanceClock:
+    case StepKind::kExpireUpload:
+    case StepKind::kRestartServer:
+    case StepKind::kRewriteFile:
+    case StepKind::kTamperPart:
+    case StepKind::kForeignPart:
+    case StepKind::kPowerLoss:
+      return false;
+  }
+  return false;
+}
+
+bool KeepsRecordOnCancel(StepKind kind) {
+  return kind == StepKind::kKillClientAfterParts || kind == StepKind::kKillClientDuringComplete;
 }
 
 std::string_view OutcomeName(Outcome outcome) {

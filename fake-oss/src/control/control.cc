@@ -8,6 +8,7 @@
 #include "journal/json_bytes.h"
 #include "ossup/faults/plan.h"
 #include "ossup/protocol/addressing.h"
+#include "ossup/protocol/checksum.h"
 #include "ossup/protocol/wire.h"
 
 namespace ossup::fake {
@@ -109,6 +110,7 @@ void Control::Route(const std::string& method, const std::string& path, const st
   try {
     static const std::regex kExpire(R"(/_fake/uploads/([^/]+)/expire)");
     static const std::regex kFault(R"(/_fake/faults/([^/]+))");
+    static const std::regex kPart(R"(/_fake/uploads/([^/]+)/parts/([0-9]{1,5}))");
     std::smatch match;
     if (path == "/_fake/health" && method == "GET") {
       return Reply(res, 200, {{"status", "ok"}});
@@ -160,6 +162,20 @@ void Control::Route(const std::string& method, const std::string& path, const st
     if (std::regex_match(path, match, kExpire) && method == "POST") {
       if (!server_.ExpireUpload(match[1].str())) return Fail(res, 404, "no such upload");
       return Reply(res, 200, {{"expired", match[1].str()}});
+    }
+    if (std::regex_match(path, match, kPart) && method == "POST") {
+      if (!request_json.is_object() || !request_json.contains("dataBase64")) {
+        return Fail(res, 400, "expected {\"dataBase64\": \"...\"}");
+      }
+      auto bytes = protocol::Base64Decode(request_json.at("dataBase64").get<std::string>());
+      if (!bytes) return Fail(res, 400, "dataBase64 is not base64");
+      auto stored = server_.PutPart(
+          match[1].str(), std::stoi(match[2].str()),
+          std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+      if (!stored.ok()) {
+        return Fail(res, stored.error().code == "NoSuchUpload" ? 404 : 400, stored.error().message);
+      }
+      return Reply(res, 200, {{"uploadId", match[1].str()}, {"partNumber", match[2].str()}});
     }
     if (path == "/_fake/journal" && method == "GET") {
       res.status = 200;

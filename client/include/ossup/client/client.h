@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "ossup/client/credentials.h"
+#include "ossup/client/record_storage.h"
 #include "ossup/client/retry_policy.h"
 #include "ossup/client/upload_request.h"
 #include "ossup/client/upload_task.h"
@@ -64,6 +65,9 @@ struct ClientOptions : ConnectionOptions {
   std::shared_ptr<CredentialsProvider> credentials;
 
   RetryPolicy retry_policy;
+  /// The file operations checkpoint records are written with; nullptr = PosixRecordStorage()
+  /// (real syscalls). Tests pass a PowerLossRecordStorage to simulate a power loss.
+  std::shared_ptr<RecordStorage> record_storage;
 };
 
 /// One part a checkpoint record lists as done (acknowledged by the server when recorded).

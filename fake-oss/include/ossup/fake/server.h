@@ -194,6 +194,11 @@ class Server {
   std::vector<UploadSnapshot> ListUploads() const;
   /// Makes an upload vanish as a lifecycle rule would. False when it does not exist.
   bool ExpireUpload(const std::string& upload_id);
+  /// Stores `bytes` as part `part_number` (1..10000) of an in-progress upload, replacing any
+  /// part of that number, as if some other writer had sent UploadPart: it is not journaled
+  /// and no fault applies. Errors: NoSuchUpload, InvalidArgument (part number), InternalError
+  /// (storage).
+  protocol::Status PutPart(const std::string& upload_id, int part_number, std::string_view bytes);
   std::vector<JournalEntry> Journal() const;
   /// How many requests have arrived so far: every request arriving later has a larger
   /// JournalEntry::arrival, whenever it is journaled.

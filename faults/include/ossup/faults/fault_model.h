@@ -6,7 +6,7 @@
 //
 //   1. before the operation runs   error, reset (afterBytes = 0), stall, expire-upload, restart
 //   2. while reading the body      reset (afterBytes = N), stall (afterBytes = N)
-//   3. after the effect, before    drop-response, corrupt-checksum
+//   3. after the effect, before    drop-response, corrupt-checksum, corrupt-etag
 //      the response is written
 //   4. while writing the response  truncate-response
 //
@@ -34,7 +34,9 @@
 // Wrong answer (hook 3). `corrupt-checksum` performs the operation but returns a wrong
 // x-oss-hash-crc64ecma (and ETag). The stored bytes are right; the report is not. A correct
 // client must detect it (ChecksumMismatch) and never report success on an unverified
-// checksum; re-sending a part then fixes it.
+// checksum; re-sending a part then fixes it. `corrupt-etag` changes only the ETag: a client
+// that checks the CRC-64 alone would record, and later name in Complete, an ETag the server
+// never gave the part; it must compare the ETag with the MD5 of what it sent.
 //
 // Upload state (hook 1). `expire-upload` makes the request's upload vanish before it is
 // served, as if a lifecycle rule had aborted it: this request and every later one naming that
@@ -89,6 +91,7 @@ constexpr FaultTraits TraitsOf(ActionType type) {
     case ActionType::kTruncateResponse:
       return {ServerEffect::kPerformed, ClientDuty::kSurvive};
     case ActionType::kCorruptChecksum:
+    case ActionType::kCorruptEtag:
       return {ServerEffect::kPerformed, ClientDuty::kDetectAndSurvive};
     case ActionType::kExpireUpload:
       return {ServerEffect::kUploadLost, ClientDuty::kCannotResume};

@@ -23,6 +23,7 @@
 //                      request bytes, then carry on)
 //   expire-upload      the request's upload vanishes first, as if lifecycle aborted it
 //   corrupt-checksum   perform, but return a wrong x-oss-hash-crc64ecma (and ETag)
+//   corrupt-etag       perform, but return a wrong ETag (the checksum header stays right)
 //   restart            disk mode: reload all state from disk first, as after a crash
 // A field that the action type does not use is an error. Limits: at most 1000 rules; strings
 // (bucket, key, uploadId, code, message) at most 1024 bytes.
@@ -54,6 +55,7 @@ enum class ActionType {
   kExpireUpload,
   kCorruptChecksum,
   kRestart,
+  kCorruptEtag,
 };
 
 /// "error", "reset", "drop-response", ... (the JSON names).

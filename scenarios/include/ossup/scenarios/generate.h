@@ -8,7 +8,7 @@
 //   - expects, for each client step, the outcomes a small model allows (ExpectedOutcomes
 //     below: conservative, a set when the fault's firing or an earlier outcome is open);
 //   - ends with a liveness step: a plain upload with no fault, which must succeed;
-//   - checks the object, the record and properties 1-9 (checks.properties, properties.h).
+//   - checks the object, the record and the named properties (checks.properties, properties.h).
 //
 // Faults are drawn only from those a correct client must survive or report in a defined way
 // (faults/fault_model.h): finite budgets of at most 2 on any operation (within the client's
@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -88,6 +89,13 @@ Scenario BuildScenario(const CaseSpec& spec, const std::string& name);
 /// Simpler variants of a case, simplest first: fewer steps, no fault, smaller file,
 /// parallelism 1, memory storage. Used by oss-scenario fuzz's greedy shrinker.
 std::vector<CaseSpec> ShrinkCandidates(const CaseSpec& spec);
+
+/// Greedy shrinking: the first ShrinkCandidates() variant for which `fails` holds on each of
+/// `replays` runs replaces the case, until none does. A variant that fails only sometimes
+/// (parallel parts racing a cancel) is never kept, so the result fails again on replay
+/// whenever `spec` itself did.
+CaseSpec ShrinkCase(CaseSpec spec, const std::function<bool(const CaseSpec&)>& fails,
+                    int replays = 3);
 
 /// One line per field, for logs and counterexamples.
 std::string DescribeCase(const CaseSpec& spec);

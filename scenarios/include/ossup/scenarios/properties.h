@@ -1,23 +1,47 @@
-// Properties 1-9 of the resumable-upload contract (issue 6), checked on a finished run
-// against the fake's journal and state as the runner observed them around every step. They
-// hold for any scenario whatever its outcomes; the runner applies them when
-// checks.properties is set, and the property suites and `oss-scenario fuzz` always do.
+// The named properties of the resumable-upload contract (docs/client.md), checked on a
+// finished run against the fake's journal and the state the runner observed around every
+// step (uploads, checkpoint record, object). They hold for any scenario whatever its
+// outcomes; the runner applies them when checks.properties is set, and the property suites
+// and `oss-scenario fuzz` always do. docs/scenarios.md maps each contract sentence to them.
 //
-//   P1 success => the object equals the file; the client's CRC-64 equals the file's and
-//      its ETag equals the object's.
-//   P2 cancel with delete => no upload of the object and no record left.
-//   P3 cancel with keep / kill => record and upload kept; the next resume sends no part the
-//      server already had (same size, same file).
-//   P4 the server lost the recorded upload (expired, aborted) => cannot-resume and the
-//      record is removed; an expire-upload fault firing => cannot-resume.
-//   P5 no CompleteMultipartUpload is rejected for its part list (InvalidPart,
-//      InvalidPartOrder): the client never names a part it did not see succeed.
-//   P6 a fresh upload with no fault firing sends exactly ceil(size/partSize) UploadParts;
-//      with faults, re-sent bytes <= firings x parallelism x partSize.
-//   P7 progress never decreases, never exceeds the size, and ends at the size on success.
-//   P8 at the end no upload is left except keep-on-cancel ones and orphans of dropped
-//      Initiate responses (which no client can know about).
-//   P9 a lost Complete response (drop/truncate) never turns into a failure.
+// Per client step ("the step's requests" = its journal slice):
+//   success-matches-file          success => the client's CRC-64 is the file's, the object
+//                                 right after the step equals the file, and the reported
+//                                 ETag is the object's
+//   success-removes-record        success => no record left
+//   complete-200-removes-record   a Complete answered 200 (not lost) => no record left
+//   cancel-delete-removes-both    Cancel() with delete => no record and no upload
+//   cancel-keep-keeps-both        Cancel() with keep / a kill => record and its upload kept
+//   failure-keeps-record-and-upload  any other failure with a record directory => a record
+//                                 that would have resumed is kept, and so is its upload,
+//                                 whatever delete_upload_id_on_cancelling says
+//   failure-without-record-aborts  a failure without a record directory leaves no new
+//                                 upload behind (aborted), unless the abort itself failed or
+//                                 the Initiate answer was lost
+//   recorded-parts-on-server      every part the step added to the record is a server part
+//                                 of the recorded upload with the same size and ETag
+//   no-stored-part-resent         no UploadPart for a part the server already held with the
+//                                 file's bytes when the step began
+//   resend-bounded                a fresh fault-free upload sends exactly ceil(size/part)
+//                                 UploadParts; re-sent bytes <= firings x parallelism x part
+//   lost-upload-cannot-resume     the recorded upload lost (expire fault or event), or
+//                                 holding a part this file cannot have => cannot-resume
+//                                 (such a foreign upload is aborted); a HEAD-verified success
+//                                 is allowed only when the object matches
+//   cannot-resume-removes-record  cannot-resume => no record left
+//   complete-names-acknowledged-parts  no Complete rejected with InvalidPart(Order)
+//   progress-monotone             progress never decreases, never exceeds the size, ends at
+//                                 the size on success
+//   lost-complete-answer-not-failure  a dropped/truncated Complete answer => success (or
+//                                 cancelled on a cancel or kill step)
+//   corrupt-answer-not-success    a fired corrupt-checksum or corrupt-etag => not success
+//   permanent-error-surfaces      a fired non-retryable error => the step fails (or is
+//                                 cancelled on a cancel or kill step)
+//   changed-file-not-success      the file changed during a multipart step => not success
+// At the end:
+//   no-upload-leaked              uploads left <= the recorded one + orphans of lost
+//                                 Initiate answers + uploads kept without a record
+//                                 (cancel-keep, kill, or a failure whose abort failed)
 //
 // Thread-safety: a pure function.
 #pragma once
@@ -31,14 +55,17 @@
 namespace ossup::scenarios {
 
 struct Violation {
-  int property = 0;     // 1..9
-  std::string where;    // "step 3 (upload)" or "end"
-  std::string message;  // what was seen
+  std::string property;  // one of the names above
+  std::string where;     // "step 3 (upload)" or "end"
+  std::string message;   // what was seen
 };
 
 std::vector<Violation> CheckProperties(const Scenario& scenario, const RunReport& report);
 
-/// "P4 at step 3 (upload): ..."
+/// Every property name, in the order above.
+const std::vector<std::string>& PropertyNames();
+
+/// "lost-upload-cannot-resume at step 3 (upload): ..."
 std::string ToString(const Violation& violation);
 
 }  // namespace ossup::scenarios

@@ -15,8 +15,18 @@
 //                            crash: the process does not die, in-flight requests are
 //                            abandoned by Cancel(), and the record is whatever the client
 //                            wrote up to then (it writes it after every part)
+//   rewrite-file-during-upload  the progress callback, once K parts are safe, rewrites the
+//                            file in place (same size, same inode, new bytes, mtime + 1 s);
+//                            a simple upload reports progress too late: rewritten after it
+//   kill-client-during-complete  a plan drops the answer of the first Complete (it commits)
+//                            and stalls every later one; the runner cancels the task once the
+//                            fake journals the dropped Complete. Request as for a kill
 //   advance-clock, expire-upload, restart-server   fake controls
 //   rewrite-file             the local file is replaced (new inode) with new content
+//   tamper-part, foreign-part  fake::Server::PutPart on every upload of the object
+//   power-loss               every client's record storage is a PowerLossRecordStorage
+//                            (ossup/client/record_storage.h) shared by the run; the event
+//                            drops what it holds unsynced
 // Every client step uses a fresh Client object (as a new process would) with a fast retry
 // policy (5 attempts, 1-4 ms backoff) and the same record directory.
 //
@@ -33,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "ossup/client/client.h"
 #include "ossup/fake/server.h"
 #include "ossup/scenarios/scenario.h"
 
@@ -84,6 +95,21 @@ struct StepRecord {
   uint64_t arrival_end = 0;
   /// The file size when the step ran.
   uint64_t file_size_bytes = 0;
+  /// Client steps: the checkpoint record as Client::ReadCheckpoint read it before and after
+  /// the step; nullopt when there was none or it did not decode (record_* say whether a
+  /// file existed).
+  std::optional<client::CheckpointInfo> checkpoint_before;
+  std::optional<client::CheckpointInfo> checkpoint_after;
+  /// Client steps that succeeded: the object right after the step, against the file then.
+  bool object_equals_file_after = false;
+  std::string object_problem_after;  // why it differs, "" when equal
+  std::string object_etag_after;
+  /// rewrite-file-during-upload: the file was rewritten while the step ran (before it
+  /// finished), and the file it had at the start.
+  bool rewrote_during_step = false;
+  FileSpec file_before;
+  /// tamper-part, foreign-part: how many uploads got the part.
+  int uploads_touched = 0;
   /// Server events: expire-upload's count of uploads that vanished.
   int uploads_expired = 0;
 };

@@ -31,18 +31,38 @@ enum class StepKind {
   kResume,                // the same request again; a record is expected to exist before it
   kCancelAfterBytes,      // run it; Cancel() once progress reaches `bytes`
   kKillClientAfterParts,  // run it; abandon it after `parts` parts, keeping its record
+  /// Run it; once `parts` parts are safe, the local file is rewritten in place with the same
+  /// size and new content (`content_seed`) while the upload goes on.
+  kRewriteFileDuringUpload,
+  /// Run it; once CompleteMultipartUpload has committed (its answer is dropped and the retry
+  /// stalled), abandon it, keeping its record: a crash after the commit.
+  kKillClientDuringComplete,
   // Server and world events.
   kAdvanceClock,   // the fake's virtual clock moves `seconds` forward
   kExpireUpload,   // every in-progress upload of the scenario's object vanishes (lifecycle)
   kRestartServer,  // the fake drops its memory and reloads from disk (crash)
   kRewriteFile,    // the local file gets new content (`content_seed`, `size_bytes`)
+  /// Part `part` of every in-progress upload of the object gets other bytes (`content_seed`)
+  /// of the size the file's part has: a server part that no longer matches the record.
+  kTamperPart,
+  /// Every in-progress upload of the object gets a part this file cannot have: number `part`
+  /// with `size_bytes` bytes (past the last part, or bigger than the planned part size).
+  kForeignPart,
+  /// The machine loses power: every checkpoint-record write not yet synced (file data or
+  /// directory entry) is lost, as the client's record storage saw it.
+  kPowerLoss,
 };
 
-/// "upload", "resume", "cancel-after-bytes", "kill-client-after-parts", "advance-clock",
-/// "expire-upload", "restart-server", "rewrite-file".
+/// "upload", "resume", "cancel-after-bytes", "kill-client-after-parts",
+/// "rewrite-file-during-upload", "kill-client-during-complete", "advance-clock",
+/// "expire-upload", "restart-server", "rewrite-file", "tamper-part", "foreign-part",
+/// "power-loss".
 std::string_view StepKindName(StepKind kind);
 std::optional<StepKind> StepKindFromName(std::string_view name);
 bool IsClientStep(StepKind kind);
+/// The kill steps: their request sets delete_upload_id_on_cancelling = false, as a crash
+/// keeps everything whatever the request says.
+bool KeepsRecordOnCancel(StepKind kind);
 
 /// How a client step ended.
 enum class Outcome {
@@ -87,10 +107,11 @@ struct ServerSpec {
 struct Step {
   StepKind kind = StepKind::kUpload;
   uint64_t bytes = 0;         // cancel-after-bytes
-  int parts = 0;              // kill-client-after-parts
+  int parts = 0;              // kill-client-after-parts, rewrite-file-during-upload
+  int part = 0;               // tamper-part, foreign-part: the part number
   int64_t seconds = 0;        // advance-clock (>= 0)
-  uint64_t content_seed = 0;  // rewrite-file
-  uint64_t size_bytes = 0;    // rewrite-file
+  uint64_t content_seed = 0;  // rewrite-file, rewrite-file-during-upload, tamper-part
+  uint64_t size_bytes = 0;    // rewrite-file, foreign-part
   /// Client steps only: a plan armed right before the step and removed right after it, so
   /// its counts (`nth`) start at the step.
   std::optional<faults::Plan> faults;
@@ -116,7 +137,7 @@ struct FinalChecks {
   /// Exactly this many requests had a fault injected (the journal's count), so a scenario
   /// cannot pass vacuously because its fault never fired.
   std::optional<int> faults_fired;
-  /// Also check properties 1-9 of the resumable-upload contract on the whole run
+  /// Also check the named properties of the resumable-upload contract on the whole run
   /// (properties.h); what generated regressions use.
   bool properties = false;
   friend bool operator==(const FinalChecks&, const FinalChecks&) = default;
