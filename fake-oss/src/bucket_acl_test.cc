@@ -59,6 +59,12 @@ TEST_F(BucketAclTest, PutBucketTakesXOssAcl) {
   EXPECT_EQ(GrantOf("open-bucket"), "public-read-write");
   EXPECT_EQ(client().Send("PUT", "plain-bucket", "").status, 200);
   EXPECT_EQ(GrantOf("plain-bucket"), "private");
+  // On an existing bucket, PutBucket's x-oss-acl is a new ACL (PutBucketACL's original form).
+  EXPECT_EQ(client().Send("PUT", "plain-bucket", "", {}, {{"x-oss-acl", "public-read"}}).status,
+            200);
+  EXPECT_EQ(GrantOf("plain-bucket"), "public-read");
+  EXPECT_EQ(client().Send("PUT", "plain-bucket", "").status, 200);
+  EXPECT_EQ(GrantOf("plain-bucket"), "public-read");  // without the header nothing changes
   auto bad = client().Send("PUT", "bad-bucket", "", {}, {{"x-oss-acl", "everyone"}});
   EXPECT_EQ(bad.ErrorCode(), "InvalidArgument");
   EXPECT_EQ(client().Send("GET", "bad-bucket", "", {{"acl", ""}}).ErrorCode(), "NoSuchBucket");

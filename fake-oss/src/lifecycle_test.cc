@@ -132,6 +132,34 @@ TEST_F(LifecycleTest, ExpiryFollowsPrefixTagsFilterAndTheClock) {
   EXPECT_TRUE(Exists("other"));
 }
 
+TEST_F(LifecycleTest, LegacyExpirationDateIsStoredAndDeletesFromThatDayOn) {
+  ASSERT_EQ(client().Put("bkt", "old/a", "x").status, 200);
+  ASSERT_EQ(client().Put("bkt", "keep", "x").status, 200);
+  const std::string date = NextMidnight();
+  auto put = PutRules(
+      "<Rule><ID>legacy</ID><Prefix>old/</Prefix><Status>Enabled</Status>"
+      "<Expiration><Date>" +
+      date + "</Date></Expiration></Rule>");
+  ASSERT_EQ(put.status, 200) << put.body;
+  auto got = client().Send("GET", "bkt", "", {{"lifecycle", ""}});
+  EXPECT_NE(got.body.find("<Date>" + date + "</Date>"), std::string::npos) << got.body;
+  EXPECT_TRUE(Exists("old/a"));  // the day has not come yet
+  server().AdvanceClock(std::chrono::hours(24));
+  EXPECT_FALSE(Exists("old/a"));
+  ASSERT_EQ(client().Put("bkt", "old/b", "x").status, 200);  // written after the day
+  server().AdvanceClock(std::chrono::seconds(1));
+  EXPECT_FALSE(Exists("old/b"));
+  EXPECT_TRUE(Exists("keep"));
+
+  for (const std::string& bad : {"<Date>" + date + "</Date><Days>1</Days>",
+                                 std::string("<Date>2015-11-11T01:00:00.000Z</Date>")}) {
+    auto r = PutRules("<Rule><ID>x</ID><Prefix>p</Prefix><Status>Enabled</Status><Expiration>" +
+                      bad + "</Expiration></Rule>");
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(r.ErrorCode(), "InvalidArgument") << bad;
+  }
+}
+
 TEST_F(LifecycleTest, AbortFollowsPrefixAndNotPrefix) {
   auto doomed = client().Initiate("bkt", "up/x");
   auto spared = client().Initiate("bkt", "up/keep/x");

@@ -121,9 +121,21 @@ LifecycleRule DecodeLifecycleRule(XmlReader& r) {
       rule.expired_object_delete_marker = marker;
     }
     const bool marker_alone = rule.expired_object_delete_marker.value_or(false);
-    DecodeWhen(r, *expiration, "Expiration", rule.expiration_days, rule.expiration_created_before,
-               marker_alone);
-    if (r.ok() && marker_alone && (rule.expiration_days || rule.expiration_created_before)) {
+    if (expiration->Has("Date")) {
+      if (expiration->Has("Days") || expiration->Has("CreatedBeforeDate")) {
+        r.Fail(
+            InvalidLifecycle("Expiration must not have Date with Days or CreatedBeforeDate.", ""));
+      }
+      expiration->Time("Date", rule.expiration_date);
+      if (r.ok() && rule.expiration_date && !IsMidnight(*rule.expiration_date)) {
+        r.Fail(InvalidLifecycle("Date must be a date at 00:00:00 UTC.", ""));
+      }
+    } else {
+      DecodeWhen(r, *expiration, "Expiration", rule.expiration_days, rule.expiration_created_before,
+                 marker_alone);
+    }
+    if (r.ok() && marker_alone &&
+        (rule.expiration_days || rule.expiration_created_before || rule.expiration_date)) {
       r.Fail(InvalidLifecycle(
           "ExpiredObjectDeleteMarker true must not go with Days or CreatedBeforeDate.", ""));
     }
@@ -149,7 +161,8 @@ LifecycleRule DecodeLifecycleRule(XmlReader& r) {
   }
   const bool any_action = rule.abort_multipart_days || rule.abort_multipart_created_before ||
                           rule.expiration_days || rule.expiration_created_before ||
-                          rule.expired_object_delete_marker || !rule.transitions.empty();
+                          rule.expiration_date || rule.expired_object_delete_marker ||
+                          !rule.transitions.empty();
   if (r.ok() && !any_action) {
     r.Fail(InvalidLifecycle(
         "A rule needs at least one of Expiration, Transition and AbortMultipartUpload.", ""));
@@ -302,10 +315,11 @@ std::string EncodeXml(const LifecycleConfiguration& v) {
       if (rule.size_less_than) w.Number("ObjectSizeLessThan", *rule.size_less_than);
       w.Close();
     }
-    if (rule.expiration_days || rule.expiration_created_before ||
+    if (rule.expiration_days || rule.expiration_created_before || rule.expiration_date ||
         rule.expired_object_delete_marker) {
       w.Open("Expiration");
       when(rule.expiration_days, rule.expiration_created_before);
+      if (rule.expiration_date) w.Time("Date", *rule.expiration_date);
       if (rule.expired_object_delete_marker) {
         w.Bool("ExpiredObjectDeleteMarker", *rule.expired_object_delete_marker);
       }

@@ -90,6 +90,12 @@ protocol::Status PutBucket(Exchange& ex) {
       !s.ok()) {
     return s;
   }
+  // On a bucket that already exists, x-oss-acl changes its ACL: the original form of
+  // PutBucketACL, `PUT /` without `?acl`, which older SDKs still send (docs/protocol.md,
+  // "Bucket ACL").
+  if (*acl) {
+    if (auto s = ex.ctx.service.PutBucketAcl(ex.wire.bucket, **acl); !s.ok()) return s;
+  }
   ex.res.set_header("Location", "/" + ex.wire.bucket);
   ex.SetEmpty(200);
   return {};

@@ -389,8 +389,9 @@ void Service::ApplyLifecycle(protocol::TimePoint now) {
       const bool due = std::any_of(
           bucket.lifecycle->rules.begin(), bucket.lifecycle->rules.end(), [&](const auto& rule) {
             return CoversObject(rule, object) &&
-                   Due(rule.expiration_days, rule.expiration_created_before, object.last_modified,
-                       now);
+                   (Due(rule.expiration_days, rule.expiration_created_before, object.last_modified,
+                        now) ||
+                    (rule.expiration_date && *rule.expiration_date <= now));
           });
       if (!due) {
         ++it;

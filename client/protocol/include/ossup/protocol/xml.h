@@ -199,6 +199,9 @@ struct LifecycleRule {
   std::optional<int> expiration_days;
   /// <Expiration><CreatedBeforeDate>: delete objects last modified before this.
   std::optional<TimePoint> expiration_created_before;
+  /// <Expiration><Date>, the legacy form older SDKs send (Go SDK 1.5.0, the Ruby SDK): from
+  /// this date on, every matching object is deleted. Exclusive with Days and CreatedBeforeDate.
+  std::optional<TimePoint> expiration_date;
   /// <Expiration><ExpiredObjectDeleteMarker>: stored (the fake keeps no versions).
   std::optional<bool> expired_object_delete_marker;
   std::vector<LifecycleTransition> transitions;
