@@ -77,8 +77,6 @@ struct ServerOptions {
   int threads = 256;
   /// I/O threads serving every connection; 0: the number of cores.
   int io_threads = 0;
-  /// Accepted for compatibility; unused (no thread waits on an idle connection any more).
-  int keep_alive_spin_microseconds = 200;
   /// From a request's first byte to the end of its header block; then RequestTimeout and the
   /// connection closes (slowloris).
   std::chrono::milliseconds header_timeout{30000};
