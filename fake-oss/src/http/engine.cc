@@ -106,15 +106,22 @@ protocol::StatusOr<uint16_t> Engine::Start() {
     s.core.tls = std::move(*context);
   }
   boost::system::error_code ec;
-  tcp::resolver resolver(*s.core.contexts.front());
-  auto endpoints = resolver.resolve(options.host, std::to_string(options.port),
-                                    tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   auto cannot_bind = [&] {
     return errors::Internal("cannot bind " + options.host + ":" + std::to_string(options.port) +
                             (ec ? ": " + ec.message() : ""));
   };
-  if (ec || endpoints.empty()) return cannot_bind();
-  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  // An address needs no resolver (whose first use costs milliseconds at startup).
+  tcp::endpoint endpoint;
+  if (auto address = net::ip::make_address(options.host, ec); !ec) {
+    endpoint = tcp::endpoint(address, options.port);
+  } else {
+    ec = {};
+    tcp::resolver resolver(*s.core.contexts.front());
+    auto endpoints = resolver.resolve(options.host, std::to_string(options.port),
+                                      tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec || endpoints.empty()) return cannot_bind();
+    endpoint = endpoints.begin()->endpoint();
+  }
   s.acceptor.open(endpoint.protocol(), ec);
   if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) s.acceptor.bind(endpoint, ec);

@@ -89,7 +89,7 @@ void Handler::Serve(Connection& connection) {
 bool Handler::NeverBlocks(const RequestHead& head) const {
   if (head.framing_error) return true;
   return ctx_.options.data_dir.empty() && ctx_.injector.Empty() && !IsControlPath(head.target) &&
-         !head.Header("x-oss-callback");
+         !head.Header("x-oss-callback") && !head.Header("x-oss-copy-source");
 }
 
 void Handler::ServeOss(Exchange& ex) {
