@@ -454,8 +454,11 @@ async function fakeSection() {
         requests_per_s: failed ? null : median(runs.map(x => x.requests_per_s)),
         samples_requests_per_s: runs.map(x => x.requests_per_s),
         pairs_per_s: kindName === 'initabort' && !failed ? median(runs.map(x => x.requests_per_s)) / 2 : undefined,
-        // CPU, not wall time: it does not depend on how fast an idle vCPU wakes.
-        server_cpu_us_per_request: failed ? null : median(runs.map(x => (x.server_cpu_seconds / x.requests_ok) * 1e6)),
+        // CPU, not wall time: it does not depend on how fast an idle vCPU wakes. /proc counts
+        // CPU in 10 ms ticks: a run too short to register one has no figure.
+        server_cpu_us_per_request: failed
+          ? null
+          : median(runs.filter(x => x.server_cpu_seconds > 0).map(x => (x.server_cpu_seconds / x.requests_ok) * 1e6)),
         samples_server_cpu_us_per_request: runs.map(x => (x.server_cpu_seconds / x.requests_ok) * 1e6),
         signed: runs[0].signed,
         failure: failed ? failed.first_failure : undefined,
