@@ -1,5 +1,6 @@
 // Many connections on the fixed I/O threads, and Stop(): idle connections close at once,
-// requests in flight are answered first.
+// requests in flight are answered first, and a request still in flight when the grace ends
+// (a 10-minute stall) is cut so that Stop() returns.
 #include <sys/resource.h>
 
 #include <memory>
@@ -94,6 +95,55 @@ TEST_F(ConnectionsTest, StopClosesIdleConnectionsAndAnswersRequestsInFlight) {
   EXPECT_EQ(idle.ReadUntilClosed(), "");
   EXPECT_TRUE(idle.closed());
 }
+
+// Waits (bounded) until a request has reached its handler after `before` arrivals.
+bool AwaitArrival(Server& server, uint64_t before) {
+  for (int i = 0; i < 5000 && server.JournalArrivals() == before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return server.JournalArrivals() > before;
+}
+
+// Where the stall holds the request: before its answer, or in the middle of its body.
+class StopCutsStallTest : public FakeOssTest, public ::testing::WithParamInterface<const char*> {
+ protected:
+  void SetUp() override {
+    ServerOptions options = DefaultOptions();
+    options.anonymous = true;
+    options.stop_grace = std::chrono::milliseconds(200);
+    StartServer(std::move(options));
+  }
+};
+
+TEST_P(StopCutsStallTest, AStallOfTenMinutesDoesNotHoldStop) {
+  auto plan = faults::ParsePlan(std::string(R"({"rules": [{"match": {"op": "PutObject"},
+                                "action": {"type": "stall", "ms": 600000)") +
+                                GetParam() + "}}]}");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  server().AddFaultPlan(std::move(*plan));
+  RawConnection idle(server().port());
+  ASSERT_TRUE(idle.Send(RawHead("GET", "/bkt/missing", {})));
+  ASSERT_TRUE(IsResponse(idle.ReadResponse(), 404));
+  RawConnection stalled(server().port());
+  const uint64_t before = server().JournalArrivals();
+  ASSERT_TRUE(stalled.Send(RawHead("PUT", "/bkt/slow", {{"Content-Length", "8"}}) + "8 bytes!"));
+  ASSERT_TRUE(AwaitArrival(server(), before));
+
+  // Returns: the stall is cut once the grace has passed (were it not, the test would hang).
+  server().Stop();
+  // The stalled request goes unanswered and its connection is closed, as is the idle one.
+  EXPECT_EQ(stalled.ReadUntilClosed(), "");
+  EXPECT_TRUE(stalled.closed());
+  EXPECT_EQ(idle.ReadUntilClosed(), "");
+  EXPECT_TRUE(idle.closed());
+  // Stopping again returns at once.
+  server().Stop();
+}
+
+INSTANTIATE_TEST_SUITE_P(Where, StopCutsStallTest, ::testing::Values("", R"(, "afterBytes": 4)"),
+                         [](const auto& info) {
+                           return std::string(info.param).empty() ? "BeforeTheAnswer" : "InTheBody";
+                         });
 
 }  // namespace
 }  // namespace ossup::fake::testing

@@ -1,11 +1,13 @@
 // Keep-alive connections: however the next request's timing falls (back to back, after a
-// pause, back to back again), it is answered on the same connection, with two handler threads
-// and whatever ServerOptions::keep_alive_spin_microseconds says (accepted, no effect).
+// pause, back to back again), it is answered on the same connection, whether the engine serves
+// requests inline on its I/O thread (memory mode, no fault plan) or on a handler thread (a
+// fault plan is installed, even one that never fires), with two handler threads.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>
 
+#include "ossup/faults/plan.h"
 #include "test_support/test_client.h"
 
 namespace ossup::fake::testing {
@@ -13,55 +15,68 @@ namespace {
 
 using std::chrono::milliseconds;
 
-const std::string kHealth = "GET /_fake/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+const std::string kPut = RawHead("PUT", "/bkt/k", {{"Content-Length", "5"}}) + "value";
+const std::string kGet = RawHead("GET", "/bkt/k", {});
 
-bool IsOk(const std::string& response) {
-  return response.starts_with("HTTP/1.1 200") &&
-         response.find(R"({"status":"ok"})") != std::string::npos;
-}
+bool IsOk(const std::string& response) { return response.starts_with("HTTP/1.1 200"); }
 
-class KeepAliveTest : public FakeOssTest, public ::testing::WithParamInterface<int> {
+enum class Path { kInline, kHandlerThread };
+
+class KeepAliveTest : public FakeOssTest, public ::testing::WithParamInterface<Path> {
  protected:
   void SetUp() override {
     ServerOptions options = DefaultOptions();
-    options.keep_alive_spin_microseconds = GetParam();
+    options.anonymous = true;
     options.threads = 2;  // a handler stuck with a departed client would stall the next one
     StartServer(options);
+    if (GetParam() == Path::kHandlerThread) {
+      auto plan = faults::ParsePlan(R"({"rules": [{"match": {"key": "never-*"},
+                                      "action": {"type": "error", "code": "InternalError",
+                                                 "status": 500}}]})");
+      ASSERT_TRUE(plan.ok());
+      server().AddFaultPlan(std::move(*plan));
+    }
   }
 };
 
 TEST_P(KeepAliveTest, FollowUpsAreAnsweredWhateverTheirTiming) {
   RawConnection connection(server().port());
   ASSERT_TRUE(connection.connected());
-  // Back to back, then slower than the spin (the worker backs off), then back to back again.
+  // Back to back, then with pauses, then back to back again.
   const int pauses_ms[] = {0, 0, 0, 30, 30, 30, 30, 0, 0, 0, 0};
   int answered = 0;
-  for (int pause : pauses_ms) {
-    std::this_thread::sleep_for(milliseconds(pause));
-    ASSERT_TRUE(connection.Send(kHealth));
+  for (size_t i = 0; i < std::size(pauses_ms); ++i) {
+    std::this_thread::sleep_for(milliseconds(pauses_ms[i]));
+    const bool put = i % 2 == 0;
+    ASSERT_TRUE(connection.Send(put ? kPut : kGet));
     std::string response = connection.ReadResponse();
     EXPECT_TRUE(IsOk(response)) << response;
+    if (!put) {
+      EXPECT_TRUE(response.ends_with("\r\n\r\nvalue")) << response;
+    }
     EXPECT_FALSE(connection.closed());
     answered += IsOk(response);
   }
   EXPECT_EQ(answered, static_cast<int>(std::size(pauses_ms)));
 }
 
-// A client that leaves while the worker waits for its next request: the worker notices and
-// serves the next connection.
+// Clients that leave after their answer free whatever served them: the next one is served.
 TEST_P(KeepAliveTest, AClientThatLeavesFreesItsWorker) {
   for (int i = 0; i < 3; ++i) {
     RawConnection connection(server().port());
-    ASSERT_TRUE(connection.Send(kHealth));
+    ASSERT_TRUE(connection.Send(kPut));
     EXPECT_TRUE(IsOk(connection.ReadResponse()));
   }
   RawConnection last(server().port());
-  ASSERT_TRUE(last.Send(kHealth));
+  ASSERT_TRUE(last.Send(kGet));
   EXPECT_TRUE(IsOk(last.ReadResponse()));
 }
 
-// Values callers set (0, the default 200, 20000): none may change the behaviour.
-INSTANTIATE_TEST_SUITE_P(SpinMicroseconds, KeepAliveTest, ::testing::Values(0, 200, 20000));
+INSTANTIATE_TEST_SUITE_P(Paths, KeepAliveTest,
+                         ::testing::Values(Path::kInline, Path::kHandlerThread),
+                         [](const auto& info) {
+                           return info.param == Path::kInline ? "Inline" : "HandlerThread";
+                         });
 
 }  // namespace
 }  // namespace ossup::fake::testing

@@ -33,6 +33,10 @@ EngineOptions ToEngineOptions(const ServerOptions& options, const GeneratedTls* 
   engine.header_timeout = options.header_timeout;
   engine.body_idle_timeout = options.body_idle_timeout;
   engine.stop_grace = options.stop_grace;
+  // A PutObject/UploadPart above max_part_bytes is refused before its body is read: never
+  // read such a body ahead of the handler.
+  engine.inline_body_bytes =
+      static_cast<size_t>(std::min<uint64_t>(engine.inline_body_bytes, options.max_part_bytes));
   if (options.tls) {
     EngineTls tls;
     if (generated != nullptr) {
@@ -121,8 +125,10 @@ protocol::Status Server::Start() {
     s.options.control_token = RandomToken();
   }
   if (auto status = s.service.Open(s.clock.Now()); !status.ok()) return status;
-  s.http = std::make_unique<Engine>(ToEngineOptions(s.options, generated ? &*generated : nullptr),
-                                    [&s](Connection& connection) { s.handler.Serve(connection); });
+  s.http = std::make_unique<Engine>(
+      ToEngineOptions(s.options, generated ? &*generated : nullptr),
+      [&s](Connection& connection) { s.handler.Serve(connection); },
+      [&s](const RequestHead& head) { return s.handler.NeverBlocks(head); });
   auto port = s.http->Start();
   if (!port.ok()) return port.status();
   s.port = *port;

@@ -97,6 +97,33 @@ TEST_F(TlsTest, LargePartsAreStoredExactly) {
   EXPECT_TRUE(get.body == part1 + part2) << "object differs from the uploaded parts";
 }
 
+// Answers larger than one TLS record (16 KiB), held in memory (a listing) or streamed (an
+// object), arrive whole whether the request is served inline on the I/O thread (no fault
+// plan) or on a handler thread (a plan that never fires is installed).
+TEST_F(TlsTest, LargeAnswersArriveWholeWhereverServed) {
+  auto client = HttpsClient();
+  const std::string object = Payload(100 * 1024, 3);
+  ASSERT_EQ(client->Put("bkt", "object", object).status, 200);
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_EQ(client->Put("bkt", std::string(200, 'k') + std::to_string(i), "x").status, 200);
+  }
+  for (bool handler_thread : {false, true}) {
+    SCOPED_TRACE(handler_thread ? "handler thread" : "inline");
+    if (handler_thread) {
+      AddPlan(R"({"rules": [{"match": {"key": "never-*"}, "action": {"type": "reset"}}]})");
+    }
+    auto listing = client->Send("GET", "bkt", "", {{"max-keys", "1000"}});
+    ASSERT_EQ(listing.status, 200) << httplib::to_string(listing.error);
+    EXPECT_GT(listing.body.size(), 16u * 1024);
+    auto decoded = protocol::DecodeListObjectsResult(listing.body);
+    ASSERT_TRUE(decoded.ok()) << listing.body.substr(0, 300);
+    EXPECT_EQ(decoded->contents.size(), 101u);
+    auto get = client->Get("bkt", "object");
+    ASSERT_EQ(get.status, 200) << httplib::to_string(get.error);
+    EXPECT_TRUE(get.body == object) << "the object arrived altered";
+  }
+}
+
 TEST_F(TlsTest, PlainHttpIsRefused) {
   TestClient plain(server_->port(), [this] { return server_->Now(); });
   auto response = plain.Put("bkt", "k", "x");

@@ -65,6 +65,7 @@ std::string Injector::AddPlan(Plan plan) {
   installed.accounting.plan = std::move(plan);
   std::string id = installed.accounting.id;
   state_->plans.push_back(std::move(installed));
+  plan_count_ = state_->plans.size();
   return id;
 }
 
@@ -74,6 +75,7 @@ bool Injector::RemovePlan(const std::string& id) {
   for (auto it = plans.begin(); it != plans.end(); ++it) {
     if (it->accounting.id == id) {
       plans.erase(it);
+      plan_count_ = plans.size();
       return true;
     }
   }
@@ -83,6 +85,7 @@ bool Injector::RemovePlan(const std::string& id) {
 void Injector::Clear() {
   std::lock_guard lock(mu_);
   state_->plans.clear();
+  plan_count_ = 0;
 }
 
 bool Injector::HasPlan(const std::string& id) const {

@@ -386,6 +386,8 @@ async function fakeSection() {
         startup_ms: r.startup_ms,
         samples_startup_ms: r.samples_startup_ms,
         idle_rss_mib: r.idle_rss_bytes / MiB,
+        lifetime_cpu_ms: r.lifetime_cpu_ms,
+        samples_lifetime_cpu_ms: r.samples_lifetime_cpu_ms,
         first_status: r.first_status,
       };
     } finally {
@@ -452,6 +454,12 @@ async function fakeSection() {
         requests_per_s: failed ? null : median(runs.map(x => x.requests_per_s)),
         samples_requests_per_s: runs.map(x => x.requests_per_s),
         pairs_per_s: kindName === 'initabort' && !failed ? median(runs.map(x => x.requests_per_s)) / 2 : undefined,
+        // CPU, not wall time: it does not depend on how fast an idle vCPU wakes. /proc counts
+        // CPU in 10 ms ticks: a run too short to register one has no figure.
+        server_cpu_us_per_request: failed
+          ? null
+          : median(runs.filter(x => x.server_cpu_seconds > 0).map(x => (x.server_cpu_seconds / x.requests_ok) * 1e6)),
+        samples_server_cpu_us_per_request: runs.map(x => (x.server_cpu_seconds / x.requests_ok) * 1e6),
         signed: runs[0].signed,
         failure: failed ? failed.first_failure : undefined,
       });
@@ -468,6 +476,7 @@ async function fakeSection() {
     if (s['fake-oss'] && s[peer.name]) {
       r.startup_ms = ratio(s['fake-oss'].startup_ms, s[peer.name].startup_ms);
       r.idle_rss = ratio(s['fake-oss'].idle_rss_mib, s[peer.name].idle_rss_mib);
+      r.startup_lifetime_cpu = ratio(s['fake-oss'].lifetime_cpu_ms, s[peer.name].lifetime_cpu_ms);
     }
     for (const connections of sizes.ingestConnections) {
       const find = name => out.ingest.find(x => x.server === name && x.connections === connections);
@@ -476,6 +485,10 @@ async function fakeSection() {
     for (const kindName of ['putget', 'initabort']) {
       const find = name => out.small.find(x => x.server === name && x.kind === kindName);
       r[`small_${kindName}`] = ratio(find('fake-oss')?.requests_per_s, find(peer.name)?.requests_per_s);
+      r[`small_${kindName}_server_cpu`] = ratio(
+        find('fake-oss')?.server_cpu_us_per_request,
+        find(peer.name)?.server_cpu_us_per_request
+      );
     }
     out.ratios[peer.name] = r;
   }
@@ -673,6 +686,11 @@ function printFake(f) {
   const ratioCells = key => peers.map(p => (p.available ? fmtRatio(f.ratios[p.name]?.[key]) : '-'));
   rows.push(['startup to first answer, ms', ...names.map(n => cell(n, fmt(f.startup[n]?.startup_ms, 1))), ...ratioCells('startup_ms')]);
   rows.push(['idle RSS, MiB', ...names.map(n => cell(n, fmt(f.startup[n]?.idle_rss_mib, 1))), ...ratioCells('idle_rss')]);
+  rows.push([
+    'server CPU ms, start + 1 answer + stop',
+    ...names.map(n => cell(n, fmt(f.startup[n]?.lifetime_cpu_ms, 1))),
+    ...ratioCells('startup_lifetime_cpu'),
+  ]);
   for (const c of [...new Set(f.ingest.map(x => x.connections))]) {
     const v = n => f.ingest.find(x => x.server === n && x.connections === c);
     rows.push([
@@ -692,6 +710,11 @@ function printFake(f) {
     const label = kind === 'putget' ? 'PUT+GET 1 KiB, req/s' : 'Initiate+Abort, pairs/s';
     const rate = x => (kind === 'putget' ? x?.requests_per_s : x?.pairs_per_s);
     rows.push([label, ...names.map(n => cell(n, v(n)?.failure ? 'failed' : fmt(rate(v(n))))), ...ratioCells(`small_${kind}`)]);
+    rows.push([
+      `  server CPU-us per request`,
+      ...names.map(n => cell(n, v(n)?.failure ? 'failed' : fmt(v(n)?.server_cpu_us_per_request, 1))),
+      ...ratioCells(`small_${kind}_server_cpu`),
+    ]);
   }
   table('fake-oss vs other fakes (anonymous, same load generator; ours/peer: <1 better for ms and MiB)', header, rows);
   const signed = name => f.ingest.filter(x => x.server === name);

@@ -114,10 +114,6 @@ int main(int argc, char** argv) {
                  "I/O threads serving all connections (0: the number of cores)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  app.add_option("--keep-alive-spin-us", options.keep_alive_spin_microseconds,
-                 "Accepted for compatibility; no effect")
-      ->check(CLI::Range(0, 100000))
-      ->capture_default_str();
   app.add_flag("--frozen-clock", frozen_clock,
                "The virtual clock moves only through /_fake/clock (default: follows real time)");
   std::string tls_cert, tls_key, tls_self_signed;

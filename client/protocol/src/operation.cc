@@ -97,7 +97,8 @@ constexpr Subresource kSubresources[] = {
 // The distinct selectors present in `query`, in first-seen order.
 std::vector<std::string_view> SelectorsIn(const QueryParams& query) {
   std::vector<std::string_view> found;
-  for (const auto& [name, value] : query) {
+  for (const auto& param : query) {
+    const std::string& name = param.first;
     bool is_selector = std::any_of(std::begin(kSubresources), std::end(kSubresources),
                                    [&](const Subresource& s) { return s.name == name; });
     if (is_selector && std::find(found.begin(), found.end(), name) == found.end()) {

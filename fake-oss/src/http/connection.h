@@ -1,13 +1,16 @@
 // Connection: one accepted HTTP/1.1 connection (plain or TLS) as the request handler sees it
-// while it serves the connection's current request. Every call blocks the calling handler
-// thread (never an I/O thread) until the connection's I/O finishes; the engine (http/engine.h)
-// owns the connection and moves on to the next request once the handler returns.
+// while it serves the connection's current request. On a handler thread every call blocks the
+// caller until the connection's I/O finishes; served inline on an I/O thread (may_block()
+// false) no call blocks: the body is already in memory and Send writes in the background. The
+// engine (http/engine.h) owns the connection and moves on to the next request once the handler
+// has returned and its answer is written.
 //
 // Error order for a request: framing problems found in the header are reported before the
 // handler runs (RequestHead::framing_error); body problems are reported by ReadBody as they are
 // met; a response is written at most once.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -33,6 +36,9 @@ class Connection {
 
   /// The request being served.
   virtual const RequestHead& head() const = 0;
+  /// False when the handler runs inline on an I/O thread (the engine's InlinePolicy admitted
+  /// the request): it must not block, so no fault may be carried out on it.
+  virtual bool may_block() const = 0;
 
   /// Reads up to `capacity` body bytes into `data`: the count read, 0 once the body has ended
   /// (including a request without a body). nullopt on failure (see body_failure()). The first
@@ -57,6 +63,9 @@ class Connection {
   virtual void CloseAfterResponse() = 0;
   /// Resets the connection now (TCP RST via SO_LINGER 0); nothing more is sent or read.
   virtual void Reset() = 0;
+  /// Holds the request for `duration` (the stall fault), or less once Engine::Stop() cuts the
+  /// requests still in flight. REQUIRES: may_block().
+  virtual void Stall(std::chrono::milliseconds duration) = 0;
 };
 
 }  // namespace ossup::fake

@@ -3,6 +3,7 @@
 // and http/session.cc.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,7 +11,9 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "http/engine.h"
 #include "http/worker_pool.h"
@@ -28,10 +31,24 @@ class SessionControl {
 };
 
 struct EngineCore {
-  EngineCore(EngineOptions opts, RequestHandler request_handler)
+  EngineCore(EngineOptions opts, RequestHandler request_handler, InlinePolicy policy)
       : options(std::move(opts)),
         handler(std::move(request_handler)),
-        workers(options.handler_threads) {}
+        serves_inline(std::move(policy)),
+        workers(options.handler_threads) {
+    const int threads = options.io_threads > 0
+                            ? options.io_threads
+                            : static_cast<int>(std::thread::hardware_concurrency());
+    for (int i = 0; i < std::max(threads, 1); ++i) {
+      // One thread runs each: no other I/O thread is woken to wait for events meanwhile.
+      contexts.push_back(std::make_unique<boost::asio::io_context>(1));
+    }
+  }
+
+  /// The I/O thread's context for the next connection (round robin).
+  boost::asio::io_context& NextContext() {
+    return *contexts[next_context.fetch_add(1, std::memory_order_relaxed) % contexts.size()];
+  }
 
   void Register(const std::shared_ptr<SessionControl>& session) {
     std::lock_guard lock(mutex);
@@ -46,12 +63,19 @@ struct EngineCore {
 
   const EngineOptions options;
   const RequestHandler handler;
-  boost::asio::io_context io;
+  const InlinePolicy serves_inline;
+  /// One per I/O thread; a connection stays on the one it was accepted onto.
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts;
+  std::atomic<size_t> next_context{0};
   std::unique_ptr<boost::asio::ssl::context> tls;
   WorkerPool workers;
   std::atomic<bool> stopping{false};
+  /// Set (under `mutex`) when Stop()'s grace has passed: requests in flight are cut, stalls
+  /// end (`cut` is notified) and nothing more is written.
+  std::atomic<bool> cutting{false};
   std::mutex mutex;
   std::condition_variable changed;
+  std::condition_variable cut;
   std::unordered_map<SessionControl*, std::weak_ptr<SessionControl>> sessions;
 };
 

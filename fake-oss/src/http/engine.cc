@@ -44,13 +44,13 @@ protocol::StatusOr<std::unique_ptr<net::ssl::context>> MakeTlsContext(const Engi
 }  // namespace
 
 struct Engine::Impl {
-  Impl(EngineOptions options, RequestHandler handler)
-      : core(std::move(options), std::move(handler)),
-        acceptor(net::make_strand(core.io)),
+  Impl(EngineOptions options, RequestHandler handler, InlinePolicy serves_inline)
+      : core(std::move(options), std::move(handler), std::move(serves_inline)),
+        acceptor(net::make_strand(*core.contexts.front())),
         retry(acceptor.get_executor()) {}
 
   void Accept() {
-    acceptor.async_accept(net::make_strand(core.io),
+    acceptor.async_accept(net::make_strand(core.NextContext()),
                           [this](boost::system::error_code ec, tcp::socket socket) {
                             if (!acceptor.is_open() || core.stopping) return;
                             if (ec) {  // e.g. out of file descriptors: try again shortly
@@ -86,13 +86,14 @@ struct Engine::Impl {
   EngineCore core;
   tcp::acceptor acceptor;
   net::steady_timer retry;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> work;
   std::vector<std::thread> io_threads;
   bool started = false;
 };
 
-Engine::Engine(EngineOptions options, RequestHandler handler)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+Engine::Engine(EngineOptions options, RequestHandler handler, InlinePolicy serves_inline)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler),
+                                   std::move(serves_inline))) {}
 
 Engine::~Engine() { Stop(); }
 
@@ -105,28 +106,33 @@ protocol::StatusOr<uint16_t> Engine::Start() {
     s.core.tls = std::move(*context);
   }
   boost::system::error_code ec;
-  tcp::resolver resolver(s.core.io);
-  auto endpoints = resolver.resolve(options.host, std::to_string(options.port),
-                                    tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   auto cannot_bind = [&] {
     return errors::Internal("cannot bind " + options.host + ":" + std::to_string(options.port) +
                             (ec ? ": " + ec.message() : ""));
   };
-  if (ec || endpoints.empty()) return cannot_bind();
-  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  // An address needs no resolver (whose first use costs milliseconds at startup).
+  tcp::endpoint endpoint;
+  if (auto address = net::ip::make_address(options.host, ec); !ec) {
+    endpoint = tcp::endpoint(address, options.port);
+  } else {
+    ec = {};
+    tcp::resolver resolver(*s.core.contexts.front());
+    auto endpoints = resolver.resolve(options.host, std::to_string(options.port),
+                                      tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec || endpoints.empty()) return cannot_bind();
+    endpoint = endpoints.begin()->endpoint();
+  }
   s.acceptor.open(endpoint.protocol(), ec);
   if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) s.acceptor.bind(endpoint, ec);
   if (!ec) s.acceptor.listen(kListenBacklog, ec);
   if (ec) return cannot_bind();
   const uint16_t port = s.acceptor.local_endpoint().port();
-  s.work.emplace(s.core.io.get_executor());
-  s.Accept();
-  int threads = options.io_threads > 0 ? options.io_threads
-                                       : static_cast<int>(std::thread::hardware_concurrency());
-  for (int i = 0; i < std::max(threads, 1); ++i) {
-    s.io_threads.emplace_back([&s] { s.core.io.run(); });
+  for (auto& context : s.core.contexts) {
+    s.work.push_back(net::make_work_guard(*context));
+    s.io_threads.emplace_back([&io = *context] { io.run(); });
   }
+  s.Accept();
   s.started = true;
   return port;
 }
@@ -146,12 +152,17 @@ void Engine::Stop() {
   closed.get_future().wait();
   s.ForEachSession(&SessionControl::PostStop);
   if (!s.AwaitNoSessions(std::chrono::steady_clock::now() + s.core.options.stop_grace)) {
+    {
+      std::lock_guard lock(s.core.mutex);
+      s.core.cutting = true;
+    }
+    s.core.cut.notify_all();
     s.ForEachSession(&SessionControl::PostClose);
     // Handlers still running see their connection fail and return.
     s.AwaitNoSessions(std::chrono::steady_clock::time_point::max());
   }
-  s.work.reset();
-  s.core.io.stop();
+  s.work.clear();
+  for (auto& context : s.core.contexts) context->stop();
   for (auto& thread : s.io_threads) thread.join();
   s.io_threads.clear();
   s.core.workers.Join();

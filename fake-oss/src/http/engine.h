@@ -1,21 +1,31 @@
 // Engine: the fake's HTTP/1.1 server (plain or TLS) on Boost.Beast + Boost.Asio.
 //
 // Design:
-// - A fixed set of I/O threads (EngineOptions::io_threads) runs one io_context. Each accepted
-//   connection gets its own strand; between requests a connection is only a pending read and
-//   a timer on that strand, so an idle keep-alive connection costs memory, never a thread.
-// - Once a request's header has arrived and its framing checked, the connection hands itself
-//   to a handler thread (WorkerPool, started on demand up to EngineOptions::handler_threads).
-//   The handler reads the body and writes the answer through Connection, whose calls post the
-//   I/O to the connection's strand and wait for it: blocking work (fsync, stall faults, slow
-//   bodies) holds one handler thread and one connection, never an I/O thread.
+// - A fixed set of I/O threads (EngineOptions::io_threads), each running its own io_context
+//   (so an event wakes only the thread whose connection it concerns). Connections are dealt
+//   to them in turn; each gets its own strand there. Between requests a connection is only a
+//   pending read and a timer on that strand, so an idle keep-alive connection costs memory,
+//   never a thread.
+// - Once a request's header has arrived and its framing checked, the connection either serves
+//   it on its I/O thread or hands it to a handler thread:
+//   - inline, on the I/O thread, when the InlinePolicy says serving it cannot block and its
+//     body is small (at most EngineOptions::inline_body_bytes by Content-Length, no
+//     `Expect: 100-continue`): the body is read into memory first, then the handler runs and
+//     its answer is written asynchronously. No thread hand-off: a request ping-pong on one
+//     connection wakes no other thread;
+//   - otherwise on a handler thread (WorkerPool, started on demand up to
+//     EngineOptions::handler_threads). The handler reads the body and writes the answer
+//     through Connection, whose calls post the I/O to the connection's strand and wait for it:
+//     blocking work (fsync, stall faults, slow or large bodies, outbound calls) holds one
+//     handler thread and one connection, never an I/O thread.
 // - A connection reads its next request only after answering the current one, so pipelined
 //   requests are answered in order; bytes already buffered are parsed without waiting.
 // - Timeouts are the connection's own timer: keep-alive idle (close quietly), header read and
 //   body idle (answer RequestTimeout, then close), write.
 // - Stop(): stops accepting, closes idle connections at once, lets requests in flight finish
 //   (their responses carry `Connection: close`) for up to EngineOptions::stop_grace, then
-//   closes whatever is left and waits for the handlers to return.
+//   cuts whatever is left: its connection closes unanswered, a stall (Connection::Stall) ends
+//   at once, and Stop() waits for the handlers to return.
 #pragma once
 
 #include <openssl/evp.h>
@@ -56,6 +66,9 @@ struct EngineOptions {
   std::chrono::milliseconds body_idle_timeout{30000};
   std::chrono::milliseconds write_timeout{30000};
   std::chrono::milliseconds stop_grace{5000};
+  /// The largest body (by Content-Length) a request served inline may have: it is read into
+  /// memory before the handler runs.
+  size_t inline_body_bytes = 64 * 1024;
   /// The request line and header fields together.
   size_t max_header_bytes = 64 * 1024;
   size_t max_target_bytes = 16 * 1024;
@@ -64,12 +77,18 @@ struct EngineOptions {
 };
 
 /// Serves one request: reads its body (as it needs) and sends its response through the
-/// connection. Runs on a handler thread.
+/// connection. Runs on a handler thread, or inline on an I/O thread (Connection::may_block()
+/// tells which).
 using RequestHandler = std::function<void(Connection&)>;
+
+/// True when serving `head` never blocks (no disk I/O, no stall, no outbound call): the engine
+/// may then serve it inline on its I/O thread (see the design notes). Called on an I/O thread,
+/// once per request; must be cheap. Unset: every request goes to a handler thread.
+using InlinePolicy = std::function<bool(const RequestHead&)>;
 
 class Engine {
  public:
-  Engine(EngineOptions options, RequestHandler handler);
+  Engine(EngineOptions options, RequestHandler handler, InlinePolicy serves_inline = nullptr);
   ~Engine();  // Stop()s
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

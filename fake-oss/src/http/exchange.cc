@@ -1,7 +1,6 @@
 #include "http/exchange.h"
 
 #include <algorithm>
-#include <thread>
 #include <vector>
 
 #include "ossup/protocol/checksum.h"
@@ -68,7 +67,7 @@ bool Exchange::ReadBody(const ByteSink& sink, uint64_t max_bytes) {
         return false;
       }
       stall_pending_ = false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(fault->action.stall_ms));
+      connection.Stall(std::chrono::milliseconds(fault->action.stall_ms));
     }
     received += size;
     // After a sink failure keep consuming, so the connection stays in sync.
@@ -222,7 +221,7 @@ void Exchange::Finish() {
   Drain();
   if (stall_pending_ && !killed_) {
     stall_pending_ = false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(fault->action.stall_ms));
+    connection.Stall(std::chrono::milliseconds(fault->action.stall_ms));
   }
   std::optional<uint64_t> truncate_after;
   if (!killed_) {

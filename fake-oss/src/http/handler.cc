@@ -112,6 +112,12 @@ void Handler::Serve(Connection& connection) {
   ex.Finish();
 }
 
+bool Handler::NeverBlocks(const RequestHead& head) const {
+  if (head.framing_error) return true;
+  return ctx_.options.data_dir.empty() && ctx_.injector.Empty() && !IsControlPath(head.target) &&
+         !head.Header("x-oss-callback") && !head.Header("x-oss-copy-source");
+}
+
 void Handler::ServeOss(Exchange& ex) {
   auto wire = ToWireRequest(addressing_, ex.req);
   if (!wire.ok()) return ex.SetError(wire.error());
@@ -158,7 +164,9 @@ void Handler::ServeOss(Exchange& ex) {
                              .upload_id = ex.entry.upload_id,
                              .part_number = part_number,
                              .plan_header = std::string(ex.Header("x-fake-oss-plan").value_or(""))};
-  ex.ArmFault(ctx_.injector.Decide(facts));
+  // A request served inline was admitted while no plan was installed (Server's InlinePolicy):
+  // it is not offered to a plan installed since, whose faults may block.
+  if (ex.connection.may_block()) ex.ArmFault(ctx_.injector.Decide(facts));
   if (ex.fault) {
     const faults::Action& action = ex.fault->action;
     switch (action.type) {

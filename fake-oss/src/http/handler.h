@@ -21,6 +21,12 @@ class Handler {
 
   /// Serves the connection's current request, response included.
   void Serve(Connection& connection);
+  /// True when serving `head` cannot block, so the engine may serve it on an I/O thread
+  /// (http/engine.h, InlinePolicy): memory mode, no fault plan installed, not a control request
+  /// (some are slow: the callback key, restart), no upload callback (an outbound call), no copy
+  /// (x-oss-copy-source: it copies up to 5 GiB). A request framed wrongly is only answered, so
+  /// it never blocks.
+  bool NeverBlocks(const RequestHead& head) const;
 
  private:
   void ServeOss(Exchange& ex);

@@ -1,6 +1,7 @@
 // Session<Stream>: one connection of the engine (see http/engine.h for the design), over a
-// plain socket or a TLS stream. State touched by the I/O side lives on the connection's strand;
-// the handler thread touches the parser and the per-request state only while it serves the
+// plain socket or a TLS stream. State touched by the I/O side lives on the connection's strand.
+// A request served inline runs its handler on the strand itself. A request served on a handler
+// thread: that thread touches the parser and the per-request state only while it serves the
 // request, and every I/O it needs runs on the strand while it waits (Await), so the two never
 // run at once.
 #include <boost/asio/post.hpp>
@@ -13,6 +14,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <cstring>
 #include <future>
 #include <optional>
 #include <type_traits>
@@ -73,11 +75,13 @@ class Session final : public Connection,
   // --- Connection (handler thread) --------------------------------------------------------
 
   const RequestHead& head() const override { return head_; }
+  bool may_block() const override { return !inline_; }
   bool body_complete() const override { return parser_->is_done(); }
   BodyFailure body_failure() const override { return failure_; }
   bool awaiting_continue() const override { return expects_continue_ && !continue_sent_; }
 
   std::optional<size_t> ReadBody(char* data, size_t capacity) override {
+    if (inline_) return ReadInlineBody(data, capacity);
     if (failure_ != BodyFailure::kNone) return std::nullopt;
     if (parser_->is_done()) return 0;
     if (head_.framing_error) return 0;  // the body is never read; the connection closes
@@ -98,15 +102,7 @@ class Session final : public Connection,
         ReadInto(data, capacity, 0, std::move(done));
       });
       if (ec) {
-        if (timed_out_) {
-          failure_ = BodyFailure::kTimeout;
-        } else if (IsHttpError(ec)) {
-          failure_ = ec == http::error::partial_message || ec == http::error::end_of_stream
-                         ? BodyFailure::kPeerGone
-                         : BodyFailure::kMalformed;
-        } else {
-          failure_ = BodyFailure::kPeerGone;
-        }
+        failure_ = FailureOf(ec);
         return std::nullopt;
       }
       if (got > 0 || parser_->is_done()) return got;
@@ -115,6 +111,7 @@ class Session final : public Connection,
 
   bool Send(const Response& response, std::optional<uint64_t> truncate_after) override {
     responded_ = true;
+    if (core_.cutting) return false;  // Stop() cut this request: it goes unanswered
     if (truncate_after) close_after_ = true;
     if (stop_requested_) close_after_ = true;
     const bool bodyless = IsBodyless(head_, response.status);
@@ -137,15 +134,17 @@ class Session final : public Connection,
     text += "\r\n";
     uint64_t limit = bodyless ? 0 : length;
     if (truncate_after) limit = std::min(limit, *truncate_after);
+    if (inline_) {
+      SendInline(std::move(text), response, limit);
+      return true;
+    }
     if (!response.provider && !truncate_after) {
       SendInBackground(std::move(text), response.body.substr(0, static_cast<size_t>(limit)));
       return true;
     }
     if (!response.provider) {
-      const size_t body_bytes = static_cast<size_t>(limit);
-      std::array<net::const_buffer, 2> buffers{net::buffer(text),
-                                               net::buffer(response.body.data(), body_bytes)};
-      return WriteAll(buffers);
+      std::string body = response.body.substr(0, static_cast<size_t>(limit));
+      return WriteAll(Sequence(text, body));
     }
     if (!WriteAll(net::buffer(text))) return false;
     bool ok = true;
@@ -167,18 +166,118 @@ class Session final : public Connection,
 
   void Reset() override {
     reset_ = true;
+    if (inline_) {  // on the strand already
+      if (!closed_) ResetNow();
+      return;
+    }
     Await([this](auto done) {
-      if (!closed_) {
-        ErrorCode ec;
-        Socket().set_option(net::socket_base::linger(true, 0), ec);
-        Close();
-      }
+      if (!closed_) ResetNow();
       done(ErrorCode{}, 0);
     });
   }
 
+  void Stall(std::chrono::milliseconds duration) override {
+    std::unique_lock lock(core_.mutex);
+    core_.cut.wait_for(lock, duration, [this] { return core_.cutting.load(); });
+  }
+
  private:
   tcp::socket& Socket() { return beast::get_lowest_layer(stream_); }
+
+  /// `head` then `body` as one buffer sequence for async_write. Over TLS it is one buffer
+  /// (`body` is appended to `head`): Beast's flat_stream writes nothing for a sequence whose
+  /// first buffer is used up and whose second is too large to coalesce, and async_write then
+  /// stops short.
+  static std::array<net::const_buffer, 2> Sequence(std::string& head, std::string& body) {
+    if constexpr (kTls) {
+      head += body;
+      body.clear();
+    }
+    return {net::buffer(head), net::buffer(body)};
+  }
+
+  void ResetNow() {
+    ErrorCode ignored;
+    Socket().set_option(net::socket_base::linger(true, 0), ignored);
+    Close();
+  }
+
+  /// Why a body read failed with `ec` (after Arm: timed_out_ tells a timeout).
+  BodyFailure FailureOf(const ErrorCode& ec) const {
+    if (timed_out_) return BodyFailure::kTimeout;
+    if (IsHttpError(ec)) {
+      return ec == http::error::partial_message || ec == http::error::end_of_stream
+                 ? BodyFailure::kPeerGone
+                 : BodyFailure::kMalformed;
+    }
+    return BodyFailure::kPeerGone;
+  }
+
+  /// ReadBody for a request served inline: the bytes the strand read before the handler ran,
+  /// then how the body ended.
+  std::optional<size_t> ReadInlineBody(char* data, size_t capacity) {
+    if (inline_consumed_ < inline_filled_) {
+      const size_t n = std::min(capacity, inline_filled_ - inline_consumed_);
+      std::memcpy(data, inline_body_.data() + inline_consumed_, n);
+      inline_consumed_ += n;
+      return n;
+    }
+    if (inline_failure_ != BodyFailure::kNone) {
+      failure_ = inline_failure_;
+      return std::nullopt;
+    }
+    return 0;
+  }
+
+  /// Send for a request served inline (on the strand): writes `head` and the body's first
+  /// `limit` bytes in the background, a provider's body a chunk at a time; AfterRequest once
+  /// written.
+  void SendInline(std::string head, const Response& response, uint64_t limit) {
+    auto out = std::make_shared<Outgoing>();
+    out->head = std::move(head);
+    out->limit = limit;
+    if (response.provider && limit > 0) {
+      out->provider = response.provider;
+      if (!out->NextChunk()) return Close();
+    } else if (!response.provider) {
+      out->body.assign(response.body, 0, static_cast<size_t>(limit));
+    }
+    write_pending_ = true;
+    WriteOutgoing(std::move(out));
+  }
+  struct Outgoing {
+    std::string head;
+    std::string body;
+    BodyProvider provider;
+    uint64_t offset = 0;
+    uint64_t limit = 0;
+    /// Replaces `body` by the provider's next chunk; false when the provider failed.
+    bool NextChunk() {
+      body.clear();
+      const uint64_t n = std::min<uint64_t>(kResponseChunkBytes, limit - offset);
+      const bool ok = provider(offset, n, [this](const char* data, size_t size) {
+        body.append(data, size);
+        return true;
+      });
+      offset += n;
+      return ok;
+    }
+  };
+  void WriteOutgoing(std::shared_ptr<Outgoing> out) {
+    Arm(core_.options.write_timeout);
+    net::async_write(stream_, Sequence(out->head, out->body),
+                     [self = this->shared_from_this(), out](ErrorCode ec, size_t) mutable {
+                       self->Disarm();
+                       if (!ec && out->provider && out->offset < out->limit) {
+                         out->head.clear();
+                         if (out->NextChunk()) return self->WriteOutgoing(std::move(out));
+                         ec = net::error::operation_aborted;
+                       }
+                       if (ec) self->Close();
+                       self->write_pending_ = false;
+                       self->AfterRequest();
+                     });
+  }
 
   /// Runs `start(done)` on the strand and waits (on the handler thread) until `done` is
   /// called. `start` must call `done` exactly once, now or from a completion handler.
@@ -208,13 +307,12 @@ class Session final : public Connection,
     net::post(stream_.get_executor(), [self = this->shared_from_this(), message] {
       if (self->closed_) return self->CompleteOnStrand();
       self->Arm(self->core_.options.write_timeout);
-      std::array<net::const_buffer, 2> buffers{net::buffer(message->first),
-                                               net::buffer(message->second)};
-      net::async_write(self->stream_, buffers, [self, message](ErrorCode ec, size_t) {
-        self->Disarm();
-        if (ec) self->Close();
-        self->CompleteOnStrand();
-      });
+      net::async_write(self->stream_, Session::Sequence(message->first, message->second),
+                       [self, message](ErrorCode ec, size_t) {
+                         self->Disarm();
+                         if (ec) self->Close();
+                         self->CompleteOnStrand();
+                       });
     });
   }
   void CompleteOnStrand() {
@@ -300,6 +398,7 @@ class Session final : public Connection,
     // An idle connection holds no buffer: a plain socket waits for readability; TLS reads
     // (the record layer buffers anyway).
     buffer_.shrink_to_fit();
+    if (inline_body_.capacity() > 0) std::string().swap(inline_body_);
     idle_ = true;
     Arm(core_.options.keep_alive_timeout);
     auto resume = [self = this->shared_from_this()](ErrorCode ec) {
@@ -349,16 +448,67 @@ class Session final : public Connection,
       expects_continue_ = expect && beast::iequals(*expect, "100-continue") &&
                           message.version() >= 11 && !parser_->is_done();
     }
-    ErrorCode ignored;
-    auto local = Socket().local_endpoint(ignored);
-    head_.local_addr = local.address().to_string();
-    head_.local_port = local.port();
+    if (local_addr_.empty()) {
+      ErrorCode ignored;
+      auto local = Socket().local_endpoint(ignored);
+      local_addr_ = local.address().to_string();
+      local_port_ = local.port();
+    }
+    head_.local_addr = local_addr_;
+    head_.local_port = local_port_;
     close_after_ = head_.framing_error.has_value() || (!ec && !parser_->get().keep_alive()) || !!ec;
     continue_sent_ = false;
     responded_ = false;
     sent_in_background_ = false;
+    write_pending_ = false;
     failure_ = BodyFailure::kNone;
-    core_.workers.Submit([self = this->shared_from_this()] { self->Serve(); });
+    inline_ = ServesInline();
+    if (!inline_) {
+      core_.workers.Submit([self = this->shared_from_this()] { self->Serve(); });
+      return;
+    }
+    inline_filled_ = 0;
+    inline_consumed_ = 0;
+    inline_failure_ = BodyFailure::kNone;
+    if (head_.framing_error || parser_->is_done()) return ServeInline();
+    inline_body_.resize(static_cast<size_t>(*parser_->content_length()));
+    PreReadBody();
+  }
+
+  /// Whether the current request is served on the strand (see http/engine.h): the policy
+  /// admits it and its body is known to be small. A framing error's body is never read.
+  bool ServesInline() {
+    if (!core_.serves_inline || expects_continue_) return false;
+    if (!head_.framing_error && !parser_->is_done()) {
+      if (parser_->chunked() || !parser_->content_length()) return false;
+      if (*parser_->content_length() > core_.options.inline_body_bytes) return false;
+    }
+    return core_.serves_inline(head_);
+  }
+
+  /// Reads the whole body of a request served inline into inline_body_, then serves it. A body
+  /// that fails (timeout, peer gone) is served too: the handler meets the failure in ReadBody.
+  void PreReadBody() {
+    Arm(core_.options.body_idle_timeout);
+    ReadInto(inline_body_.data(), inline_body_.size(), inline_filled_,
+             [self = this->shared_from_this()](ErrorCode ec, size_t filled) {
+               self->Disarm();
+               self->inline_filled_ = filled;
+               if (ec) self->inline_failure_ = self->FailureOf(ec);
+               if (ec || self->parser_->is_done()) return self->ServeInline();
+               self->PreReadBody();
+             });
+  }
+
+  /// On the strand: the handler for a request served inline.
+  void ServeInline() {
+    core_.handler(*this);
+    if (!responded_ && !reset_) {
+      Response response;
+      response.status = 500;
+      Send(response, std::nullopt);
+    }
+    if (!write_pending_) AfterRequest();
   }
 
   /// On a handler thread.
@@ -422,8 +572,20 @@ class Session final : public Connection,
   bool idle_ = false;
   bool closed_ = false;
   std::atomic<bool> stop_requested_{false};
+  std::string local_addr_;
+  uint16_t local_port_ = 0;
   // Per-request state: set on the strand before the handler runs, then the handler's.
   RequestHead head_;
+  /// Served on the strand (ServeInline), not on a handler thread.
+  bool inline_ = false;
+  /// Inline: the body as read before the handler ran, how much of it arrived and has been
+  /// handed to the handler, and how it ended.
+  std::string inline_body_;
+  size_t inline_filled_ = 0;
+  size_t inline_consumed_ = 0;
+  BodyFailure inline_failure_ = BodyFailure::kNone;
+  /// Inline: the answer is still being written (AfterRequest follows).
+  bool write_pending_ = false;
   bool close_after_ = false;
   bool expects_continue_ = false;
   bool continue_sent_ = false;

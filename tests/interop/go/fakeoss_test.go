@@ -85,7 +85,7 @@ func startFakeOSSWith(t testing.TB, keyID, keySecret string, buckets ...string) 
 	bin := fakeOSSBinary(t)
 	args := []string{"--host", "127.0.0.1", "--port", "0",
 		"--access-key-id", keyID, "--access-key-secret", keySecret,
-		"--seed", "1", "--keep-alive-spin-us", "0"}
+		"--seed", "1"}
 	for _, b := range buckets {
 		args = append(args, "--bucket", b)
 	}

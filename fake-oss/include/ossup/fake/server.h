@@ -81,12 +81,12 @@ struct ServerOptions {
   std::string region;
   /// Handler threads, started as needed: at most this many requests are served at once (a
   /// request holds one while its body arrives and its answer goes out; one that blocks, e.g.
-  /// on fsync or a stall fault, holds only its own). Idle connections hold none.
+  /// on fsync or a stall fault, holds only its own). Idle connections hold none. Requests that
+  /// cannot block (memory mode, no fault plan installed, no upload callback, no copy, not a
+  /// control request, body at most 64 KiB) are served on the I/O threads and hold none either.
   int threads = 256;
   /// I/O threads serving every connection; 0: the number of cores.
   int io_threads = 0;
-  /// Accepted for compatibility; unused (no thread waits on an idle connection any more).
-  int keep_alive_spin_microseconds = 200;
   /// From a request's first byte to the end of its header block; then RequestTimeout and the
   /// connection closes (slowloris).
   std::chrono::milliseconds header_timeout{30000};
@@ -167,8 +167,10 @@ class Server {
   /// REQUIRES: not started.
   protocol::Status Start();
   /// Stops accepting, closes idle connections at once, lets requests in flight finish for up
-  /// to `stop_grace` (their answers carry `Connection: close`), then closes the rest and waits
-  /// for the handlers. Idempotent.
+  /// to `stop_grace` (their answers carry `Connection: close`), then cuts the rest (their
+  /// connections close unanswered; a stall fault ends at once) and waits for the handlers.
+  /// Returns within about `stop_grace` plus the longest disk write or callback in flight.
+  /// Idempotent.
   void Stop();
 
   /// The bound port. REQUIRES: Start() succeeded.

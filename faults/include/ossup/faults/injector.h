@@ -29,6 +29,7 @@
 // Thread-safe: all methods may be called concurrently; Decide() calls are serialised.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -83,6 +84,8 @@ class Injector {
   /// Removes every plan. Ids are never reused: the next plan after "plan-3" is "plan-4".
   void Clear();
   bool HasPlan(const std::string& id) const;
+  /// True when no plan is installed (then Decide returns nullopt). Lock-free.
+  bool Empty() const { return plan_count_.load(std::memory_order_acquire) == 0; }
 
   /// The fault to inject into this request, if any. Global plans are consulted in
   /// installation order, then the plan named by the request's header; within a plan the
@@ -99,6 +102,8 @@ class Injector {
   struct State;
   mutable std::mutex mu_;
   std::unique_ptr<State> state_;
+  /// state_->plans.size(), written under mu_.
+  std::atomic<size_t> plan_count_{0};
 };
 
 /// One journal-ready JSON object: {"plan": "plan-1", "rule": 0, "action": {...}}.
