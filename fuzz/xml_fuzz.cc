@@ -1,5 +1,5 @@
-// Every XML decoder of ossup/protocol/xml.h. The first byte picks the decoder (byte % 14; for
-// DeleteMultipleObjects, (byte / 14) % 2 == 1 passes encoding-type "url"); the rest is the
+// Every XML decoder of ossup/protocol/xml.h. The first byte picks the decoder (byte % 16; for
+// DeleteMultipleObjects, (byte / 16) % 2 == 1 passes encoding-type "url"); the rest is the
 // document. Property: a document that decodes re-encodes to one that decodes, and encoding is
 // then stable (decode(encode(v)) encodes to the same text and decodes to the same value).
 // Times may lose sub-millisecond digits on the first re-encode (the wire carries
@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const uint8_t selector = data[0];
   const std::string_view xml = ossup::fuzz::AsText(data + 1, size - 1);
-  switch (selector % 14) {
+  switch (selector % 16) {
     case 0:
       CheckRoundTrip(xml, DecodeCopyObjectResult);
       break;
@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       CheckRoundTrip(xml, DecodeCopyPartResult);
       break;
     case 2: {
-      const std::string_view encoding = (selector / 14) % 2 == 1 ? "url" : "";
+      const std::string_view encoding = (selector / 16) % 2 == 1 ? "url" : "";
       CheckRoundTrip(xml,
                      [&](std::string_view x) { return DecodeDeleteMultipleObjects(x, encoding); });
       break;
@@ -78,6 +78,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 13:
       CheckRoundTrip(xml, DecodeErrorDocument);
+      break;
+    case 14:
+      CheckRoundTrip(xml, DecodeAccessControlPolicy);
+      break;
+    case 15:
+      CheckRoundTrip(xml, DecodeTagging);
       break;
   }
   return 0;
