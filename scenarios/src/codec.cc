@@ -111,6 +111,8 @@ UploadOptions UploadFrom(const json& value) {
   if (const json* v = f.Optional("simpleUploadThreshold")) {
     upload.simple_upload_threshold_bytes = f.Unsigned("simpleUploadThreshold", *v);
   }
+  if (const json* v = f.Optional("restartLostUpload"))
+    upload.restart_lost_upload = f.Bool("restartLostUpload", *v);
   f.Finish();
   return upload;
 }
@@ -346,6 +348,7 @@ std::string ScenarioToJson(const Scenario& s) {
   if (s.upload.simple_upload_threshold_bytes) {
     upload["simpleUploadThreshold"] = *s.upload.simple_upload_threshold_bytes;
   }
+  if (s.upload.restart_lost_upload) upload["restartLostUpload"] = true;
   root["upload"] = upload;
   const char* signing = s.server.signing == Signing::kV1   ? "v1"
                         : s.server.signing == Signing::kV4 ? "v4"

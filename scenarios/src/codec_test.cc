@@ -11,7 +11,7 @@ constexpr const char* kFull = R"({
   "version": 1, "name": "full", "description": "every field",
   "file": {"size": 512000, "contentSeed": 7},
   "upload": {"partSize": 102400, "parallelism": 3, "recordDirectory": true,
-             "deleteOnCancel": false, "simpleUploadThreshold": 0},
+             "deleteOnCancel": false, "simpleUploadThreshold": 0, "restartLostUpload": true},
   "server": {"storage": "disk", "signing": "v1", "seed": 9},
   "faults": {"rules": [{"match": {"op": "UploadPart", "nth": 2},
                         "action": {"type": "reset", "afterBytes": 100}}]},
@@ -39,6 +39,7 @@ TEST(ScenarioCodec, ParsesEveryField) {
   EXPECT_EQ(s->upload.parallelism, 3);
   EXPECT_FALSE(s->upload.delete_on_cancel);
   EXPECT_EQ(s->upload.simple_upload_threshold_bytes, 0u);
+  EXPECT_TRUE(s->upload.restart_lost_upload);
   EXPECT_EQ(s->server.storage, Storage::kDisk);
   EXPECT_EQ(s->server.signing, Signing::kV1);
   EXPECT_EQ(s->server.seed, 9u);

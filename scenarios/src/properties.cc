@@ -76,6 +76,7 @@ struct StepFacts {
   bool expire_fired_on_resumable_op = false;  // UploadPart or ListParts
   bool expire_fired_on_complete = false;
   bool expire_fired = false;
+  std::set<std::string> expired_uploads{};  // the uploads an expire-upload fault hit
   bool complete_answer_lost = false;
   bool complete_committed = false;  // a Complete took effect (answered 200, or answer lost)
   bool complete_200_seen = false;   // a Complete answered 200 and the answer arrived
@@ -161,6 +162,7 @@ class Checker {
       if (e->operation == "InitiateMultipartUpload" && AnswerLost(*e)) ++f.lost_initiates;
       if (Fired(*e, ActionType::kExpireUpload)) {
         f.expire_fired = true;
+        f.expired_uploads.insert(e->upload_id);
         if (e->operation == "UploadPart" || e->operation == "ListParts") {
           f.expire_fired_on_resumable_op = true;
         }
@@ -421,6 +423,8 @@ class Checker {
     const StepRecord& step = f.step;
     const std::string name = "lost-upload-cannot-resume";
     const bool verified_success = f.outcome == Outcome::kSucceeds && step.verified_by_head;
+    // LostUploadPolicy::kRestart starts over once: only an upload lost again is the end.
+    if (s_.upload.restart_lost_upload && f.expired_uploads.size() < 2) return;
     if (f.expire_fired_on_resumable_op && f.outcome != Outcome::kCannotResume &&
         f.outcome != Outcome::kCancelled && !verified_success) {
       Add(name, f.where,

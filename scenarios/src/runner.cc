@@ -1,5 +1,8 @@
 #include "ossup/scenarios/runner.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <filesystem>
@@ -70,18 +73,20 @@ bool WriteWholeFile(const fs::path& path, const std::string& bytes) {
   return !ec;
 }
 
-/// Overwrites the file in place (same inode, same size) and moves its mtime on, so the change
-/// is visible even within the file system's timestamp granularity.
+/// Overwrites the file in place (same inode, same size) and sets its mtime to the old one
+/// with the lowest nanosecond bit flipped: within the same second, so only a client that
+/// compares mtimes to the nanosecond, as client.md promises, sees the change.
 bool RewriteInPlace(const fs::path& path, const std::string& bytes) {
-  std::error_code ec;
-  const auto mtime = fs::last_write_time(path, ec);
+  struct stat before {};
+  if (::stat(path.c_str(), &before) != 0) return false;
   {
     std::fstream out(path, std::ios::binary | std::ios::in | std::ios::out);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!out) return false;
   }
-  if (!ec) fs::last_write_time(path, mtime + std::chrono::seconds(1), ec);
-  return !ec;
+  struct timespec times[2] = {before.st_atim, before.st_mtim};
+  times[1].tv_nsec ^= 1;
+  return ::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0;
 }
 
 bool AnyRecord(const fs::path& dir) {
@@ -250,6 +255,8 @@ class Run {
     if (scenario_.upload.record_directory) r.record_directory = record_dir_.string();
     r.delete_upload_id_on_cancelling = keep_on_cancel ? false : scenario_.upload.delete_on_cancel;
     r.simple_upload_threshold_bytes = scenario_.upload.simple_upload_threshold_bytes;
+    r.lost_upload_policy = scenario_.upload.restart_lost_upload ? client::LostUploadPolicy::kRestart
+                                                                : client::LostUploadPolicy::kFail;
     r.retry_policy = FastRetry();
     return r;
   }

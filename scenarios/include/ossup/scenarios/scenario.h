@@ -91,6 +91,8 @@ struct UploadOptions {
   bool delete_on_cancel = true;
   /// nullopt = the client's default (files smaller than one part go up with PutObject).
   std::optional<uint64_t> simple_upload_threshold_bytes;
+  /// The request's lost_upload_policy: false = kFail (the client's default), true = kRestart.
+  bool restart_lost_upload = false;
   friend bool operator==(const UploadOptions&, const UploadOptions&) = default;
 };
 
