@@ -34,6 +34,7 @@ const std::vector<std::string> kNames = {
     "permanent-error-surfaces",
     "changed-file-not-success",
     "no-upload-leaked",
+    "parts-counted",
 };
 
 std::string Where(const StepRecord& step) {
@@ -211,6 +212,13 @@ class Checker {
     }
     if (step.record_after) {
       Add("success-removes-record", f.where, "reported success but left its checkpoint record");
+    }
+    if (!step.simple_upload && !step.verified_by_head && !s_.upload.restart_lost_upload &&
+        step.parts_uploaded + step.parts_skipped != step.parts_total) {
+      Add("parts-counted", f.where,
+          "reported " + std::to_string(step.parts_uploaded) + " parts uploaded and " +
+              std::to_string(step.parts_skipped) + " skipped of " +
+              std::to_string(step.parts_total));
     }
   }
 

@@ -514,6 +514,8 @@ class Run {
       record.result_crc64 = outcome->crc64;
       record.result_etag = outcome->etag;
       record.parts_total = outcome->parts_total;
+      record.parts_uploaded = outcome->parts_uploaded;
+      record.parts_skipped = outcome->parts_skipped;
       record.part_size_bytes = outcome->part_size_bytes;
     } else {
       record.outcome = Classify(outcome.error());
