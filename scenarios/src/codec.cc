@@ -210,10 +210,13 @@ Step StepFrom(const json& value, size_t index) {
     case StepKind::kExpireUpload:
     case StepKind::kRestartServer:
     case StepKind::kPowerLoss:
+    case StepKind::kDamageRecordHeader:
+    case StepKind::kDamageRecordLine:
       break;
   }
   if (IsClientStep(step.kind)) {
     step.expect = ExpectFrom(f.Required("expect"), f.Path("expect"));
+    if (const json* v = f.Optional("resumed")) step.resumed = f.Bool("resumed", *v);
     if (const json* plan = f.Optional("faults")) step.faults = PlanFrom(*plan, f.Path("faults"));
   } else if (const json* expect = f.Optional("expect")) {
     step.expect = ExpectFrom(*expect, f.Path("expect"));
@@ -314,9 +317,12 @@ json StepJson(const Step& step) {
     case StepKind::kExpireUpload:
     case StepKind::kRestartServer:
     case StepKind::kPowerLoss:
+    case StepKind::kDamageRecordHeader:
+    case StepKind::kDamageRecordLine:
       break;
   }
   if (!step.expect.empty()) j["expect"] = ExpectJson(step.expect);
+  if (step.resumed) j["resumed"] = *step.resumed;
   if (step.faults) j["faults"] = PlanJson(*step.faults);
   return j;
 }

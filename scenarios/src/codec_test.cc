@@ -23,7 +23,9 @@ constexpr const char* kFull = R"({
     {"do": "expire-upload", "expect": "succeeds"},
     {"do": "restart-server"},
     {"do": "rewrite-file", "size": 5, "contentSeed": 3},
-    {"do": "resume", "expect": ["succeeds", "fails-retryable"]},
+    {"do": "resume", "expect": ["succeeds", "fails-retryable"], "resumed": true},
+    {"do": "damage-record-header"},
+    {"do": "damage-record-line"},
     {"do": "upload", "expect": "cannot-resume"}
   ],
   "checks": {"objectEqualsFile": true, "noUploadsLeft": true, "uploadsLeft": 0,
@@ -45,7 +47,7 @@ TEST(ScenarioCodec, ParsesEveryField) {
   EXPECT_EQ(s->server.seed, 9u);
   ASSERT_TRUE(s->faults.has_value());
   EXPECT_EQ(s->faults->rules.at(0).action.type, faults::ActionType::kReset);
-  ASSERT_EQ(s->steps.size(), 8u);
+  ASSERT_EQ(s->steps.size(), 10u);
   EXPECT_EQ(s->steps[0].kind, StepKind::kKillClientAfterParts);
   EXPECT_EQ(s->steps[0].parts, 2);
   EXPECT_EQ(s->steps[1].bytes, 1000u);
@@ -57,7 +59,11 @@ TEST(ScenarioCodec, ParsesEveryField) {
   EXPECT_EQ(s->steps[5].content_seed, 3u);
   EXPECT_EQ(s->steps[6].expect,
             (std::vector<Outcome>{Outcome::kSucceeds, Outcome::kFailsRetryable}));
-  EXPECT_EQ(s->steps[7].expect, std::vector<Outcome>{Outcome::kCannotResume});
+  EXPECT_EQ(s->steps[6].resumed, true);
+  EXPECT_FALSE(s->steps[5].resumed.has_value());
+  EXPECT_EQ(s->steps[7].kind, StepKind::kDamageRecordHeader);
+  EXPECT_EQ(s->steps[8].kind, StepKind::kDamageRecordLine);
+  EXPECT_EQ(s->steps[9].expect, std::vector<Outcome>{Outcome::kCannotResume});
   EXPECT_TRUE(s->checks.object_equals_file);
   EXPECT_TRUE(s->checks.no_uploads_left);
   EXPECT_EQ(s->checks.uploads_left, 0);
@@ -147,7 +153,8 @@ TEST(FileBytes, IsTheRngStreamLittleEndian) {
 TEST(StepAndOutcomeNames, RoundTrip) {
   for (auto kind : {StepKind::kUpload, StepKind::kResume, StepKind::kCancelAfterBytes,
                     StepKind::kKillClientAfterParts, StepKind::kAdvanceClock,
-                    StepKind::kExpireUpload, StepKind::kRestartServer, StepKind::kRewriteFile}) {
+                    StepKind::kExpireUpload, StepKind::kRestartServer, StepKind::kRewriteFile,
+                    StepKind::kDamageRecordHeader, StepKind::kDamageRecordLine}) {
     EXPECT_EQ(StepKindFromName(StepKindName(kind)), kind);
   }
   for (auto o : {Outcome::kSucceeds, Outcome::kFailsRetryable, Outcome::kFails,

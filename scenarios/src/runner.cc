@@ -374,6 +374,9 @@ class Run {
       case StepKind::kPowerLoss:
         record_storage_->PowerLoss();
         return protocol::Status();
+      case StepKind::kDamageRecordHeader:
+      case StepKind::kDamageRecordLine:
+        return DamageRecords(step.kind);
       case StepKind::kUpload:
       case StepKind::kResume:
       case StepKind::kCancelAfterBytes:
@@ -381,6 +384,38 @@ class Run {
       case StepKind::kRewriteFileDuringUpload:
       case StepKind::kKillClientDuringComplete:
         return protocol::Status();
+    }
+    return protocol::Status();
+  }
+
+  /// Rewrites every record file through the run's record storage, synced, so that a later
+  /// power loss keeps the damage: kDamageRecordHeader changes the last CRC digit of the
+  /// header line, kDamageRecordLine appends a part line whose CRC does not verify.
+  protocol::Status DamageRecords(StepKind kind) {
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(record_dir_, ec)) {
+      if (entry.is_regular_file()) files.push_back(entry.path());
+    }
+    for (const fs::path& path : files) {
+      std::ifstream in(path, std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (kind == StepKind::kDamageRecordHeader) {
+        const size_t end = text.find('\n');
+        if (end == std::string::npos || end == 0) continue;
+        text[end - 1] = text[end - 1] == '0' ? '1' : '0';
+      } else {
+        if (!text.empty() && text.back() != '\n') text += '\n';
+        text += R"({"number":1,"size":1,"etag":"\"0\"","crc64":0} 0000000000000000)"
+                "\n";
+      }
+      auto handle = record_storage_->Create(path.string());
+      if (!handle.ok()) return handle.error();
+      protocol::Status s = record_storage_->Write(*handle, text);
+      if (s.ok()) s = record_storage_->Sync(*handle);
+      record_storage_->Close(*handle);
+      if (!s.ok()) return s;
+      if (auto d = record_storage_->SyncDirectory(record_dir_.string()); !d.ok()) return d;
     }
     return protocol::Status();
   }
@@ -548,6 +583,10 @@ class Run {
                            std::string(OutcomeName(*record.outcome));
       if (!record.error.empty()) reason += " (" + record.error + ")";
       Judge(what, expected, reason);
+      if (step.resumed && record.outcome == Outcome::kSucceeds) {
+        Judge(what, record.resumed == *step.resumed,
+              std::string("expected resumed = ") + (*step.resumed ? "true" : "false"));
+      }
     }
     if (step.kind == StepKind::kResume && scenario_.upload.record_directory) {
       Judge(what, record.record_before, "resume: there was no checkpoint record to resume from");

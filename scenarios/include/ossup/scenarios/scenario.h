@@ -51,12 +51,18 @@ enum class StepKind {
   /// The machine loses power: every checkpoint-record write not yet synced (file data or
   /// directory entry) is lost, as the client's record storage saw it.
   kPowerLoss,
+  /// The checkpoint record's header no longer verifies (a digit of its CRC-64 changed), as a
+  /// disk error would leave it: the next request must throw the record away and start over.
+  kDamageRecordHeader,
+  /// A complete part line that does not verify is appended to the checkpoint record: the
+  /// next request must skip that line and still resume from the others.
+  kDamageRecordLine,
 };
 
 /// "upload", "resume", "cancel-after-bytes", "kill-client-after-parts",
 /// "rewrite-file-during-upload", "kill-client-during-complete", "advance-clock",
 /// "expire-upload", "restart-server", "rewrite-file", "tamper-part", "foreign-part",
-/// "power-loss".
+/// "power-loss", "damage-record-header", "damage-record-line".
 std::string_view StepKindName(StepKind kind);
 std::optional<StepKind> StepKindFromName(std::string_view name);
 bool IsClientStep(StepKind kind);
@@ -120,6 +126,8 @@ struct Step {
   /// Client steps: the outcomes accepted (one in hand-written files; generated regressions
   /// may list several when the model allows more than one). Empty for server events.
   std::vector<Outcome> expect;
+  /// Client steps, optional: when the step succeeds, UploadResult::resumed must be this.
+  std::optional<bool> resumed;
   friend bool operator==(const Step&, const Step&) = default;
 };
 
