@@ -217,6 +217,10 @@ Step StepFrom(const json& value, size_t index) {
   if (IsClientStep(step.kind)) {
     step.expect = ExpectFrom(f.Required("expect"), f.Path("expect"));
     if (const json* v = f.Optional("resumed")) step.resumed = f.Bool("resumed", *v);
+    if (const json* v = f.Optional("partSize")) {
+      step.part_size_bytes = f.Unsigned("partSize", *v);
+      if (*step.part_size_bytes == 0) Fail(where + ".partSize must be > 0");
+    }
     if (const json* plan = f.Optional("faults")) step.faults = PlanFrom(*plan, f.Path("faults"));
   } else if (const json* expect = f.Optional("expect")) {
     step.expect = ExpectFrom(*expect, f.Path("expect"));
@@ -323,6 +327,7 @@ json StepJson(const Step& step) {
   }
   if (!step.expect.empty()) j["expect"] = ExpectJson(step.expect);
   if (step.resumed) j["resumed"] = *step.resumed;
+  if (step.part_size_bytes) j["partSize"] = *step.part_size_bytes;
   if (step.faults) j["faults"] = PlanJson(*step.faults);
   return j;
 }

@@ -23,7 +23,8 @@ constexpr const char* kFull = R"({
     {"do": "expire-upload", "expect": "succeeds"},
     {"do": "restart-server"},
     {"do": "rewrite-file", "size": 5, "contentSeed": 3},
-    {"do": "resume", "expect": ["succeeds", "fails-retryable"], "resumed": true},
+    {"do": "resume", "expect": ["succeeds", "fails-retryable"], "resumed": true,
+     "partSize": 204800},
     {"do": "damage-record-header"},
     {"do": "damage-record-line"},
     {"do": "upload", "expect": "cannot-resume"}
@@ -60,6 +61,7 @@ TEST(ScenarioCodec, ParsesEveryField) {
   EXPECT_EQ(s->steps[6].expect,
             (std::vector<Outcome>{Outcome::kSucceeds, Outcome::kFailsRetryable}));
   EXPECT_EQ(s->steps[6].resumed, true);
+  EXPECT_EQ(s->steps[6].part_size_bytes, 204800u);
   EXPECT_FALSE(s->steps[5].resumed.has_value());
   EXPECT_EQ(s->steps[7].kind, StepKind::kDamageRecordHeader);
   EXPECT_EQ(s->steps[8].kind, StepKind::kDamageRecordLine);

@@ -338,7 +338,7 @@ class Checker {
   std::map<std::string, std::set<int>> GoodStoredParts(const StepFacts& f) const {
     std::map<std::string, std::set<int>> good;
     const std::string bytes = FileBytes(f.file_begin);
-    const uint64_t part_size = PartSizeFor(f.file_begin.size_bytes, s_.upload.part_size_bytes);
+    const uint64_t part_size = PartSizeFor(f.file_begin.size_bytes, RequestedPartSize(f.step));
     for (const auto& u : f.step.uploads_before) {
       for (const auto& p : u.parts) {
         const uint64_t offset = static_cast<uint64_t>(p.part_number - 1) * part_size;
@@ -369,10 +369,15 @@ class Checker {
     }
   }
 
+  /// The part size the step's request asked for.
+  uint64_t RequestedPartSize(const StepRecord& step) const {
+    return step.step.part_size_bytes.value_or(s_.upload.part_size_bytes);
+  }
+
   void CheckResendBounded(const StepFacts& f) {
     const StepRecord& step = f.step;
     const FileSpec& file = f.file_begin;
-    const uint64_t part_size = PartSizeFor(file.size_bytes, s_.upload.part_size_bytes);
+    const uint64_t part_size = PartSizeFor(file.size_bytes, RequestedPartSize(step));
     uint64_t part_bytes = 0;
     std::set<int> parts_seen;
     int requests = 0;

@@ -479,12 +479,13 @@ class Run {
       };
     }
     client::UploadRequest request = Request(KeepsRecordOnCancel(step.kind));
+    if (step.part_size_bytes) request.part_size_bytes = *step.part_size_bytes;
     // A simple upload reports progress only once PutObject is done: too late to rewrite
     // "during" it. A multipart upload reports each part before it goes on to Complete.
     const bool multipart =
         file_.size_bytes > 0 &&
-        file_.size_bytes >= scenario_.upload.simple_upload_threshold_bytes.value_or(
-                                scenario_.upload.part_size_bytes);
+        file_.size_bytes >=
+            scenario_.upload.simple_upload_threshold_bytes.value_or(request.part_size_bytes);
     request.progress = [relay, threshold, multipart](uint64_t, uint64_t total, uint64_t) {
       std::unique_lock lock(relay->mu);
       relay->progress.push_back(total);

@@ -128,6 +128,9 @@ struct Step {
   std::vector<Outcome> expect;
   /// Client steps, optional: when the step succeeds, UploadResult::resumed must be this.
   std::optional<bool> resumed;
+  /// Client steps, optional: this step's request asks for this part size instead of the
+  /// scenario's (a record of the same file for another part size must be retired).
+  std::optional<uint64_t> part_size_bytes;
   friend bool operator==(const Step&, const Step&) = default;
 };
 
