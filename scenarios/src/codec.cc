@@ -217,6 +217,9 @@ Step StepFrom(const json& value, size_t index) {
   if (IsClientStep(step.kind)) {
     step.expect = ExpectFrom(f.Required("expect"), f.Path("expect"));
     if (const json* v = f.Optional("resumed")) step.resumed = f.Bool("resumed", *v);
+    if (f.Optional("deleteRecordAfterParts")) {
+      step.delete_record_after_parts = part_number("deleteRecordAfterParts");
+    }
     if (const json* v = f.Optional("partSize")) {
       step.part_size_bytes = f.Unsigned("partSize", *v);
       if (*step.part_size_bytes == 0) Fail(where + ".partSize must be > 0");
@@ -328,6 +331,7 @@ json StepJson(const Step& step) {
   if (!step.expect.empty()) j["expect"] = ExpectJson(step.expect);
   if (step.resumed) j["resumed"] = *step.resumed;
   if (step.part_size_bytes) j["partSize"] = *step.part_size_bytes;
+  if (step.delete_record_after_parts) j["deleteRecordAfterParts"] = *step.delete_record_after_parts;
   if (step.faults) j["faults"] = PlanJson(*step.faults);
   return j;
 }

@@ -131,6 +131,9 @@ struct CancelRelay {
   std::vector<uint64_t> progress;
   /// rewrite-file-during-upload: runs once at the threshold instead of Cancel().
   std::function<void()> rewrite;
+  /// steps[].deleteRecordAfterParts: runs once when progress reaches `delete_at`.
+  uint64_t delete_at = UINT64_MAX;
+  std::function<void()> delete_record;
 };
 
 /// The object as HEAD and GetObject show it, against the expected bytes.
@@ -478,6 +481,17 @@ class Run {
         rewrote = RewriteInPlace(file_path_, FileBytes(rewritten));
       };
     }
+    if (step.delete_record_after_parts) {
+      uint64_t part = EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
+      relay->delete_at = std::min<uint64_t>(
+          part * static_cast<uint64_t>(*step.delete_record_after_parts), file_.size_bytes);
+      relay->delete_record = [this] {
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator(record_dir_, ec)) {
+          if (entry.is_regular_file()) record_storage_->Remove(entry.path().string());
+        }
+      };
+    }
     client::UploadRequest request = Request(KeepsRecordOnCancel(step.kind));
     if (step.part_size_bytes) request.part_size_bytes = *step.part_size_bytes;
     // A simple upload reports progress only once PutObject is done: too late to rewrite
@@ -489,6 +503,10 @@ class Run {
     request.progress = [relay, threshold, multipart](uint64_t, uint64_t total, uint64_t) {
       std::unique_lock lock(relay->mu);
       relay->progress.push_back(total);
+      if (relay->delete_record && total >= relay->delete_at) {
+        relay->delete_record();
+        relay->delete_record = nullptr;
+      }
       if (relay->fired || total < threshold) return;
       if (relay->rewrite) {
         if (!multipart) return;

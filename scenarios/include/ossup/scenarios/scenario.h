@@ -131,6 +131,9 @@ struct Step {
   /// Client steps, optional: this step's request asks for this part size instead of the
   /// scenario's (a record of the same file for another part size must be retired).
   std::optional<uint64_t> part_size_bytes;
+  /// Client steps, optional: once this many parts are safe, the runner deletes the record
+  /// files while the upload goes on (the client must write its record again).
+  std::optional<int> delete_record_after_parts;
   friend bool operator==(const Step&, const Step&) = default;
 };
 
