@@ -162,8 +162,13 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
     }
   }
   next.committed = committed;
+  // A kill during Complete that may have been the outcome committed the object, even when
+  // the model cannot tell that it was (then `committed` stays false).
+  const bool may_have_committed =
+      kill_in_complete && IsMultipart(spec) &&
+      std::find(outcomes.begin(), outcomes.end(), Outcome::kCancelled) != outcomes.end();
   next.object_may_match =
-      state.object_may_match || committed ||
+      state.object_may_match || committed || may_have_committed ||
       std::find(outcomes.begin(), outcomes.end(), Outcome::kSucceeds) != outcomes.end();
   // An expire-upload fault may fire and still lose the race with a cancel: the record then
   // outlives its upload.
