@@ -217,6 +217,9 @@ Step StepFrom(const json& value, size_t index) {
   if (IsClientStep(step.kind)) {
     step.expect = ExpectFrom(f.Required("expect"), f.Path("expect"));
     if (const json* v = f.Optional("resumed")) step.resumed = f.Bool("resumed", *v);
+    if (const json* v = f.Optional("powerLossAfterRecordOperations")) {
+      step.power_loss_after_record_operations = f.Unsigned("powerLossAfterRecordOperations", *v);
+    }
     if (f.Optional("deleteRecordAfterParts")) {
       step.delete_record_after_parts = part_number("deleteRecordAfterParts");
     }
@@ -332,6 +335,9 @@ json StepJson(const Step& step) {
   if (step.resumed) j["resumed"] = *step.resumed;
   if (step.part_size_bytes) j["partSize"] = *step.part_size_bytes;
   if (step.delete_record_after_parts) j["deleteRecordAfterParts"] = *step.delete_record_after_parts;
+  if (step.power_loss_after_record_operations) {
+    j["powerLossAfterRecordOperations"] = *step.power_loss_after_record_operations;
+  }
   if (step.faults) j["faults"] = PlanJson(*step.faults);
   return j;
 }

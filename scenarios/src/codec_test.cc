@@ -24,7 +24,8 @@ constexpr const char* kFull = R"({
     {"do": "restart-server"},
     {"do": "rewrite-file", "size": 5, "contentSeed": 3},
     {"do": "resume", "expect": ["succeeds", "fails-retryable"], "resumed": true,
-     "partSize": 204800, "deleteRecordAfterParts": 1},
+     "partSize": 204800, "deleteRecordAfterParts": 1,
+     "powerLossAfterRecordOperations": 9},
     {"do": "damage-record-header"},
     {"do": "damage-record-line"},
     {"do": "upload", "expect": "cannot-resume"}
@@ -63,6 +64,7 @@ TEST(ScenarioCodec, ParsesEveryField) {
   EXPECT_EQ(s->steps[6].resumed, true);
   EXPECT_EQ(s->steps[6].part_size_bytes, 204800u);
   EXPECT_EQ(s->steps[6].delete_record_after_parts, 1);
+  EXPECT_EQ(s->steps[6].power_loss_after_record_operations, 9u);
   EXPECT_FALSE(s->steps[5].resumed.has_value());
   EXPECT_EQ(s->steps[7].kind, StepKind::kDamageRecordHeader);
   EXPECT_EQ(s->steps[8].kind, StepKind::kDamageRecordLine);

@@ -524,6 +524,9 @@ class Run {
       Judge(what, false, "client: " + client.error().ToString());
       return;
     }
+    if (step.power_loss_after_record_operations) {
+      record_storage_->CrashAfter(*step.power_loss_after_record_operations);
+    }
     client::UploadTask task = client->ResumableUpload(std::move(request));
     {
       std::lock_guard lock(relay->mu);
@@ -575,6 +578,7 @@ class Run {
       record.outcome = Classify(outcome.error());
       record.error = outcome.error().ToString();
     }
+    if (step.power_loss_after_record_operations) record_storage_->PowerLoss();
     record.arrival_end = JournalArrivals();
     record.uploads_after = UploadsOfObject();
     record.record_after = AnyRecord(record_dir_);

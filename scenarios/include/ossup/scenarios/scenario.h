@@ -134,6 +134,10 @@ struct Step {
   /// Client steps, optional: once this many parts are safe, the runner deletes the record
   /// files while the upload goes on (the client must write its record again).
   std::optional<int> delete_record_after_parts;
+  /// Client steps, optional: the machine dies after this many more checkpoint-record
+  /// operations (later ones fail with IoError), and the power is lost when the step ends:
+  /// what was not synced is gone (PowerLossRecordStorage::CrashAfter, then PowerLoss).
+  std::optional<uint64_t> power_loss_after_record_operations;
   friend bool operator==(const Step&, const Step&) = default;
 };
 
