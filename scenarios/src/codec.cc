@@ -111,6 +111,8 @@ UploadOptions UploadFrom(const json& value) {
   if (const json* v = f.Optional("simpleUploadThreshold")) {
     upload.simple_upload_threshold_bytes = f.Unsigned("simpleUploadThreshold", *v);
   }
+  if (const json* v = f.Optional("restartLostUpload"))
+    upload.restart_lost_upload = f.Bool("restartLostUpload", *v);
   f.Finish();
   return upload;
 }
@@ -208,10 +210,23 @@ Step StepFrom(const json& value, size_t index) {
     case StepKind::kExpireUpload:
     case StepKind::kRestartServer:
     case StepKind::kPowerLoss:
+    case StepKind::kDamageRecordHeader:
+    case StepKind::kDamageRecordLine:
       break;
   }
   if (IsClientStep(step.kind)) {
     step.expect = ExpectFrom(f.Required("expect"), f.Path("expect"));
+    if (const json* v = f.Optional("resumed")) step.resumed = f.Bool("resumed", *v);
+    if (const json* v = f.Optional("powerLossAfterRecordOperations")) {
+      step.power_loss_after_record_operations = f.Unsigned("powerLossAfterRecordOperations", *v);
+    }
+    if (f.Optional("deleteRecordAfterParts")) {
+      step.delete_record_after_parts = part_number("deleteRecordAfterParts");
+    }
+    if (const json* v = f.Optional("partSize")) {
+      step.part_size_bytes = f.Unsigned("partSize", *v);
+      if (*step.part_size_bytes == 0) Fail(where + ".partSize must be > 0");
+    }
     if (const json* plan = f.Optional("faults")) step.faults = PlanFrom(*plan, f.Path("faults"));
   } else if (const json* expect = f.Optional("expect")) {
     step.expect = ExpectFrom(*expect, f.Path("expect"));
@@ -312,9 +327,17 @@ json StepJson(const Step& step) {
     case StepKind::kExpireUpload:
     case StepKind::kRestartServer:
     case StepKind::kPowerLoss:
+    case StepKind::kDamageRecordHeader:
+    case StepKind::kDamageRecordLine:
       break;
   }
   if (!step.expect.empty()) j["expect"] = ExpectJson(step.expect);
+  if (step.resumed) j["resumed"] = *step.resumed;
+  if (step.part_size_bytes) j["partSize"] = *step.part_size_bytes;
+  if (step.delete_record_after_parts) j["deleteRecordAfterParts"] = *step.delete_record_after_parts;
+  if (step.power_loss_after_record_operations) {
+    j["powerLossAfterRecordOperations"] = *step.power_loss_after_record_operations;
+  }
   if (step.faults) j["faults"] = PlanJson(*step.faults);
   return j;
 }
@@ -346,6 +369,7 @@ std::string ScenarioToJson(const Scenario& s) {
   if (s.upload.simple_upload_threshold_bytes) {
     upload["simpleUploadThreshold"] = *s.upload.simple_upload_threshold_bytes;
   }
+  if (s.upload.restart_lost_upload) upload["restartLostUpload"] = true;
   root["upload"] = upload;
   const char* signing = s.server.signing == Signing::kV1   ? "v1"
                         : s.server.signing == Signing::kV4 ? "v4"

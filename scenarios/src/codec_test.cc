@@ -11,7 +11,7 @@ constexpr const char* kFull = R"({
   "version": 1, "name": "full", "description": "every field",
   "file": {"size": 512000, "contentSeed": 7},
   "upload": {"partSize": 102400, "parallelism": 3, "recordDirectory": true,
-             "deleteOnCancel": false, "simpleUploadThreshold": 0},
+             "deleteOnCancel": false, "simpleUploadThreshold": 0, "restartLostUpload": true},
   "server": {"storage": "disk", "signing": "v1", "seed": 9},
   "faults": {"rules": [{"match": {"op": "UploadPart", "nth": 2},
                         "action": {"type": "reset", "afterBytes": 100}}]},
@@ -23,7 +23,11 @@ constexpr const char* kFull = R"({
     {"do": "expire-upload", "expect": "succeeds"},
     {"do": "restart-server"},
     {"do": "rewrite-file", "size": 5, "contentSeed": 3},
-    {"do": "resume", "expect": ["succeeds", "fails-retryable"]},
+    {"do": "resume", "expect": ["succeeds", "fails-retryable"], "resumed": true,
+     "partSize": 204800, "deleteRecordAfterParts": 1,
+     "powerLossAfterRecordOperations": 9},
+    {"do": "damage-record-header"},
+    {"do": "damage-record-line"},
     {"do": "upload", "expect": "cannot-resume"}
   ],
   "checks": {"objectEqualsFile": true, "noUploadsLeft": true, "uploadsLeft": 0,
@@ -39,12 +43,13 @@ TEST(ScenarioCodec, ParsesEveryField) {
   EXPECT_EQ(s->upload.parallelism, 3);
   EXPECT_FALSE(s->upload.delete_on_cancel);
   EXPECT_EQ(s->upload.simple_upload_threshold_bytes, 0u);
+  EXPECT_TRUE(s->upload.restart_lost_upload);
   EXPECT_EQ(s->server.storage, Storage::kDisk);
   EXPECT_EQ(s->server.signing, Signing::kV1);
   EXPECT_EQ(s->server.seed, 9u);
   ASSERT_TRUE(s->faults.has_value());
   EXPECT_EQ(s->faults->rules.at(0).action.type, faults::ActionType::kReset);
-  ASSERT_EQ(s->steps.size(), 8u);
+  ASSERT_EQ(s->steps.size(), 10u);
   EXPECT_EQ(s->steps[0].kind, StepKind::kKillClientAfterParts);
   EXPECT_EQ(s->steps[0].parts, 2);
   EXPECT_EQ(s->steps[1].bytes, 1000u);
@@ -56,7 +61,14 @@ TEST(ScenarioCodec, ParsesEveryField) {
   EXPECT_EQ(s->steps[5].content_seed, 3u);
   EXPECT_EQ(s->steps[6].expect,
             (std::vector<Outcome>{Outcome::kSucceeds, Outcome::kFailsRetryable}));
-  EXPECT_EQ(s->steps[7].expect, std::vector<Outcome>{Outcome::kCannotResume});
+  EXPECT_EQ(s->steps[6].resumed, true);
+  EXPECT_EQ(s->steps[6].part_size_bytes, 204800u);
+  EXPECT_EQ(s->steps[6].delete_record_after_parts, 1);
+  EXPECT_EQ(s->steps[6].power_loss_after_record_operations, 9u);
+  EXPECT_FALSE(s->steps[5].resumed.has_value());
+  EXPECT_EQ(s->steps[7].kind, StepKind::kDamageRecordHeader);
+  EXPECT_EQ(s->steps[8].kind, StepKind::kDamageRecordLine);
+  EXPECT_EQ(s->steps[9].expect, std::vector<Outcome>{Outcome::kCannotResume});
   EXPECT_TRUE(s->checks.object_equals_file);
   EXPECT_TRUE(s->checks.no_uploads_left);
   EXPECT_EQ(s->checks.uploads_left, 0);
@@ -146,7 +158,8 @@ TEST(FileBytes, IsTheRngStreamLittleEndian) {
 TEST(StepAndOutcomeNames, RoundTrip) {
   for (auto kind : {StepKind::kUpload, StepKind::kResume, StepKind::kCancelAfterBytes,
                     StepKind::kKillClientAfterParts, StepKind::kAdvanceClock,
-                    StepKind::kExpireUpload, StepKind::kRestartServer, StepKind::kRewriteFile}) {
+                    StepKind::kExpireUpload, StepKind::kRestartServer, StepKind::kRewriteFile,
+                    StepKind::kDamageRecordHeader, StepKind::kDamageRecordLine}) {
     EXPECT_EQ(StepKindFromName(StepKindName(kind)), kind);
   }
   for (auto o : {Outcome::kSucceeds, Outcome::kFailsRetryable, Outcome::kFails,

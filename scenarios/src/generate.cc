@@ -162,8 +162,13 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
     }
   }
   next.committed = committed;
+  // A kill during Complete that may have been the outcome committed the object, even when
+  // the model cannot tell that it was (then `committed` stays false).
+  const bool may_have_committed =
+      kill_in_complete && IsMultipart(spec) &&
+      std::find(outcomes.begin(), outcomes.end(), Outcome::kCancelled) != outcomes.end();
   next.object_may_match =
-      state.object_may_match || committed ||
+      state.object_may_match || committed || may_have_committed ||
       std::find(outcomes.begin(), outcomes.end(), Outcome::kSucceeds) != outcomes.end();
   // An expire-upload fault may fire and still lose the race with a cancel: the record then
   // outlives its upload.
@@ -258,8 +263,12 @@ CaseSpec GenerateCase(faults::Rng& rng) {
     } else if (roll < 93) {
       step.kind = StepKind::kForeignPart;
       step.amount = rng.Below(2);
-    } else {
+    } else if (roll < 97) {
       step.kind = StepKind::kPowerLoss;
+    } else if (roll < 99) {
+      step.kind = StepKind::kDamageRecordHeader;
+    } else {
+      step.kind = StepKind::kDamageRecordLine;
     }
     // A kill during Complete carries no fault of its own: its crash plan owns Complete.
     if (IsClientStep(step.kind) && step.kind != StepKind::kKillClientDuringComplete &&
@@ -370,8 +379,16 @@ Scenario BuildScenario(const CaseSpec& spec, const std::string& name) {
       case StepKind::kResume:
       case StepKind::kKillClientDuringComplete:
       case StepKind::kRestartServer:
-      case StepKind::kPowerLoss:  // a correct client syncs all it acknowledged: no change
+      case StepKind::kPowerLoss:         // a correct client syncs all it acknowledged: no change
+      case StepKind::kDamageRecordLine:  // the client skips the line: no change
         break;
+      case StepKind::kDamageRecordHeader: {
+        // The next step throws the record away, aborts its upload and starts afresh.
+        const bool object_may_match = state.object_may_match;
+        state = ModelState{};
+        state.object_may_match = object_may_match;
+        break;
+      }
     }
     if (IsClientStep(g.kind)) {
       if (g.fault) step.faults = FaultPlan(*g.fault);

@@ -119,7 +119,7 @@ TEST(Generate, ReachesEveryStepKindAndFaultType) {
       if (step.fault) types.insert(step.fault->type);
     }
   }
-  for (int k = 0; k <= static_cast<int>(StepKind::kPowerLoss); ++k) {
+  for (int k = 0; k <= static_cast<int>(StepKind::kDamageRecordLine); ++k) {
     // "upload" covers "resume": the same request, which resumes whenever there is a record.
     if (static_cast<StepKind>(k) == StepKind::kResume) continue;
     EXPECT_TRUE(kinds.contains(static_cast<StepKind>(k))) << StepKindName(static_cast<StepKind>(k));

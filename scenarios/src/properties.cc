@@ -34,6 +34,7 @@ const std::vector<std::string> kNames = {
     "permanent-error-surfaces",
     "changed-file-not-success",
     "no-upload-leaked",
+    "parts-counted",
 };
 
 std::string Where(const StepRecord& step) {
@@ -76,6 +77,7 @@ struct StepFacts {
   bool expire_fired_on_resumable_op = false;  // UploadPart or ListParts
   bool expire_fired_on_complete = false;
   bool expire_fired = false;
+  std::set<std::string> expired_uploads{};  // the uploads an expire-upload fault hit
   bool complete_answer_lost = false;
   bool complete_committed = false;  // a Complete took effect (answered 200, or answer lost)
   bool complete_200_seen = false;   // a Complete answered 200 and the answer arrived
@@ -161,6 +163,7 @@ class Checker {
       if (e->operation == "InitiateMultipartUpload" && AnswerLost(*e)) ++f.lost_initiates;
       if (Fired(*e, ActionType::kExpireUpload)) {
         f.expire_fired = true;
+        f.expired_uploads.insert(e->upload_id);
         if (e->operation == "UploadPart" || e->operation == "ListParts") {
           f.expire_fired_on_resumable_op = true;
         }
@@ -209,6 +212,13 @@ class Checker {
     }
     if (step.record_after) {
       Add("success-removes-record", f.where, "reported success but left its checkpoint record");
+    }
+    if (!step.simple_upload && !step.verified_by_head && !s_.upload.restart_lost_upload &&
+        step.parts_uploaded + step.parts_skipped != step.parts_total) {
+      Add("parts-counted", f.where,
+          "reported " + std::to_string(step.parts_uploaded) + " parts uploaded and " +
+              std::to_string(step.parts_skipped) + " skipped of " +
+              std::to_string(step.parts_total));
     }
   }
 
@@ -328,7 +338,7 @@ class Checker {
   std::map<std::string, std::set<int>> GoodStoredParts(const StepFacts& f) const {
     std::map<std::string, std::set<int>> good;
     const std::string bytes = FileBytes(f.file_begin);
-    const uint64_t part_size = PartSizeFor(f.file_begin.size_bytes, s_.upload.part_size_bytes);
+    const uint64_t part_size = PartSizeFor(f.file_begin.size_bytes, RequestedPartSize(f.step));
     for (const auto& u : f.step.uploads_before) {
       for (const auto& p : u.parts) {
         const uint64_t offset = static_cast<uint64_t>(p.part_number - 1) * part_size;
@@ -359,10 +369,15 @@ class Checker {
     }
   }
 
+  /// The part size the step's request asked for.
+  uint64_t RequestedPartSize(const StepRecord& step) const {
+    return step.step.part_size_bytes.value_or(s_.upload.part_size_bytes);
+  }
+
   void CheckResendBounded(const StepFacts& f) {
     const StepRecord& step = f.step;
     const FileSpec& file = f.file_begin;
-    const uint64_t part_size = PartSizeFor(file.size_bytes, s_.upload.part_size_bytes);
+    const uint64_t part_size = PartSizeFor(file.size_bytes, RequestedPartSize(step));
     uint64_t part_bytes = 0;
     std::set<int> parts_seen;
     int requests = 0;
@@ -421,6 +436,8 @@ class Checker {
     const StepRecord& step = f.step;
     const std::string name = "lost-upload-cannot-resume";
     const bool verified_success = f.outcome == Outcome::kSucceeds && step.verified_by_head;
+    // LostUploadPolicy::kRestart starts over once: only an upload lost again is the end.
+    if (s_.upload.restart_lost_upload && f.expired_uploads.size() < 2) return;
     if (f.expire_fired_on_resumable_op && f.outcome != Outcome::kCannotResume &&
         f.outcome != Outcome::kCancelled && !verified_success) {
       Add(name, f.where,

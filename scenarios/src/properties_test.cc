@@ -36,6 +36,8 @@ struct Fixture {
     record.result_crc64 = protocol::Crc64(FileBytes(scenario.file));
     record.progress = {kPart, 2 * kPart, 3 * kPart};
     record.file_size_bytes = 3 * kPart;
+    record.parts_total = 3;
+    record.parts_uploaded = 3;
     record.file_before = scenario.file;
     record.object_equals_file_after = true;
     record.object_etag_after = "\"ABC-3\"";
@@ -223,10 +225,19 @@ TEST(Properties, TheRecordListsOnlyPartsTheServerHoldsWithTheirETags) {
   EXPECT_EQ(f.Properties(), Names{"recorded-parts-on-server"});
 }
 
+TEST(Properties, PartsUploadedAndSkippedAddUpToTheTotal) {
+  Fixture f;
+  f.step().parts_uploaded = 1;
+  f.step().parts_skipped = 1;  // a resume that found one part and did not count the other
+  EXPECT_EQ(f.Properties(), Names{"parts-counted"});
+  f.step().parts_skipped = 2;
+  EXPECT_TRUE(f.Properties().empty());
+}
+
 TEST(Properties, ViolationsPrintTheirProperty) {
   EXPECT_EQ(ToString({"cannot-resume-removes-record", "step 2 (upload)", "kept the record"}),
             "cannot-resume-removes-record at step 2 (upload): kept the record");
-  EXPECT_EQ(PropertyNames().size(), 19u);
+  EXPECT_EQ(PropertyNames().size(), 20u);
 }
 
 }  // namespace

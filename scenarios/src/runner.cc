@@ -1,5 +1,8 @@
 #include "ossup/scenarios/runner.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <filesystem>
@@ -70,18 +73,20 @@ bool WriteWholeFile(const fs::path& path, const std::string& bytes) {
   return !ec;
 }
 
-/// Overwrites the file in place (same inode, same size) and moves its mtime on, so the change
-/// is visible even within the file system's timestamp granularity.
+/// Overwrites the file in place (same inode, same size) and sets its mtime to the old one
+/// with the lowest nanosecond bit flipped: within the same second, so only a client that
+/// compares mtimes to the nanosecond, as client.md promises, sees the change.
 bool RewriteInPlace(const fs::path& path, const std::string& bytes) {
-  std::error_code ec;
-  const auto mtime = fs::last_write_time(path, ec);
+  struct stat before {};
+  if (::stat(path.c_str(), &before) != 0) return false;
   {
     std::fstream out(path, std::ios::binary | std::ios::in | std::ios::out);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!out) return false;
   }
-  if (!ec) fs::last_write_time(path, mtime + std::chrono::seconds(1), ec);
-  return !ec;
+  struct timespec times[2] = {before.st_atim, before.st_mtim};
+  times[1].tv_nsec ^= 1;
+  return ::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0;
 }
 
 bool AnyRecord(const fs::path& dir) {
@@ -126,6 +131,9 @@ struct CancelRelay {
   std::vector<uint64_t> progress;
   /// rewrite-file-during-upload: runs once at the threshold instead of Cancel().
   std::function<void()> rewrite;
+  /// steps[].deleteRecordAfterParts: runs once when progress reaches `delete_at`.
+  uint64_t delete_at = UINT64_MAX;
+  std::function<void()> delete_record;
 };
 
 /// The object as HEAD and GetObject show it, against the expected bytes.
@@ -250,6 +258,8 @@ class Run {
     if (scenario_.upload.record_directory) r.record_directory = record_dir_.string();
     r.delete_upload_id_on_cancelling = keep_on_cancel ? false : scenario_.upload.delete_on_cancel;
     r.simple_upload_threshold_bytes = scenario_.upload.simple_upload_threshold_bytes;
+    r.lost_upload_policy = scenario_.upload.restart_lost_upload ? client::LostUploadPolicy::kRestart
+                                                                : client::LostUploadPolicy::kFail;
     r.retry_policy = FastRetry();
     return r;
   }
@@ -367,6 +377,9 @@ class Run {
       case StepKind::kPowerLoss:
         record_storage_->PowerLoss();
         return protocol::Status();
+      case StepKind::kDamageRecordHeader:
+      case StepKind::kDamageRecordLine:
+        return DamageRecords(step.kind);
       case StepKind::kUpload:
       case StepKind::kResume:
       case StepKind::kCancelAfterBytes:
@@ -374,6 +387,38 @@ class Run {
       case StepKind::kRewriteFileDuringUpload:
       case StepKind::kKillClientDuringComplete:
         return protocol::Status();
+    }
+    return protocol::Status();
+  }
+
+  /// Rewrites every record file through the run's record storage, synced, so that a later
+  /// power loss keeps the damage: kDamageRecordHeader changes the last CRC digit of the
+  /// header line, kDamageRecordLine appends a part line whose CRC does not verify.
+  protocol::Status DamageRecords(StepKind kind) {
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(record_dir_, ec)) {
+      if (entry.is_regular_file()) files.push_back(entry.path());
+    }
+    for (const fs::path& path : files) {
+      std::ifstream in(path, std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (kind == StepKind::kDamageRecordHeader) {
+        const size_t end = text.find('\n');
+        if (end == std::string::npos || end == 0) continue;
+        text[end - 1] = text[end - 1] == '0' ? '1' : '0';
+      } else {
+        if (!text.empty() && text.back() != '\n') text += '\n';
+        text += R"({"number":1,"size":1,"etag":"\"0\"","crc64":0} 0000000000000000)"
+                "\n";
+      }
+      auto handle = record_storage_->Create(path.string());
+      if (!handle.ok()) return handle.error();
+      protocol::Status s = record_storage_->Write(*handle, text);
+      if (s.ok()) s = record_storage_->Sync(*handle);
+      record_storage_->Close(*handle);
+      if (!s.ok()) return s;
+      if (auto d = record_storage_->SyncDirectory(record_dir_.string()); !d.ok()) return d;
     }
     return protocol::Status();
   }
@@ -436,16 +481,32 @@ class Run {
         rewrote = RewriteInPlace(file_path_, FileBytes(rewritten));
       };
     }
+    if (step.delete_record_after_parts) {
+      uint64_t part = EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
+      relay->delete_at = std::min<uint64_t>(
+          part * static_cast<uint64_t>(*step.delete_record_after_parts), file_.size_bytes);
+      relay->delete_record = [this] {
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator(record_dir_, ec)) {
+          if (entry.is_regular_file()) record_storage_->Remove(entry.path().string());
+        }
+      };
+    }
     client::UploadRequest request = Request(KeepsRecordOnCancel(step.kind));
+    if (step.part_size_bytes) request.part_size_bytes = *step.part_size_bytes;
     // A simple upload reports progress only once PutObject is done: too late to rewrite
     // "during" it. A multipart upload reports each part before it goes on to Complete.
     const bool multipart =
         file_.size_bytes > 0 &&
-        file_.size_bytes >= scenario_.upload.simple_upload_threshold_bytes.value_or(
-                                scenario_.upload.part_size_bytes);
+        file_.size_bytes >=
+            scenario_.upload.simple_upload_threshold_bytes.value_or(request.part_size_bytes);
     request.progress = [relay, threshold, multipart](uint64_t, uint64_t total, uint64_t) {
       std::unique_lock lock(relay->mu);
       relay->progress.push_back(total);
+      if (relay->delete_record && total >= relay->delete_at) {
+        relay->delete_record();
+        relay->delete_record = nullptr;
+      }
       if (relay->fired || total < threshold) return;
       if (relay->rewrite) {
         if (!multipart) return;
@@ -462,6 +523,9 @@ class Run {
     if (!client.ok()) {
       Judge(what, false, "client: " + client.error().ToString());
       return;
+    }
+    if (step.power_loss_after_record_operations) {
+      record_storage_->CrashAfter(*step.power_loss_after_record_operations);
     }
     client::UploadTask task = client->ResumableUpload(std::move(request));
     {
@@ -507,11 +571,14 @@ class Run {
       record.result_crc64 = outcome->crc64;
       record.result_etag = outcome->etag;
       record.parts_total = outcome->parts_total;
+      record.parts_uploaded = outcome->parts_uploaded;
+      record.parts_skipped = outcome->parts_skipped;
       record.part_size_bytes = outcome->part_size_bytes;
     } else {
       record.outcome = Classify(outcome.error());
       record.error = outcome.error().ToString();
     }
+    if (step.power_loss_after_record_operations) record_storage_->PowerLoss();
     record.arrival_end = JournalArrivals();
     record.uploads_after = UploadsOfObject();
     record.record_after = AnyRecord(record_dir_);
@@ -539,6 +606,10 @@ class Run {
                            std::string(OutcomeName(*record.outcome));
       if (!record.error.empty()) reason += " (" + record.error + ")";
       Judge(what, expected, reason);
+      if (step.resumed && record.outcome == Outcome::kSucceeds) {
+        Judge(what, record.resumed == *step.resumed,
+              std::string("expected resumed = ") + (*step.resumed ? "true" : "false"));
+      }
     }
     if (step.kind == StepKind::kResume && scenario_.upload.record_directory) {
       Judge(what, record.record_before, "resume: there was no checkpoint record to resume from");

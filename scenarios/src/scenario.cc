@@ -9,7 +9,7 @@
 namespace ossup::scenarios {
 namespace {
 
-constexpr protocol::NameTable<StepKind, 13> kStepNames = {{
+constexpr protocol::NameTable<StepKind, 15> kStepNames = {{
     {StepKind::kUpload, "upload"},
     {StepKind::kResume, "resume"},
     {StepKind::kCancelAfterBytes, "cancel-after-bytes"},
@@ -23,6 +23,8 @@ constexpr protocol::NameTable<StepKind, 13> kStepNames = {{
     {StepKind::kTamperPart, "tamper-part"},
     {StepKind::kForeignPart, "foreign-part"},
     {StepKind::kPowerLoss, "power-loss"},
+    {StepKind::kDamageRecordHeader, "damage-record-header"},
+    {StepKind::kDamageRecordLine, "damage-record-line"},
 }};
 
 constexpr protocol::NameTable<Outcome, 5> kOutcomeNames = {{
@@ -59,6 +61,8 @@ bool IsClientStep(StepKind kind) {
     case StepKind::kTamperPart:
     case StepKind::kForeignPart:
     case StepKind::kPowerLoss:
+    case StepKind::kDamageRecordHeader:
+    case StepKind::kDamageRecordLine:
       return false;
   }
   return false;

@@ -296,10 +296,10 @@ describe('ali-oss under injected faults', () => {
     await assertStoredExactly(client, key, body, parts);
   });
 
-  it('corrupt-checksum on UploadPart 2: ali-oss does not notice until Complete fails with InvalidPart; no object is written', async () => {
+  it('corrupt-etag on UploadPart 2: ali-oss does not notice until Complete fails with InvalidPart; no object is written', async () => {
     const { key, file } = source('corrupt');
     const planId = await fake.installFaults({
-      rules: [{ match: { op: 'UploadPart', key, partNumber: 2 }, action: { type: 'corrupt-checksum' }, times: 1 }],
+      rules: [{ match: { op: 'UploadPart', key, partNumber: 2 }, action: { type: 'corrupt-etag' }, times: 1 }],
     });
     const client = pathStyleClient(fake);
     const failure = await rejection(client.multipartUpload(key, file, { partSize: MIN_PART_SIZE_BYTES, parallel: 2 }));

@@ -86,7 +86,8 @@ rc::Gen<StepSpec> GenStep(uint64_t size, Storage storage, Shape shape) {
     if (shape.server_events) {
       for (auto k : {StepKind::kExpireUpload, StepKind::kRestartServer, StepKind::kAdvanceClock,
                      StepKind::kRewriteFile, StepKind::kRewriteFileDuringUpload,
-                     StepKind::kTamperPart, StepKind::kForeignPart, StepKind::kPowerLoss}) {
+                     StepKind::kTamperPart, StepKind::kForeignPart, StepKind::kPowerLoss,
+                     StepKind::kDamageRecordHeader, StepKind::kDamageRecordLine}) {
         kinds.push_back(k);
       }
     }

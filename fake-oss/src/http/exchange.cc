@@ -228,12 +228,12 @@ void Exchange::Finish() {
     res.set_header("x-oss-request-id", request_id);
     res.set_header("Date", protocol::FormatHttpDate(now));
     res.set_header("Server", "AliyunOSS");
-    const bool corrupt_checksum = FaultIs(faults::ActionType::kCorruptChecksum);
-    if ((corrupt_checksum || FaultIs(faults::ActionType::kCorruptEtag)) && !error_) {
-      if (corrupt_checksum && res.has_header("x-oss-hash-crc64ecma")) {
+    if (FaultIs(faults::ActionType::kCorruptChecksum) && !error_) {
+      if (res.has_header("x-oss-hash-crc64ecma")) {
         auto crc = protocol::ParseCrc64(res.get_header_value("x-oss-hash-crc64ecma"));
         res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString(crc.value_or(0) ^ 1));
       }
+    } else if (FaultIs(faults::ActionType::kCorruptEtag) && !error_) {
       if (res.has_header("ETag")) {
         std::string etag = res.get_header_value("ETag");
         size_t at = etag.size() > 1 && etag[0] == '"' ? 1 : 0;

@@ -38,6 +38,8 @@
 //   permanent-error-surfaces      a fired non-retryable error => the step fails (or is
 //                                 cancelled on a cancel or kill step)
 //   changed-file-not-success      the file changed during a multipart step => not success
+//   parts-counted                 a multipart success (not HEAD-verified) reports
+//                                 parts_uploaded + parts_skipped == parts_total
 // At the end:
 //   no-upload-leaked              uploads left <= the recorded one + orphans of lost
 //                                 Initiate answers + uploads kept without a record

@@ -79,6 +79,8 @@ struct StepRecord {
   uint64_t result_crc64 = 0;
   std::string result_etag;
   int parts_total = 0;
+  int parts_uploaded = 0;
+  int parts_skipped = 0;
   uint64_t part_size_bytes = 0;
   /// Every progress callback's total_bytes_sent, in order.
   std::vector<uint64_t> progress;

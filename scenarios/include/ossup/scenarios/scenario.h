@@ -51,12 +51,18 @@ enum class StepKind {
   /// The machine loses power: every checkpoint-record write not yet synced (file data or
   /// directory entry) is lost, as the client's record storage saw it.
   kPowerLoss,
+  /// The checkpoint record's header no longer verifies (a digit of its CRC-64 changed), as a
+  /// disk error would leave it: the next request must throw the record away and start over.
+  kDamageRecordHeader,
+  /// A complete part line that does not verify is appended to the checkpoint record: the
+  /// next request must skip that line and still resume from the others.
+  kDamageRecordLine,
 };
 
 /// "upload", "resume", "cancel-after-bytes", "kill-client-after-parts",
 /// "rewrite-file-during-upload", "kill-client-during-complete", "advance-clock",
 /// "expire-upload", "restart-server", "rewrite-file", "tamper-part", "foreign-part",
-/// "power-loss".
+/// "power-loss", "damage-record-header", "damage-record-line".
 std::string_view StepKindName(StepKind kind);
 std::optional<StepKind> StepKindFromName(std::string_view name);
 bool IsClientStep(StepKind kind);
@@ -91,6 +97,8 @@ struct UploadOptions {
   bool delete_on_cancel = true;
   /// nullopt = the client's default (files smaller than one part go up with PutObject).
   std::optional<uint64_t> simple_upload_threshold_bytes;
+  /// The request's lost_upload_policy: false = kFail (the client's default), true = kRestart.
+  bool restart_lost_upload = false;
   friend bool operator==(const UploadOptions&, const UploadOptions&) = default;
 };
 
@@ -118,6 +126,18 @@ struct Step {
   /// Client steps: the outcomes accepted (one in hand-written files; generated regressions
   /// may list several when the model allows more than one). Empty for server events.
   std::vector<Outcome> expect;
+  /// Client steps, optional: when the step succeeds, UploadResult::resumed must be this.
+  std::optional<bool> resumed;
+  /// Client steps, optional: this step's request asks for this part size instead of the
+  /// scenario's (a record of the same file for another part size must be retired).
+  std::optional<uint64_t> part_size_bytes;
+  /// Client steps, optional: once this many parts are safe, the runner deletes the record
+  /// files while the upload goes on (the client must write its record again).
+  std::optional<int> delete_record_after_parts;
+  /// Client steps, optional: the machine dies after this many more checkpoint-record
+  /// operations (later ones fail with IoError), and the power is lost when the step ends:
+  /// what was not synced is gone (PowerLossRecordStorage::CrashAfter, then PowerLoss).
+  std::optional<uint64_t> power_loss_after_record_operations;
   friend bool operator==(const Step&, const Step&) = default;
 };
 
