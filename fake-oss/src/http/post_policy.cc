@@ -51,7 +51,9 @@ protocol::StatusOr<PostCondition> ParseMap(const Json& object) {
     return InvalidPolicy(
         "Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.");
   }
-  const auto& [name, value] = *object.items().begin();
+  const auto first = object.begin();
+  const std::string& name = first.key();
+  const Json& value = first.value();
   if (!value.is_string()) return InvalidPolicy("Invalid Simple-Condition: value must be a string.");
   PostCondition c;
   c.kind = Kind::kEq;
