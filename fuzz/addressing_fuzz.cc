@@ -53,14 +53,7 @@ void CheckFakeRequest(const ossup::fuzz::Lines& lines) {
   request.method = std::string(lines.Field(3));
   request.target = std::string(lines.Field(4));
   request.headers.emplace_back("Host", std::string(lines.Field(5)));
-  for (size_t i = 8; i < lines.size(); ++i) {
-    const std::string_view line = lines.Field(i);
-    const auto colon = line.find(':');
-    if (colon == std::string_view::npos) continue;
-    std::string_view value = line.substr(colon + 1);
-    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    request.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
-  }
+  ossup::fuzz::AppendHeaderLines(lines, 8, request.headers);
   const ossup::fake::Addressing addressing{std::string(lines.Field(6)),
                                            std::string(lines.Field(7))};
   auto wire = ossup::fake::ToWireRequest(addressing, request);

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ossup::fuzz {
@@ -32,6 +34,20 @@ class Lines {
  private:
   std::vector<std::string_view> lines_;
 };
+
+/// Lines `first` onwards read as "Name: value" header lines (one space after the colon
+/// dropped), appended to `headers`; a line without a colon is skipped.
+inline void AppendHeaderLines(const Lines& lines, size_t first,
+                              std::vector<std::pair<std::string, std::string>>& headers) {
+  for (size_t i = first; i < lines.size(); ++i) {
+    const std::string_view line = lines.Field(i);
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string_view value = line.substr(colon + 1);
+    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+  }
+}
 
 /// A property failed: report `what` and abort, so libFuzzer keeps the input as a crash.
 inline void Require(bool holds, const char* what) {

@@ -135,14 +135,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto query = ParseQueryString(lines.Field(4));
   if (!query) return 0;
   request.query = std::move(*query);
-  for (size_t i = 5; i < lines.size(); ++i) {
-    const std::string_view line = lines.Field(i);
-    const auto colon = line.find(':');
-    if (colon == std::string_view::npos) continue;
-    std::string_view value = line.substr(colon + 1);
-    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    request.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
-  }
+  ossup::fuzz::AppendHeaderLines(lines, 5, request.headers);
 
   const CredentialLookup lookup = [&](std::string_view ak) -> std::optional<KnownCredential> {
     if (ak == "ak") {

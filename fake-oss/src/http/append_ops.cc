@@ -38,14 +38,8 @@ protocol::Status AppendObject(Exchange& ex) {
   if (!position.ok()) return position.status();
   // Content-Type, the kept headers, tags and storage class count only when the append creates
   // the object; x-oss-object-acl counts on every append. All are validated on every append.
-  auto meta = MetaFromHeaders(ex);
+  auto meta = NewObjectMetaFromHeaders(ex);
   if (!meta.ok()) return meta.status();
-  auto acl = ObjectAclFromHeaders(ex);
-  if (!acl.ok()) return acl.status();
-  meta->acl = *acl;
-  auto storage_class = StorageClassFromHeaders(ex);
-  if (!storage_class.ok()) return storage_class.status();
-  meta->storage_class = std::move(*storage_class);
   uint64_t next_position = 0;
   if (auto s = ex.ctx.service.CheckAppend(ex.wire.bucket, ex.wire.key, *position, next_position);
       !s.ok()) {

@@ -8,33 +8,6 @@
 namespace ossup::fake::ops {
 namespace {
 
-std::string Escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 class Xml {
  public:
   explicit Xml(bool url_encode) : url_encode_(url_encode) {
@@ -49,7 +22,7 @@ class Xml {
     return *this;
   }
   Xml& Text(std::string_view name, std::string_view value) {
-    return Open(name).Raw(Escape(value)).Close(name);
+    return Open(name).Raw(XmlEscape(value)).Close(name);
   }
   /// A key, prefix or marker: URL-encoded when the request asked for encoding-type=url.
   Xml& Key(std::string_view name, std::string_view value) {

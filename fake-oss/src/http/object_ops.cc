@@ -157,14 +157,8 @@ protocol::Status PutObject(Exchange& ex) {
   const bool forbid = HeaderIsTrue(ex, "x-oss-forbid-overwrite");
   auto callback = ParseCallback(ex);
   if (!callback.ok()) return callback.status();
-  auto meta = MetaFromHeaders(ex);
+  auto meta = NewObjectMetaFromHeaders(ex);
   if (!meta.ok()) return meta.status();
-  auto acl = ObjectAclFromHeaders(ex);
-  if (!acl.ok()) return acl.status();
-  meta->acl = *acl;
-  auto storage_class = StorageClassFromHeaders(ex);
-  if (!storage_class.ok()) return storage_class.status();
-  meta->storage_class = std::move(*storage_class);
   if (auto s = ex.ctx.service.CheckPutObject(ex.wire.bucket, ex.wire.key, forbid); !s.ok()) {
     return s;
   }

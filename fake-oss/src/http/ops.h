@@ -57,7 +57,6 @@ protocol::StatusOr<int> IntParam(const Exchange& ex, std::string_view name, int 
 protocol::StatusOr<std::optional<protocol::Md5Digest>> ContentMd5(const Exchange& ex);
 /// True when the header is "true" (case-insensitive).
 bool HeaderIsTrue(const Exchange& ex, std::string_view name);
-/// Content-Type and the headers OSS keeps with an object.
 /// Content-Type, the kept headers and the x-oss-tagging tags of a write (its ACL is the caller's:
 /// InitiateMultipartUpload ignores x-oss-object-acl, as OSS does). Errors, in order:
 /// InvalidEncryptionAlgorithmError for an x-oss-server-side-encryption other than AES256, KMS or
@@ -70,6 +69,12 @@ protocol::StatusOr<std::string> StorageClassFromHeaders(const Exchange& ex);
 protocol::StatusOr<ObjectMeta> MetaFromFields(const protocol::Headers& fields);
 /// x-oss-object-acl, or kDefault when absent; InvalidArgument for another value.
 protocol::StatusOr<protocol::CannedAcl> ObjectAclFromHeaders(const Exchange& ex);
+/// What a write that creates an object states of it (PutObject, AppendObject, PutSymlink):
+/// MetaFromHeaders with the ObjectAclFromHeaders ACL and the StorageClassFromHeaders class.
+/// Errors in that order.
+protocol::StatusOr<ObjectMeta> NewObjectMetaFromHeaders(const Exchange& ex);
+/// Text escaped for an XML element's content (& < > " ').
+std::string XmlEscape(std::string_view text);
 /// PutObject and UploadPart need a Content-Length or chunked transfer encoding: 411
 /// MissingContentLength (EC 0017-00000101) otherwise, as OSS answers.
 protocol::Status CheckBodyLength(const Exchange& ex);

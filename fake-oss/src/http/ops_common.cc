@@ -89,6 +89,45 @@ protocol::StatusOr<protocol::CannedAcl> ObjectAclFromHeaders(const Exchange& ex)
   return *acl;
 }
 
+protocol::StatusOr<ObjectMeta> NewObjectMetaFromHeaders(const Exchange& ex) {
+  auto meta = MetaFromHeaders(ex);
+  if (!meta.ok()) return meta;
+  auto acl = ObjectAclFromHeaders(ex);
+  if (!acl.ok()) return acl.status();
+  meta->acl = *acl;
+  auto storage_class = StorageClassFromHeaders(ex);
+  if (!storage_class.ok()) return storage_class.status();
+  meta->storage_class = std::move(*storage_class);
+  return meta;
+}
+
+std::string XmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 protocol::StatusOr<ObjectMeta> MetaFromHeaders(const Exchange& ex) {
   return MetaFromFields(ex.wire.headers);
 }

@@ -50,29 +50,6 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // The signature the form carries: V4 when it names x-oss-signature-version, V1 when it has any
 // of OSSAccessKeyId, policy and Signature (then all three are needed), nullopt when unsigned.
 protocol::StatusOr<std::optional<protocol::PostFormSignature>> FormSignature(

@@ -32,14 +32,8 @@ protocol::Status PutSymlink(Exchange& ex) {
   const bool forbid = HeaderIsTrue(ex, "x-oss-forbid-overwrite");
   auto target = SymlinkTarget(ex);
   if (!target.ok()) return target.status();
-  auto meta = MetaFromHeaders(ex);
+  auto meta = NewObjectMetaFromHeaders(ex);
   if (!meta.ok()) return meta.status();
-  auto acl = ObjectAclFromHeaders(ex);
-  if (!acl.ok()) return acl.status();
-  meta->acl = *acl;
-  auto storage_class = StorageClassFromHeaders(ex);
-  if (!storage_class.ok()) return storage_class.status();
-  meta->storage_class = std::move(*storage_class);
   auto link = ex.ctx.service.PutSymlink(ex.wire.bucket, ex.wire.key, *target, std::move(*meta),
                                         forbid, ex.now);
   if (!link.ok()) return link.status();
