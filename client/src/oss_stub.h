@@ -42,7 +42,7 @@ struct UploadPartArgs {
   int part_number = 0;
   /// REQUIRES: outlives the call.
   std::span<const char> body;
-  /// base64 MD5 of `body`.
+  /// base64 MD5 of `body`; "" = no Content-MD5 header.
   std::string content_md5;
 };
 
@@ -66,13 +66,15 @@ struct CompleteArgs {
   std::string upload_id;
   std::vector<protocol::CompletePart> parts;  // ascending part numbers
   protocol::Headers headers;                  // callback, forbid-overwrite
+  /// Send Content-MD5 of the XML body (IntegrityMode::kMd5AndCrc64 only).
+  bool content_md5 = true;
 };
 
 struct PutObjectArgs {
   std::string bucket;
   std::string key;
   std::span<const char> body;
-  std::string content_md5;
+  std::string content_md5;  // as in UploadPartArgs
   protocol::Headers headers;
 };
 

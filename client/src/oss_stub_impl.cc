@@ -188,8 +188,8 @@ StatusOr<WriteResponse> OssStubImpl::UploadPart(const CallContext& ctx,
                                                 const UploadPartArgs& args) {
   auto request = MakeRequest("PUT", args.bucket, args.key);
   request.query = {{"partNumber", std::to_string(args.part_number)}, {"uploadId", args.upload_id}};
-  request.headers = {{"Content-Type", "application/octet-stream"},
-                     {"Content-MD5", args.content_md5}};
+  request.headers = {{"Content-Type", "application/octet-stream"}};
+  if (!args.content_md5.empty()) request.headers.emplace_back("Content-MD5", args.content_md5);
   auto response = Execute(ctx, std::move(request), args.body);
   if (!response.ok()) return response.error();
   return ToWriteResponse(std::move(*response));
@@ -219,7 +219,10 @@ StatusOr<WriteResponse> OssStubImpl::CompleteMultipartUpload(const CallContext& 
   request.query = {{"uploadId", args.upload_id}};
   request.headers = args.headers;
   protocol::SetHeader(request.headers, "Content-Type", "application/xml");
-  protocol::SetHeader(request.headers, "Content-MD5", protocol::Base64Encode(protocol::Md5Of(xml)));
+  if (args.content_md5) {
+    protocol::SetHeader(request.headers, "Content-MD5",
+                        protocol::Base64Encode(protocol::Md5Of(xml)));
+  }
   auto response = Execute(ctx, std::move(request), std::span<const char>(xml.data(), xml.size()));
   if (!response.ok()) return response.error();
   WriteResponse out = ToWriteResponse(std::move(*response));
@@ -246,7 +249,9 @@ StatusOr<WriteResponse> OssStubImpl::PutObject(const CallContext& ctx, const Put
   if (!protocol::FindHeader(request.headers, "Content-Type")) {
     protocol::SetHeader(request.headers, "Content-Type", "application/octet-stream");
   }
-  protocol::SetHeader(request.headers, "Content-MD5", args.content_md5);
+  if (!args.content_md5.empty()) {
+    protocol::SetHeader(request.headers, "Content-MD5", args.content_md5);
+  }
   auto response = Execute(ctx, std::move(request), args.body);
   if (!response.ok()) return response.error();
   return ToWriteResponse(std::move(*response));

@@ -77,11 +77,7 @@ UploadOutcome ResumableUploader::Run() {
 void ResumableUploader::AbortUnresumable(const Error& error) {
   // With a record the failure is resumable; a cancel has already done what was asked.
   if (!record_->path().empty() || error.code == protocol::client_codes::kCancelled) return;
-  std::string upload_id;
-  {
-    std::lock_guard lock(mu_);
-    upload_id = upload_id_;
-  }
+  const std::string upload_id = CurrentUploadId();
   if (upload_id.empty()) return;
   // The failure may be a dead network: bound the attempt instead of waiting out timeouts.
   CancelToken deadline;
@@ -145,11 +141,7 @@ UploadResult ResumableUploader::BaseResult() const {
 
 Error ResumableUploader::Cancelled() {
   if (request_.delete_upload_id_on_cancelling) {
-    std::string upload_id;
-    {
-      std::lock_guard lock(mu_);
-      upload_id = upload_id_;
-    }
+    const std::string upload_id = CurrentUploadId();
     if (!upload_id.empty()) AbortQuietly(upload_id);
     record_->Remove();
   }
@@ -237,6 +229,11 @@ protocol::Status ResumableUploader::RewriteRecordLocked() {
   record.file = identity_;
   for (const auto& [number, part] : done_) record.parts.push_back(part);
   return record_->Rewrite(record);
+}
+
+std::string ResumableUploader::CurrentUploadId() {
+  std::lock_guard lock(mu_);
+  return upload_id_;
 }
 
 void ResumableUploader::ReportProgressLocked(uint64_t bytes) {

@@ -4,7 +4,8 @@
 //  1. The server is the truth. A record only says which upload to continue; on resume the
 //     parts are listed (all pages) and each listed part is kept only when its size is the
 //     planned size AND its HashCrc64ecma equals the CRC-64 of the local bytes (MD5 vs ETag
-//     when the server sends no CRC). Others are re-sent.
+//     when the server sends no CRC and the mode has MD5; size alone under kNone). Others are
+//     re-sent.
 //  2. Listed parts that cannot belong to this file (number past the plan, size above the
 //     planned size) and NoSuchUpload anywhere mean the upload is lost: the record is removed
 //     (and the upload aborted) and the result is kCannotResumeUpload, or a fresh upload when
@@ -19,8 +20,11 @@
 //     directory nothing could ever resume a failed upload, so it is aborted (best effort,
 //     bounded in time) before the original error is returned; Cancel() still keeps or
 //     aborts it as asked.
-//  6. A part is sent only after exactly its planned length was read, with Content-MD5; the
-//     returned ETag (and CRC-64 when checking) must match.
+//  6. A part is sent only after exactly its planned length was read (with Content-MD5 under
+//     kMd5AndCrc64); the answer's CRC-64 (and ETag with MD5) must match, else the part is
+//     sent again, at most checksum_resends more times in this run (SendUntilVerified). Under
+//     kCrc64/kNone an unchecked wrong ETag surfaces as InvalidPart at Complete: the ETags are
+//     then taken from ListParts (TakeListedETags) and Complete is sent once more.
 //  7. Complete is sent once with every part in order. If its response is lost (transport
 //     error, or NoSuchUpload because a retried Complete found it already done), HEAD the
 //     object and accept it when its CRC-64 (else multipart ETag) matches the local one.
@@ -84,6 +88,13 @@ class ResumableUploader {
   protocol::Status UploadRemainingParts();
   protocol::Status UploadOnePart(int part_number, std::vector<char>& buffer);
   UploadOutcome Complete();
+  /// Every part of `upload_id` the server lists (all pages).
+  protocol::StatusOr<std::vector<protocol::PartInfo>> ListAllParts(const std::string& upload_id);
+  /// After Complete answered InvalidPart: replaces each recorded ETag by the listed one of
+  /// the same part when the listed size (and, unless IntegrityMode::kNone, CRC-64) match the
+  /// recorded part, and rewrites the record. True when an ETag changed.
+  protocol::StatusOr<bool> TakeListedETags();
+  std::string CurrentUploadId();
   bool ObjectMatches(const ObjectMeta& meta, uint64_t combined_crc) const;
   /// Handles a lost upload per the policy: removes the record (aborting the upload when
   /// `abort` is set) and returns CannotResumeUpload, or arms a restart.

@@ -9,11 +9,32 @@ using protocol::Error;
 
 bool ResumableUploader::ObjectMatches(const ObjectMeta& meta, uint64_t combined_crc) const {
   if (meta.size_bytes != identity_.size_bytes) return false;
-  if (meta.crc64) return *meta.crc64 == combined_crc;
+  if (meta.crc64 && request_.integrity != IntegrityMode::kNone) {
+    return *meta.crc64 == combined_crc;
+  }
   std::vector<std::string> etags;
   for (const auto& [number, part] : done_) etags.push_back(part.etag);
   return protocol::NormalizeETag(meta.etag) ==
          protocol::NormalizeETag(protocol::MultipartETag(etags));
+}
+
+protocol::StatusOr<bool> ResumableUploader::TakeListedETags() {
+  auto listed = ListAllParts(CurrentUploadId());
+  if (!listed.ok()) return listed.error();
+  bool changed = false;
+  std::lock_guard lock(mu_);
+  for (const auto& part : *listed) {
+    auto it = done_.find(part.part_number);
+    if (it == done_.end() || part.size != it->second.size_bytes) continue;
+    const bool crc_known = request_.integrity != IntegrityMode::kNone;
+    if (crc_known && (!part.crc64 || *part.crc64 != it->second.crc64)) continue;
+    if (protocol::NormalizeETag(part.etag) == protocol::NormalizeETag(it->second.etag)) continue;
+    it->second.etag = part.etag;
+    changed = true;
+  }
+  if (!changed) return false;
+  if (auto s = RewriteRecordLocked(); !s.ok()) return s.error();
+  return true;
 }
 
 UploadOutcome ResumableUploader::Complete() {
@@ -26,10 +47,13 @@ UploadOutcome ResumableUploader::Complete() {
   CompleteArgs args;
   args.bucket = request_.bucket;
   args.key = request_.key;
+  args.content_md5 = request_.integrity == IntegrityMode::kMd5AndCrc64;
   uint64_t combined_crc = 0;
-  {
+  // The parts as recorded: number, ETag, and the CRC-64 of the whole object combined from them.
+  auto name_parts = [&] {
     std::lock_guard lock(mu_);
     args.upload_id = upload_id_;
+    args.parts.clear();
     bool first = true;
     for (const auto& [number, part] : done_) {
       args.parts.push_back({number, part.etag});
@@ -37,7 +61,8 @@ UploadOutcome ResumableUploader::Complete() {
           first ? part.crc64 : protocol::Crc64Combine(combined_crc, part.crc64, part.size_bytes);
       first = false;
     }
-  }
+  };
+  name_parts();
   if (request_.object_headers.forbid_overwrite) {
     args.headers.emplace_back("x-oss-forbid-overwrite",
                               *request_.object_headers.forbid_overwrite ? "true" : "false");
@@ -46,7 +71,7 @@ UploadOutcome ResumableUploader::Complete() {
 
   UploadResult r = BaseResult();
   r.upload_id = args.upload_id;
-  r.crc64 = combined_crc;
+  r.crc64 = request_.integrity == IntegrityMode::kNone ? 0 : combined_crc;
   {
     std::lock_guard lock(mu_);
     r.parts_uploaded = parts_uploaded_;
@@ -57,17 +82,29 @@ UploadOutcome ResumableUploader::Complete() {
   }
 
   auto response = env_.stub->CompleteMultipartUpload(ctx_, args);
+  if (!response.ok() && response.error().code == "InvalidPart") {
+    // Without MD5 an answer's ETag is unchecked: name the server's own ETags (of parts whose
+    // size and CRC-64 match) and try once more.
+    auto changed = TakeListedETags();
+    if (changed.ok() && *changed) {
+      name_parts();
+      response = env_.stub->CompleteMultipartUpload(ctx_, args);
+    }
+  }
   if (response.ok()) {
     record_->Remove();  // the upload id is spent either way
     {
       std::lock_guard lock(mu_);
       upload_id_.clear();
     }
-    if (request_.crc64_check && response->crc64 && *response->crc64 != combined_crc) {
+    if (request_.integrity != IntegrityMode::kNone && response->crc64 &&
+        *response->crc64 != combined_crc) {
       Error e = ClientError(protocol::client_codes::kChecksumMismatch,
                             "CompleteMultipartUpload: object CRC-64 " +
                                 protocol::Crc64ToString(*response->crc64) + " != local " +
-                                protocol::Crc64ToString(combined_crc));
+                                protocol::Crc64ToString(combined_crc) +
+                                "; the object was stored and the upload id is spent, so the "
+                                "record was removed: calling again uploads the file anew");
       e.request_id = response->request_id;
       return e;
     }

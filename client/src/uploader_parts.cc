@@ -13,7 +13,7 @@ using protocol::Error;
 UploadOutcome ResumableUploader::SimpleUpload() {
   std::vector<char> buffer;
   if (auto s = ReadExactly(fd_, 0, identity_.size_bytes, buffer); !s.ok()) return s.error();
-  PartDigest digest = Fingerprint(buffer);
+  const PartDigest digest = Fingerprint(buffer, request_.integrity);
   PutObjectArgs args;
   args.bucket = request_.bucket;
   args.key = request_.key;
@@ -21,25 +21,18 @@ UploadOutcome ResumableUploader::SimpleUpload() {
   args.content_md5 = digest.ContentMd5();
   args.headers = ObjectHeadersToWire(request_.object_headers);
   AddCallbackHeaders(request_.callback, args.headers);
+  // A second PutObject would run the callback again, or meet the object the first one wrote.
+  const bool may_resend =
+      !request_.callback && !request_.object_headers.forbid_overwrite.value_or(false);
   int attempts = 0;
-  CallContext ctx = ctx_;
-  ctx.attempts = &attempts;
-  auto response = env_.stub->PutObject(ctx, args);
+  auto response = SendUntilVerified(
+      [&](const CallContext& ctx) { return env_.stub->PutObject(ctx, args); }, ctx_, digest,
+      !request_.callback, may_resend ? request_.checksum_resends : 0, "PutObject: ", &attempts);
   if (!response.ok()) {
     if (response.error().code == protocol::client_codes::kCancelled) return Cancelled();
     return response.error();
   }
   if (response->http_status == 203) return CallbackFailedError(*response);
-  if (request_.crc64_check && response->crc64 && *response->crc64 != digest.crc64) {
-    return ClientError(protocol::client_codes::kChecksumMismatch,
-                       "PutObject: server CRC-64 " + protocol::Crc64ToString(*response->crc64) +
-                           " != local " + protocol::Crc64ToString(digest.crc64));
-  }
-  if (!request_.callback && !response->etag.empty() &&
-      protocol::NormalizeETag(response->etag) != protocol::NormalizeETag(digest.ETag())) {
-    return ClientError(protocol::client_codes::kChecksumMismatch,
-                       "PutObject: server ETag " + response->etag + " != local " + digest.ETag());
-  }
   UploadResult r = BaseResult();
   r.parts_total = 0;
   r.simple_upload = true;
@@ -94,7 +87,7 @@ protocol::Status ResumableUploader::UploadRemainingParts() {
 protocol::Status ResumableUploader::UploadOnePart(int part_number, std::vector<char>& buffer) {
   const uint64_t size = plan_.SizeOf(part_number);
   if (auto s = ReadExactly(fd_, plan_.OffsetOf(part_number), size, buffer); !s.ok()) return s;
-  const PartDigest digest = Fingerprint(buffer);
+  const PartDigest digest = Fingerprint(buffer, request_.integrity);
   UploadPartArgs args;
   args.bucket = request_.bucket;
   args.key = request_.key;
@@ -106,29 +99,15 @@ protocol::Status ResumableUploader::UploadOnePart(int part_number, std::vector<c
   args.body = buffer;
   args.content_md5 = digest.ContentMd5();
   int attempts = 0;
-  CallContext ctx = ctx_;
-  ctx.attempts = &attempts;
-  auto response = env_.stub->UploadPart(ctx, args);
+  auto response = SendUntilVerified(
+      [&](const CallContext& ctx) { return env_.stub->UploadPart(ctx, args); }, ctx_, digest, true,
+      request_.checksum_resends, "UploadPart " + std::to_string(part_number) + ": ", &attempts);
   {
     std::lock_guard lock(mu_);
     bytes_sent_ += size * static_cast<uint64_t>(attempts);
     if (attempts > 1) bytes_resent_ += size * static_cast<uint64_t>(attempts - 1);
   }
   if (!response.ok()) return response.error();
-  const std::string where = "UploadPart " + std::to_string(part_number) + ": ";
-  if (protocol::NormalizeETag(response->etag) != protocol::NormalizeETag(digest.ETag())) {
-    Error e = ClientError(protocol::client_codes::kChecksumMismatch,
-                          where + "server ETag " + response->etag + " != local " + digest.ETag());
-    e.request_id = response->request_id;
-    return e;
-  }
-  if (request_.crc64_check && response->crc64 && *response->crc64 != digest.crc64) {
-    Error e = ClientError(protocol::client_codes::kChecksumMismatch,
-                          where + "server CRC-64 " + protocol::Crc64ToString(*response->crc64) +
-                              " != local " + protocol::Crc64ToString(digest.crc64));
-    e.request_id = response->request_id;
-    return e;
-  }
   RecordedPart done{part_number, size, response->etag, digest.crc64};
   auto saved = record_->Append(done);  // outside mu_: concurrent appends share one sync
   std::lock_guard lock(mu_);

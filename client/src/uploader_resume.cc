@@ -53,29 +53,17 @@ protocol::Status ResumableUploader::Reconcile(const CheckpointRecord& record) {
     upload_id_ = record.upload_id;
     resumed_ = true;
   }
-  std::vector<protocol::PartInfo> listed;
-  int marker = 0;
-  for (int page = 0; page <= protocol::limits::kMaxPartNumber / 1000 + 1; ++page) {
-    auto result =
-        env_.stub->ListParts(ctx_, request_.bucket, request_.key, record.upload_id, marker);
-    if (!result.ok()) {
-      if (result.error().code == "NoSuchUpload") {
-        if (CompletedEarlier(record)) return protocol::Status();
-        return LoseUpload("ListParts: the server no longer knows the upload", false);
-      }
-      if (result.error().code == protocol::client_codes::kCancelled) return Cancelled();
-      return result.error();
+  auto listed = ListAllParts(record.upload_id);
+  if (!listed.ok()) {
+    if (listed.error().code == "NoSuchUpload") {
+      if (CompletedEarlier(record)) return protocol::Status();
+      return LoseUpload("ListParts: the server no longer knows the upload", false);
     }
-    listed.insert(listed.end(), result->parts.begin(), result->parts.end());
-    if (!result->is_truncated) break;
-    if (result->next_part_number_marker <= marker) {
-      return ClientError(protocol::client_codes::kInvalidResponse,
-                         "ListParts: NextPartNumberMarker does not advance");
-    }
-    marker = result->next_part_number_marker;
+    if (listed.error().code == protocol::client_codes::kCancelled) return Cancelled();
+    return listed.error();
   }
   std::vector<protocol::PartInfo> candidates;
-  for (const auto& part : listed) {
+  for (const auto& part : *listed) {
     if (part.part_number < 1 || part.part_number > plan_.part_count ||
         part.size > plan_.SizeOf(part.part_number)) {
       return LoseUpload("the server's part " + std::to_string(part.part_number) + " (" +
@@ -90,6 +78,24 @@ protocol::Status ResumableUploader::Reconcile(const CheckpointRecord& record) {
   if (auto s = RewriteRecordLocked(); !s.ok()) return s;  // also compacts the part lines
   if (done_bytes_ > 0) ReportProgressLocked(done_bytes_);
   return protocol::Status();
+}
+
+protocol::StatusOr<std::vector<protocol::PartInfo>> ResumableUploader::ListAllParts(
+    const std::string& upload_id) {
+  std::vector<protocol::PartInfo> listed;
+  int marker = 0;
+  for (int page = 0; page <= protocol::limits::kMaxPartNumber / 1000 + 1; ++page) {
+    auto result = env_.stub->ListParts(ctx_, request_.bucket, request_.key, upload_id, marker);
+    if (!result.ok()) return result.error();
+    listed.insert(listed.end(), result->parts.begin(), result->parts.end());
+    if (!result->is_truncated) break;
+    if (result->next_part_number_marker <= marker) {
+      return ClientError(protocol::client_codes::kInvalidResponse,
+                         "ListParts: NextPartNumberMarker does not advance");
+    }
+    marker = result->next_part_number_marker;
+  }
+  return listed;
 }
 
 bool ResumableUploader::CompletedEarlier(const CheckpointRecord& record) {
@@ -136,17 +142,23 @@ protocol::Status ResumableUploader::VerifyListedParts(
     for (size_t i = next++; i < candidates.size(); i = next++) {
       if (cancel_->cancelled()) return;
       const auto& part = candidates[i];
-      auto s = ReadExactly(fd_, plan_.OffsetOf(part.part_number), part.size, buffer);
-      if (!s.ok()) {
-        std::lock_guard lock(error_mu);
-        if (first_error.ok()) first_error = s;
-        return;
+      uint64_t crc = 0;
+      bool same = true;  // kNone: kept by size alone
+      if (request_.integrity != IntegrityMode::kNone) {
+        auto s = ReadExactly(fd_, plan_.OffsetOf(part.part_number), part.size, buffer);
+        if (!s.ok()) {
+          std::lock_guard lock(error_mu);
+          if (first_error.ok()) first_error = s;
+          return;
+        }
+        // Without a listed CRC-64 only MD5 can tell; kCrc64 computes none and re-sends.
+        const PartDigest digest =
+            Fingerprint(buffer, part.crc64 ? IntegrityMode::kCrc64 : request_.integrity);
+        crc = digest.crc64;
+        same = part.crc64 ? *part.crc64 == crc
+                          : digest.has_md5() && protocol::NormalizeETag(part.etag) ==
+                                                    protocol::NormalizeETag(digest.ETag());
       }
-      uint64_t crc = protocol::Crc64(buffer.data(), buffer.size());
-      bool same = part.crc64 ? *part.crc64 == crc
-                             : protocol::NormalizeETag(part.etag) ==
-                                   protocol::NormalizeETag(protocol::ETagOf(protocol::Md5Of(
-                                       std::string_view(buffer.data(), buffer.size()))));
       if (!same) continue;  // differs from the local bytes: re-send it
       std::lock_guard lock(mu_);
       done_[part.part_number] = RecordedPart{part.part_number, part.size, part.etag, crc};

@@ -113,6 +113,12 @@ UploadOptions UploadFrom(const json& value) {
   }
   if (const json* v = f.Optional("restartLostUpload"))
     upload.restart_lost_upload = f.Bool("restartLostUpload", *v);
+  if (const json* v = f.Optional("integrity")) {
+    const std::string name = f.String("integrity", *v);
+    auto mode = client::ParseIntegrityMode(name);
+    if (!mode) Fail("upload.integrity must be crc64, md5+crc64 or none, not " + name);
+    upload.integrity = *mode;
+  }
   f.Finish();
   return upload;
 }
@@ -370,6 +376,9 @@ std::string ScenarioToJson(const Scenario& s) {
     upload["simpleUploadThreshold"] = *s.upload.simple_upload_threshold_bytes;
   }
   if (s.upload.restart_lost_upload) upload["restartLostUpload"] = true;
+  if (s.upload.integrity != client::IntegrityMode::kCrc64) {
+    upload["integrity"] = std::string(client::IntegrityModeName(s.upload.integrity));
+  }
   root["upload"] = upload;
   const char* signing = s.server.signing == Signing::kV1   ? "v1"
                         : s.server.signing == Signing::kV4 ? "v4"

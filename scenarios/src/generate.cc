@@ -47,7 +47,7 @@ void AddOutcome(std::vector<Outcome>& outcomes, Outcome o) {
 }
 
 /// The outcomes a fault may add when it fires (survivable faults add none).
-std::vector<Outcome> FaultOutcomes(const FaultSpec& f) {
+std::vector<Outcome> FaultOutcomes(const FaultSpec& f, client::IntegrityMode mode) {
   switch (f.type) {
     case ActionType::kError:
       if (f.non_retryable) return {Outcome::kFails};
@@ -57,8 +57,17 @@ std::vector<Outcome> FaultOutcomes(const FaultSpec& f) {
     case ActionType::kTruncateResponse:
       return f.times == 0 ? std::vector<Outcome>{Outcome::kFailsRetryable} : std::vector<Outcome>{};
     case ActionType::kCorruptChecksum:
+      // A part or PutObject whose answer is caught is sent again within the run (at most 2
+      // firings, 2 re-sends); Complete's answer comes after the commit: a mismatch fails.
+      if (f.operation == Operation::kCompleteMultipartUpload &&
+          mode != client::IntegrityMode::kNone) {
+        return {Outcome::kFailsRetryable};
+      }
+      return {};
     case ActionType::kCorruptEtag:
-      return {Outcome::kFailsRetryable};
+      // With MD5 the part is sent again; without, Complete's InvalidPart makes the client
+      // name the listed ETags.
+      return {};
     case ActionType::kExpireUpload:
       if (f.operation == Operation::kAbortMultipartUpload) return {};
       return {Outcome::kCannotResume};
@@ -108,7 +117,7 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
         f.operation == Operation::kUploadPart) {
       outcomes.clear();
     }
-    for (Outcome o : FaultOutcomes(f)) AddOutcome(outcomes, o);
+    for (Outcome o : FaultOutcomes(f, spec.integrity)) AddOutcome(outcomes, o);
   }
   const bool may_cannot_resume =
       std::find(outcomes.begin(), outcomes.end(), Outcome::kCannotResume) != outcomes.end();
@@ -300,6 +309,25 @@ CaseSpec GenerateCase(faults::Rng& rng) {
     }
     spec.steps.push_back(step);
   }
+  const uint64_t mode = rng.Below(8);
+  spec.integrity = mode < 4   ? client::IntegrityMode::kCrc64
+                   : mode < 7 ? client::IntegrityMode::kMd5AndCrc64
+                              : client::IntegrityMode::kNone;
+  for (StepSpec& step : spec.steps) {
+    const bool corrupt = step.fault && (step.fault->type == ActionType::kCorruptChecksum ||
+                                        step.fault->type == ActionType::kCorruptEtag);
+    // kNone promises nothing about damaged parts or wrong answers.
+    if (spec.integrity == client::IntegrityMode::kNone) {
+      if (step.kind == StepKind::kTamperPart) step.kind = StepKind::kUpload;
+      if (corrupt) step.fault.reset();
+    }
+    // Without MD5 a PutObject answer's ETag cannot be checked (the result reports it as is).
+    if (spec.integrity != client::IntegrityMode::kMd5AndCrc64 && step.fault &&
+        step.fault->type == ActionType::kCorruptEtag &&
+        step.fault->operation == Operation::kPutObject) {
+      step.fault->operation = Operation::kUploadPart;
+    }
+  }
   return spec;
 }
 
@@ -332,6 +360,7 @@ Scenario BuildScenario(const CaseSpec& spec, const std::string& name) {
   s.upload.parallelism = spec.parallelism;
   s.upload.record_directory = spec.record_directory;
   s.upload.delete_on_cancel = spec.delete_on_cancel;
+  s.upload.integrity = spec.integrity;
   s.server = {spec.storage, spec.signing, spec.server_seed};
   ModelState state;
   for (const StepSpec& g : spec.steps) {
@@ -464,6 +493,16 @@ std::vector<CaseSpec> ShrinkCandidates(const CaseSpec& spec) {
     c.signing = Signing::kV4;
     push(c);
   }
+  const bool putobject_etag_fault =
+      std::any_of(spec.steps.begin(), spec.steps.end(), [](const StepSpec& st) {
+        return st.fault && st.fault->type == ActionType::kCorruptEtag &&
+               st.fault->operation == Operation::kPutObject;
+      });
+  if (spec.integrity == client::IntegrityMode::kMd5AndCrc64 && !putobject_etag_fault) {
+    CaseSpec c = spec;  // the default mode
+    c.integrity = client::IntegrityMode::kCrc64;
+    push(c);
+  }
   for (uint64_t size : EdgeSizes(spec.part_size_bytes)) {
     if (size >= spec.size_bytes) continue;
     CaseSpec c = spec;
@@ -512,7 +551,7 @@ std::string DescribeCase(const CaseSpec& spec) {
       << (spec.signing == Signing::kV1   ? "v1"
           : spec.signing == Signing::kV4 ? "v4"
                                          : "anonymous")
-      << " steps=[";
+      << " integrity=" << client::IntegrityModeName(spec.integrity) << " steps=[";
   for (size_t i = 0; i < spec.steps.size(); ++i) {
     const StepSpec& st = spec.steps[i];
     if (i > 0) out << ", ";

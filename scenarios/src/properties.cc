@@ -30,7 +30,7 @@ const std::vector<std::string> kNames = {
     "complete-names-acknowledged-parts",
     "progress-monotone",
     "lost-complete-answer-not-failure",
-    "corrupt-answer-not-success",
+    "corrupt-answer-caught",
     "permanent-error-surfaces",
     "changed-file-not-success",
     "no-upload-leaked",
@@ -81,10 +81,19 @@ struct StepFacts {
   bool complete_answer_lost = false;
   bool complete_committed = false;  // a Complete took effect (answered 200, or answer lost)
   bool complete_200_seen = false;   // a Complete answered 200 and the answer arrived
-  bool corrupt_answer = false;      // corrupt-checksum or corrupt-etag fired
-  bool permanent_error = false;     // a non-retryable error fault fired (not on Abort)
-  bool abort_failed = false;        // an AbortMultipartUpload failed or carried a fault
-  bool multipart = false;           // the step sent multipart requests or resumed a record
+  /// Corrupted answers the step's integrity mode checks and a correct client must not trust:
+  /// on Complete (the object is committed: never a success), and the UploadPart/PutObject
+  /// requests that got one (a success must have sent that part or object again after it).
+  bool corrupt_complete_answer = false;
+  std::vector<const fake::JournalEntry*> corrupt_sends{};
+  /// Parts whose answer carried a wrong ETag the mode cannot check (no MD5): their recorded
+  /// ETag may be that one, and Complete may be rejected with InvalidPart before the client
+  /// takes the listed ETags.
+  std::set<int> unchecked_etag_parts{};
+  bool unchecked_putobject_etag = false;
+  bool permanent_error = false;  // a non-retryable error fault fired (not on Abort)
+  bool abort_failed = false;     // an AbortMultipartUpload failed or carried a fault
+  bool multipart = false;        // the step sent multipart requests or resumed a record
 };
 
 class Checker {
@@ -170,8 +179,15 @@ class Checker {
         if (complete) f.expire_fired_on_complete = true;
       }
       if (complete && AnswerLost(*e)) f.complete_answer_lost = true;
-      if (Fired(*e, ActionType::kCorruptChecksum) || Fired(*e, ActionType::kCorruptEtag)) {
-        f.corrupt_answer = true;
+      const bool checked = Fired(*e, ActionType::kCorruptChecksum)
+                               ? s_.upload.integrity != client::IntegrityMode::kNone
+                               : Fired(*e, ActionType::kCorruptEtag) &&
+                                     s_.upload.integrity == client::IntegrityMode::kMd5AndCrc64;
+      if (checked && complete) f.corrupt_complete_answer = true;
+      if (checked && !complete) f.corrupt_sends.push_back(e);
+      if (Fired(*e, ActionType::kCorruptEtag) && !checked) {
+        if (e->part_number) f.unchecked_etag_parts.insert(*e->part_number);
+        if (e->operation == "PutObject") f.unchecked_putobject_etag = true;
       }
       if (Fired(*e, ActionType::kError) && e->operation != "AbortMultipartUpload") {
         protocol::Error error;
@@ -197,7 +213,7 @@ class Checker {
     if (f.outcome != Outcome::kSucceeds) return;
     const StepRecord& step = f.step;
     const uint64_t crc = protocol::Crc64(FileBytes(f.file_end));
-    if (step.result_crc64 != crc) {
+    if (s_.upload.integrity != client::IntegrityMode::kNone && step.result_crc64 != crc) {
       Add("success-matches-file", f.where,
           "reported success with CRC-64 " + protocol::Crc64ToString(step.result_crc64) +
               " but the file's is " + protocol::Crc64ToString(crc));
@@ -205,8 +221,8 @@ class Checker {
     if (!step.object_equals_file_after) {
       Add("success-matches-file", f.where,
           "reported success but the object differs: " + step.object_problem_after);
-    } else if (protocol::NormalizeETag(step.result_etag) !=
-               protocol::NormalizeETag(step.object_etag_after)) {
+    } else if (!f.unchecked_putobject_etag && protocol::NormalizeETag(step.result_etag) !=
+                                                  protocol::NormalizeETag(step.object_etag_after)) {
       Add("success-matches-file", f.where,
           "reported ETag " + step.result_etag + " but the object's is " + step.object_etag_after);
     }
@@ -324,7 +340,8 @@ class Checker {
       if (it == upload->parts.end()) {
         Add("recorded-parts-on-server", f.where,
             "the record lists part " + std::to_string(p.number) + " that the server lacks");
-      } else if (protocol::NormalizeETag(it->etag) != protocol::NormalizeETag(p.etag) ||
+      } else if ((protocol::NormalizeETag(it->etag) != protocol::NormalizeETag(p.etag) &&
+                  !f.unchecked_etag_parts.contains(p.number)) ||
                  it->size != p.size_bytes) {
         Add("recorded-parts-on-server", f.where,
             "the record lists part " + std::to_string(p.number) + " as " + p.etag + " (" +
@@ -472,7 +489,8 @@ class Checker {
 
   void CheckCompleteParts(const StepFacts& f) {
     for (const auto* e : f.slice) {
-      if (e->operation == "CompleteMultipartUpload" &&
+      const bool excused = e->error_code == "InvalidPart" && !f.unchecked_etag_parts.empty();
+      if (e->operation == "CompleteMultipartUpload" && !excused &&
           (e->error_code == "InvalidPart" || e->error_code == "InvalidPartOrder")) {
         Add("complete-names-acknowledged-parts", f.where,
             "CompleteMultipartUpload was rejected with " + e->error_code);
@@ -512,9 +530,24 @@ class Checker {
       Add("lost-complete-answer-not-failure", f.where,
           "Complete's response was lost and the client reported " + outcome);
     }
-    if (f.corrupt_answer && f.outcome == Outcome::kSucceeds) {
-      Add("corrupt-answer-not-success", f.where,
-          "a corrupted checksum or ETag was answered and the client reported success");
+    if (f.corrupt_complete_answer && f.outcome == Outcome::kSucceeds) {
+      Add("corrupt-answer-caught", f.where,
+          "Complete answered a corrupted object checksum and the client reported success");
+    }
+    for (const auto* bad : f.corrupt_sends) {
+      if (f.outcome != Outcome::kSucceeds) break;
+      const bool sent_again = std::any_of(f.slice.begin(), f.slice.end(), [&](const auto* e) {
+        return e->arrival > bad->arrival && e->operation == bad->operation &&
+               e->upload_id == bad->upload_id && e->part_number == bad->part_number &&
+               e->key == bad->key;
+      });
+      if (!sent_again) {
+        Add("corrupt-answer-caught", f.where,
+            bad->operation + (bad->part_number ? " " + std::to_string(*bad->part_number) : "") +
+                " answered a corrupted checksum or ETag, it was never sent again, and the "
+                "client reported success");
+        break;
+      }
     }
     if (f.permanent_error && f.outcome != Outcome::kFails && !cancelled_ok &&
         f.outcome != Outcome::kCannotResume) {

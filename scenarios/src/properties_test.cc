@@ -199,12 +199,53 @@ TEST(Properties, AFailureWithoutARecordDirectoryAbortsItsUpload) {
   EXPECT_EQ(f.Properties(), (Names{"failure-without-record-aborts", "no-upload-leaked"}));
 }
 
-TEST(Properties, ACorruptedAnswerIsNeverASuccess) {
-  for (auto type : {faults::ActionType::kCorruptChecksum, faults::ActionType::kCorruptEtag}) {
+TEST(Properties, ACorruptedPartAnswerTheModeChecksMustBeFollowedByAResend) {
+  using client::IntegrityMode;
+  struct Case {
+    faults::ActionType type;
+    IntegrityMode mode;
+    bool checked;
+  };
+  for (const Case& c :
+       {Case{faults::ActionType::kCorruptChecksum, IntegrityMode::kCrc64, true},
+        Case{faults::ActionType::kCorruptChecksum, IntegrityMode::kMd5AndCrc64, true},
+        Case{faults::ActionType::kCorruptChecksum, IntegrityMode::kNone, false},
+        Case{faults::ActionType::kCorruptEtag, IntegrityMode::kMd5AndCrc64, true},
+        Case{faults::ActionType::kCorruptEtag, IntegrityMode::kCrc64, false}}) {
     Fixture f;
-    f.report.journal[1].fault = Firing(type);
-    EXPECT_EQ(f.Properties(), Names{"corrupt-answer-not-success"});
+    f.scenario.upload.integrity = c.mode;
+    f.report.journal[1].fault = Firing(c.type);
+    EXPECT_EQ(f.Properties(), c.checked ? Names{"corrupt-answer-caught"} : Names{})
+        << client::IntegrityModeName(c.mode);
+    // The same part sent again after the bad answer: the client did not trust it.
+    Fixture resent;
+    resent.scenario.upload.integrity = c.mode;
+    resent.report.journal[1].fault = Firing(c.type);
+    resent.report.journal.insert(resent.report.journal.begin() + 2, Fixture::Part(2));
+    EXPECT_EQ(resent.Properties(), Names{}) << client::IntegrityModeName(c.mode);
   }
+}
+
+TEST(Properties, ACorruptedObjectChecksumOnCompleteIsNeverASuccessWhenChecked) {
+  for (auto mode : client::AllIntegrityModes()) {
+    Fixture f;
+    f.scenario.upload.integrity = mode;
+    f.report.journal.back().fault = Firing(faults::ActionType::kCorruptChecksum);
+    EXPECT_EQ(f.Properties(),
+              mode == client::IntegrityMode::kNone ? Names{} : Names{"corrupt-answer-caught"});
+  }
+}
+
+TEST(Properties, InvalidPartAfterAnUncheckableETagIsExcused) {
+  Fixture f;
+  f.report.journal[1].fault = Firing(faults::ActionType::kCorruptEtag);
+  fake::JournalEntry rejected = f.report.journal.back();
+  rejected.http_status = 400;
+  rejected.error_code = "InvalidPart";
+  f.report.journal.insert(f.report.journal.end() - 1, rejected);
+  EXPECT_EQ(f.Properties(), Names{});
+  f.scenario.upload.integrity = client::IntegrityMode::kMd5AndCrc64;
+  EXPECT_EQ(f.Properties(), (Names{"complete-names-acknowledged-parts", "corrupt-answer-caught"}));
 }
 
 TEST(Properties, TheRecordListsOnlyPartsTheServerHoldsWithTheirETags) {

@@ -261,6 +261,7 @@ class Run {
     r.lost_upload_policy = scenario_.upload.restart_lost_upload ? client::LostUploadPolicy::kRestart
                                                                 : client::LostUploadPolicy::kFail;
     r.retry_policy = FastRetry();
+    r.integrity = scenario_.upload.integrity;
     return r;
   }
 

@@ -9,8 +9,6 @@
 namespace ossup::testing {
 namespace {
 
-using protocol::client_codes::kChecksumMismatch;
-
 TEST_F(ClientFakeTest, LostCompleteResponseIsResolvedByHead) {
   auto client = MakeClient();
   auto file = WriteFile("data.bin", 4 * kPartSize + 11);
@@ -38,46 +36,14 @@ TEST_F(ClientFakeTest, LostCompleteResponseWithoutRetriesIsStillASuccess) {
   EXPECT_EQ(Count("CompleteMultipartUpload"), 1);
 }
 
-TEST_F(ClientFakeTest, CorruptPartChecksumIsAnError) {
-  auto client = MakeClient();
-  auto file = WriteFile("data.bin", 4 * kPartSize);
-  AddPlan(R"({"rules":[{"match":{"operation":"UploadPart","nth":2},
-                        "action":{"type":"corrupt-checksum"},"times":1}]})");
-  auto request = MakeRequest(file, "crc.bin");
-  request.parallelism = 1;
-  auto result = client.Upload(request);
-  ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().code, kChecksumMismatch);
-  EXPECT_EQ(Count("CompleteMultipartUpload"), 0);
-}
-
-TEST_F(ClientFakeTest, CorruptObjectChecksumOnCompleteIsAnError) {
-  auto client = MakeClient();
-  auto file = WriteFile("data.bin", 3 * kPartSize);
-  AddPlan(R"({"rules":[{"match":{"operation":"CompleteMultipartUpload"},
-                        "action":{"type":"corrupt-checksum"},"times":1}]})");
-  auto result = client.Upload(MakeRequest(file, "crc.bin"));
-  ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().code, kChecksumMismatch);
-  EXPECT_NE(result.error().message.find("CRC-64"), std::string::npos);
-}
-
-TEST_F(ClientFakeTest, CorruptChecksumOnPutObjectIsAnError) {
-  auto client = MakeClient();
-  auto file = WriteFile("small.bin", 1000);
-  AddPlan(R"({"rules":[{"match":{"operation":"PutObject"},
-                        "action":{"type":"corrupt-checksum"},"times":1}]})");
-  auto result = client.Upload(MakeRequest(file, "small.bin"));
-  ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().code, kChecksumMismatch);
-}
-
-TEST_F(ClientFakeTest, EveryPartCarriesContentMd5) {
-  // The fake answers InvalidDigest when Content-MD5 is wrong; a clean run proves it matched,
-  // and no request goes without it (the journal shows no InvalidDigest and every part 200).
+TEST_F(ClientFakeTest, Md5ModeContentMd5IsAcceptedOnEveryPart) {
+  // The fake answers InvalidDigest when Content-MD5 is wrong; a clean run proves it matched
+  // (integrity_modes_test.cc shows which modes send it at all).
   auto client = MakeClient();
   auto file = WriteFile("data.bin", 3 * kPartSize + 5);
-  ASSERT_TRUE(client.Upload(MakeRequest(file, "md5.bin")).ok());
+  auto request = MakeRequest(file, "md5.bin");
+  request.integrity = client::IntegrityMode::kMd5AndCrc64;
+  ASSERT_TRUE(client.Upload(request).ok());
   for (const auto& e : server_->Journal()) EXPECT_NE(e.error_code, "InvalidDigest");
   EXPECT_EQ(CountOk("UploadPart"), 4);
 }

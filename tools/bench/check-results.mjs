@@ -43,6 +43,14 @@ if (client) {
   number('client.ratios.ossup_vs_hashing_limit', client.ratios?.ossup_vs_hashing_limit);
   number('client.ratios.ossup_vs_ali_oss', client.ratios?.ossup_vs_ali_oss);
   if (client.peak_rss?.max_rss_mib !== null) number('client.peak_rss.max_rss_mib', client.peak_rss?.max_rss_mib);
+  if (!client.layouts?.shared) problems.push('client.layouts.shared: missing');
+  for (const [name, layout] of Object.entries(client.layouts ?? {})) {
+    for (const mode of ['crc64', 'md5+crc64']) {
+      number(`client.layouts.${name}.ossup.${mode}.mb_per_s`, layout.ossup?.[mode]?.mb_per_s);
+    }
+    number(`client.layouts.${name}.md5_crc64_hash_cpu_seconds_per_gb`, layout.md5_crc64_hash_cpu_seconds_per_gb);
+    number(`client.layouts.${name}.goals.crc64_mb_per_s_vs_ali_oss`, layout.goals?.crc64_mb_per_s_vs_ali_oss);
+  }
 }
 
 if (problems.length) {

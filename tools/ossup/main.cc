@@ -167,7 +167,7 @@ struct CpFlags {
   int parallel = 4;
   std::string checkpoint_dir;
   bool delete_on_cancel = false;
-  bool no_crc = false;
+  std::string integrity = "crc64";
   std::string content_type;
   std::vector<std::string> meta;
 };
@@ -197,7 +197,7 @@ int RunCp(const CommonFlags& common, const CpFlags& flags, InterruptWatcher& int
   request.record_directory =
       flags.checkpoint_dir.empty() ? DefaultCheckpointDir() : flags.checkpoint_dir;
   request.delete_upload_id_on_cancelling = flags.delete_on_cancel;
-  request.crc64_check = !flags.no_crc;
+  request.integrity = *ossup::client::ParseIntegrityMode(flags.integrity);  // checked by CLI11
   request.object_headers.content_type = flags.content_type;
   for (const auto& kv : flags.meta) {
     auto eq = kv.find('=');
@@ -336,7 +336,15 @@ int main(int argc, char** argv) {
                      "checkpoint directory (default ~/.ossup/checkpoints)");
   cp_cmd->add_flag("--delete-on-cancel", cp.delete_on_cancel,
                    "on Ctrl-C abort the upload and delete the checkpoint");
-  cp_cmd->add_flag("--no-crc", cp.no_crc, "skip the CRC-64 checks");
+  std::vector<std::string> integrity_modes;
+  for (auto mode : ossup::client::AllIntegrityModes()) {
+    integrity_modes.emplace_back(ossup::client::IntegrityModeName(mode));
+  }
+  cp_cmd
+      ->add_option("--integrity", cp.integrity,
+                   "checksums: crc64 (default; no MD5), md5+crc64 (adds Content-MD5 and ETag "
+                   "checks), none (UNSAFE: nothing checked)")
+      ->check(CLI::IsMember(integrity_modes));
   cp_cmd->add_option("--content-type", cp.content_type, "object Content-Type");
   cp_cmd->add_option("--meta", cp.meta, "user metadata k=v (repeatable)")->take_all();
 

@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -57,6 +58,46 @@ enum class LostUploadPolicy {
   kRestart,
 };
 
+/// Which checksums an upload computes and compares. Every mode sends the same bytes; they
+/// differ in what a corrupted body or a wrong answer is caught by. A part (or PutObject) whose
+/// answer does not match is re-sent within the run (UploadRequest::checksum_resends); an
+/// object whose CRC-64 in Complete's answer does not match is committed already, so that is
+/// the error ChecksumMismatch (the record is removed with the spent upload id; calling again
+/// uploads the file anew).
+enum class IntegrityMode {
+  /// The default. CRC-64 of every byte, no MD5 at all (no Content-MD5 header):
+  ///  - each UploadPart / PutObject answer's x-oss-hash-crc64ecma == the part's CRC-64;
+  ///  - Complete's x-oss-hash-crc64ecma == the CRC-64 combined from the parts;
+  ///  - on resume a listed part is kept only when its size and HashCrc64ecma match the
+  ///    local bytes (a listed part without a CRC-64 is re-sent);
+  ///  - the HEAD after a lost Complete answer compares size and CRC-64.
+  /// An answer without x-oss-hash-crc64ecma leaves that part unchecked (OSS always sends
+  /// it). An answer's ETag cannot be checked without MD5: a wrong one is caught when
+  /// Complete answers InvalidPart, and the ETags are then taken from ListParts (each listed
+  /// part checked by size and CRC-64) and Complete is sent once more.
+  kCrc64,
+  /// kCrc64's checks plus MD5: Content-MD5 on every UploadPart and PutObject (the server
+  /// rejects a body damaged in transit with InvalidDigest before storing it), each answer's
+  /// ETag == the MD5 of what was sent, and a listed part without a CRC-64 compared by ETag.
+  kMd5AndCrc64,
+  /// UNSAFE: nothing is computed or compared, so the client cannot tell a stored object
+  /// from a damaged one. Lost: Content-MD5 (a body damaged in transit is stored as is), every
+  /// answer's CRC-64 and ETag check (parts, PutObject, the object after Complete), the
+  /// content check of listed parts on resume (kept by size alone: a part the server holds
+  /// with other bytes of the same size is kept), and the CRC-64 in the HEAD check after a
+  /// lost Complete answer (size and multipart ETag from the answers instead).
+  /// UploadResult::crc64 is 0. Only the file identity check (size, mtime, inode, device) and
+  /// the part lengths remain.
+  kNone,
+};
+
+/// "crc64", "md5+crc64", "none": the names the CLI (`--integrity`) and scenario files use.
+std::string_view IntegrityModeName(IntegrityMode mode);
+/// The mode `name` names (IntegrityModeName), nullopt for anything else.
+std::optional<IntegrityMode> ParseIntegrityMode(std::string_view name);
+/// Every mode, in declaration order.
+const std::vector<IntegrityMode>& AllIntegrityModes();
+
 struct UploadRequest {
   std::string bucket;
   std::string key;
@@ -89,8 +130,13 @@ struct UploadRequest {
   ObjectHeaders object_headers;
   std::optional<UploadCallbackParams> callback;
 
-  /// Check each part's and the object's x-oss-hash-crc64ecma against the local CRC-64.
-  bool crc64_check = true;
+  /// Which checksums the upload computes and compares (IntegrityMode).
+  IntegrityMode integrity = IntegrityMode::kCrc64;
+  /// How many more times, within this run, a part (or a PutObject) is sent when its answer's
+  /// checksum does not match what was sent (IntegrityMode), before the upload fails with
+  /// ChecksumMismatch. >= 0; each re-send gets the full retry_policy again. Default 2: at most
+  /// 3 sends of one part per run.
+  int checksum_resends = 2;
   /// Files smaller than this are sent with one PutObject (no record, no resume).
   /// nullopt = part_size_bytes (a file that fits in one part goes up in one request).
   /// Empty files always use PutObject.

@@ -36,7 +36,8 @@ struct UploadResult {
   std::string key;
   /// The object's ETag as the server returned it (quotes included).
   std::string etag;
-  /// CRC-64/XZ of the whole object (computed locally from the parts).
+  /// CRC-64/XZ of the whole object (computed locally from the parts); 0 under
+  /// IntegrityMode::kNone, which computes none.
   uint64_t crc64 = 0;
   /// Empty when the file went up with PutObject.
   std::string upload_id;

@@ -67,6 +67,9 @@ struct CaseSpec {
   Storage storage = Storage::kMemory;
   Signing signing = Signing::kV4;
   uint64_t server_seed = 0;
+  /// kNone cases carry no tamper-part step and no corrupted answer (it promises nothing
+  /// about them); cases without MD5 no corrupt-etag on PutObject.
+  client::IntegrityMode integrity = client::IntegrityMode::kCrc64;
   std::vector<StepSpec> steps;
   friend bool operator==(const CaseSpec&, const CaseSpec&) = default;
 };

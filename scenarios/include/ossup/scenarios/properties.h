@@ -5,9 +5,11 @@
 // and `oss-scenario fuzz` always do. docs/scenarios.md maps each contract sentence to them.
 //
 // Per client step ("the step's requests" = its journal slice):
-//   success-matches-file          success => the client's CRC-64 is the file's, the object
-//                                 right after the step equals the file, and the reported
-//                                 ETag is the object's
+//   success-matches-file          success => the client's CRC-64 is the file's (unless
+//                                 kNone, which computes none), the object right after the
+//                                 step equals the file, and the reported ETag is the
+//                                 object's (unless a PutObject answered a wrong ETag the mode
+//                                 cannot check)
 //   success-removes-record        success => no record left
 //   complete-200-removes-record   a Complete answered 200 (not lost) => no record left
 //   cancel-delete-removes-both    Cancel() with delete => no record and no upload
@@ -19,7 +21,9 @@
 //                                 upload behind (aborted), unless the abort itself failed or
 //                                 the Initiate answer was lost
 //   recorded-parts-on-server      every part the step added to the record is a server part
-//                                 of the recorded upload with the same size and ETag
+//                                 of the recorded upload with the same size and ETag (the
+//                                 ETag not compared for a part whose answer carried a wrong
+//                                 ETag the mode cannot check: no MD5)
 //   no-stored-part-resent         no UploadPart for a part the server already held with the
 //                                 file's bytes when the step began
 //   resend-bounded                a fresh fault-free upload sends exactly ceil(size/part)
@@ -29,12 +33,16 @@
 //                                 (such a foreign upload is aborted); a HEAD-verified success
 //                                 is allowed only when the object matches
 //   cannot-resume-removes-record  cannot-resume => no record left
-//   complete-names-acknowledged-parts  no Complete rejected with InvalidPart(Order)
+//   complete-names-acknowledged-parts  no Complete rejected with InvalidPart(Order), but
+//                                 for InvalidPart after a wrong ETag the mode cannot check
 //   progress-monotone             progress never decreases, never exceeds the size, ends at
 //                                 the size on success
 //   lost-complete-answer-not-failure  a dropped/truncated Complete answer => success (or
 //                                 cancelled on a cancel or kill step)
-//   corrupt-answer-not-success    a fired corrupt-checksum or corrupt-etag => not success
+//   corrupt-answer-caught         a corrupted answer the upload's integrity mode checks
+//                                 (corrupt-checksum unless kNone; corrupt-etag with MD5):
+//                                 on Complete => not success; on UploadPart / PutObject =>
+//                                 success only if that part (object) was sent again after it
 //   permanent-error-surfaces      a fired non-retryable error => the step fails (or is
 //                                 cancelled on a cancel or kill step)
 //   changed-file-not-success      the file changed during a multipart step => not success

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ossup/client/upload_request.h"
 #include "ossup/faults/plan.h"
 
 namespace ossup::scenarios {
@@ -99,6 +100,8 @@ struct UploadOptions {
   std::optional<uint64_t> simple_upload_threshold_bytes;
   /// The request's lost_upload_policy: false = kFail (the client's default), true = kRestart.
   bool restart_lost_upload = false;
+  /// The request's integrity mode ("integrity": "crc64" | "md5+crc64" | "none").
+  client::IntegrityMode integrity = client::IntegrityMode::kCrc64;
   friend bool operator==(const UploadOptions&, const UploadOptions&) = default;
 };
 
