@@ -313,6 +313,11 @@ CaseSpec GenerateCase(faults::Rng& rng) {
   spec.integrity = mode < 4   ? client::IntegrityMode::kCrc64
                    : mode < 7 ? client::IntegrityMode::kMd5AndCrc64
                               : client::IntegrityMode::kNone;
+  FitToIntegrity(spec);
+  return spec;
+}
+
+void FitToIntegrity(CaseSpec& spec) {
   for (StepSpec& step : spec.steps) {
     const bool corrupt = step.fault && (step.fault->type == ActionType::kCorruptChecksum ||
                                         step.fault->type == ActionType::kCorruptEtag);
@@ -328,7 +333,6 @@ CaseSpec GenerateCase(faults::Rng& rng) {
       step.fault->operation = Operation::kUploadPart;
     }
   }
-  return spec;
 }
 
 faults::Plan FaultPlan(const FaultSpec& f) {

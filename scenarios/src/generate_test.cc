@@ -130,8 +130,31 @@ TEST(Generate, ReachesEveryStepKindAndFaultType) {
   }
 }
 
-std::vector<std::vector<Outcome>> Expected(std::vector<StepSpec> steps) {
+TEST(Generate, DrawsEveryIntegrityModeAndFitsTheCaseToIt) {
+  std::set<client::IntegrityMode> modes;
+  for (uint64_t seed = 0; seed < 300; ++seed) {
+    faults::Rng rng(seed);
+    const CaseSpec spec = GenerateCase(rng);
+    modes.insert(spec.integrity);
+    for (const StepSpec& step : spec.steps) {
+      if (spec.integrity == client::IntegrityMode::kNone) {
+        EXPECT_NE(step.kind, StepKind::kTamperPart);
+        EXPECT_FALSE(step.fault && (step.fault->type == faults::ActionType::kCorruptChecksum ||
+                                    step.fault->type == faults::ActionType::kCorruptEtag));
+      }
+      if (spec.integrity != client::IntegrityMode::kMd5AndCrc64 && step.fault &&
+          step.fault->type == faults::ActionType::kCorruptEtag) {
+        EXPECT_EQ(step.fault->operation, protocol::Operation::kUploadPart);
+      }
+    }
+  }
+  EXPECT_EQ(modes.size(), client::AllIntegrityModes().size());
+}
+
+std::vector<std::vector<Outcome>> Expected(
+    std::vector<StepSpec> steps, client::IntegrityMode mode = client::IntegrityMode::kCrc64) {
   CaseSpec spec;
+  spec.integrity = mode;
   spec.size_bytes = 3 * 102400;
   spec.steps = std::move(steps);
   std::vector<std::vector<Outcome>> out;
@@ -171,6 +194,21 @@ TEST(Generate, ModelIsDefiniteWhereTheContractIs) {
                       {StepKind::kResume, 0, denied},
                       {StepKind::kResume, 0, {}}}),
             (V{{O::kCancelled}, {O::kSucceeds, O::kFails}, {O::kSucceeds}, {O::kSucceeds}}));
+  // A corrupted part answer is caught and the part sent again: the step succeeds. A
+  // corrupted Complete answer fails it, unless the mode checks nothing.
+  FaultSpec corrupt_part;
+  corrupt_part.type = faults::ActionType::kCorruptChecksum;
+  corrupt_part.operation = protocol::Operation::kUploadPart;
+  FaultSpec corrupt_complete = corrupt_part;
+  corrupt_complete.operation = protocol::Operation::kCompleteMultipartUpload;
+  for (auto mode : client::AllIntegrityModes()) {
+    EXPECT_EQ(Expected({{StepKind::kUpload, 0, corrupt_part}}, mode),
+              (V{{O::kSucceeds}, {O::kSucceeds}}));
+    const V caught = {{O::kSucceeds, O::kFailsRetryable}, {O::kSucceeds}};
+    const V unchecked = {{O::kSucceeds}, {O::kSucceeds}};
+    EXPECT_EQ(Expected({{StepKind::kUpload, 0, corrupt_complete}}, mode),
+              mode == client::IntegrityMode::kNone ? unchecked : caught);
+  }
 }
 
 }  // namespace

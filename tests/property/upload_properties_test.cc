@@ -141,6 +141,11 @@ rc::Gen<CaseSpec> GenCase(Shape shape) {
     const int steps = *rc::gen::inRange(1, 6);
     spec.steps = *rc::gen::container<std::vector<StepSpec>>(
         static_cast<size_t>(steps), GenStep(spec.size_bytes, spec.storage, shape));
+    spec.integrity =
+        *rc::gen::weightedElement<client::IntegrityMode>({{4, client::IntegrityMode::kCrc64},
+                                                          {3, client::IntegrityMode::kMd5AndCrc64},
+                                                          {1, client::IntegrityMode::kNone}});
+    FitToIntegrity(spec);
     return spec;
   });
 }

@@ -80,8 +80,14 @@ std::vector<protocol::Operation> GeneratedTargets(faults::ActionType type, Stora
 /// Interesting file sizes for a part size: 0, 1, part-1, part, part+1, k*part (k <= 6), ...
 std::vector<uint64_t> EdgeSizes(uint64_t part_size_bytes);
 
-/// A random case: edge or random size (up to 6 parts), parallelism 1-3, 1-5 steps.
+/// A random case: edge or random size (up to 6 parts), parallelism 1-3, 1-5 steps, an
+/// integrity mode (crc64 1/2, md5+crc64 3/8, none 1/8), fitted by FitToIntegrity.
 CaseSpec GenerateCase(faults::Rng& rng);
+
+/// Keeps out of `spec` what its integrity mode does not promise to catch: under kNone a
+/// tamper-part step becomes a plain upload and corrupted answers go; without MD5 a
+/// corrupt-etag on PutObject moves to UploadPart (where Complete's InvalidPart reveals it).
+void FitToIntegrity(CaseSpec& spec);
 
 /// The fault as a one-rule plan.
 faults::Plan FaultPlan(const FaultSpec& fault);
