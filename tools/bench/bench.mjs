@@ -623,13 +623,31 @@ async function clientLayout(file, serverCpus, clientCpus) {
       samples_md5_crc64_hash_cpu_seconds_per_gb: hashing.map(h => h.cpuPerGb),
       md5_crc64_hash_mb_per_s: median(hashing.map(h => h.mbPerS)),
       goals: {
-        // ≤ 0.35: ossup crc64's client CPU per GB over ali-oss's (its call alone).
+        // ≤ 0.35: ossup crc64's client CPU per GB over ali-oss's, each whole process (getrusage
+        // of the child), and, stricter, over ali-oss's multipartUpload call alone.
+        crc64_cpu_vs_ali_oss_process: ratio(ossup.crc64.client_process_cpu_seconds_per_gb, ali.client_process_cpu_seconds_per_gb),
         crc64_cpu_vs_ali_oss: ratio(ossup.crc64.client_cpu_seconds_per_gb, ali.client_cpu_seconds_per_gb),
         // ≤ 1.1: ossup md5+crc64's client CPU per GB over MD5+CRC64 alone on the same bytes.
         md5_crc64_cpu_vs_hashing: ratio(ossup['md5+crc64'].client_cpu_seconds_per_gb, hashCpu),
-        // ≥ 1.5: ossup crc64's throughput over ali-oss's.
+        // ≥ 1.5: ossup crc64's throughput over ali-oss's (its call alone; and whole processes).
         crc64_mb_per_s_vs_ali_oss: ratio(ossup.crc64.mb_per_s, ali.mb_per_s),
+        crc64_vs_ali_oss_process_wall: ratio(ali.process_wall_seconds, ossup.crc64.process_wall_seconds),
       },
+      // What the CPU per byte allows. Shared: when an upload keeps every core busy its speed is
+      // cores / (client + server CPU-s per GB), so ossup / ali-oss can be at most the inverse
+      // ratio of those sums. Pinned: the server's one core bounds both clients at
+      // 1 / (server CPU-s per GB).
+      ceiling: serverCpus
+        ? {
+            ossup_crc64_mb_per_s: 1000 / ossup.crc64.server_cpu_seconds_per_gb,
+            ali_oss_mb_per_s: 1000 / ali.server_cpu_seconds_per_gb,
+          }
+        : {
+            ossup_crc64_vs_ali_oss: ratio(
+              ali.client_cpu_seconds_per_gb + ali.server_cpu_seconds_per_gb,
+              ossup.crc64.client_cpu_seconds_per_gb + ossup.crc64.server_cpu_seconds_per_gb
+            ),
+          },
     };
   } finally {
     await server.stop();
@@ -814,9 +832,16 @@ function printClient(c) {
       ]
     );
     console.log(
-      `   ossup crc64 / ali-oss client CPU per GB: ${fmtRatio(l.goals.crc64_cpu_vs_ali_oss)} (goal <= 0.35); ` +
-        `ossup md5+crc64 / MD5+CRC64 alone: ${fmtRatio(l.goals.md5_crc64_cpu_vs_hashing)} (goal <= 1.1); ` +
-        `ossup crc64 / ali-oss MB/s: ${fmtRatio(l.goals.crc64_mb_per_s_vs_ali_oss)} (goal >= 1.5)`
+      `   ossup crc64 / ali-oss client CPU per GB: ${fmtRatio(l.goals.crc64_cpu_vs_ali_oss_process)} whole processes, ` +
+        `${fmtRatio(l.goals.crc64_cpu_vs_ali_oss)} against the call alone (goal <= 0.35)`
+    );
+    console.log(`   ossup md5+crc64 / MD5+CRC64 alone: ${fmtRatio(l.goals.md5_crc64_cpu_vs_hashing)} (goal <= 1.1)`);
+    console.log(
+      `   ossup crc64 / ali-oss MB/s: ${fmtRatio(l.goals.crc64_mb_per_s_vs_ali_oss)} against the call, ` +
+        `${fmtRatio(l.goals.crc64_vs_ali_oss_process_wall)} whole processes (goal >= 1.5); the CPU per byte allows ` +
+        (l.ceiling.ossup_crc64_vs_ali_oss !== undefined
+          ? `at most ${fmtRatio(l.ceiling.ossup_crc64_vs_ali_oss)} while both keep the cores busy`
+          : `${fmt(l.ceiling.ossup_crc64_mb_per_s)} MB/s for ossup and ${fmt(l.ceiling.ali_oss_mb_per_s)} for ali-oss on the server's core`)
     );
   }
   console.log(
