@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "fake_fixture.h"
 #include "ossup/protocol/checksum.h"
@@ -20,12 +21,18 @@ class IntegrityModeTest : public ClientFakeTest,
  protected:
   bool ChecksCrc() const { return GetParam() != IntegrityMode::kNone; }
 
-  client::UploadRequest Request(const std::string& file, const std::string& key) {
-    auto request = MakeRequest(file, key);
-    request.integrity = GetParam();
-    request.parallelism = 1;
-    return request;
+  /// Writes a `size`-byte file, installs a plan of the one fault `rule` (JSON) and prepares
+  /// request_ (this mode, parallelism 1) to upload it as `key`; a test may change request_
+  /// before Upload().
+  void Prepare(uint64_t size, const std::string& key, const std::string& rule) {
+    client_.emplace(MakeClient());
+    file_ = WriteFile("data.bin", size);
+    AddPlan(R"({"rules":[)" + rule + "]}");
+    request_ = MakeRequest(file_, key);
+    request_.integrity = GetParam();
+    request_.parallelism = 1;
   }
+  client::UploadOutcome Upload() { return client_->Upload(request_); }
 
   /// UploadPart requests (answered or not) for `part_number`.
   int PartSends(int part_number) const {
@@ -36,35 +43,34 @@ class IntegrityModeTest : public ClientFakeTest,
     return n;
   }
 
-  void ExpectObjectIs(client::Client& client, const std::string& key, const std::string& file) {
-    auto object = client.GetObject(kBucket, key);
+  void ExpectObjectIsTheFile() {
+    auto object = client_->GetObject(kBucket, request_.key);
     ASSERT_TRUE(object.ok()) << object.error().ToString();
-    EXPECT_TRUE(*object == ReadFile(file)) << key << " differs from " << file;
+    EXPECT_TRUE(*object == ReadFile(file_)) << request_.key << " differs from the file";
   }
+
+  std::optional<client::Client> client_;
+  std::string file_;
+  client::UploadRequest request_;
 };
 
 TEST_P(IntegrityModeTest, ACorruptPartChecksumIsCaughtAndThePartSentAgainInTheRun) {
-  auto client = MakeClient();
-  auto file = WriteFile("data.bin", 4 * kPartSize);
-  AddPlan(R"({"rules":[{"match":{"op":"UploadPart","partNumber":2},
-                        "action":{"type":"corrupt-checksum"},"times":1}]})");
-  auto result = client.Upload(Request(file, "part.bin"));
+  Prepare(4 * kPartSize, "part.bin", R"({"match":{"op":"UploadPart","partNumber":2},
+                  "action":{"type":"corrupt-checksum"},"times":1})");
+  auto result = Upload();
   ASSERT_TRUE(result.ok()) << result.error().ToString();
   EXPECT_EQ(PartSends(2), ChecksCrc() ? 2 : 1);
   EXPECT_EQ(Count("UploadPart"), ChecksCrc() ? 5 : 4);
   EXPECT_EQ(result->bytes_resent, ChecksCrc() ? kPartSize : 0);
   EXPECT_EQ(result->parts_uploaded, 4);
-  EXPECT_EQ(result->crc64, ChecksCrc() ? protocol::Crc64(ReadFile(file)) : 0);
-  ExpectObjectIs(client, "part.bin", file);
+  EXPECT_EQ(result->crc64, ChecksCrc() ? protocol::Crc64(ReadFile(file_)) : 0);
+  ExpectObjectIsTheFile();
 }
 
 TEST_P(IntegrityModeTest, APartWhoseChecksumKeepsMismatchingIsSentAtMostThreeTimes) {
-  auto client = MakeClient();
-  auto file = WriteFile("data.bin", 3 * kPartSize);
-  AddPlan(R"({"rules":[{"match":{"op":"UploadPart","partNumber":2},
-                        "action":{"type":"corrupt-checksum"},"times":"unlimited"}]})");
-  auto request = Request(file, "stubborn.bin");
-  auto result = client.Upload(request);
+  Prepare(3 * kPartSize, "stubborn.bin", R"({"match":{"op":"UploadPart","partNumber":2},
+                  "action":{"type":"corrupt-checksum"},"times":"unlimited"})");
+  auto result = Upload();
   if (!ChecksCrc()) {
     ASSERT_TRUE(result.ok()) << result.error().ToString();
     EXPECT_EQ(PartSends(2), 1);
@@ -73,86 +79,72 @@ TEST_P(IntegrityModeTest, APartWhoseChecksumKeepsMismatchingIsSentAtMostThreeTim
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, kChecksumMismatch);
   EXPECT_NE(result.error().message.find("UploadPart 2"), std::string::npos);
-  EXPECT_EQ(PartSends(2), 1 + request.checksum_resends);
+  EXPECT_EQ(PartSends(2), 1 + request_.checksum_resends);
   EXPECT_EQ(Count("CompleteMultipartUpload"), 0);
-  ASSERT_TRUE(std::filesystem::exists(client.CheckpointPath(request)));
+  ASSERT_TRUE(std::filesystem::exists(client_->CheckpointPath(request_)));
 
   // The stored part was right all along: the resume checks it by size and CRC-64 and keeps it.
   server_->ClearFaultPlans();
-  auto resumed = client.Upload(request);
+  auto resumed = Upload();
   ASSERT_TRUE(resumed.ok()) << resumed.error().ToString();
   EXPECT_EQ(resumed->parts_skipped, 2);  // parts 1 and 2; part 3 was never sent (parallelism 1)
-  EXPECT_EQ(PartSends(2), 1 + request.checksum_resends);
-  ExpectObjectIs(client, "stubborn.bin", file);
+  EXPECT_EQ(PartSends(2), 1 + request_.checksum_resends);
+  ExpectObjectIsTheFile();
 }
 
 TEST_P(IntegrityModeTest, NoResendsMeansTheFirstMismatchFails) {
-  auto client = MakeClient();
-  auto file = WriteFile("data.bin", 2 * kPartSize);
-  AddPlan(R"({"rules":[{"match":{"op":"UploadPart","partNumber":1},
-                        "action":{"type":"corrupt-checksum"},"times":1}]})");
-  auto request = Request(file, "once.bin");
-  request.checksum_resends = 0;
-  auto result = client.Upload(request);
+  Prepare(2 * kPartSize, "once.bin", R"({"match":{"op":"UploadPart","partNumber":1},
+                  "action":{"type":"corrupt-checksum"},"times":1})");
+  request_.checksum_resends = 0;
+  auto result = Upload();
   EXPECT_EQ(result.ok(), !ChecksCrc());
   EXPECT_EQ(PartSends(1), 1);
 }
 
 TEST_P(IntegrityModeTest, ACorruptPutObjectChecksumIsCaughtAndTheObjectSentAgain) {
-  auto client = MakeClient();
-  auto file = WriteFile("small.bin", 1000);
-  AddPlan(R"({"rules":[{"match":{"op":"PutObject"},
-                        "action":{"type":"corrupt-checksum"},"times":1}]})");
-  auto result = client.Upload(Request(file, "small.bin"));
+  Prepare(1000, "small.bin", R"({"match":{"op":"PutObject"},
+                  "action":{"type":"corrupt-checksum"},"times":1})");
+  auto result = Upload();
   ASSERT_TRUE(result.ok()) << result.error().ToString();
   EXPECT_TRUE(result->simple_upload);
   EXPECT_EQ(Count("PutObject"), ChecksCrc() ? 2 : 1);
   EXPECT_EQ(result->bytes_resent, ChecksCrc() ? 1000u : 0u);
-  ExpectObjectIs(client, "small.bin", file);
+  ExpectObjectIsTheFile();
 }
 
 TEST_P(IntegrityModeTest, APutObjectThatKeepsMismatchingFailsAfterTheResends) {
-  auto client = MakeClient();
-  auto file = WriteFile("small.bin", 1000);
-  AddPlan(R"({"rules":[{"match":{"op":"PutObject"},
-                        "action":{"type":"corrupt-checksum"},"times":"unlimited"}]})");
-  auto request = Request(file, "small.bin");
-  auto result = client.Upload(request);
+  Prepare(1000, "small.bin", R"({"match":{"op":"PutObject"},
+                  "action":{"type":"corrupt-checksum"},"times":"unlimited"})");
+  auto result = Upload();
   EXPECT_EQ(result.ok(), !ChecksCrc());
   if (ChecksCrc()) {
     EXPECT_EQ(result.error().code, kChecksumMismatch);
   }
-  EXPECT_EQ(Count("PutObject"), ChecksCrc() ? 1 + request.checksum_resends : 1);
+  EXPECT_EQ(Count("PutObject"), ChecksCrc() ? 1 + request_.checksum_resends : 1);
 }
 
 TEST_P(IntegrityModeTest, APutObjectForbiddenToOverwriteIsNotSentAgain) {
   // The first PutObject stored the object: a second one would meet FileAlreadyExists.
-  auto client = MakeClient();
-  auto file = WriteFile("small.bin", 1000);
-  AddPlan(R"({"rules":[{"match":{"op":"PutObject"},
-                        "action":{"type":"corrupt-checksum"},"times":1}]})");
-  auto request = Request(file, "once.bin");
-  request.object_headers.forbid_overwrite = true;
-  auto result = client.Upload(request);
+  Prepare(1000, "once.bin", R"({"match":{"op":"PutObject"},
+                  "action":{"type":"corrupt-checksum"},"times":1})");
+  request_.object_headers.forbid_overwrite = true;
+  auto result = Upload();
   EXPECT_EQ(result.ok(), !ChecksCrc());
   if (ChecksCrc()) {
     EXPECT_EQ(result.error().code, kChecksumMismatch);
   }
   EXPECT_EQ(Count("PutObject"), 1);
-  ExpectObjectIs(client, "once.bin", file);
+  ExpectObjectIsTheFile();
 }
 
 TEST_P(IntegrityModeTest, ACorruptObjectChecksumOnCompleteIsATypedErrorAfterTheCommit) {
-  auto client = MakeClient();
-  auto file = WriteFile("data.bin", 3 * kPartSize + 9);
-  AddPlan(R"({"rules":[{"match":{"op":"CompleteMultipartUpload"},
-                        "action":{"type":"corrupt-checksum"},"times":1}]})");
-  auto request = Request(file, "complete.bin");
-  auto result = client.Upload(request);
+  Prepare(3 * kPartSize + 9, "complete.bin", R"({"match":{"op":"CompleteMultipartUpload"},
+                  "action":{"type":"corrupt-checksum"},"times":1})");
+  auto result = Upload();
   EXPECT_EQ(Count("CompleteMultipartUpload"), 1);
   // Committed either way: the upload id is spent and the record goes with it.
-  EXPECT_FALSE(std::filesystem::exists(client.CheckpointPath(request)));
-  ExpectObjectIs(client, "complete.bin", file);
+  EXPECT_FALSE(std::filesystem::exists(client_->CheckpointPath(request_)));
+  ExpectObjectIsTheFile();
   if (!ChecksCrc()) {
     ASSERT_TRUE(result.ok()) << result.error().ToString();
     return;
@@ -165,11 +157,9 @@ TEST_P(IntegrityModeTest, ACorruptObjectChecksumOnCompleteIsATypedErrorAfterTheC
 }
 
 TEST_P(IntegrityModeTest, AWrongPartETagIsResentWithMd5ElseReplacedByTheListedOne) {
-  auto client = MakeClient();
-  auto file = WriteFile("data.bin", 3 * kPartSize);
-  AddPlan(R"({"rules":[{"match":{"op":"UploadPart","partNumber":2},
-                        "action":{"type":"corrupt-etag"},"times":1}]})");
-  auto result = client.Upload(Request(file, "etag.bin"));
+  Prepare(3 * kPartSize, "etag.bin", R"({"match":{"op":"UploadPart","partNumber":2},
+                  "action":{"type":"corrupt-etag"},"times":1})");
+  auto result = Upload();
   ASSERT_TRUE(result.ok()) << result.error().ToString();
   if (GetParam() == IntegrityMode::kMd5AndCrc64) {
     EXPECT_EQ(PartSends(2), 2);
@@ -183,32 +173,27 @@ TEST_P(IntegrityModeTest, AWrongPartETagIsResentWithMd5ElseReplacedByTheListedOn
     EXPECT_EQ(CountOk("CompleteMultipartUpload"), 1);
     EXPECT_EQ(Count("ListParts"), 1);
   }
-  ExpectObjectIs(client, "etag.bin", file);
+  ExpectObjectIsTheFile();
 }
 
 TEST_P(IntegrityModeTest, AResumeKeepsOnlyListedPartsItCanVerify) {
   // A part the server holds with other bytes of the same size: caught by CRC-64, kept by
   // kNone (which compares sizes only).
-  auto client = MakeClient();
-  auto file = WriteFile("data.bin", 3 * kPartSize);
-  auto request = Request(file, "resume.bin");
-  request.delete_upload_id_on_cancelling = false;
-  AddPlan(R"({"rules":[{"match":{"op":"CompleteMultipartUpload"},
-                        "action":{"type":"error","status":403,"code":"AccessDenied"},
-                        "times":1}]})");
-  ASSERT_FALSE(client.Upload(request).ok());
+  Prepare(3 * kPartSize, "resume.bin", R"({"match":{"op":"CompleteMultipartUpload"},
+                  "action":{"type":"error","status":403,"code":"AccessDenied"},"times":1})");
+  ASSERT_FALSE(Upload().ok());
   auto other = WriteFile("other.bin", 3 * kPartSize, 99);
-  auto info = client.ReadCheckpoint(request);
+  auto info = client_->ReadCheckpoint(request_);
   ASSERT_TRUE(info.ok() && info->has_value());
   const std::string body = ReadFile(other).substr(kPartSize, kPartSize);
   ASSERT_TRUE(server_->PutPart((*info)->upload_id, 2, body).ok());
 
-  auto resumed = client.Upload(request);
+  auto resumed = Upload();
   if (ChecksCrc()) {
     ASSERT_TRUE(resumed.ok()) << resumed.error().ToString();
     EXPECT_EQ(resumed->parts_skipped, 2);
     EXPECT_EQ(PartSends(2), 2);
-    ExpectObjectIs(client, "resume.bin", file);
+    ExpectObjectIsTheFile();
   } else {
     EXPECT_EQ(PartSends(2), 1);  // what kNone gives up: the damaged part is kept
   }
