@@ -135,7 +135,8 @@ struct UploadRequest {
   /// How many more times, within this run, a part (or a PutObject) is sent when its answer's
   /// checksum does not match what was sent (IntegrityMode), before the upload fails with
   /// ChecksumMismatch. >= 0; each re-send gets the full retry_policy again. Default 2: at most
-  /// 3 sends of one part per run.
+  /// 3 sends of one part per run. A PutObject with a callback (it would run again) or with
+  /// object_headers.forbid_overwrite = true (the first one stored the object) is never re-sent.
   int checksum_resends = 2;
   /// Files smaller than this are sent with one PutObject (no record, no resume).
   /// nullopt = part_size_bytes (a file that fits in one part goes up in one request).
