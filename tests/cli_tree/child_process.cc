@@ -64,4 +64,9 @@ int ChildProcess::Kill() {
   return Wait();
 }
 
+int ChildProcess::Interrupt() {
+  if (pid_ > 0) ::kill(pid_, SIGINT);
+  return Wait();
+}
+
 }  // namespace ossup::testing

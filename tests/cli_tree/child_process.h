@@ -23,6 +23,8 @@ class ChildProcess {
   int Wait();
   /// SIGKILL, then Wait().
   int Kill();
+  /// SIGINT (Ctrl-C), then Wait().
+  int Interrupt();
   bool running() const { return pid_ > 0; }
 
  private:

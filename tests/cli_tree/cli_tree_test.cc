@@ -57,6 +57,7 @@ class CliTreeTest : public ::testing::Test {
     options.credentials = {{kKeyId, kSecret}};
     options.buckets = {kBucket};
     options.threads = 32;
+    options.stop_grace = std::chrono::milliseconds(100);  // cuts the stalled requests left over
     server_ = std::make_unique<fake::Server>(options);
     ASSERT_TRUE(server_->Start().ok());
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -225,6 +226,42 @@ TEST_F(CliTreeTest, KillNineThenResumeSendsNoCompletedFileAgain) {
     ASSERT_TRUE(object.ok()) << relative << ": " << object.error().ToString();
     ASSERT_TRUE(*object == ReadFile(path)) << relative << " differs";
   }
+}
+
+TEST_F(CliTreeTest, CtrlCStopsTheTreeWith130AndTheSameCommandFinishesIt) {
+  for (uint32_t i = 0; i < 40; ++i) {
+    WriteRandom(tree_ / ("f" + std::to_string(100 + i)), i % 4 == 0 ? 2 * kPart + i : 500, i);
+  }
+  // The last file stalls, so the run is still going when Ctrl-C comes.
+  auto plan = faults::ParsePlan(R"({"rules":[{"match":{"operation":"UploadPart",
+      "key":"backup/f136","partNumber":1},
+      "action":{"type":"stall","ms":600000,"afterBytes":0},"times":1}]})");
+  ASSERT_TRUE(plan.ok());
+  const std::string plan_id = server_->AddFaultPlan(*plan);
+  {
+    ChildProcess child(CpTree({"--jobs", "2"}), Env(), (dir_ / "run1.out").string(),
+                       (dir_ / "run1.err").string());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (server_->FaultAccounting(plan_id)->rules.at(0).fired == 0 &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_EQ(server_->FaultAccounting(plan_id)->rules.at(0).fired, 1);
+    ASSERT_EQ(child.Interrupt(), 130) << ReadFile(dir_ / "run1.err");
+  }
+  EXPECT_NE(ReadFile(dir_ / "run1.out").find(R"("event":"interrupted")"), std::string::npos);
+  EXPECT_NE(ReadFile(dir_ / "run1.err").find("run the same command again to resume"),
+            std::string::npos);
+  server_->ClearFaultPlans();
+
+  auto second = Run(CpTree({"--jobs", "2"}), Env());
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  std::map<std::string, int> made;
+  for (const auto& e : server_->Journal()) {
+    if (IsObjectMade(e)) ++made[e.key];
+  }
+  EXPECT_EQ(made.size(), 40u);
+  for (const auto& [key, count] : made) EXPECT_EQ(count, 1) << key;
 }
 
 TEST_F(CliTreeTest, FailedFilesAreListedAndSetTheExitCode) {
