@@ -197,8 +197,7 @@ class TreeRun {
     auto before = internal::StatFile(e.absolute_path);
     if (before.ok()) {
       if (auto crc = AlreadyThere(e, event.key, *before)) {
-        // A checkpoint left by a run killed after Complete names a finished upload.
-        if (record_) internal::RemoveFile(*Storage(), state_.client.CheckpointPath(r));
+        RetireCheckpoint(r);
         Record(e.relative_path, *before, *crc);
         event.result = TreeFileResult::kAlreadyThere;
         event.crc64 = crc;
@@ -245,6 +244,16 @@ class TreeRun {
       event.error = outcome.error();
     }
     Finish(std::move(event), /*is_file=*/true, counted);
+  }
+
+  /// A checkpoint of a file the server already holds is stale: a run killed between Complete
+  /// and the record's removal, or an upload of the same bytes begun again. Its upload (if the
+  /// server still has it) is aborted, best effort, and the record removed.
+  void RetireCheckpoint(const UploadRequest& r) {
+    auto info = state_.client.ReadCheckpoint(r);
+    if (!info.ok() || !info->has_value()) return;
+    (void)state_.client.AbortMultipartUpload(r.bucket, r.key, (*info)->upload_id);
+    internal::RemoveFile(*Storage(), (*info)->path);
   }
 
   std::shared_ptr<RecordStorage> Storage() const {

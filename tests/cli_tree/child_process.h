@@ -13,8 +13,10 @@ class ChildProcess {
  public:
   /// Starts `argv[0]` with exactly `env` ("NAME=value" entries); stdout and stderr go to
   /// `out_path` and `err_path` (truncated). Aborts the test binary if fork fails.
+  /// With `as_nobody` (for a test running as root), the child runs as user and group
+  /// "nobody", so file permissions apply to it.
   ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-               const std::string& out_path, const std::string& err_path);
+               const std::string& out_path, const std::string& err_path, bool as_nobody = false);
   ~ChildProcess();  // SIGKILLs and reaps a child still running
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

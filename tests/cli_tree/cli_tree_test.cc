@@ -292,6 +292,32 @@ TEST_F(CliTreeTest, FailedFilesAreListedAndSetTheExitCode) {
   EXPECT_TRUE(MakeClient().HeadObject(kBucket, "backup/link").ok());
 }
 
+TEST_F(CliTreeTest, AnUnreadableFileIsListedAndTheRestGoesUp) {
+  // As root, ossup runs as "nobody" so that mode 000 keeps it out; the tree and the scratch
+  // directories are opened up to it.
+  const bool as_nobody = ::geteuid() == 0;
+  WriteRandom(tree_ / "a.bin", 100, 1);
+  WriteRandom(tree_ / "locked.bin", 100, 2);
+  WriteRandom(tree_ / "sub/z.bin", 100, 3);
+  fs::permissions(tree_ / "locked.bin", fs::perms::none);
+  for (const auto& p : {dir_, dir_ / "home", tree_, tree_ / "sub"}) {
+    fs::permissions(p, fs::perms::all);
+  }
+  fs::permissions(tree_ / "a.bin", fs::perms::owner_read | fs::perms::others_read);
+  fs::permissions(tree_ / "sub/z.bin", fs::perms::owner_read | fs::perms::others_read);
+  auto argv = CpTree();
+  argv.pop_back();  // text output
+  ChildProcess child(argv, Env(), (dir_ / "out.txt").string(), (dir_ / "err.txt").string(),
+                     as_nobody);
+  EXPECT_EQ(child.Wait(), 1);
+  const std::string err = ReadFile(dir_ / "err.txt");
+  EXPECT_NE(err.find("ossup: 1 failed:\n  locked.bin: IoError"), std::string::npos) << err;
+  auto client = MakeClient();
+  EXPECT_TRUE(client.HeadObject(kBucket, "backup/a.bin").ok());
+  EXPECT_TRUE(client.HeadObject(kBucket, "backup/sub/z.bin").ok());
+  EXPECT_FALSE(client.HeadObject(kBucket, "backup/locked.bin").ok());
+}
+
 TEST_F(CliTreeTest, IncludeAndExcludeFromTheCommandLine) {
   WriteRandom(tree_ / "x/keep.txt", 10, 1);
   WriteRandom(tree_ / "x/drop.log", 10, 2);

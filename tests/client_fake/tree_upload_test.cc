@@ -154,6 +154,27 @@ TEST_F(TreeUploadTest, FilesMissingFromTheRecordAreVerifiedByTheirLocalCrc) {
   EXPECT_TRUE(SendsPerKey(first_run).empty());
 }
 
+TEST_F(TreeUploadTest, AStaleCheckpointOfAFileAlreadyThereIsRetiredWithItsUpload) {
+  auto path = Put("big.bin", 3 * kPartSize, 5);
+  RunTree(MakeTreeRequest());
+  // The same bytes begun again by a single upload that failed: checkpoint and upload stay.
+  auto client = MakeClient();
+  auto request = MakeRequest(path, "up/big.bin");
+  request.retry_policy = client::RetryPolicy::NoRetry();
+  request.parallelism = 1;
+  AddPlan(R"({"rules":[{"match":{"operation":"UploadPart","nth":2},
+               "action":{"type":"error","status":403,"code":"AccessDenied"},"times":1}]})");
+  ASSERT_FALSE(client.Upload(request).ok());
+  server_->ClearFaultPlans();
+  ASSERT_TRUE(fs::exists(client.CheckpointPath(request)));
+  ASSERT_EQ(server_->ListUploads().size(), 1u);
+
+  auto summary = RunTree(MakeTreeRequest());
+  EXPECT_EQ(summary.already_there, 1);
+  EXPECT_FALSE(fs::exists(client.CheckpointPath(request)));
+  EXPECT_TRUE(server_->ListUploads().empty());
+}
+
 TEST_F(TreeUploadTest, OneFailingFileDoesNotStopTheOthersAndTheNextRunSendsOnlyIt) {
   for (int i = 0; i < 6; ++i) Put("f" + std::to_string(i) + ".bin", 3000, i + 1);
   AddPlan(R"({"rules":[{"match":{"operation":"PutObject","key":"up/f2.bin"},

@@ -15,7 +15,9 @@
 //      A file is skipped instead, without being re-sent, when a tree record exists and HEAD
 //      of its key shows an object whose size and x-oss-hash-crc64ecma equal the file's:
 //      the file's CRC-64 comes from the record when the record lists the file with its
-//      current size, mtime, inode and device, and is computed from the file otherwise.
+//      current size, mtime, inode and device, and is computed from the file otherwise. A
+//      checkpoint such a file still has is stale: its upload is aborted (best effort) and the
+//      checkpoint removed.
 //   4. Appends one line to the tree record per file found or put on the server.
 // A failure of one file (unreadable, rejected by the server, ...) is reported through
 // `on_file` and in the summary, and does not stop the others.
