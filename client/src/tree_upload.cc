@@ -114,7 +114,7 @@ class TreeRun {
     header_.endpoint = state_.client.options().endpoint;
     header_.bucket = request_.bucket;
     header_.prefix = request_.prefix;
-    header_.directory = std::filesystem::absolute(request_.directory).lexically_normal().string();
+    header_.directory = internal::AbsoluteRoot(request_.directory);
     const std::string path =
         (std::filesystem::path(dir) / internal::TreeRecordFileName(header_)).string();
     if (auto text = internal::ReadWholeFile(path); text.ok() && text->has_value()) {

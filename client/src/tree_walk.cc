@@ -116,12 +116,17 @@ class Walker {
 
 }  // namespace
 
-protocol::StatusOr<std::vector<TreeEntry>> WalkTree(const std::string& root,
-                                                    const WalkOptions& options) {
+std::string AbsoluteRoot(const std::string& root) {
   std::error_code ec;
   std::string absolute = std::filesystem::absolute(root, ec).lexically_normal().string();
-  if (ec) return IoError(root, ec.message());
+  if (ec) absolute = root;
   while (absolute.size() > 1 && absolute.back() == '/') absolute.pop_back();
+  return absolute;
+}
+
+protocol::StatusOr<std::vector<TreeEntry>> WalkTree(const std::string& root,
+                                                    const WalkOptions& options) {
+  const std::string absolute = AbsoluteRoot(root);
   struct stat st {};
   if (::stat(absolute.c_str(), &st) != 0) {
     return IoError(root, std::string("cannot stat: ") + std::strerror(errno));

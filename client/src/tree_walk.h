@@ -33,6 +33,10 @@ struct WalkOptions {
   std::vector<std::string> exclude;
 };
 
+/// `root` made absolute and lexically normal, without a trailing '/': the one spelling of a
+/// tree's root ("site", "./site/" and "/abs/site" give the same).
+std::string AbsoluteRoot(const std::string& root);
+
 /// Every selected entry under `root`, directories descended in byte order of names, each
 /// directory's entries before those of the directories after it. Directories themselves are
 /// not entries (an unreadable one is a kError entry). Selection (TreePathSelected) applies to

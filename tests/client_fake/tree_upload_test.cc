@@ -103,7 +103,9 @@ TEST_F(TreeUploadTest, ASecondRunVerifiesWithHeadAndSendsNothing) {
   RunTree(MakeTreeRequest());
   const size_t first_run = server_->Journal().size();
 
-  auto summary = RunTree(MakeTreeRequest());
+  auto request = MakeTreeRequest();
+  request.directory = (root_ / ".").string() + "/";  // the same tree, spelled otherwise
+  auto summary = RunTree(request);
   EXPECT_EQ(summary.already_there, 2);
   EXPECT_EQ(summary.uploaded, 0);
   EXPECT_TRUE(SendsPerKey(first_run).empty());

@@ -115,7 +115,7 @@ struct TreeUploadRequest {
 };
 
 struct TreeUploadSummary {
-  /// Every entry that did not make it (kFailed), in walk order.
+  /// Every entry that did not make it (kFailed), sorted by relative path.
   std::vector<TreeFileEvent> failures;
   int files_total = 0;  // selected regular files (symlinks and special files not counted)
   int uploaded = 0;
