@@ -26,6 +26,10 @@ class TreeUploadTest : public ClientFakeTest {
     ClientFakeTest::SetUp();
     root_ = dir_ / "tree";
     fs::create_directories(root_);
+    // One response read before uploads start on several threads at once: cpp-httplib builds
+    // function-local static regexes on its first response, behind a guard that ThreadSanitizer
+    // cannot see in the uninstrumented library (it would report a race that is not one).
+    (void)MakeClient().HeadObject(kBucket, "warm-up");
   }
 
   /// Writes `size` pseudo-random bytes at `relative` under the tree; returns the path.
@@ -111,7 +115,10 @@ TEST_F(TreeUploadTest, ASecondRunVerifiesWithHeadAndSendsNothing) {
   EXPECT_TRUE(SendsPerKey(first_run).empty());
   EXPECT_EQ(events_["one.bin"], TreeFileResult::kAlreadyThere);
   int heads = 0;
-  for (const auto& e : server_->Journal()) heads += e.operation == "HeadObject" ? 1 : 0;
+  const auto journal = server_->Journal();
+  for (size_t i = first_run; i < journal.size(); ++i) {
+    heads += journal[i].operation == "HeadObject" ? 1 : 0;
+  }
   EXPECT_EQ(heads, 2);
 }
 
