@@ -45,11 +45,7 @@ std::string CrcHex(std::string_view text) {
 /// `<json> <crc>\n`. Invalid UTF-8 (possible in a file path) is replaced rather than thrown;
 /// such a record then no longer matches its request and is retired like a foreign one.
 std::string Line(const json& object) {
-  std::string text = object.dump(-1, ' ', false, json::error_handler_t::replace);
-  std::string line;
-  line.reserve(text.size() + kCrcHexDigits + 2);
-  line.append(text).append(" ").append(CrcHex(text)).append("\n");
-  return line;
+  return ChecksummedLine(object.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 /// One line without its '\n', split into JSON text and CRC. `verified` tells whether the CRC
@@ -92,6 +88,19 @@ std::optional<RecordedPart> DecodePart(std::string_view line) {
 std::string ErrnoText() { return std::strerror(errno); }
 
 }  // namespace
+
+std::string ChecksummedLine(std::string_view text) {
+  std::string line;
+  line.reserve(text.size() + kCrcHexDigits + 2);
+  line.append(text).append(" ").append(CrcHex(text)).append("\n");
+  return line;
+}
+
+std::optional<std::string_view> VerifiedLineText(std::string_view line) {
+  SplitLine split = Split(line);
+  if (!split.verified) return std::nullopt;
+  return split.text;
+}
 
 protocol::StatusOr<FileIdentity> StatFile(const std::string& path) {
   struct stat st {};

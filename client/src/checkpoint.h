@@ -64,6 +64,13 @@ struct CheckpointRecord {
   friend bool operator==(const CheckpointRecord&, const CheckpointRecord&) = default;
 };
 
+/// `<text> <crc>\n`: one record line, where <crc> is the CRC-64/XZ of `text` (one line of
+/// compact JSON) as 16 lower-hex digits. The tree record (tree_record.h) uses the same lines.
+std::string ChecksummedLine(std::string_view text);
+/// The text of one `<text> <crc>` line (without its '\n') when the CRC verifies; nullopt for
+/// a torn or altered line.
+std::optional<std::string_view> VerifiedLineText(std::string_view line);
+
 /// The header line followed by one line per part.
 std::string EncodeRecord(const CheckpointRecord& record);
 /// One part line, '\n' included, ready to append to a record.

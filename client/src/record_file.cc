@@ -28,6 +28,10 @@ void RecordFile::CloseLocked() {
 }
 
 protocol::Status RecordFile::Rewrite(const CheckpointRecord& record) {
+  return RewriteText(EncodeRecord(record));
+}
+
+protocol::Status RecordFile::RewriteText(std::string contents) {
   if (path_.empty()) return protocol::Status();
   std::unique_lock lock(mu_);
   synced_.wait(lock, [this] { return !syncing_; });
@@ -35,7 +39,7 @@ protocol::Status RecordFile::Rewrite(const CheckpointRecord& record) {
   pending_.clear();
   queued_ = durable_ = 0;
   failed_.reset();
-  contents_ = EncodeRecord(record);
+  contents_ = std::move(contents);
   return WriteAndOpenLocked();
 }
 
@@ -60,8 +64,11 @@ protocol::Status RecordFile::RestoreIfRemovedLocked() {
 }
 
 protocol::Status RecordFile::Append(const RecordedPart& part) {
+  return AppendLine(EncodePartLine(part));
+}
+
+protocol::Status RecordFile::AppendLine(std::string line) {
   if (path_.empty()) return protocol::Status();
-  const std::string line = EncodePartLine(part);
   std::unique_lock lock(mu_);
   if (failed_) return *failed_;
   if (!fd_) return IoError("the checkpoint record " + path_ + " is not open");

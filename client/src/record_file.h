@@ -1,4 +1,5 @@
-// RecordFile: the checkpoint record of one running upload on disk (format in checkpoint.h).
+// RecordFile: the checkpoint record of one running upload on disk (format in checkpoint.h),
+// or any other record made of a header and appended lines (the tree record, tree_record.h).
 //
 // Every file operation goes through a RecordStorage (real syscalls in production).
 // Cost: Rewrite() writes the whole record (temp file, fsync, rename, directory fsync); it runs
@@ -41,10 +42,14 @@ class RecordFile {
   /// Atomically replaces the record with `record` (header and parts) and opens it for
   /// appending. Clears an earlier append failure.
   protocol::Status Rewrite(const CheckpointRecord& record);
+  /// Rewrite() with the record's whole text given.
+  protocol::Status RewriteText(std::string contents);
   /// Appends one part line and returns once it is durable. REQUIRES: a successful Rewrite()
   /// since construction or Remove(). After a failed append every later one fails too, until
   /// the next Rewrite().
   protocol::Status Append(const RecordedPart& part);
+  /// Append() of one encoded line ('\n' included).
+  protocol::Status AppendLine(std::string line);
   /// Closes the record and deletes the file; a missing file is fine.
   void Remove();
 

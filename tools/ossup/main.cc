@@ -1,12 +1,13 @@
 // ossup: resumable uploads to OSS from the command line.
 //
 //   ossup cp FILE oss://BUCKET/KEY --endpoint URL [options]
+//   ossup cp -r DIR oss://BUCKET/PREFIX/ --endpoint URL [options]
 //   ossup ls-uploads oss://BUCKET[/PREFIX] --endpoint URL
 //   ossup abort oss://BUCKET/KEY --upload-id ID --endpoint URL
 //   ossup get oss://BUCKET/KEY FILE --endpoint URL
 //
-// Credentials come from OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN.
-// Exit codes: 0 success, 1 failure, 2 usage, 3 cannot resume, 130 interrupted (Ctrl-C).
+// Credentials come from OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN, else
+// from ~/.ossutilconfig (ossutil_config.h). Exit codes: exit_codes.h.
 // Ctrl-C cancels the upload; the checkpoint is kept unless --delete-on-cancel, so the same
 // command resumes.
 #include <pthread.h>
@@ -25,10 +26,13 @@
 #include <vector>
 
 #include "build_info.h"
+#include "cp_tree.h"
+#include "exit_codes.h"
 #include "oss_url.h"
 #include "ossup/client/client.h"
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/errors.h"
+#include "ossutil_config.h"
 #include "progress_reporter.h"
 
 namespace {
@@ -36,11 +40,7 @@ namespace {
 using ossup::client::Client;
 using ossup::protocol::Error;
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitCannotResume = 3;
-constexpr int kExitInterrupted = 130;
+using namespace ossup::cli;  // exit codes
 
 struct CommonFlags {
   std::string endpoint;
@@ -49,6 +49,7 @@ struct CommonFlags {
   bool path_style = false;
   bool json = false;
   std::string ca_file;
+  std::string config_file;
 };
 
 void AddCommonFlags(CLI::App* app, CommonFlags& flags) {
@@ -63,6 +64,8 @@ void AddCommonFlags(CLI::App* app, CommonFlags& flags) {
   app->add_flag("--json", flags.json, "machine-readable output, one JSON object per line");
   app->add_option("--ca-file", flags.ca_file,
                   "PEM CA bundle for https endpoints, instead of the system's trust store");
+  app->add_option("-c,--config-file", flags.config_file,
+                  "ossutil config file with endpoint and keys (default ~/.ossutilconfig)");
 }
 
 std::string EnvOr(const std::string& value, const char* name) {
@@ -93,10 +96,20 @@ int ReportError(const CommonFlags& flags, const Error& error) {
 
 std::optional<Client> MakeClient(const CommonFlags& flags, int& exit_code) {
   ossup::client::ClientOptions options;
-  options.endpoint = EnvOr(flags.endpoint, "OSS_ENDPOINT");
+  std::string config_error;
+  auto settings = ResolveConnectionSettings(flags.endpoint, flags.config_file, &config_error);
+  if (!settings) {
+    std::fprintf(stderr, "ossup: error: %s\n", config_error.c_str());
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  options.endpoint = settings->endpoint;
+  options.credentials = settings->credentials;
   options.region = EnvOr(flags.region, "OSS_REGION");
   if (options.endpoint.empty()) {
-    std::fprintf(stderr, "ossup: error: --endpoint is required (or set OSS_ENDPOINT)\n");
+    std::fprintf(stderr,
+                 "ossup: error: --endpoint is required (or OSS_ENDPOINT, or endpoint in the "
+                 "config file)\n");
     exit_code = kExitUsage;
     return std::nullopt;
   }
@@ -170,11 +183,12 @@ struct CpFlags {
   std::string integrity = "crc64";
   std::string content_type;
   std::vector<std::string> meta;
+  TreeFlags tree;
 };
 
 int RunCp(const CommonFlags& common, const CpFlags& flags, InterruptWatcher& interrupts) {
   auto url = ossup::cli::ParseOssUrl(flags.destination);
-  if (!url || url->key.empty()) {
+  if (!url || (url->key.empty() && !flags.tree.recursive)) {
     std::fprintf(stderr, "ossup: error: destination must be oss://BUCKET/KEY\n");
     return kExitUsage;
   }
@@ -206,6 +220,13 @@ int RunCp(const CommonFlags& common, const CpFlags& flags, InterruptWatcher& int
       return kExitUsage;
     }
     request.object_headers.metadata.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (flags.tree.recursive) {
+    return RunCpTree(
+        *client, {flags.file, url->bucket, url->key, std::move(request), flags.tree, common.json,
+                  [&interrupts](auto cancel) { interrupts.Watch(std::move(cancel)); },
+                  [&interrupts] { return interrupts.interrupted(); },
+                  [&common](const Error& error) { return ReportError(common, error); }});
   }
   ossup::cli::ProgressReporter progress(common.json, ::isatty(STDERR_FILENO) != 0,
                                         flags.destination);
@@ -326,9 +347,21 @@ int main(int argc, char** argv) {
 
   CommonFlags cp_common, ls_common, abort_common, get_common;
   CpFlags cp;
-  auto* cp_cmd = app.add_subcommand("cp", "upload a local file (resumable)");
-  cp_cmd->add_option("file", cp.file, "local file")->required();
-  cp_cmd->add_option("destination", cp.destination, "oss://BUCKET/KEY")->required();
+  auto* cp_cmd = app.add_subcommand("cp", "upload a local file or, with -r, a tree (resumable)");
+  cp_cmd->add_option("file", cp.file, "local file (with -r: directory)")->required();
+  cp_cmd
+      ->add_option("destination", cp.destination,
+                   "oss://BUCKET/KEY (with -r: oss://BUCKET/PREFIX/)")
+      ->required();
+  cp_cmd->add_flag("-r,--recursive", cp.tree.recursive, "upload every file under the directory");
+  cp_cmd->add_option("--jobs", cp.tree.jobs, "-r: files in flight")->check(CLI::Range(1, 64));
+  cp_cmd->add_flag("--follow-symlinks", cp.tree.follow_symlinks, "-r: follow symlinks");
+  cp_cmd->add_option("--include", cp.tree.include, "-r: upload only paths matching this glob")
+      ->allow_extra_args(false)
+      ->take_all();
+  cp_cmd->add_option("--exclude", cp.tree.exclude, "-r: skip paths matching this glob")
+      ->allow_extra_args(false)
+      ->take_all();
   AddCommonFlags(cp_cmd, cp_common);
   cp_cmd->add_option("--part-size", cp.part_size, "part size: 1MiB, 512KiB or bytes (>= 100KiB)");
   cp_cmd->add_option("--parallel", cp.parallel, "parts in flight")->check(CLI::Range(1, 64));

@@ -17,6 +17,14 @@ std::string HumanBytes(double bytes) {
   return text;
 }
 
+std::string EtaText(uint64_t bytes_left, double bytes_per_second) {
+  if (bytes_per_second <= 0) return "--:--";
+  auto left = static_cast<long>(bytes_left / bytes_per_second);
+  char text[32];
+  std::snprintf(text, sizeof text, "%02ld:%02ld", left / 60, left % 60);
+  return text;
+}
+
 ProgressReporter::ProgressReporter(bool json, bool tty, std::string label)
     : json_(json), tty_(tty), label_(std::move(label)) {}
 
@@ -46,13 +54,7 @@ void ProgressReporter::Update(uint64_t bytes_sent, uint64_t total_bytes_sent,
   constexpr int kWidth = 30;
   std::string bar(kWidth, ' ');
   for (int i = 0; i < static_cast<int>(fraction * kWidth); ++i) bar[i] = '#';
-  std::string eta = "--:--";
-  if (speed > 0) {
-    auto left = static_cast<long>((total_bytes_expected - total_bytes_sent) / speed);
-    char text[32];
-    std::snprintf(text, sizeof text, "%02ld:%02ld", left / 60, left % 60);
-    eta = text;
-  }
+  const std::string eta = EtaText(total_bytes_expected - total_bytes_sent, speed);
   std::fprintf(stderr, "\r%s [%s] %5.1f%% %s / %s  %s/s  ETA %s ", label_.c_str(), bar.c_str(),
                fraction * 100, HumanBytes(total_bytes_sent).c_str(),
                HumanBytes(total_bytes_expected).c_str(), HumanBytes(speed).c_str(), eta.c_str());

@@ -30,5 +30,7 @@ class ProgressReporter {
 
 /// "12.3 MiB".
 std::string HumanBytes(double bytes);
+/// "MM:SS" left at `bytes_per_second`; "--:--" while the rate is unknown (0).
+std::string EtaText(uint64_t bytes_left, double bytes_per_second);
 
 }  // namespace ossup::cli
