@@ -18,7 +18,7 @@ RecordFile::RecordFile(std::shared_ptr<RecordStorage> storage, std::string path)
     : storage_(std::move(storage)), path_(std::move(path)) {}
 
 RecordFile::~RecordFile() {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   CloseLocked();
 }
 
@@ -29,8 +29,8 @@ void RecordFile::CloseLocked() {
 
 protocol::Status RecordFile::Rewrite(const CheckpointRecord& record) {
   if (path_.empty()) return protocol::Status();
-  std::unique_lock lock(mu_);
-  synced_.wait(lock, [this] { return !syncing_; });
+  protocol::MutexLock lock(mu_);
+  while (syncing_) synced_.Wait(mu_);
   CloseLocked();
   pending_.clear();
   queued_ = durable_ = 0;
@@ -62,14 +62,14 @@ protocol::Status RecordFile::RestoreIfRemovedLocked() {
 protocol::Status RecordFile::Append(const RecordedPart& part) {
   if (path_.empty()) return protocol::Status();
   const std::string line = EncodePartLine(part);
-  std::unique_lock lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (failed_) return *failed_;
   if (!fd_) return IoError("the checkpoint record " + path_ + " is not open");
   pending_ += line;
   const uint64_t mine = ++queued_;
   while (durable_ < mine && !failed_) {
     if (syncing_) {
-      synced_.wait(lock);
+      synced_.Wait(mu_);
       continue;
     }
     // Lead the next group: write and sync everything queued so far, outside the lock.
@@ -78,10 +78,10 @@ protocol::Status RecordFile::Append(const RecordedPart& part) {
     batch.swap(pending_);
     const uint64_t batch_end = queued_;
     const RecordStorage::Handle fd = *fd_;
-    lock.unlock();
+    lock.Unlock();
     protocol::Status s = storage_->Write(fd, batch);
     if (s.ok()) s = storage_->Sync(fd);
-    lock.lock();
+    lock.Lock();
     syncing_ = false;
     if (s.ok()) {
       contents_ += batch;
@@ -92,7 +92,7 @@ protocol::Status RecordFile::Append(const RecordedPart& part) {
     } else {
       failed_ = s.error();
     }
-    synced_.notify_all();
+    synced_.NotifyAll();
   }
   if (durable_ >= mine) return protocol::Status();
   return *failed_;
@@ -100,8 +100,8 @@ protocol::Status RecordFile::Append(const RecordedPart& part) {
 
 void RecordFile::Remove() {
   if (path_.empty()) return;
-  std::unique_lock lock(mu_);
-  synced_.wait(lock, [this] { return !syncing_; });
+  protocol::MutexLock lock(mu_);
+  while (syncing_) synced_.Wait(mu_);
   CloseLocked();
   pending_.clear();
   contents_.clear();

@@ -79,7 +79,7 @@ void ResumableUploader::AbortUnresumable(const Error& error) {
   if (!record_->path().empty() || error.code == protocol::client_codes::kCancelled) return;
   std::string upload_id;
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     upload_id = upload_id_;
   }
   if (upload_id.empty()) return;
@@ -147,7 +147,7 @@ Error ResumableUploader::Cancelled() {
   if (request_.delete_upload_id_on_cancelling) {
     std::string upload_id;
     {
-      std::lock_guard lock(mu_);
+      protocol::MutexLock lock(mu_);
       upload_id = upload_id_;
     }
     if (!upload_id.empty()) AbortQuietly(upload_id);
@@ -166,7 +166,7 @@ void ResumableUploader::AbortQuietly(const std::string& upload_id) {
 Error ResumableUploader::LoseUpload(const std::string& why, bool abort) {
   std::string upload_id;
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     upload_id = upload_id_;
     upload_id_.clear();
     done_.clear();
@@ -220,7 +220,7 @@ protocol::Status ResumableUploader::Initiate() {
     return ClientError(protocol::client_codes::kInvalidResponse,
                        "InitiateMultipartUpload returned no UploadId");
   }
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   upload_id_ = result->upload_id;
   return RewriteRecordLocked();
 }

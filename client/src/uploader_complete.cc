@@ -28,7 +28,7 @@ UploadOutcome ResumableUploader::Complete() {
   args.key = request_.key;
   uint64_t combined_crc = 0;
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     args.upload_id = upload_id_;
     bool first = true;
     for (const auto& [number, part] : done_) {
@@ -48,7 +48,7 @@ UploadOutcome ResumableUploader::Complete() {
   r.upload_id = args.upload_id;
   r.crc64 = combined_crc;
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     r.parts_uploaded = parts_uploaded_;
     r.parts_skipped = parts_skipped_;
     r.bytes_sent = bytes_sent_;
@@ -60,7 +60,7 @@ UploadOutcome ResumableUploader::Complete() {
   if (response.ok()) {
     record_->Remove();  // the upload id is spent either way
     {
-      std::lock_guard lock(mu_);
+      protocol::MutexLock lock(mu_);
       upload_id_.clear();
     }
     if (request_.crc64_check && response->crc64 && *response->crc64 != combined_crc) {
@@ -87,7 +87,7 @@ UploadOutcome ResumableUploader::Complete() {
     auto meta = env_.stub->HeadObject(head_ctx, request_.bucket, request_.key);
     bool matches = false;
     if (meta.ok()) {
-      std::lock_guard lock(mu_);
+      protocol::MutexLock lock(mu_);
       matches = ObjectMatches(*meta, combined_crc);
     }
     if (matches) {

@@ -57,14 +57,14 @@ UploadOutcome ResumableUploader::SimpleUpload() {
 protocol::Status ResumableUploader::UploadRemainingParts() {
   std::vector<int> todo;
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     for (int n = 1; n <= plan_.part_count; ++n) {
       if (!done_.contains(n)) todo.push_back(n);
     }
   }
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
-  std::mutex error_mu;
+  protocol::Mutex error_mu;
   protocol::Status first_error;
   auto worker = [&] {
     std::vector<char> buffer;
@@ -74,7 +74,7 @@ protocol::Status ResumableUploader::UploadRemainingParts() {
       if (i >= todo.size()) return;
       auto s = UploadOnePart(todo[i], buffer);
       if (!s.ok()) {
-        std::lock_guard lock(error_mu);
+        protocol::MutexLock lock(error_mu);
         if (first_error.ok()) first_error = s;
         failed = true;
         return;
@@ -99,7 +99,7 @@ protocol::Status ResumableUploader::UploadOnePart(int part_number, std::vector<c
   args.bucket = request_.bucket;
   args.key = request_.key;
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     args.upload_id = upload_id_;
   }
   args.part_number = part_number;
@@ -110,7 +110,7 @@ protocol::Status ResumableUploader::UploadOnePart(int part_number, std::vector<c
   ctx.attempts = &attempts;
   auto response = env_.stub->UploadPart(ctx, args);
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     bytes_sent_ += size * static_cast<uint64_t>(attempts);
     if (attempts > 1) bytes_resent_ += size * static_cast<uint64_t>(attempts - 1);
   }
@@ -131,7 +131,7 @@ protocol::Status ResumableUploader::UploadOnePart(int part_number, std::vector<c
   }
   RecordedPart done{part_number, size, response->etag, digest.crc64};
   auto saved = record_->Append(done);  // outside mu_: concurrent appends share one sync
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   done_[part_number] = std::move(done);
   done_bytes_ += size;
   ++parts_uploaded_;

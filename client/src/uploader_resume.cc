@@ -49,7 +49,7 @@ protocol::StatusOr<std::optional<CheckpointRecord>> ResumableUploader::LoadRecor
 
 protocol::Status ResumableUploader::Reconcile(const CheckpointRecord& record) {
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     upload_id_ = record.upload_id;
     resumed_ = true;
   }
@@ -86,7 +86,7 @@ protocol::Status ResumableUploader::Reconcile(const CheckpointRecord& record) {
     if (part.size == plan_.SizeOf(part.part_number)) candidates.push_back(part);
   }
   if (auto s = VerifyListedParts(candidates); !s.ok()) return s;
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (auto s = RewriteRecordLocked(); !s.ok()) return s;  // also compacts the part lines
   if (done_bytes_ > 0) ReportProgressLocked(done_bytes_);
   return protocol::Status();
@@ -106,7 +106,7 @@ bool ResumableUploader::CompletedEarlier(const CheckpointRecord& record) {
   head_ctx.retry = ctx_.retry;
   auto meta = env_.stub->HeadObject(head_ctx, request_.bucket, request_.key);
   if (!meta.ok()) return false;
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   for (const auto& part : record.parts) done_[part.number] = part;
   if (!ObjectMatches(*meta, combined_crc)) {
     done_.clear();
@@ -129,7 +129,7 @@ bool ResumableUploader::CompletedEarlier(const CheckpointRecord& record) {
 protocol::Status ResumableUploader::VerifyListedParts(
     const std::vector<protocol::PartInfo>& candidates) {
   std::atomic<size_t> next{0};
-  std::mutex error_mu;
+  protocol::Mutex error_mu;
   protocol::Status first_error;
   auto worker = [&] {
     std::vector<char> buffer;
@@ -138,7 +138,7 @@ protocol::Status ResumableUploader::VerifyListedParts(
       const auto& part = candidates[i];
       auto s = ReadExactly(fd_, plan_.OffsetOf(part.part_number), part.size, buffer);
       if (!s.ok()) {
-        std::lock_guard lock(error_mu);
+        protocol::MutexLock lock(error_mu);
         if (first_error.ok()) first_error = s;
         return;
       }
@@ -148,7 +148,7 @@ protocol::Status ResumableUploader::VerifyListedParts(
                                    protocol::NormalizeETag(protocol::ETagOf(protocol::Md5Of(
                                        std::string_view(buffer.data(), buffer.size()))));
       if (!same) continue;  // differs from the local bytes: re-send it
-      std::lock_guard lock(mu_);
+      protocol::MutexLock lock(mu_);
       done_[part.part_number] = RecordedPart{part.part_number, part.size, part.etag, crc};
       done_bytes_ += part.size;
       ++parts_skipped_;
