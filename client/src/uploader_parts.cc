@@ -64,8 +64,7 @@ protocol::Status ResumableUploader::UploadRemainingParts() {
   }
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
-  protocol::Mutex error_mu;
-  protocol::Status first_error;
+  FirstError first_error;
   auto worker = [&] {
     std::vector<char> buffer;
     buffer.reserve(plan_.part_size_bytes);
@@ -74,8 +73,7 @@ protocol::Status ResumableUploader::UploadRemainingParts() {
       if (i >= todo.size()) return;
       auto s = UploadOnePart(todo[i], buffer);
       if (!s.ok()) {
-        protocol::MutexLock lock(error_mu);
-        if (first_error.ok()) first_error = s;
+        first_error.Report(s);
         failed = true;
         return;
       }
@@ -83,12 +81,11 @@ protocol::Status ResumableUploader::UploadRemainingParts() {
   };
   RunWorkers(request_.parallelism, todo.size(), worker);
   if (cancel_->cancelled()) return Cancelled();
-  if (first_error.ok()) return first_error;
-  const Error& error = first_error.error();
-  if (error.code == "NoSuchUpload") {
+  protocol::Status s = first_error.Get();
+  if (!s.ok() && s.error().code == "NoSuchUpload") {
     return LoseUpload("UploadPart: the server no longer knows the upload", false);
   }
-  return first_error;
+  return s;
 }
 
 protocol::Status ResumableUploader::UploadOnePart(int part_number, std::vector<char>& buffer) {

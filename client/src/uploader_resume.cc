@@ -129,8 +129,7 @@ bool ResumableUploader::CompletedEarlier(const CheckpointRecord& record) {
 protocol::Status ResumableUploader::VerifyListedParts(
     const std::vector<protocol::PartInfo>& candidates) {
   std::atomic<size_t> next{0};
-  protocol::Mutex error_mu;
-  protocol::Status first_error;
+  FirstError first_error;
   auto worker = [&] {
     std::vector<char> buffer;
     for (size_t i = next++; i < candidates.size(); i = next++) {
@@ -138,8 +137,7 @@ protocol::Status ResumableUploader::VerifyListedParts(
       const auto& part = candidates[i];
       auto s = ReadExactly(fd_, plan_.OffsetOf(part.part_number), part.size, buffer);
       if (!s.ok()) {
-        protocol::MutexLock lock(error_mu);
-        if (first_error.ok()) first_error = s;
+        first_error.Report(s);
         return;
       }
       uint64_t crc = protocol::Crc64(buffer.data(), buffer.size());
@@ -156,7 +154,7 @@ protocol::Status ResumableUploader::VerifyListedParts(
   };
   RunWorkers(request_.parallelism, candidates.size(), worker);
   if (cancel_->cancelled()) return Cancelled();
-  return first_error;
+  return first_error.Get();
 }
 
 }  // namespace ossup::client::internal
