@@ -81,11 +81,13 @@ protocol::Status ResumableUploader::UploadRemainingParts() {
   };
   RunWorkers(request_.parallelism, todo.size(), worker);
   if (cancel_->cancelled()) return Cancelled();
-  protocol::Status s = first_error.Get();
-  if (!s.ok() && s.error().code == "NoSuchUpload") {
+  const protocol::Status first = first_error.Get();
+  if (first.ok()) return first;
+  const Error& error = first.error();
+  if (error.code == "NoSuchUpload") {
     return LoseUpload("UploadPart: the server no longer knows the upload", false);
   }
-  return s;
+  return first;
 }
 
 protocol::Status ResumableUploader::UploadOnePart(int part_number, std::vector<char>& buffer) {
