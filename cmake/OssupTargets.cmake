@@ -3,6 +3,10 @@ include(GNUInstallDirs)
 
 add_library(ossup_warnings INTERFACE)
 target_compile_options(ossup_warnings INTERFACE -Wall -Wextra -Werror)
+# Clang checks the locking that ossup/protocol/thread_annotations.h declares (the `clang` preset).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  target_compile_options(ossup_warnings INTERFACE -Wthread-safety)
+endif()
 
 # ossup_module(NAME <name> ALIAS <alias> [LINK <libs>...])
 # One static library per module: public headers in include/, private sources in src/.

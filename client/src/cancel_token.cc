@@ -8,31 +8,35 @@
 namespace ossup::client::internal {
 
 void CancelToken::Cancel() {
-  std::lock_guard running(running_mu_);
+  protocol::MutexLock running(running_mu_);
   std::map<uint64_t, std::function<void()>> callbacks;
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     if (cancelled_) return;
     cancelled_ = true;
     callbacks.swap(callbacks_);
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   for (auto& [id, fn] : callbacks) fn();
 }
 
 bool CancelToken::cancelled() const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   return cancelled_;
 }
 
 bool CancelToken::WaitFor(std::chrono::milliseconds duration) const {
-  std::unique_lock lock(mu_);
-  return cv_.wait_for(lock, duration, [this] { return cancelled_; });
+  const auto deadline = std::chrono::steady_clock::now() + duration;
+  protocol::MutexLock lock(mu_);
+  while (!cancelled_) {
+    if (!cv_.WaitUntil(mu_, deadline)) break;  // timed out
+  }
+  return cancelled_;
 }
 
 uint64_t CancelToken::Register(std::function<void()> on_cancel) {
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     if (!cancelled_) {
       uint64_t id = next_id_++;
       callbacks_.emplace(id, std::move(on_cancel));
@@ -45,11 +49,11 @@ uint64_t CancelToken::Register(std::function<void()> on_cancel) {
 
 void CancelToken::Unregister(uint64_t id) {
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     if (callbacks_.erase(id) == 1) return;  // it never ran and now never will
   }
   // Cancel() took it and may be running it right now: wait for Cancel() to finish.
-  std::lock_guard running(running_mu_);
+  protocol::MutexLock running(running_mu_);
 }
 
 CancelRegistration::CancelRegistration(const CancelToken* token, std::function<void()> on_cancel)

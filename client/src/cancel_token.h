@@ -6,12 +6,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 
+#include "ossup/protocol/mutex.h"
 #include "ossup/protocol/status.h"
 
 namespace ossup::client::internal {
@@ -31,12 +30,12 @@ class CancelToken {
 
  private:
   /// Held while Cancel() runs the callbacks; Unregister() waits on it.
-  std::mutex running_mu_;
-  mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
-  bool cancelled_ = false;
-  uint64_t next_id_ = 1;
-  std::map<uint64_t, std::function<void()>> callbacks_;
+  protocol::Mutex running_mu_;
+  mutable protocol::Mutex mu_;
+  mutable protocol::CondVar cv_;
+  bool cancelled_ OSSUP_GUARDED_BY(mu_) = false;
+  uint64_t next_id_ OSSUP_GUARDED_BY(mu_) = 1;
+  std::map<uint64_t, std::function<void()>> callbacks_ OSSUP_GUARDED_BY(mu_);
 };
 
 /// Registers a callback for the lifetime of the guard. `token` may be null.

@@ -59,7 +59,7 @@ RefreshingCredentialsProvider::RefreshingCredentialsProvider(Fetch fetch,
 
 StatusOr<Credentials> RefreshingCredentialsProvider::GetCredentials() {
   // Holding the lock across the fetch makes concurrent callers share one fetch.
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   bool fresh = cached_.has_value() &&
                (!cached_->expiration || clock_() + refresh_margin_ < *cached_->expiration);
   if (!fresh) {
@@ -72,13 +72,13 @@ StatusOr<Credentials> RefreshingCredentialsProvider::GetCredentials() {
 }
 
 bool RefreshingCredentialsProvider::Invalidate() {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   cached_.reset();
   return true;
 }
 
 int RefreshingCredentialsProvider::fetch_count() const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   return fetch_count_;
 }
 

@@ -65,7 +65,7 @@ HttpTransport::~HttpTransport() = default;
 
 std::unique_ptr<httplib::Client> HttpTransport::Acquire(const std::string& host) {
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     auto it = idle_.find(host);
     if (it != idle_.end() && !it->second.empty()) {
       auto client = std::move(it->second.back());
@@ -89,7 +89,7 @@ std::unique_ptr<httplib::Client> HttpTransport::Acquire(const std::string& host)
 }
 
 void HttpTransport::Release(const std::string& host, std::unique_ptr<httplib::Client> client) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto& pool = idle_[host];
   if (pool.size() < kMaxIdlePerHost) pool.push_back(std::move(client));
 }

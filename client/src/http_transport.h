@@ -16,7 +16,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,6 +23,7 @@
 #include "cancel_token.h"
 #include "ossup/client/client.h"
 #include "ossup/protocol/addressing.h"
+#include "ossup/protocol/mutex.h"
 #include "ossup/protocol/status.h"
 #include "ossup/protocol/wire.h"
 
@@ -71,8 +71,8 @@ class HttpTransport {
 
   protocol::Endpoint endpoint_;
   ConnectionOptions options_;
-  std::mutex mu_;
-  std::map<std::string, std::vector<std::unique_ptr<httplib::Client>>> idle_;
+  protocol::Mutex mu_;
+  std::map<std::string, std::vector<std::unique_ptr<httplib::Client>>> idle_ OSSUP_GUARDED_BY(mu_);
 };
 
 }  // namespace ossup::client::internal

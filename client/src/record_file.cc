@@ -18,7 +18,7 @@ RecordFile::RecordFile(std::shared_ptr<RecordStorage> storage, std::string path)
     : storage_(std::move(storage)), path_(std::move(path)) {}
 
 RecordFile::~RecordFile() {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   CloseLocked();
 }
 
@@ -33,8 +33,8 @@ protocol::Status RecordFile::Rewrite(const CheckpointRecord& record) {
 
 protocol::Status RecordFile::RewriteText(std::string contents) {
   if (path_.empty()) return protocol::Status();
-  std::unique_lock lock(mu_);
-  synced_.wait(lock, [this] { return !syncing_; });
+  protocol::MutexLock lock(mu_);
+  while (syncing_) synced_.Wait(mu_);
   CloseLocked();
   pending_.clear();
   queued_ = durable_ = 0;
@@ -69,14 +69,14 @@ protocol::Status RecordFile::Append(const RecordedPart& part) {
 
 protocol::Status RecordFile::AppendLine(std::string line) {
   if (path_.empty()) return protocol::Status();
-  std::unique_lock lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (failed_) return *failed_;
   if (!fd_) return IoError("the checkpoint record " + path_ + " is not open");
   pending_ += line;
   const uint64_t mine = ++queued_;
   while (durable_ < mine && !failed_) {
     if (syncing_) {
-      synced_.wait(lock);
+      synced_.Wait(mu_);
       continue;
     }
     // Lead the next group: write and sync everything queued so far, outside the lock.
@@ -85,10 +85,10 @@ protocol::Status RecordFile::AppendLine(std::string line) {
     batch.swap(pending_);
     const uint64_t batch_end = queued_;
     const RecordStorage::Handle fd = *fd_;
-    lock.unlock();
+    lock.Unlock();
     protocol::Status s = storage_->Write(fd, batch);
     if (s.ok()) s = storage_->Sync(fd);
-    lock.lock();
+    lock.Lock();
     syncing_ = false;
     if (s.ok()) {
       contents_ += batch;
@@ -99,7 +99,7 @@ protocol::Status RecordFile::AppendLine(std::string line) {
     } else {
       failed_ = s.error();
     }
-    synced_.notify_all();
+    synced_.NotifyAll();
   }
   if (durable_ >= mine) return protocol::Status();
   return *failed_;
@@ -107,8 +107,8 @@ protocol::Status RecordFile::AppendLine(std::string line) {
 
 void RecordFile::Remove() {
   if (path_.empty()) return;
-  std::unique_lock lock(mu_);
-  synced_.wait(lock, [this] { return !syncing_; });
+  protocol::MutexLock lock(mu_);
+  while (syncing_) synced_.Wait(mu_);
   CloseLocked();
   pending_.clear();
   contents_.clear();

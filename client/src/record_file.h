@@ -17,14 +17,13 @@
 // A RecordFile with an empty path keeps no record: every call succeeds and does nothing.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "checkpoint.h"
+#include "ossup/protocol/mutex.h"
 #include "ossup/protocol/status.h"
 
 namespace ossup::client::internal {
@@ -54,23 +53,25 @@ class RecordFile {
   void Remove();
 
  private:
-  void CloseLocked();
+  void CloseLocked() OSSUP_REQUIRES(mu_);
   /// Writes contents_ atomically to path_ and opens it for appending.
-  protocol::Status WriteAndOpenLocked();
+  protocol::Status WriteAndOpenLocked() OSSUP_REQUIRES(mu_);
   /// After an append: when the open file is no longer linked at any path, WriteAndOpenLocked().
-  protocol::Status RestoreIfRemovedLocked();
+  protocol::Status RestoreIfRemovedLocked() OSSUP_REQUIRES(mu_);
 
   const std::shared_ptr<RecordStorage> storage_;
   const std::string path_;
-  std::mutex mu_;
-  std::condition_variable synced_;
-  std::optional<RecordStorage::Handle> fd_;
-  std::string contents_;  // what the file holds once every durable append is in
-  std::string pending_;   // lines queued for the next write
-  uint64_t queued_ = 0;   // lines queued since the last Rewrite()
-  uint64_t durable_ = 0;  // the first `durable_` of them are on disk
-  bool syncing_ = false;  // a write + fdatasync is in flight (outside the lock)
-  std::optional<protocol::Error> failed_;
+  protocol::Mutex mu_;
+  protocol::CondVar synced_;
+  std::optional<RecordStorage::Handle> fd_ OSSUP_GUARDED_BY(mu_);
+  // What the file holds once every durable append is in.
+  std::string contents_ OSSUP_GUARDED_BY(mu_);
+  std::string pending_ OSSUP_GUARDED_BY(mu_);   // lines queued for the next write
+  uint64_t queued_ OSSUP_GUARDED_BY(mu_) = 0;   // lines queued since the last Rewrite()
+  uint64_t durable_ OSSUP_GUARDED_BY(mu_) = 0;  // the first `durable_` of them are on disk
+  // A write + fdatasync is in flight (outside the lock).
+  bool syncing_ OSSUP_GUARDED_BY(mu_) = false;
+  std::optional<protocol::Error> failed_ OSSUP_GUARDED_BY(mu_);
 };
 
 }  // namespace ossup::client::internal

@@ -112,7 +112,7 @@ bool PowerLossRecordStorage::AliveLocked(const std::string& entry) {
 }
 
 protocol::StatusOr<RecordStorage::Handle> PowerLossRecordStorage::Create(const std::string& path) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (!AliveLocked("create " + path)) return Dead("create " + path);
   TrackLocked(path);
   auto fd = disk_->Create(path);
@@ -133,7 +133,7 @@ protocol::StatusOr<RecordStorage::Handle> PowerLossRecordStorage::Create(const s
 
 protocol::StatusOr<RecordStorage::Handle> PowerLossRecordStorage::OpenForAppend(
     const std::string& path) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (!AliveLocked("open-append " + path)) return Dead("open-append " + path);
   TrackLocked(path);
   auto fd = disk_->OpenForAppend(path);
@@ -150,7 +150,7 @@ protocol::StatusOr<RecordStorage::Handle> PowerLossRecordStorage::OpenForAppend(
 }
 
 protocol::Status PowerLossRecordStorage::Write(Handle handle, std::string_view data) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto it = open_.find(handle);
   const std::string path = it == open_.end() ? "?" : it->second.path;
   if (!AliveLocked("write " + path)) return Dead("write " + path);
@@ -161,7 +161,7 @@ protocol::Status PowerLossRecordStorage::Write(Handle handle, std::string_view d
 }
 
 protocol::Status PowerLossRecordStorage::Sync(Handle handle) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto it = open_.find(handle);
   const std::string path = it == open_.end() ? "?" : it->second.path;
   if (!AliveLocked("sync " + path)) return Dead("sync " + path);
@@ -173,7 +173,7 @@ protocol::Status PowerLossRecordStorage::Sync(Handle handle) {
 }
 
 void PowerLossRecordStorage::Close(Handle handle) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto it = open_.find(handle);
   if (it == open_.end()) return;  // closed by the power loss already
   const std::string path = it->second.path;
@@ -183,13 +183,13 @@ void PowerLossRecordStorage::Close(Handle handle) {
 }
 
 protocol::StatusOr<bool> PowerLossRecordStorage::Linked(Handle handle) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (!open_.contains(handle)) return Dead("stat of a handle lost with the power");
   return disk_->Linked(handle);
 }
 
 protocol::Status PowerLossRecordStorage::Rename(const std::string& from, const std::string& to) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (!AliveLocked("rename " + from + " " + to)) return Dead("rename " + from);
   TrackLocked(from);
   TrackLocked(to);
@@ -202,7 +202,7 @@ protocol::Status PowerLossRecordStorage::Rename(const std::string& from, const s
 }
 
 protocol::Status PowerLossRecordStorage::SyncDirectory(const std::string& directory) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (!AliveLocked("sync-dir " + directory)) return Dead("sync-dir " + directory);
   if (auto s = disk_->SyncDirectory(directory); !s.ok()) return s;
   const std::string dir = std::filesystem::path(directory).lexically_normal().string();
@@ -216,7 +216,7 @@ protocol::Status PowerLossRecordStorage::SyncDirectory(const std::string& direct
 }
 
 void PowerLossRecordStorage::Remove(const std::string& path) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (!AliveLocked("remove " + path)) return;
   TrackLocked(path);
   disk_->Remove(path);
@@ -224,7 +224,7 @@ void PowerLossRecordStorage::Remove(const std::string& path) {
 }
 
 void PowerLossRecordStorage::PowerLoss() {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   for (const auto& [handle, open] : open_) disk_->Close(handle);
   open_.clear();
   names_.clear();
@@ -244,12 +244,12 @@ void PowerLossRecordStorage::PowerLoss() {
 }
 
 void PowerLossRecordStorage::CrashAfter(uint64_t operations) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   crash_after_ = operations;
 }
 
 std::vector<std::string> PowerLossRecordStorage::Log() const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   return log_;
 }
 

@@ -158,7 +158,7 @@ void ResumableUploader::AbortQuietly(const std::string& upload_id) {
 Error ResumableUploader::LoseUpload(const std::string& why, bool abort) {
   std::string upload_id;
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     upload_id = upload_id_;
     upload_id_.clear();
     done_.clear();
@@ -212,7 +212,7 @@ protocol::Status ResumableUploader::Initiate() {
     return ClientError(protocol::client_codes::kInvalidResponse,
                        "InitiateMultipartUpload returned no UploadId");
   }
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   upload_id_ = result->upload_id;
   return RewriteRecordLocked();
 }
@@ -232,7 +232,7 @@ protocol::Status ResumableUploader::RewriteRecordLocked() {
 }
 
 std::string ResumableUploader::CurrentUploadId() {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   return upload_id_;
 }
 

@@ -35,7 +35,6 @@
 #include <atomic>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
@@ -44,6 +43,7 @@
 #include "oss_stub.h"
 #include "ossup/client/upload_request.h"
 #include "ossup/client/upload_task.h"
+#include "ossup/protocol/mutex.h"
 #include "part_plan.h"
 #include "record_file.h"
 
@@ -95,17 +95,17 @@ class ResumableUploader {
   /// recorded part, and rewrites the record. True when an ETag changed.
   protocol::StatusOr<bool> TakeListedETags();
   std::string CurrentUploadId();
-  bool ObjectMatches(const ObjectMeta& meta, uint64_t combined_crc) const;
+  bool ObjectMatches(const ObjectMeta& meta, uint64_t combined_crc) const OSSUP_REQUIRES(mu_);
   /// Handles a lost upload per the policy: removes the record (aborting the upload when
   /// `abort` is set) and returns CannotResumeUpload, or arms a restart.
   protocol::Error LoseUpload(const std::string& why, bool abort);
   protocol::Error Cancelled();
   /// Rewrites the record whole: header and every part in done_.
-  protocol::Status RewriteRecordLocked();
+  protocol::Status RewriteRecordLocked() OSSUP_REQUIRES(mu_);
   void AbortQuietly(const std::string& upload_id);
   /// Point 5: aborts the current upload after a failure when no record can resume it.
   void AbortUnresumable(const protocol::Error& error);
-  void ReportProgressLocked(uint64_t bytes);
+  void ReportProgressLocked(uint64_t bytes) OSSUP_REQUIRES(mu_);
   UploadResult BaseResult() const;
 
   UploaderEnv env_;
@@ -121,15 +121,15 @@ class ResumableUploader {
   bool restart_requested_ = false;
   std::optional<UploadResult> completed_earlier_;
 
-  std::mutex mu_;  // guards everything below
-  std::string upload_id_;
-  std::map<int, RecordedPart> done_;
-  uint64_t done_bytes_ = 0;
-  int parts_uploaded_ = 0;
-  int parts_skipped_ = 0;
-  uint64_t bytes_sent_ = 0;
-  uint64_t bytes_resent_ = 0;
-  bool resumed_ = false;
+  protocol::Mutex mu_;
+  std::string upload_id_ OSSUP_GUARDED_BY(mu_);
+  std::map<int, RecordedPart> done_ OSSUP_GUARDED_BY(mu_);
+  uint64_t done_bytes_ OSSUP_GUARDED_BY(mu_) = 0;
+  int parts_uploaded_ OSSUP_GUARDED_BY(mu_) = 0;
+  int parts_skipped_ OSSUP_GUARDED_BY(mu_) = 0;
+  uint64_t bytes_sent_ OSSUP_GUARDED_BY(mu_) = 0;
+  uint64_t bytes_resent_ OSSUP_GUARDED_BY(mu_) = 0;
+  bool resumed_ OSSUP_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace ossup::client::internal

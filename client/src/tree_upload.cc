@@ -3,7 +3,6 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "client_error.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
+#include "ossup/protocol/mutex.h"
 #include "record_file.h"
 #include "tree_record.h"
 #include "tree_walk.h"
@@ -40,8 +40,8 @@ struct TreeUploader::State {
   Client client;
   TreeUploadRequest request;
   std::atomic<bool> cancelled{false};
-  std::mutex tasks_mu;  // never held while an upload's callback could wait for it
-  std::set<UploadTask*> tasks;
+  protocol::Mutex tasks_mu;  // never held while an upload's callback could wait for it
+  std::set<UploadTask*> tasks OSSUP_GUARDED_BY(tasks_mu);
 
   State(Client c, TreeUploadRequest r) : client(std::move(c)), request(std::move(r)) {}
 };
@@ -76,15 +76,18 @@ class TreeRun {
   TreeUploadSummary Run() {
     OpenRecord();
     std::vector<const TreeEntry*> files;
-    for (const auto& e : entries_) {
-      if (e.kind == TreeEntry::Kind::kFile) {
-        files.push_back(&e);
-        ++progress_.files_total;
-        progress_.bytes_total += e.size_bytes;
+    {
+      protocol::MutexLock lock(events_mu_);
+      for (const auto& e : entries_) {
+        if (e.kind == TreeEntry::Kind::kFile) {
+          files.push_back(&e);
+          ++progress_.files_total;
+          progress_.bytes_total += e.size_bytes;
+        }
       }
+      summary_.files_total = progress_.files_total;
+      summary_.bytes_total = progress_.bytes_total;
     }
-    summary_.files_total = progress_.files_total;
-    summary_.bytes_total = progress_.bytes_total;
     for (const auto& e : entries_) ReportNonFile(e);
 
     std::atomic<size_t> next{0};
@@ -96,6 +99,7 @@ class TreeRun {
     for (size_t i = 1; i < jobs; ++i) threads.emplace_back(worker);
     worker();
     for (auto& t : threads) t.join();
+    protocol::MutexLock lock(events_mu_);
     std::stable_sort(summary_.failures.begin(), summary_.failures.end(),
                      [](const TreeFileEvent& a, const TreeFileEvent& b) {
                        return a.relative_path < b.relative_path;
@@ -130,6 +134,7 @@ class TreeRun {
       for (const auto& [relative, entry] : *known_) contents += internal::EncodeTreeEntry(entry);
     }
     if (auto s = record_->RewriteText(std::move(contents)); !s.ok()) {
+      protocol::MutexLock lock(events_mu_);
       summary_.record_error = s.error();
       record_.reset();
     }
@@ -139,7 +144,7 @@ class TreeRun {
     if (!record_) return;
     auto s = record_->AppendLine(internal::EncodeTreeEntry({relative_path, file, crc64}));
     if (!s.ok()) {
-      std::lock_guard lock(events_mu_);
+      protocol::MutexLock lock(events_mu_);
       if (!summary_.record_error) summary_.record_error = s.error();
     }
   }
@@ -207,7 +212,7 @@ class TreeRun {
     }
     uint64_t on_server = 0;  // this file's bytes already counted in bytes_done
     r.progress = [this, &on_server](uint64_t sent, uint64_t total_sent, uint64_t) {
-      std::lock_guard lock(events_mu_);
+      protocol::MutexLock lock(events_mu_);
       progress_.bytes_sent += sent;
       progress_.bytes_done += total_sent - std::min(total_sent, on_server);
       on_server = std::max(on_server, total_sent);
@@ -215,18 +220,18 @@ class TreeRun {
     };
     UploadTask task = state_.client.ResumableUpload(std::move(r));
     {
-      std::lock_guard lock(state_.tasks_mu);
+      protocol::MutexLock lock(state_.tasks_mu);
       state_.tasks.insert(&task);
       if (state_.cancelled) task.Cancel();
     }
     const UploadOutcome& outcome = task.Wait();
     {
-      std::lock_guard lock(state_.tasks_mu);
+      protocol::MutexLock lock(state_.tasks_mu);
       state_.tasks.erase(&task);
     }
     uint64_t counted;
     {
-      std::lock_guard lock(events_mu_);
+      protocol::MutexLock lock(events_mu_);
       counted = on_server;
     }
     if (outcome.ok()) {
@@ -264,7 +269,7 @@ class TreeRun {
   /// Counts `event` and reports it. `is_file`: it is one of the regular files in
   /// files_total, of which `counted` bytes are already in bytes_done.
   void Finish(TreeFileEvent event, bool is_file, uint64_t counted) {
-    std::lock_guard lock(events_mu_);
+    protocol::MutexLock lock(events_mu_);
     switch (event.result) {
       case TreeFileResult::kUploaded:
         ++summary_.uploaded;
@@ -301,9 +306,9 @@ class TreeRun {
   std::optional<TreeRecordEntries> known_;  // nullopt: no usable tree record was found
   std::unique_ptr<internal::RecordFile> record_;
 
-  std::mutex events_mu_;  // guards summary_ and progress_; held while callbacks run
-  TreeUploadSummary summary_;
-  TreeProgress progress_;
+  protocol::Mutex events_mu_;  // held while callbacks run
+  TreeUploadSummary summary_ OSSUP_GUARDED_BY(events_mu_);
+  TreeProgress progress_ OSSUP_GUARDED_BY(events_mu_);
 };
 
 }  // namespace
@@ -331,7 +336,7 @@ protocol::StatusOr<TreeUploadSummary> TreeUploader::Run() {
 }
 
 void TreeUploader::Cancel() {
-  std::lock_guard lock(state_->tasks_mu);
+  protocol::MutexLock lock(state_->tasks_mu);
   state_->cancelled = true;
   for (UploadTask* task : state_->tasks) task->Cancel();
 }

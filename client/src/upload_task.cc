@@ -9,18 +9,22 @@ UploadTask::UploadTask(std::shared_ptr<State> state) : state_(std::move(state)) 
 void UploadTask::Cancel() { state_->cancel.Cancel(); }
 
 const UploadOutcome& UploadTask::Wait() {
-  std::unique_lock lock(state_->mu);
-  state_->cv.wait(lock, [this] { return state_->outcome.has_value(); });
+  protocol::MutexLock lock(state_->mu);
+  while (!state_->outcome) state_->cv.Wait(state_->mu);
   return *state_->outcome;
 }
 
 bool UploadTask::WaitFor(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(state_->mu);
-  return state_->cv.wait_for(lock, timeout, [this] { return state_->outcome.has_value(); });
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  protocol::MutexLock lock(state_->mu);
+  while (!state_->outcome) {
+    if (!state_->cv.WaitUntil(state_->mu, deadline)) break;  // timed out
+  }
+  return state_->outcome.has_value();
 }
 
 bool UploadTask::Done() const {
-  std::lock_guard lock(state_->mu);
+  protocol::MutexLock lock(state_->mu);
   return state_->outcome.has_value();
 }
 

@@ -1,27 +1,26 @@
 // The state an UploadTask handle shares with its worker thread.
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 
 #include "cancel_token.h"
 #include "ossup/client/upload_task.h"
+#include "ossup/protocol/mutex.h"
 
 namespace ossup::client {
 
 struct UploadTask::State {
   internal::CancelToken cancel;
-  std::mutex mu;
-  std::condition_variable cv;
-  std::optional<UploadOutcome> outcome;  // set once, under mu
+  protocol::Mutex mu;
+  protocol::CondVar cv;
+  std::optional<UploadOutcome> outcome OSSUP_GUARDED_BY(mu);  // set once
 
   void Finish(UploadOutcome result) {
     {
-      std::lock_guard lock(mu);
+      protocol::MutexLock lock(mu);
       outcome = std::move(result);
     }
-    cv.notify_all();
+    cv.NotifyAll();
   }
 };
 

@@ -22,7 +22,7 @@ protocol::StatusOr<bool> ResumableUploader::TakeListedETags() {
   auto listed = ListAllParts(CurrentUploadId());
   if (!listed.ok()) return listed.error();
   bool changed = false;
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   for (const auto& part : *listed) {
     auto it = done_.find(part.part_number);
     if (it == done_.end() || part.size != it->second.size_bytes) continue;
@@ -51,7 +51,7 @@ UploadOutcome ResumableUploader::Complete() {
   uint64_t combined_crc = 0;
   // The parts as recorded: number, ETag, and the CRC-64 of the whole object combined from them.
   auto name_parts = [&] {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     args.upload_id = upload_id_;
     args.parts.clear();
     bool first = true;
@@ -73,7 +73,7 @@ UploadOutcome ResumableUploader::Complete() {
   r.upload_id = args.upload_id;
   r.crc64 = request_.integrity == IntegrityMode::kNone ? 0 : combined_crc;
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     r.parts_uploaded = parts_uploaded_;
     r.parts_skipped = parts_skipped_;
     r.bytes_sent = bytes_sent_;
@@ -94,7 +94,7 @@ UploadOutcome ResumableUploader::Complete() {
   if (response.ok()) {
     record_->Remove();  // the upload id is spent either way
     {
-      std::lock_guard lock(mu_);
+      protocol::MutexLock lock(mu_);
       upload_id_.clear();
     }
     if (request_.integrity != IntegrityMode::kNone && response->crc64 &&
@@ -124,7 +124,7 @@ UploadOutcome ResumableUploader::Complete() {
     auto meta = env_.stub->HeadObject(head_ctx, request_.bucket, request_.key);
     bool matches = false;
     if (meta.ok()) {
-      std::lock_guard lock(mu_);
+      protocol::MutexLock lock(mu_);
       matches = ObjectMatches(*meta, combined_crc);
     }
     if (matches) {

@@ -50,15 +50,14 @@ UploadOutcome ResumableUploader::SimpleUpload() {
 protocol::Status ResumableUploader::UploadRemainingParts() {
   std::vector<int> todo;
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     for (int n = 1; n <= plan_.part_count; ++n) {
       if (!done_.contains(n)) todo.push_back(n);
     }
   }
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
-  std::mutex error_mu;
-  protocol::Status first_error;
+  FirstError first_error;
   auto worker = [&] {
     std::vector<char> buffer;
     buffer.reserve(plan_.part_size_bytes);
@@ -67,8 +66,7 @@ protocol::Status ResumableUploader::UploadRemainingParts() {
       if (i >= todo.size()) return;
       auto s = UploadOnePart(todo[i], buffer);
       if (!s.ok()) {
-        std::lock_guard lock(error_mu);
-        if (first_error.ok()) first_error = s;
+        first_error.Report(s);
         failed = true;
         return;
       }
@@ -76,12 +74,13 @@ protocol::Status ResumableUploader::UploadRemainingParts() {
   };
   RunWorkers(request_.parallelism, todo.size(), worker);
   if (cancel_->cancelled()) return Cancelled();
-  if (first_error.ok()) return first_error;
-  const Error& error = first_error.error();
+  const protocol::Status first = first_error.Get();
+  if (first.ok()) return first;
+  const Error& error = first.error();
   if (error.code == "NoSuchUpload") {
     return LoseUpload("UploadPart: the server no longer knows the upload", false);
   }
-  return first_error;
+  return first;
 }
 
 protocol::Status ResumableUploader::UploadOnePart(int part_number, std::vector<char>& buffer) {
@@ -92,7 +91,7 @@ protocol::Status ResumableUploader::UploadOnePart(int part_number, std::vector<c
   args.bucket = request_.bucket;
   args.key = request_.key;
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     args.upload_id = upload_id_;
   }
   args.part_number = part_number;
@@ -103,14 +102,14 @@ protocol::Status ResumableUploader::UploadOnePart(int part_number, std::vector<c
       [&](const CallContext& ctx) { return env_.stub->UploadPart(ctx, args); }, ctx_, digest, true,
       request_.checksum_resends, "UploadPart " + std::to_string(part_number) + ": ", &attempts);
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     bytes_sent_ += size * static_cast<uint64_t>(attempts);
     if (attempts > 1) bytes_resent_ += size * static_cast<uint64_t>(attempts - 1);
   }
   if (!response.ok()) return response.error();
   RecordedPart done{part_number, size, response->etag, digest.crc64};
   auto saved = record_->Append(done);  // outside mu_: concurrent appends share one sync
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   done_[part_number] = std::move(done);
   done_bytes_ += size;
   ++parts_uploaded_;

@@ -49,7 +49,7 @@ protocol::StatusOr<std::optional<CheckpointRecord>> ResumableUploader::LoadRecor
 
 protocol::Status ResumableUploader::Reconcile(const CheckpointRecord& record) {
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     upload_id_ = record.upload_id;
     resumed_ = true;
   }
@@ -74,7 +74,7 @@ protocol::Status ResumableUploader::Reconcile(const CheckpointRecord& record) {
     if (part.size == plan_.SizeOf(part.part_number)) candidates.push_back(part);
   }
   if (auto s = VerifyListedParts(candidates); !s.ok()) return s;
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (auto s = RewriteRecordLocked(); !s.ok()) return s;  // also compacts the part lines
   if (done_bytes_ > 0) ReportProgressLocked(done_bytes_);
   return protocol::Status();
@@ -112,7 +112,7 @@ bool ResumableUploader::CompletedEarlier(const CheckpointRecord& record) {
   head_ctx.retry = ctx_.retry;
   auto meta = env_.stub->HeadObject(head_ctx, request_.bucket, request_.key);
   if (!meta.ok()) return false;
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   for (const auto& part : record.parts) done_[part.number] = part;
   if (!ObjectMatches(*meta, combined_crc)) {
     done_.clear();
@@ -135,8 +135,7 @@ bool ResumableUploader::CompletedEarlier(const CheckpointRecord& record) {
 protocol::Status ResumableUploader::VerifyListedParts(
     const std::vector<protocol::PartInfo>& candidates) {
   std::atomic<size_t> next{0};
-  std::mutex error_mu;
-  protocol::Status first_error;
+  FirstError first_error;
   auto worker = [&] {
     std::vector<char> buffer;
     for (size_t i = next++; i < candidates.size(); i = next++) {
@@ -147,8 +146,7 @@ protocol::Status ResumableUploader::VerifyListedParts(
       if (request_.integrity != IntegrityMode::kNone) {
         auto s = ReadExactly(fd_, plan_.OffsetOf(part.part_number), part.size, buffer);
         if (!s.ok()) {
-          std::lock_guard lock(error_mu);
-          if (first_error.ok()) first_error = s;
+          first_error.Report(s);
           return;
         }
         // Without a listed CRC-64 only MD5 can tell; kCrc64 computes none and re-sends.
@@ -160,7 +158,7 @@ protocol::Status ResumableUploader::VerifyListedParts(
                                                     protocol::NormalizeETag(digest.ETag());
       }
       if (!same) continue;  // differs from the local bytes: re-send it
-      std::lock_guard lock(mu_);
+      protocol::MutexLock lock(mu_);
       done_[part.part_number] = RecordedPart{part.part_number, part.size, part.etag, crc};
       done_bytes_ += part.size;
       ++parts_skipped_;
@@ -168,7 +166,7 @@ protocol::Status ResumableUploader::VerifyListedParts(
   };
   RunWorkers(request_.parallelism, candidates.size(), worker);
   if (cancel_->cancelled()) return Cancelled();
-  return first_error;
+  return first_error.Get();
 }
 
 }  // namespace ossup::client::internal

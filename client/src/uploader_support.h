@@ -11,6 +11,7 @@
 
 #include "client_error.h"
 #include "ossup/client/upload_request.h"
+#include "ossup/protocol/mutex.h"
 #include "ossup/protocol/status.h"
 
 namespace ossup::client::internal {
@@ -27,6 +28,25 @@ inline void RunWorkers(int parallelism, size_t items, const std::function<void()
   if (threads > 0) worker();
   for (auto& t : pool) t.join();
 }
+
+/// The first failure that RunWorkers' workers report. Thread-safe.
+class FirstError {
+ public:
+  /// Keeps `status` when it is the first failure.
+  void Report(const protocol::Status& status) {
+    protocol::MutexLock lock(mu_);
+    if (first_.ok()) first_ = status;
+  }
+  /// OK when nothing failed.
+  protocol::Status Get() const {
+    protocol::MutexLock lock(mu_);
+    return first_;
+  }
+
+ private:
+  mutable protocol::Mutex mu_;
+  protocol::Status first_ OSSUP_GUARDED_BY(mu_);
+};
 
 inline std::string AbsolutePath(const std::string& path) {
   std::error_code ec;

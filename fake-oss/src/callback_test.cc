@@ -6,6 +6,7 @@
 #include <memory>
 #include <thread>
 
+#include "ossup/protocol/mutex.h"
 #include "test_support/test_client.h"
 
 namespace ossup::fake::testing {
@@ -16,13 +17,13 @@ class CallbackTest : public FakeOssTest {
   void SetUp() override {
     FakeOssTest::SetUp();
     receiver_.Post("/ok", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mu_);
+      protocol::MutexLock lock(mu_);
       received_ = req.body;
       received_type_ = req.get_header_value("Content-Type");
       res.set_content(R"({"Status":"OK"})", "application/json");
     });
     receiver_.Post(R"(/signed/.*)", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mu_);
+      protocol::MutexLock lock(mu_);
       received_ = req.body;
       received_target_ = req.target;
       received_authorization_ = req.get_header_value("authorization");
@@ -53,19 +54,19 @@ class CallbackTest : public FakeOssTest {
             {"x-oss-callback-var", protocol::Base64Encode(vars.dump())}};
   }
   std::string Received() {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     return received_;
   }
 
   httplib::Server receiver_;
   std::thread thread_;
   int port_ = 0;
-  std::mutex mu_;
-  std::string received_;
-  std::string received_type_;
-  std::string received_target_;
-  std::string received_authorization_;
-  std::string received_key_url_;
+  protocol::Mutex mu_;
+  std::string received_ OSSUP_GUARDED_BY(mu_);
+  std::string received_type_ OSSUP_GUARDED_BY(mu_);
+  std::string received_target_ OSSUP_GUARDED_BY(mu_);
+  std::string received_authorization_ OSSUP_GUARDED_BY(mu_);
+  std::string received_key_url_ OSSUP_GUARDED_BY(mu_);
 };
 
 /// Whether `signature_base64` is a PKCS#1 v1.5 RSA-MD5 signature of `content` by the key in
@@ -115,7 +116,7 @@ TEST_F(CallbackTest, CallbacksAreSignedWithThePublishedKey) {
   ASSERT_EQ(response.status, 200) << response.body;
   std::string target, body, authorization, key_url_base64;
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     target = received_target_;
     body = received_;
     authorization = received_authorization_;

@@ -10,20 +10,20 @@ VirtualClock::VirtualClock(std::optional<protocol::TimePoint> start, bool follow
 }
 
 protocol::TimePoint VirtualClock::Now() const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   const protocol::TimePoint now =
       follows_real_time_ ? std::chrono::system_clock::now() + offset_ : frozen_;
   return std::chrono::floor<std::chrono::seconds>(now);
 }
 
 void VirtualClock::Advance(std::chrono::seconds delta) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   frozen_ += delta;
   offset_ += delta;
 }
 
 void VirtualClock::Set(protocol::TimePoint t) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   frozen_ = t;
   offset_ = t - std::chrono::system_clock::now();
 }

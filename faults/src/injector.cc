@@ -56,7 +56,7 @@ Injector::Injector() : state_(std::make_unique<State>()) {}
 Injector::~Injector() = default;
 
 std::string Injector::AddPlan(Plan plan) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   InstalledPlan installed{PlanAccounting{}, Rng(plan.seed)};
   installed.accounting.id = "plan-" + std::to_string(state_->next_id++);
   for (const Rule& rule : plan.rules) {
@@ -70,7 +70,7 @@ std::string Injector::AddPlan(Plan plan) {
 }
 
 bool Injector::RemovePlan(const std::string& id) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto& plans = state_->plans;
   for (auto it = plans.begin(); it != plans.end(); ++it) {
     if (it->accounting.id == id) {
@@ -83,13 +83,13 @@ bool Injector::RemovePlan(const std::string& id) {
 }
 
 void Injector::Clear() {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   state_->plans.clear();
   plan_count_ = 0;
 }
 
 bool Injector::HasPlan(const std::string& id) const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   for (const InstalledPlan& installed : state_->plans) {
     if (installed.accounting.id == id) return true;
   }
@@ -97,7 +97,7 @@ bool Injector::HasPlan(const std::string& id) const {
 }
 
 std::optional<Firing> Injector::Decide(const RequestFacts& request) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   std::optional<Firing> fired;
   InstalledPlan* header_plan = nullptr;
   for (InstalledPlan& installed : state_->plans) {
@@ -112,7 +112,7 @@ std::optional<Firing> Injector::Decide(const RequestFacts& request) {
 }
 
 std::optional<PlanAccounting> Injector::Accounting(const std::string& id) const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   for (const InstalledPlan& installed : state_->plans) {
     if (installed.accounting.id == id) return installed.accounting;
   }
@@ -120,7 +120,7 @@ std::optional<PlanAccounting> Injector::Accounting(const std::string& id) const 
 }
 
 std::vector<PlanAccounting> Injector::AllAccounting() const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   std::vector<PlanAccounting> all;
   all.reserve(state_->plans.size());
   for (const InstalledPlan& installed : state_->plans) all.push_back(installed.accounting);

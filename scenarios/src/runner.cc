@@ -4,11 +4,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <mutex>
 #include <random>
 #include <thread>
 
@@ -17,6 +15,7 @@
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
 #include "ossup/protocol/limits.h"
+#include "ossup/protocol/mutex.h"
 #include "ossup/scenarios/properties.h"
 
 namespace ossup::scenarios {
@@ -124,16 +123,18 @@ uint64_t EffectivePartSize(uint64_t file_size, uint64_t part_size) {
 /// Hands the task to the progress callback, which cancels it once a threshold is reached.
 /// The callback waits for the handle, so the cancel always lands before the next part.
 struct CancelRelay {
-  std::mutex mu;
-  std::condition_variable cv;
-  client::UploadTask* task = nullptr;
-  bool fired = false;
-  std::vector<uint64_t> progress;
-  /// rewrite-file-during-upload: runs once at the threshold instead of Cancel().
+  protocol::Mutex mu;
+  protocol::CondVar cv;
+  client::UploadTask* task OSSUP_GUARDED_BY(mu) = nullptr;
+  bool fired OSSUP_GUARDED_BY(mu) = false;
+  std::vector<uint64_t> progress OSSUP_GUARDED_BY(mu);
+  /// rewrite-file-during-upload: runs once at the threshold instead of Cancel(). Set before
+  /// the upload starts.
   std::function<void()> rewrite;
-  /// steps[].deleteRecordAfterParts: runs once when progress reaches `delete_at`.
+  /// steps[].deleteRecordAfterParts: runs once when progress reaches `delete_at` (set before
+  /// the upload starts).
   uint64_t delete_at = UINT64_MAX;
-  std::function<void()> delete_record;
+  std::function<void()> delete_record OSSUP_GUARDED_BY(mu);
 };
 
 /// The object as HEAD and GetObject show it, against the expected bytes.
@@ -486,6 +487,7 @@ class Run {
       uint64_t part = EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
       relay->delete_at = std::min<uint64_t>(
           part * static_cast<uint64_t>(*step.delete_record_after_parts), file_.size_bytes);
+      protocol::MutexLock lock(relay->mu);
       relay->delete_record = [this] {
         std::error_code ec;
         for (const auto& entry : fs::directory_iterator(record_dir_, ec)) {
@@ -502,7 +504,7 @@ class Run {
         file_.size_bytes >=
             scenario_.upload.simple_upload_threshold_bytes.value_or(request.part_size_bytes);
     request.progress = [relay, threshold, multipart](uint64_t, uint64_t total, uint64_t) {
-      std::unique_lock lock(relay->mu);
+      protocol::MutexLock lock(relay->mu);
       relay->progress.push_back(total);
       if (relay->delete_record && total >= relay->delete_at) {
         relay->delete_record();
@@ -516,7 +518,10 @@ class Run {
         return;
       }
       relay->fired = true;
-      relay->cv.wait_for(lock, std::chrono::seconds(30), [&] { return relay->task != nullptr; });
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (relay->task == nullptr) {
+        if (!relay->cv.WaitUntil(relay->mu, deadline)) break;  // timed out
+      }
       if (relay->task) relay->task->Cancel();
     };
 
@@ -530,10 +535,10 @@ class Run {
     }
     client::UploadTask task = client->ResumableUpload(std::move(request));
     {
-      std::lock_guard lock(relay->mu);
+      protocol::MutexLock lock(relay->mu);
       relay->task = &task;
     }
-    relay->cv.notify_all();
+    relay->cv.NotifyAll();
     bool finished =
         step.kind == StepKind::kKillClientDuringComplete
             ? WaitForCommitThenCancel(task, record.arrival_begin)
@@ -545,7 +550,7 @@ class Run {
     }
     const client::UploadOutcome& outcome = task.Wait();
     {
-      std::lock_guard lock(relay->mu);
+      protocol::MutexLock lock(relay->mu);
       relay->task = nullptr;
       record.progress = relay->progress;
     }

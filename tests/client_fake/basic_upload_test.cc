@@ -1,11 +1,10 @@
 // Plain uploads: signing versions, small files, empty files, progress, object headers.
 #include <gtest/gtest.h>
 
-#include <mutex>
-
 #include "fake_fixture.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
+#include "ossup/protocol/mutex.h"
 
 namespace ossup::testing {
 namespace {
@@ -99,11 +98,11 @@ TEST_F(ClientFakeTest, ProgressIsMonotonicAndEndsAtFileSize) {
   auto client = MakeClient();
   const uint64_t size = 8 * kPartSize + 3;
   auto file = WriteFile("data.bin", size);
-  std::mutex mu;
+  protocol::Mutex mu;
   std::vector<std::tuple<uint64_t, uint64_t, uint64_t>> calls;
   auto request = MakeRequest(file, "progress.bin");
   request.progress = [&](uint64_t sent, uint64_t total, uint64_t expected) {
-    std::lock_guard lock(mu);
+    protocol::MutexLock lock(mu);
     calls.emplace_back(sent, total, expected);
   };
   auto result = client.Upload(request);

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "fake_fixture.h"
+#include "ossup/protocol/mutex.h"
 
 namespace ossup::testing {
 namespace {
@@ -16,7 +17,7 @@ class CallbackTest : public ClientFakeTest {
     ClientFakeTest::SetUp();
     callback_server_.Post("/cb", [this](const httplib::Request& req, httplib::Response& res) {
       {
-        std::lock_guard lock(mu_);
+        protocol::MutexLock lock(mu_);
         received_ = req.body;
       }
       res.set_content(R"({"Status":"OK"})", "application/json");
@@ -43,8 +44,8 @@ class CallbackTest : public ClientFakeTest {
   httplib::Server callback_server_;
   std::thread thread_;
   int port_ = 0;
-  std::mutex mu_;
-  std::string received_;
+  protocol::Mutex mu_;
+  std::string received_ OSSUP_GUARDED_BY(mu_);
 };
 
 TEST_F(CallbackTest, MultipartUploadReturnsTheCallbackServersAnswer) {
@@ -55,7 +56,7 @@ TEST_F(CallbackTest, MultipartUploadReturnsTheCallbackServersAnswer) {
   auto result = client.Upload(request);
   ASSERT_TRUE(result.ok()) << result.error().ToString();
   EXPECT_EQ(result->callback_body, R"({"Status":"OK"})");
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   EXPECT_EQ(received_, "bucket=bucket&object=cb.bin&size=" + std::to_string(3 * kPartSize));
 }
 

@@ -7,6 +7,7 @@
 
 #include "fake_fixture.h"
 #include "ossup/protocol/errors.h"
+#include "ossup/protocol/mutex.h"
 
 namespace ossup::testing {
 namespace {
@@ -73,9 +74,9 @@ TEST_F(ResumeTest, ProgressOnResumeStartsWithTheBytesAlreadyOnTheServer) {
   auto request = MakeRequest(file, "resume.bin");
   FailOnce(client, request);
   std::vector<uint64_t> totals;
-  std::mutex mu;
+  protocol::Mutex mu;
   request.progress = [&](uint64_t, uint64_t total, uint64_t) {
-    std::lock_guard lock(mu);
+    protocol::MutexLock lock(mu);
     totals.push_back(total);
   };
   ASSERT_TRUE(client.Upload(request).ok());

@@ -4,12 +4,12 @@
 
 #include <atomic>
 #include <latch>
-#include <mutex>
 #include <thread>
 
 #include "bench_common.h"
 #include "commands.h"
 #include "ossup/protocol/addressing.h"
+#include "ossup/protocol/mutex.h"
 
 namespace ossup::bench {
 namespace {
@@ -57,7 +57,7 @@ std::string UploadIdOf(const std::string& xml) {
 class Failures {
  public:
   void Add(const std::string& what, const httplib::Result& result) {
-    std::lock_guard lock(mutex_);
+    protocol::MutexLock lock(mutex_);
     ++count_;
     if (!first_.empty()) return;
     first_ = what + ": " +
@@ -65,18 +65,18 @@ class Failures {
                      : "transport error " + httplib::to_string(result.error()));
   }
   int count() const {
-    std::lock_guard lock(mutex_);
+    protocol::MutexLock lock(mutex_);
     return count_;
   }
   std::string first() const {
-    std::lock_guard lock(mutex_);
+    protocol::MutexLock lock(mutex_);
     return first_;
   }
 
  private:
-  mutable std::mutex mutex_;
-  int count_ = 0;
-  std::string first_;
+  mutable protocol::Mutex mutex_;
+  int count_ OSSUP_GUARDED_BY(mutex_) = 0;
+  std::string first_ OSSUP_GUARDED_BY(mutex_);
 };
 
 }  // namespace

@@ -25,7 +25,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -33,6 +32,7 @@
 #include "ossup/client/client.h"
 #include "ossup/fake/server.h"
 #include "ossup/faults/plan.h"
+#include "ossup/protocol/mutex.h"
 
 namespace {
 
@@ -178,12 +178,12 @@ bool UploadUnderFault(ossup::fake::Server& server, ossup::client::Client& client
     return false;
   }
   server.AddFaultPlan(*plan);
-  std::mutex mu;
+  ossup::protocol::Mutex mu;
   uint64_t acknowledged = 0;
   auto first = request;
   first.retry_policy = ossup::client::RetryPolicy::NoRetry();
   first.progress = [&](uint64_t, uint64_t total, uint64_t) {
-    std::lock_guard lock(mu);
+    ossup::protocol::MutexLock lock(mu);
     acknowledged = total;
   };
   auto failed = client.Upload(first);

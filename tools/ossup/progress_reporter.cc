@@ -30,7 +30,7 @@ ProgressReporter::ProgressReporter(bool json, bool tty, std::string label)
 
 void ProgressReporter::Update(uint64_t bytes_sent, uint64_t total_bytes_sent,
                               uint64_t total_bytes_expected) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   const auto now = std::chrono::steady_clock::now();
   if (first_total_ == UINT64_MAX) first_total_ = total_bytes_sent - bytes_sent;
   const double seconds = std::chrono::duration<double>(now - start_).count();
@@ -62,7 +62,7 @@ void ProgressReporter::Update(uint64_t bytes_sent, uint64_t total_bytes_sent,
 }
 
 void ProgressReporter::Finish() {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (drawn_) std::fprintf(stderr, "\n");
   drawn_ = false;
 }

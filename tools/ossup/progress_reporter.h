@@ -5,8 +5,9 @@
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <string>
+
+#include "ossup/protocol/mutex.h"
 
 namespace ossup::cli {
 
@@ -21,11 +22,12 @@ class ProgressReporter {
   const bool json_;
   const bool tty_;
   const std::string label_;
-  std::mutex mu_;
+  protocol::Mutex mu_;
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point last_draw_{};
-  uint64_t first_total_ = UINT64_MAX;  // bytes already on the server when progress began
-  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_draw_ OSSUP_GUARDED_BY(mu_) = {};
+  // Bytes already on the server when progress began.
+  uint64_t first_total_ OSSUP_GUARDED_BY(mu_) = UINT64_MAX;
+  bool drawn_ OSSUP_GUARDED_BY(mu_) = false;
 };
 
 /// "12.3 MiB".

@@ -16,7 +16,7 @@ std::optional<protocol::KnownCredential> Authenticator::Lookup(std::string_view 
     known.access_key_secret = key.access_key_secret;
     return known;
   }
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto it = sts_.find(ak);
   if (it == sts_.end()) return std::nullopt;
   return it->second;
@@ -45,7 +45,7 @@ StsCredential Authenticator::IssueSts(IdGenerator& ids, protocol::TimePoint now,
   sts.credentials.access_key_secret = ids.NextSecret(40);
   sts.credentials.security_token = "CAIS" + ids.NextSecret(96);
   sts.expiration = now + duration;
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (sts_.size() >= kMaxStsCredentials) {
     // Forget the credential that expires (or expired) first.
     auto first = std::min_element(sts_.begin(), sts_.end(), [](const auto& a, const auto& b) {
@@ -61,12 +61,12 @@ StsCredential Authenticator::IssueSts(IdGenerator& ids, protocol::TimePoint now,
 }
 
 size_t Authenticator::StsCount() const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   return sts_.size();
 }
 
 void Authenticator::Reset() {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   sts_.clear();
 }
 

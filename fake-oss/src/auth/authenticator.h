@@ -6,11 +6,11 @@
 
 #include <chrono>
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "ossup/fake/server.h"
+#include "ossup/protocol/mutex.h"
 #include "ossup/protocol/signing.h"
 #include "service/ids.h"
 
@@ -41,8 +41,8 @@ class Authenticator {
   const std::vector<AccessKey> keys_;
   const bool anonymous_;
   protocol::VerifyOptions verify_options_;
-  mutable std::mutex mu_;
-  std::map<std::string, protocol::KnownCredential, std::less<>> sts_;
+  mutable protocol::Mutex mu_;
+  std::map<std::string, protocol::KnownCredential, std::less<>> sts_ OSSUP_GUARDED_BY(mu_);
 };
 
 }  // namespace ossup::fake

@@ -8,15 +8,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "http/engine.h"
 #include "http/worker_pool.h"
+#include "ossup/protocol/mutex.h"
 
 namespace ossup::fake {
 
@@ -51,14 +50,14 @@ struct EngineCore {
   }
 
   void Register(const std::shared_ptr<SessionControl>& session) {
-    std::lock_guard lock(mutex);
+    protocol::MutexLock lock(mutex);
     sessions.emplace(session.get(), session);
   }
   /// From the connection's destructor.
   void Unregister(SessionControl* session) {
-    std::lock_guard lock(mutex);
+    protocol::MutexLock lock(mutex);
     sessions.erase(session);
-    changed.notify_all();
+    changed.NotifyAll();
   }
 
   const EngineOptions options;
@@ -73,10 +72,11 @@ struct EngineCore {
   /// Set (under `mutex`) when Stop()'s grace has passed: requests in flight are cut, stalls
   /// end (`cut` is notified) and nothing more is written.
   std::atomic<bool> cutting{false};
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::condition_variable cut;
-  std::unordered_map<SessionControl*, std::weak_ptr<SessionControl>> sessions;
+  protocol::Mutex mutex;
+  protocol::CondVar changed;
+  protocol::CondVar cut;
+  std::unordered_map<SessionControl*, std::weak_ptr<SessionControl>> sessions
+      OSSUP_GUARDED_BY(mutex);
 };
 
 /// Starts serving `socket` (plain or, with core.tls, TLS) on its strand.

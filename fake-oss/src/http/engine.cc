@@ -69,7 +69,7 @@ struct Engine::Impl {
   void ForEachSession(void (SessionControl::*call)()) {
     std::vector<std::shared_ptr<SessionControl>> live;
     {
-      std::lock_guard lock(core.mutex);
+      protocol::MutexLock lock(core.mutex);
       for (auto& [raw, weak] : core.sessions) {
         if (auto session = weak.lock()) live.push_back(std::move(session));
       }
@@ -79,8 +79,11 @@ struct Engine::Impl {
 
   /// Waits until no connection is left or `deadline` passes; true when none is left.
   bool AwaitNoSessions(std::chrono::steady_clock::time_point deadline) {
-    std::unique_lock lock(core.mutex);
-    return core.changed.wait_until(lock, deadline, [this] { return core.sessions.empty(); });
+    protocol::MutexLock lock(core.mutex);
+    while (!core.sessions.empty()) {
+      if (!core.changed.WaitUntil(core.mutex, deadline)) break;  // timed out
+    }
+    return core.sessions.empty();
   }
 
   EngineCore core;
@@ -153,10 +156,10 @@ void Engine::Stop() {
   s.ForEachSession(&SessionControl::PostStop);
   if (!s.AwaitNoSessions(std::chrono::steady_clock::now() + s.core.options.stop_grace)) {
     {
-      std::lock_guard lock(s.core.mutex);
+      protocol::MutexLock lock(s.core.mutex);
       s.core.cutting = true;
     }
-    s.core.cut.notify_all();
+    s.core.cut.NotifyAll();
     s.ForEachSession(&SessionControl::PostClose);
     // Handlers still running see their connection fail and return.
     s.AwaitNoSessions(std::chrono::steady_clock::time_point::max());

@@ -177,8 +177,11 @@ class Session final : public Connection,
   }
 
   void Stall(std::chrono::milliseconds duration) override {
-    std::unique_lock lock(core_.mutex);
-    core_.cut.wait_for(lock, duration, [this] { return core_.cutting.load(); });
+    const auto deadline = std::chrono::steady_clock::now() + duration;
+    protocol::MutexLock lock(core_.mutex);
+    while (!core_.cutting) {
+      if (!core_.cut.WaitUntil(core_.mutex, deadline)) break;  // timed out
+    }
   }
 
  private:

@@ -4,12 +4,12 @@
 // Thread-safe.
 #pragma once
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include "ossup/protocol/mutex.h"
 
 namespace ossup::fake {
 
@@ -28,12 +28,12 @@ class WorkerPool {
   void Run();
 
   const int max_threads_;
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<std::function<void()>> tasks_;
-  std::vector<std::thread> threads_;
-  int idle_ = 0;
-  bool stopping_ = false;
+  protocol::Mutex mutex_;
+  protocol::CondVar ready_;
+  std::deque<std::function<void()>> tasks_ OSSUP_GUARDED_BY(mutex_);
+  std::vector<std::thread> threads_ OSSUP_GUARDED_BY(mutex_);
+  int idle_ OSSUP_GUARDED_BY(mutex_) = 0;
+  bool stopping_ OSSUP_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace ossup::fake

@@ -7,29 +7,29 @@
 namespace ossup::fake {
 
 uint64_t Journal::Admit() {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   return ++arrivals_;
 }
 
 uint64_t Journal::Arrivals() const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   return arrivals_;
 }
 
 void Journal::Record(JournalEntry entry) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   entry.sequence = next_sequence_++;
   entries_.push_back(std::move(entry));
   while (entries_.size() > capacity_) entries_.pop_front();
 }
 
 std::vector<JournalEntry> Journal::Entries() const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   return {entries_.begin(), entries_.end()};
 }
 
 void Journal::Clear() {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   entries_.clear();
   next_sequence_ = 1;
   arrivals_ = 0;

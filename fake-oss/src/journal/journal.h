@@ -3,11 +3,11 @@
 #pragma once
 
 #include <deque>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "ossup/fake/server.h"
+#include "ossup/protocol/mutex.h"
 
 namespace ossup::fake {
 
@@ -28,10 +28,10 @@ class Journal {
 
  private:
   const size_t capacity_;
-  mutable std::mutex mu_;
-  uint64_t next_sequence_ = 1;
-  uint64_t arrivals_ = 0;
-  std::deque<JournalEntry> entries_;
+  mutable protocol::Mutex mu_;
+  uint64_t next_sequence_ OSSUP_GUARDED_BY(mu_) = 1;
+  uint64_t arrivals_ OSSUP_GUARDED_BY(mu_) = 0;
+  std::deque<JournalEntry> entries_ OSSUP_GUARDED_BY(mu_);
 };
 
 }  // namespace ossup::fake

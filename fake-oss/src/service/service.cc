@@ -71,7 +71,7 @@ Status Service::Open(protocol::TimePoint now) {
   if (auto s = catalog_.Prepare(); !s.ok()) return s;
   auto contents = catalog_.Load(/*collect_garbage=*/true);
   if (!contents.ok()) return contents.status();
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   buckets_ = std::move(contents->buckets);
   uploads_ = std::move(contents->uploads);
   ids_.set_upload_counter(std::max(ids_.upload_counter(), contents->upload_counter));
@@ -82,7 +82,7 @@ Status Service::Open(protocol::TimePoint now) {
 }
 
 void Service::Reset(protocol::TimePoint now) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   for (auto& [name, bucket] : buckets_) {
     for (auto& [key, object] : bucket.objects) DiscardObject(object);
   }
@@ -98,7 +98,7 @@ void Service::Reset(protocol::TimePoint now) {
 
 Status Service::Reload() {
   if (!catalog_.on_disk()) return {};
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto contents = catalog_.Load(/*collect_garbage=*/false);
   if (!contents.ok()) return contents.status();
   buckets_ = std::move(contents->buckets);
@@ -122,7 +122,7 @@ const StoredBucket* Service::FindBucket(const std::string& bucket) const {
 
 Status Service::PutBucket(const std::string& bucket, protocol::TimePoint now,
                           protocol::CannedAcl acl, const std::string& storage_class) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (FindBucket(bucket)) return {};  // the owner re-creating its bucket: OK, as OSS does
   StoredBucket b;
   b.name = bucket;
@@ -135,7 +135,7 @@ Status Service::PutBucket(const std::string& bucket, protocol::TimePoint now,
 }
 
 Status Service::PutBucketAcl(const std::string& bucket, protocol::CannedAcl acl) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   StoredBucket copy = *b;
@@ -147,14 +147,14 @@ Status Service::PutBucketAcl(const std::string& bucket, protocol::CannedAcl acl)
 }
 
 StatusOr<protocol::CannedAcl> Service::GetBucketAcl(const std::string& bucket) const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   const auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   return b->acl;
 }
 
 Status Service::DeleteBucket(const std::string& bucket) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   bool has_uploads = std::any_of(uploads_.begin(), uploads_.end(),
@@ -171,7 +171,7 @@ Status Service::DeleteBucket(const std::string& bucket) {
 }
 
 std::vector<protocol::BucketInfo> Service::ListBuckets() const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   std::vector<protocol::BucketInfo> out;
   for (const auto& [name, bucket] : buckets_) {
     protocol::BucketInfo info;
@@ -185,7 +185,7 @@ std::vector<protocol::BucketInfo> Service::ListBuckets() const {
 
 StatusOr<protocol::ListObjectsResult> Service::ListObjects(const std::string& bucket,
                                                            const ListObjectsQuery& q) const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   const auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   protocol::ListObjectsResult result;
@@ -237,7 +237,7 @@ StatusOr<protocol::ListObjectsResult> Service::ListObjects(const std::string& bu
 
 StatusOr<protocol::ListMultipartUploadsResult> Service::ListUploads(
     const std::string& bucket, const ListUploadsQuery& q) const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (!FindBucket(bucket)) return errors::NoSuchBucket(bucket);
   std::vector<const StoredUpload*> matching;
   for (const auto& [id, upload] : uploads_) {
@@ -293,7 +293,7 @@ StatusOr<protocol::ListMultipartUploadsResult> Service::ListUploads(
 Status Service::PutLifecycle(const std::string& bucket, protocol::LifecycleConfiguration c,
                              protocol::TimePoint now) {
   {
-    std::lock_guard lock(mu_);
+    protocol::MutexLock lock(mu_);
     auto* b = FindBucket(bucket);
     if (!b) return errors::NoSuchBucket(bucket);
     StoredBucket copy = *b;
@@ -308,7 +308,7 @@ Status Service::PutLifecycle(const std::string& bucket, protocol::LifecycleConfi
 }
 
 StatusOr<protocol::LifecycleConfiguration> Service::GetLifecycle(const std::string& bucket) const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   const auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   if (!b->lifecycle) {
@@ -320,7 +320,7 @@ StatusOr<protocol::LifecycleConfiguration> Service::GetLifecycle(const std::stri
 }
 
 Status Service::DeleteLifecycle(const std::string& bucket) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   StoredBucket copy = *b;
@@ -365,7 +365,7 @@ bool Due(const std::optional<int>& days, const std::optional<protocol::TimePoint
 }  // namespace
 
 void Service::ApplyLifecycle(protocol::TimePoint now) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (!any_lifecycle_) return;
   std::vector<std::string> expired;
   for (const auto& [id, upload] : uploads_) {
@@ -407,14 +407,14 @@ void Service::ApplyLifecycle(protocol::TimePoint now) {
 // --- Objects ------------------------------------------------------------------------------
 
 Status Service::CheckBucket(const std::string& bucket) const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (!FindBucket(bucket)) return errors::NoSuchBucket(bucket);
   return {};
 }
 
 Status Service::CheckPutObject(const std::string& bucket, const std::string& key,
                                bool forbid_overwrite) const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   const auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   if (forbid_overwrite && b->objects.count(key)) {
@@ -424,7 +424,7 @@ Status Service::CheckPutObject(const std::string& bucket, const std::string& key
 }
 
 StatusOr<std::string> Service::BucketStorageClass(const std::string& bucket) const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   const auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   return b->storage_class;
@@ -470,7 +470,7 @@ Status CheckAppendTo(const StoredBucket& bucket, const std::string& key, uint64_
 
 Status Service::CheckAppend(const std::string& bucket, const std::string& key, uint64_t position,
                             uint64_t& next_position) const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   const auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   return CheckAppendTo(*b, key, position, next_position);
@@ -480,7 +480,7 @@ StatusOr<ObjectPtr> Service::AppendObject(const std::string& bucket, const std::
                                           uint64_t position, ObjectMeta meta, bool replace_acl,
                                           BlobWriter::Result body, protocol::TimePoint now,
                                           uint64_t& next_position) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto* b = FindBucket(bucket);
   auto refuse = [&](protocol::Error e) -> StatusOr<ObjectPtr> {
     body.blob->Discard();
@@ -515,7 +515,7 @@ StatusOr<ObjectPtr> Service::AppendObject(const std::string& bucket, const std::
 StatusOr<ObjectPtr> Service::PutSymlink(const std::string& bucket, const std::string& key,
                                         const std::string& target, ObjectMeta meta,
                                         bool forbid_overwrite, protocol::TimePoint now) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   if (forbid_overwrite && b->objects.count(key)) return errors::FileAlreadyExists();
@@ -535,7 +535,7 @@ StatusOr<ObjectPtr> Service::PutSymlink(const std::string& bucket, const std::st
 StatusOr<ObjectPtr> Service::PutObject(const std::string& bucket, const std::string& key,
                                        ObjectMeta meta, BlobWriter::Result body,
                                        bool forbid_overwrite, protocol::TimePoint now) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto* b = FindBucket(bucket);
   if (!b) {
     body.blob->Discard();
@@ -564,7 +564,7 @@ StatusOr<ObjectPtr> Service::PutObject(const std::string& bucket, const std::str
 }
 
 StatusOr<ObjectPtr> Service::GetObject(const std::string& bucket, const std::string& key) const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   const auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   auto it = b->objects.find(key);
@@ -573,7 +573,7 @@ StatusOr<ObjectPtr> Service::GetObject(const std::string& bucket, const std::str
 }
 
 Status Service::DeleteObject(const std::string& bucket, const std::string& key) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   auto it = b->objects.find(key);
@@ -586,7 +586,7 @@ Status Service::DeleteObject(const std::string& bucket, const std::string& key) 
 
 Status Service::UpdateObjectMeta(const std::string& bucket, const std::string& key,
                                  const std::function<void(ObjectMeta&)>& change) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   auto it = b->objects.find(key);
@@ -624,7 +624,7 @@ StatusOr<ObjectPtr> Service::CopyObject(const ObjectPtr& source, const std::stri
     if (!copied.ok()) return copied.error();
     object->segments = {std::move(copied->blob)};
   }
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto* b = FindBucket(bucket);
   auto discard_copy = [&] {
     if (blobs_.on_disk()) object->segments.front()->Discard();
@@ -650,7 +650,7 @@ StatusOr<ObjectPtr> Service::CopyObject(const ObjectPtr& source, const std::stri
 StatusOr<std::string> Service::InitiateUpload(const std::string& bucket, const std::string& key,
                                               ObjectMeta meta, bool sequential,
                                               protocol::TimePoint now) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (!FindBucket(bucket)) return errors::NoSuchBucket(bucket);
   auto upload = std::make_shared<StoredUpload>();
   do {
@@ -680,12 +680,12 @@ StatusOr<StoredUpload*> Service::FindUpload(const std::string& bucket, const std
 
 Status Service::CheckUpload(const std::string& bucket, const std::string& key,
                             const std::string& upload_id) const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   return FindUpload(bucket, key, upload_id).status();
 }
 
 bool Service::UploadExists(const std::string& upload_id) const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   return uploads_.count(upload_id) > 0;
 }
 
@@ -693,7 +693,7 @@ StatusOr<StoredPart> Service::UploadPart(const std::string& bucket, const std::s
                                          const std::string& upload_id, int part_number,
                                          BlobWriter::Result body, uint64_t size,
                                          protocol::TimePoint now) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto upload = FindUpload(bucket, key, upload_id);
   if (!upload.ok()) {
     body.blob->Discard();
@@ -733,7 +733,7 @@ StatusOr<protocol::ListPartsResult> Service::ListParts(const std::string& bucket
                                                        const std::string& upload_id,
                                                        int part_number_marker,
                                                        int max_parts) const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto upload = FindUpload(bucket, key, upload_id);
   if (!upload.ok()) return upload.error();
   const StoredUpload& u = **upload;
@@ -764,7 +764,7 @@ StatusOr<ObjectPtr> Service::Complete(
     const std::string& bucket, const std::string& key, const std::string& upload_id,
     const std::optional<std::vector<protocol::CompletePart>>& parts, bool forbid_overwrite,
     protocol::TimePoint now) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto found = FindUpload(bucket, key, upload_id);
   if (!found.ok()) return found.error();
   StoredUpload& upload = **found;
@@ -843,7 +843,7 @@ void Service::DropUpload(const std::string& upload_id) {
 
 Status Service::Abort(const std::string& bucket, const std::string& key,
                       const std::string& upload_id) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   auto found = FindUpload(bucket, key, upload_id);
   if (!found.ok()) {
     auto e = found.error();
@@ -858,7 +858,7 @@ Status Service::Abort(const std::string& bucket, const std::string& key,
 // --- Control ------------------------------------------------------------------------------
 
 std::vector<UploadSnapshot> Service::Uploads() const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   std::vector<UploadSnapshot> out;
   for (const auto& [id, upload] : uploads_) {
     UploadSnapshot snapshot;
@@ -879,7 +879,7 @@ std::vector<UploadSnapshot> Service::Uploads() const {
 }
 
 bool Service::ExpireUpload(const std::string& upload_id) {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   if (!uploads_.count(upload_id)) return false;
   DropUpload(upload_id);
   return true;

@@ -10,12 +10,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ossup/fake/server.h"
+#include "ossup/protocol/mutex.h"
 #include "ossup/protocol/status.h"
 #include "ossup/protocol/xml.h"
 #include "service/ids.h"
@@ -165,26 +165,28 @@ class Service {
   bool UploadExists(const std::string& upload_id) const;
 
  private:
-  StoredBucket* FindBucket(const std::string& bucket);
-  const StoredBucket* FindBucket(const std::string& bucket) const;
+  StoredBucket* FindBucket(const std::string& bucket) OSSUP_REQUIRES(mu_);
+  const StoredBucket* FindBucket(const std::string& bucket) const OSSUP_REQUIRES(mu_);
   protocol::StatusOr<StoredUpload*> FindUpload(const std::string& bucket, const std::string& key,
-                                               const std::string& upload_id) const;
-  /// Removes an upload and discards its parts' data. REQUIRES: mu_ held.
-  void DropUpload(const std::string& upload_id);
+                                               const std::string& upload_id) const
+      OSSUP_REQUIRES(mu_);
+  /// Removes an upload and discards its parts' data.
+  void DropUpload(const std::string& upload_id) OSSUP_REQUIRES(mu_);
   /// Replaces (or inserts) an object and discards the old one's data (except the segments the
-  /// new one shares). REQUIRES: mu_ held.
-  protocol::Status InstallObject(StoredBucket& bucket, std::shared_ptr<StoredObject> object);
-  void CreateInitialBuckets(protocol::TimePoint now);
+  /// new one shares).
+  protocol::Status InstallObject(StoredBucket& bucket, std::shared_ptr<StoredObject> object)
+      OSSUP_REQUIRES(mu_);
+  void CreateInitialBuckets(protocol::TimePoint now) OSSUP_REQUIRES(mu_);
 
   const std::vector<std::string> initial_buckets_;
   IdGenerator& ids_;
   BlobStore blobs_;
   Catalog catalog_;
 
-  mutable std::mutex mu_;
-  std::map<std::string, StoredBucket> buckets_;
-  std::map<std::string, std::shared_ptr<StoredUpload>> uploads_;
-  bool any_lifecycle_ = false;
+  mutable protocol::Mutex mu_;
+  std::map<std::string, StoredBucket> buckets_ OSSUP_GUARDED_BY(mu_);
+  std::map<std::string, std::shared_ptr<StoredUpload>> uploads_ OSSUP_GUARDED_BY(mu_);
+  bool any_lifecycle_ OSSUP_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace ossup::fake

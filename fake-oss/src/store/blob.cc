@@ -4,16 +4,15 @@
 #include <unistd.h>
 
 #include <array>
-#include <condition_variable>
 #include <cstring>
 #include <filesystem>
-#include <mutex>
 #include <random>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "ossup/protocol/errors.h"
+#include "ossup/protocol/mutex.h"
 
 namespace ossup::fake {
 namespace {
@@ -66,28 +65,28 @@ class DigestFollower {
   ~DigestFollower() {
     if (!thread_.joinable()) return;  // Finish() already collected it
     {
-      std::lock_guard lock(mu_);
+      protocol::MutexLock lock(mu_);
       abandoned_ = true;
     }
-    ready_.notify_one();
+    ready_.NotifyOne();
     thread_.join();
   }
   void Publish(uint64_t size) {
     {
-      std::lock_guard lock(mu_);
+      protocol::MutexLock lock(mu_);
       published_ = size;
     }
-    ready_.notify_one();
+    ready_.NotifyOne();
   }
   /// Digests up to `size` bytes, then hands `md5` and `crc64` back. REQUIRES: called once;
   /// `size` >= anything published.
   void Finish(uint64_t size) {
     {
-      std::lock_guard lock(mu_);
+      protocol::MutexLock lock(mu_);
       published_ = size;
       finishing_ = true;
     }
-    ready_.notify_one();
+    ready_.NotifyOne();
     thread_.join();
   }
 
@@ -98,8 +97,8 @@ class DigestFollower {
       uint64_t target = 0;
       bool finishing = false;
       {
-        std::unique_lock lock(mu_);
-        ready_.wait(lock, [&] { return abandoned_ || finishing_ || published_ > done; });
+        protocol::MutexLock lock(mu_);
+        while (!abandoned_ && !finishing_ && published_ <= done) ready_.Wait(mu_);
         if (abandoned_) return;
         target = published_;
         finishing = finishing_;
@@ -116,21 +115,14 @@ class DigestFollower {
   }
 
   const char* const base_;
-  std::mutex mu_;
-  std::condition_variable ready_;
-  uint64_t published_ = 0;
-  bool finishing_ = false;
-  bool abandoned_ = false;
+  protocol::Mutex mu_;
+  protocol::CondVar ready_;
+  uint64_t published_ OSSUP_GUARDED_BY(mu_) = 0;
+  bool finishing_ OSSUP_GUARDED_BY(mu_) = false;
+  bool abandoned_ OSSUP_GUARDED_BY(mu_) = false;
   protocol::Md5& md5_;
   uint64_t& crc64_;
   std::thread thread_;
-};
-
-// The live disk Blobs by file name. A Blob enters it when created and leaves it when destroyed.
-class BlobRegistry {
- public:
-  std::mutex mu;
-  std::unordered_map<std::string, std::weak_ptr<Blob>> live;
 };
 
 std::shared_ptr<Blob> Blob::InMemory(std::string bytes) {
@@ -142,7 +134,7 @@ std::shared_ptr<Blob> Blob::InMemory(std::string bytes) {
 
 Blob::~Blob() {
   if (!registry_) return;
-  std::lock_guard lock(registry_->mu);
+  protocol::MutexLock lock(registry_->mu);
   // A new Blob may already have taken the name while this one was dying (its weak_ptr is not
   // expired): the entry and the file are then that Blob's.
   auto it = registry_->live.find(name_);
@@ -204,7 +196,7 @@ protocol::Status BlobStore::Prepare() const {
 }
 
 BlobPtr BlobStore::Open(const std::string& name) const {
-  std::lock_guard lock(registry_->mu);
+  protocol::MutexLock lock(registry_->mu);
   if (auto it = registry_->live.find(name); it != registry_->live.end()) {
     if (auto blob = it->second.lock()) return blob;
   }
@@ -215,7 +207,7 @@ BlobPtr BlobStore::Open(const std::string& name) const {
 }
 
 BlobPtr BlobStore::Adopt(const std::string& name, uint64_t size) const {
-  std::lock_guard lock(registry_->mu);
+  protocol::MutexLock lock(registry_->mu);
   return EnterLive(name, size);
 }
 
@@ -231,7 +223,7 @@ BlobPtr BlobStore::EnterLive(const std::string& name, uint64_t size) const {
 
 void BlobStore::DeleteUnreferenced() const {
   if (!on_disk()) return;
-  std::lock_guard lock(registry_->mu);
+  protocol::MutexLock lock(registry_->mu);
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(blob_dir_, ec)) {
     auto it = registry_->live.find(entry.path().filename().string());

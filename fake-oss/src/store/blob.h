@@ -20,13 +20,22 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "ossup/protocol/checksum.h"
+#include "ossup/protocol/mutex.h"
 #include "ossup/protocol/status.h"
 
 namespace ossup::fake {
 
-class BlobRegistry;
+class Blob;
+
+// The live disk Blobs by file name. A Blob enters it when created and leaves it when destroyed.
+class BlobRegistry {
+ public:
+  protocol::Mutex mu;
+  std::unordered_map<std::string, std::weak_ptr<Blob>> live OSSUP_GUARDED_BY(mu);
+};
 
 class Blob {
  public:
@@ -86,8 +95,8 @@ class BlobStore {
   std::string NewName() const;
 
  private:
-  /// A new Blob for the file `name`, entered in the registry. REQUIRES: registry_->mu held.
-  BlobPtr EnterLive(const std::string& name, uint64_t size) const;
+  /// A new Blob for the file `name`, entered in the registry.
+  BlobPtr EnterLive(const std::string& name, uint64_t size) const OSSUP_REQUIRES(registry_->mu);
 
   std::string data_dir_;
   std::shared_ptr<BlobRegistry> registry_;

@@ -10,9 +10,9 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 
+#include "ossup/protocol/mutex.h"
 #include "ossup/protocol/signing.h"
 #include "ossup/protocol/status.h"
 
@@ -70,9 +70,9 @@ class RefreshingCredentialsProvider : public CredentialsProvider {
   Fetch fetch_;
   std::chrono::seconds refresh_margin_;
   Clock clock_;
-  mutable std::mutex mu_;
-  std::optional<TemporaryCredentials> cached_;
-  int fetch_count_ = 0;
+  mutable protocol::Mutex mu_;
+  std::optional<TemporaryCredentials> cached_ OSSUP_GUARDED_BY(mu_);
+  int fetch_count_ OSSUP_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace ossup::client

@@ -18,12 +18,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "ossup/protocol/mutex.h"
 #include "ossup/protocol/status.h"
 
 namespace ossup::client {
@@ -94,20 +94,22 @@ class PowerLossRecordStorage final : public RecordStorage {
     int inode = 0;
     std::string path;
   };
-  /// Starts tracking `path` with what is on disk (durable as it is). REQUIRES: mu_ held.
-  void TrackLocked(const std::string& path);
-  /// False (and counts nothing) once the machine is dead. REQUIRES: mu_ held.
-  bool AliveLocked(const std::string& entry);
+  /// Starts tracking `path` with what is on disk (durable as it is).
+  void TrackLocked(const std::string& path) OSSUP_REQUIRES(mu_);
+  /// False (and counts nothing) once the machine is dead.
+  bool AliveLocked(const std::string& entry) OSSUP_REQUIRES(mu_);
 
   std::shared_ptr<RecordStorage> disk_;
-  mutable std::mutex mu_;
-  std::map<int, Inode> inodes_;
-  int next_inode_ = 1;
-  std::map<std::string, int> names_;                   // path -> inode, as the disk is now
-  std::map<std::string, std::optional<int>> durable_;  // path -> inode after a power loss
-  std::map<Handle, Open> open_;
-  std::optional<uint64_t> crash_after_;
-  std::vector<std::string> log_;
+  mutable protocol::Mutex mu_;
+  std::map<int, Inode> inodes_ OSSUP_GUARDED_BY(mu_);
+  int next_inode_ OSSUP_GUARDED_BY(mu_) = 1;
+  // path -> inode, as the disk is now
+  std::map<std::string, int> names_ OSSUP_GUARDED_BY(mu_);
+  // path -> inode after a power loss
+  std::map<std::string, std::optional<int>> durable_ OSSUP_GUARDED_BY(mu_);
+  std::map<Handle, Open> open_ OSSUP_GUARDED_BY(mu_);
+  std::optional<uint64_t> crash_after_ OSSUP_GUARDED_BY(mu_);
+  std::vector<std::string> log_ OSSUP_GUARDED_BY(mu_);
 };
 
 }  // namespace ossup::client

@@ -13,9 +13,9 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
 #include <optional>
 
+#include "ossup/protocol/mutex.h"
 #include "ossup/protocol/wire.h"
 
 namespace ossup::fake {
@@ -34,10 +34,11 @@ class VirtualClock {
   void Set(protocol::TimePoint t);
 
  private:
-  mutable std::mutex mu_;
-  bool follows_real_time_;
-  protocol::TimePoint frozen_;            // frozen mode: the current time
-  protocol::TimePoint::duration offset_;  // ticking mode: added to the real clock
+  mutable protocol::Mutex mu_;
+  bool follows_real_time_ OSSUP_GUARDED_BY(mu_);
+  protocol::TimePoint frozen_ OSSUP_GUARDED_BY(mu_);  // frozen mode: the current time
+  protocol::TimePoint::duration offset_
+      OSSUP_GUARDED_BY(mu_);  // ticking mode: added to the real clock
 };
 
 }  // namespace ossup::fake

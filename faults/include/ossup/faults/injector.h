@@ -32,12 +32,12 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ossup/faults/plan.h"
+#include "ossup/protocol/mutex.h"
 #include "ossup/protocol/operation.h"
 
 namespace ossup::faults {
@@ -100,8 +100,8 @@ class Injector {
 
  private:
   struct State;
-  mutable std::mutex mu_;
-  std::unique_ptr<State> state_;
+  mutable protocol::Mutex mu_;
+  std::unique_ptr<State> state_ OSSUP_PT_GUARDED_BY(mu_);
   /// state_->plans.size(), written under mu_.
   std::atomic<size_t> plan_count_{0};
 };
