@@ -425,47 +425,48 @@ std::unique_ptr<httplib::Client> KeepAliveClient(int port) {
 //     and hashing into recycled memory, receiving and hashing into fresh memory.
 // Each server's CPU is its own (/proc/PID/stat around each upload), one keep-alive connection.
 void IngestCpu(const std::string& binary, const std::string& part, int rounds) {
-  auto fake = SpawnFakeOss(
-      binary, {"--port", "0", "--access-key-id", kCredentials.access_key_id, "--access-key-secret",
-               kCredentials.access_key_secret, "--bucket", "bench"});
-  if (!fake) return;
+  // Two fake-oss processes, so that memory one lets go is never what the other takes.
+  std::vector<FakeOssProcess> fakes;
+  for (int i = 0; i < 2; ++i) {
+    auto fake = SpawnFakeOss(
+        binary, {"--port", "0", "--access-key-id", kCredentials.access_key_id,
+                 "--access-key-secret", kCredentials.access_key_secret, "--bucket", "bench"});
+    if (fake) fakes.push_back(*fake);
+  }
+  auto stop_all = [&fakes] {
+    for (const auto& fake : fakes) StopFakeOss(fake);
+  };
+  if (fakes.size() != 2) return stop_all();
   auto now = [] { return std::chrono::system_clock::now(); };
   std::vector<IngestTarget> targets;
-  auto initiate = [&](httplib::Client& client, const std::string& key) -> std::string {
+  auto initiate = [&](httplib::Client& client) -> std::string {
     std::string path;
-    auto headers = Signed("POST", key, {{"uploads", ""}}, now(), path);
+    auto headers = Signed("POST", "cpu", {{"uploads", ""}}, now(), path);
     auto init = client.Post(path, headers, "", "application/octet-stream");
     auto upload = ossup::protocol::DecodeInitiateMultipartUploadResult(init ? init->body : "");
     return upload.ok() ? upload->upload_id : "";
   };
-  auto upload_part = [now](const std::string& key, const std::string& upload_id, int number) {
+  // UploadPart `*number` of `upload_id` (advancing it when `advance`).
+  auto upload_part = [now](std::string upload_id, std::shared_ptr<int> number, bool advance) {
     return [=](httplib::Client& client, const std::string& bytes) {
+      if (advance) ++*number;
       std::string path;
-      auto headers = Signed("PUT", key,
-                            {{"partNumber", std::to_string(number ? number : 1)},
-                             {"uploadId", upload_id}},
-                            now(), path);
+      auto headers =
+          Signed("PUT", "cpu", {{"partNumber", std::to_string(*number)}, {"uploadId", upload_id}},
+                 now(), path);
       return PutPart(client, path, headers, bytes);
     };
   };
-  std::vector<std::pair<std::string, std::string>> uploads;  // key, upload id: aborted at the end
-  {
-    IngestTarget fresh{"fake-oss, new part each time (fresh memory)", *fake,
-                       KeepAliveClient(fake->port), nullptr};
-    const std::string id = initiate(*fresh.client, "cpu");
-    if (id.empty()) return StopFakeOss(*fake);
-    uploads.emplace_back("cpu", id);
-    auto next = std::make_shared<int>(0);
-    fresh.send = [upload_part, id, next](httplib::Client& client, const std::string& bytes) {
-      return upload_part("cpu", id, ++*next)(client, bytes);
-    };
-    targets.push_back(std::move(fresh));
-    IngestTarget again{"fake-oss, part 1 uploaded again (recycled memory)", *fake,
-                       KeepAliveClient(fake->port), nullptr};
-    const std::string again_id = initiate(*again.client, "cpu-again");
-    uploads.emplace_back("cpu-again", again_id);
-    again.send = upload_part("cpu-again", again_id, 1);
-    targets.push_back(std::move(again));
+  std::vector<std::string> uploads;  // one per fake, aborted at the end
+  for (int i = 0; i < 2; ++i) {
+    const bool fresh = i == 0;
+    IngestTarget target{fresh ? "fake-oss, a new part each time (fresh memory)"
+                              : "fake-oss, part 1 uploaded again (recycled memory)",
+                        fakes[i], KeepAliveClient(fakes[i].port), nullptr};
+    uploads.push_back(initiate(*target.client));
+    if (uploads.back().empty()) return stop_all();
+    target.send = upload_part(uploads.back(), std::make_shared<int>(fresh ? 0 : 1), fresh);
+    targets.push_back(std::move(target));
   }
   std::vector<FakeOssProcess> sinks;
   for (SinkMode mode : {SinkMode::kRecv, SinkMode::kHashRecycled, SinkMode::kHashFresh}) {
@@ -479,8 +480,12 @@ void IngestCpu(const std::string& binary, const std::string& part, int rounds) {
     };
     targets.push_back(std::move(target));
   }
-  // Not counted: the first upload of each target (connection set-up, first buffers).
-  for (auto& target : targets) target.send(*target.client, part);
+  // Not counted: the first two uploads of each target (connection set-up, first buffers; a
+  // part uploaded again frees its predecessor's memory only once it is stored, so recycling
+  // starts with the third).
+  for (int warm_up = 0; warm_up < 2; ++warm_up) {
+    for (auto& target : targets) target.send(*target.client, part);
+  }
   double hash_cpu = 0;
   for (int round = 0; round < rounds; ++round) {
     hash_cpu += HashCpuSeconds(part);
@@ -506,13 +511,13 @@ void IngestCpu(const std::string& binary, const std::string& part, int rounds) {
                 target.PerGb(), target.PerGb() / hash_per_gb,
                 static_cast<int>(target.bytes / part.size()), rounds);
   }
-  for (const auto& [key, id] : uploads) {
+  for (size_t i = 0; i < uploads.size(); ++i) {
     std::string path;
-    auto headers = Signed("DELETE", key, {{"uploadId", id}}, now(), path);
-    targets[0].client->Delete(path, headers);
+    auto headers = Signed("DELETE", "cpu", {{"uploadId", uploads[i]}}, now(), path);
+    targets[i].client->Delete(path, headers);
   }
   for (const auto& sink : sinks) StopFakeOss(sink);
-  StopFakeOss(*fake);
+  stop_all();
 }
 
 // The CPU a fake-oss process spends per signed Initiate+Abort pair, one keep-alive connection.
@@ -599,7 +604,8 @@ int main(int argc, char** argv) {
   auto wanted = [&only](std::string_view name) {
     return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
   };
-  const std::string binary = (std::filesystem::path(SelfPath()).parent_path() / "fake-oss").string();
+  const std::string binary =
+      (std::filesystem::path(SelfPath()).parent_path() / "fake-oss").string();
 
   if (wanted("startup")) {
     Startup();
@@ -613,8 +619,8 @@ int main(int argc, char** argv) {
   }
   if (wanted("ingest")) {
     double rate = HashRate(part);
-    std::printf("single-core MD5+CRC64 (4 KiB updates): %.0f MB/s; 0.8x = %.0f MB/s\n",
-                rate / 1e6, 0.8 * rate / 1e6);
+    std::printf("single-core MD5+CRC64 (4 KiB updates): %.0f MB/s; 0.8x = %.0f MB/s\n", rate / 1e6,
+                0.8 * rate / 1e6);
     Ingest(1, parts, part);
     Ingest(2, parts / 2, part);
   }
