@@ -578,6 +578,7 @@ int main(int argc, char** argv) {
   int pairs = 5000;
   int disk_gib = 2;
   int idle = 10000;
+  int cpu_rounds = 8;
   std::vector<std::string> only;
   std::string sink_mode;
   app.add_option("--parts", parts, "64 MiB parts per connection")->capture_default_str();
@@ -585,6 +586,9 @@ int main(int argc, char** argv) {
   app.add_option("--disk-gib", disk_gib, "GiB to upload in disk mode (0 skips)")
       ->capture_default_str();
   app.add_option("--idle", idle, "Idle keep-alive connections to hold (0 skips)")
+      ->capture_default_str();
+  app.add_option("--cpu-rounds", cpu_rounds,
+                 "64 MiB parts per server in the side-by-side ingest CPU figure")
       ->capture_default_str();
   app.add_option("--only", only,
                  "Run only these figures (startup, ingest, small, idle, ingest-cpu, pair-cpu, "
@@ -626,7 +630,7 @@ int main(int argc, char** argv) {
   }
   if (wanted("small")) SmallRequests(pairs);
   if (wanted("idle") && idle > 0) IdleConnections(binary, idle, 2000);
-  if (wanted("ingest-cpu")) IngestCpu(binary, part, std::max(parts, 8));
+  if (wanted("ingest-cpu")) IngestCpu(binary, part, std::max(cpu_rounds, 1));
   if (wanted("pair-cpu")) PairCpu(binary, pairs);
   if (wanted("disk") && disk_gib > 0) DiskIngest(binary, disk_gib, part);
   return 0;
