@@ -161,6 +161,28 @@ TEST_F(FramingTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(bodies, "one");
 }
 
+TEST_F(FramingTest, LargeBodyIsReadToItsLengthAndNoFurther) {
+  // A body served on a handler thread (larger than the inline limit) is read straight from the
+  // stream: its start arrives with the head, the rest in uneven pieces, and the request
+  // pipelined behind it in the same piece as its last byte is left for the next read.
+  const std::string body = Payload(300 * 1024 + 7, 12);
+  const std::string all =
+      RawHead("PUT", "/bkt/big", {{"Content-Length", std::to_string(body.size())}}) + body +
+      RawHead("GET", "/bkt/big", {});
+  RawConnection connection(server().port());
+  for (size_t at = 0, step = 1000; at < all.size(); at += step, step = step * 3 + 1) {
+    ASSERT_TRUE(connection.Send(std::string_view(all).substr(at, step)));
+  }
+  const std::string received =
+      connection.ReadUntil([](const std::string& text) { return ParseAll(text).size() == 2; });
+  auto responses = ParseAll(received);
+  ASSERT_EQ(responses.size(), 2u);
+  EXPECT_EQ(responses[0].status, 200);
+  EXPECT_EQ(responses[1].status, 200);
+  EXPECT_TRUE(responses[1].body == body);
+  EXPECT_FALSE(connection.closed());
+}
+
 TEST_F(FramingTest, RequestWithoutBodyIsAnsweredAtOnce) {
   // No Content-Length and no Transfer-Encoding: the body is empty (RFC 9112 §6.3); the answer
   // comes while the connection stays open.

@@ -81,7 +81,7 @@ const sizes = quick
       settleMs: 300,
       clientFile: 64 * MiB,
       rssFile: 256 * MiB,
-      fakeOssBenchArgs: ['--parts', '2', '--pairs', '200', '--disk-gib', '0', '--idle', '500'],
+      fakeOssBenchArgs: ['--parts', '2', '--cpu-rounds', '1', '--pairs', '200', '--disk-gib', '0', '--idle', '500'],
     }
   : {
       hashBytes: 512 * MiB,
@@ -353,6 +353,14 @@ function fakeOssBenchFigures() {
     idle_connection_rss_kib: grab(/([\d.]+) KiB per idle connection/),
     server_cpu_s_per_gb_ingested: grab(/server CPU per GB ingested.*?: ([\d.]+) CPU-s\/GB/),
     server_cpu_per_gb_over_hash_cost: grab(/CPU-s\/GB = ([\d.]+)x the single-core/),
+    // The side-by-side ingest table (fake-oss-bench IngestCpu): each row over MD5+CRC64 alone.
+    ingest_cpu_over_hash: {
+      fake_oss_fresh_memory: grab(/fake-oss, a new part each time.*= ([\d.]+)x/),
+      fake_oss_recycled_memory: grab(/fake-oss, part 1 uploaded again.*= ([\d.]+)x/),
+      reference_recv: grab(/reference server: recv .*= ([\d.]+)x/),
+      reference_hash_recycled: grab(/reference server: hash-recycled .*= ([\d.]+)x/),
+      reference_hash_fresh: grab(/reference server: hash-fresh .*= ([\d.]+)x/),
+    },
     server_cpu_us_per_signed_pair: grab(/server CPU per signed Initiate\+Abort pair: ([\d.]+) us/),
     lines,
   };
@@ -393,6 +401,22 @@ async function fakeSection() {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  }
+
+  // The floor under fake-oss's startup: a server linked like it that only answers
+  // (startup-floor), measured the same way right after it.
+  {
+    const r = measure('startup', '--repeat', sizes.startupRepeat, '--settle-ms', sizes.settleMs, '--',
+      bin('startup-floor'), '{port}');
+    out.startup_floor = {
+      what: 'startup-floor (tools/bench/startup_floor.cc): same shared libraries as fake-oss, OpenSSL initialised, one thread, answers 200',
+      startup_ms: r.startup_ms,
+      samples_startup_ms: r.samples_startup_ms,
+      lifetime_cpu_ms: r.lifetime_cpu_ms,
+      samples_lifetime_cpu_ms: r.samples_lifetime_cpu_ms,
+      fake_oss_over_floor_startup: ratio(out.startup['fake-oss']?.startup_ms, r.startup_ms),
+      fake_oss_over_floor_lifetime_cpu: ratio(out.startup['fake-oss']?.lifetime_cpu_ms, r.lifetime_cpu_ms),
+    };
   }
 
   // UploadPart ingest: a fresh server per run; servers interleaved within each repeat.
@@ -792,6 +816,12 @@ function printFake(f) {
     `   fake-oss with V1 signatures checked: ingest ${signed(signedFakeOss.name).map(x => `${x.connections} conn ${fmt(x.mb_per_s)} MB/s`).join(', ')}; ` +
       signedSmall.map(x => (x.pairs_per_s ? `initabort ${fmt(x.pairs_per_s)} pairs/s` : `${x.kind} ${fmt(x.requests_per_s)} req/s`)).join(', ')
   );
+  const floor = f.startup_floor;
+  console.log(
+    `   startup-floor (linked like fake-oss, only answers): ${fmt(floor.startup_ms, 1)} ms to first answer, ` +
+      `${fmt(floor.lifetime_cpu_ms, 1)} ms CPU over its life; fake-oss / floor ${fmtRatio(floor.fake_oss_over_floor_startup)} ` +
+      `(CPU ${fmtRatio(floor.fake_oss_over_floor_lifetime_cpu)})`
+  );
   for (const x of [...f.ingest, ...f.small].filter(x => x.failure)) {
     console.log(`   ${x.server} ${x.kind ?? 'ingest'} failed: ${x.failure.split('\n')[0].slice(0, 110)}`);
   }
@@ -805,7 +835,11 @@ function printFake(f) {
   console.log(
     `   fake-oss-bench: ${fmt(fb.idle_connections_held)} idle connections held, new client p99 ` +
       `${fmt(fb.idle_connections_new_client_p99_ms, 2)} ms, ${fmt(fb.idle_connection_rss_kib, 1)} KiB each; ` +
-      `server CPU per GB ingested ${fmt(fb.server_cpu_per_gb_over_hash_cost, 2)}x the MD5+CRC64 cost; ` +
+      `server CPU per GB ingested ${fmt(fb.server_cpu_per_gb_over_hash_cost, 2)}x the MD5+CRC64 cost ` +
+      `(memory recycled ${fmt(fb.ingest_cpu_over_hash.fake_oss_recycled_memory, 2)}x; reference servers: ` +
+      `recv ${fmt(fb.ingest_cpu_over_hash.reference_recv, 2)}x, hash-recycled ` +
+      `${fmt(fb.ingest_cpu_over_hash.reference_hash_recycled, 2)}x, hash-fresh ` +
+      `${fmt(fb.ingest_cpu_over_hash.reference_hash_fresh, 2)}x); ` +
       `server CPU per signed Initiate+Abort ${fmt(fb.server_cpu_us_per_signed_pair)} us`
   );
 }
@@ -877,7 +911,7 @@ function machine() {
 }
 
 async function main() {
-  for (const name of ['ossup-bench', 'fake-oss', 'ossup', 'fake-oss-bench']) {
+  for (const name of ['ossup-bench', 'fake-oss', 'ossup', 'fake-oss-bench', 'startup-floor']) {
     if (!existsSync(bin(name))) {
       console.error(`bench: ${bin(name)} is missing; build the release preset (or pass --bin-dir)`);
       process.exit(2);

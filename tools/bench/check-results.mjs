@@ -30,6 +30,11 @@ if (fake) {
     const where = `fake ${x.server} ${x.kind ?? `ingest ${x.connections} conn`}`;
     if (x.server.startsWith('fake-oss') || !x.failure) number(where, x.mb_per_s ?? x.requests_per_s);
   }
+  number('fake.startup_floor.startup_ms', fake.startup_floor?.startup_ms);
+  number('fake.startup_floor.lifetime_cpu_ms', fake.startup_floor?.lifetime_cpu_ms);
+  for (const [name, value] of Object.entries(fake.fake_oss_bench?.ingest_cpu_over_hash ?? {})) {
+    number(`fake.fake_oss_bench.ingest_cpu_over_hash.${name}`, value);
+  }
   for (const [peer, ratios] of Object.entries(fake.ratios)) {
     number(`fake.ratios.${peer}.startup_ms`, ratios.startup_ms);
     number(`fake.ratios.${peer}.ingest_1conn`, ratios.ingest_1conn);

@@ -9,8 +9,9 @@
 //      client, V1 signatures checked
 //   5. against a fake-oss process: a new client's request latency (p50/p99) while N idle
 //      keep-alive connections are held open, and the RSS each idle connection costs
-//   6. against a fake-oss process: the server's own CPU per GB ingested (next to the
-//      single-core MD5+CRC64 cost) and per signed Initiate+Abort pair
+//   6. against a fake-oss process: the server's own CPU per GB ingested, side by side with the
+//      single-core MD5+CRC64 cost and with reference servers (sink_server.h) that only receive,
+//      or receive and hash; and per signed Initiate+Abort pair
 #include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -27,6 +28,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -38,10 +41,13 @@
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/signing.h"
 #include "ossup/protocol/xml.h"
+#include "sink_server.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using fake_oss_bench::SinkMode;
+using fake_oss_bench::SinkModeName;
 const ossup::protocol::Credentials kCredentials{"AKIDBENCH", "SECRETBENCH", ""};
 
 // User + system CPU seconds of this process so far (client and server threads together).
@@ -51,6 +57,8 @@ double CpuSeconds() {
   return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
          usage.ru_stime.tv_usec / 1e6;
 }
+
+std::string SelfPath() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
 
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -373,60 +381,163 @@ void IdleConnections(const std::string& binary, int count, int requests) {
   StopFakeOss(*fake);
 }
 
-// The CPU a fake-oss process spends (its own, not the client's) per GB of UploadPart ingest
-// and per signed Initiate+Abort pair, one keep-alive connection each. The ingest figure is set
-// against the CPU this process spends hashing (MD5+CRC64) the same part, once before each
-// upload of it: both are CPU time, measured side by side.
-void ServerCpu(const std::string& binary, const std::string& part, int parts, int pairs) {
+// Streams `part` as one PUT with `headers` to `path`; true on a 200.
+bool PutPart(httplib::Client& client, const std::string& path, const httplib::Headers& headers,
+             const std::string& part) {
+  auto res = client.Put(
+      path, headers, part.size(),
+      [&part](size_t offset, size_t length, httplib::DataSink& sink) {
+        return sink.write(part.data() + offset, std::min<size_t>(length, 1 << 20));
+      },
+      "application/octet-stream");
+  return res && res->status == 200;
+}
+
+// One server whose CPU per ingested GB is measured: a process, a keep-alive client to it, and
+// how to send it the next part.
+struct IngestTarget {
+  std::string name;
+  FakeOssProcess process;
+  std::unique_ptr<httplib::Client> client;
+  /// Sends `part` as the target's next upload; true when it was stored.
+  std::function<bool(httplib::Client&, const std::string&)> send;
+  double cpu = 0;
+  uint64_t bytes = 0;
+
+  double PerGb() const { return bytes == 0 ? 0 : cpu / (static_cast<double>(bytes) / 1e9); }
+};
+
+std::unique_ptr<httplib::Client> KeepAliveClient(int port) {
+  auto client = std::make_unique<httplib::Client>("127.0.0.1", port);
+  client->set_keep_alive(true);
+  client->set_tcp_nodelay(true);
+  client->set_url_encode(false);
+  return client;
+}
+
+// The CPU a fake-oss process spends (its own, not the client's) per GB of UploadPart ingest,
+// set side by side against the CPU the same bytes cost elsewhere, all measured in one run and
+// interleaved part by part (the order rotating every round):
+//   - MD5+CRC64 alone: this process's thread hashing the part (CLOCK_THREAD_CPUTIME_ID);
+//   - fake-oss, each part a new part of an upload: the memory that keeps it is new;
+//   - fake-oss, the same part number uploaded again: the part it replaces frees memory first;
+//   - the reference servers of sink_server.h (their own processes): receiving alone, receiving
+//     and hashing into recycled memory, receiving and hashing into fresh memory.
+// Each server's CPU is its own (/proc/PID/stat around each upload), one keep-alive connection.
+void IngestCpu(const std::string& binary, const std::string& part, int rounds) {
+  // Two fake-oss processes, so that memory one lets go is never what the other takes.
+  std::vector<FakeOssProcess> fakes;
+  for (int i = 0; i < 2; ++i) {
+    auto fake = SpawnFakeOss(
+        binary, {"--port", "0", "--access-key-id", kCredentials.access_key_id,
+                 "--access-key-secret", kCredentials.access_key_secret, "--bucket", "bench"});
+    if (fake) fakes.push_back(*fake);
+  }
+  auto stop_all = [&fakes] {
+    for (const auto& fake : fakes) StopFakeOss(fake);
+  };
+  if (fakes.size() != 2) return stop_all();
+  auto now = [] { return std::chrono::system_clock::now(); };
+  std::vector<IngestTarget> targets;
+  auto initiate = [&](httplib::Client& client) -> std::string {
+    std::string path;
+    auto headers = Signed("POST", "cpu", {{"uploads", ""}}, now(), path);
+    auto init = client.Post(path, headers, "", "application/octet-stream");
+    auto upload = ossup::protocol::DecodeInitiateMultipartUploadResult(init ? init->body : "");
+    return upload.ok() ? upload->upload_id : "";
+  };
+  // UploadPart `*number` of `upload_id` (advancing it when `advance`).
+  auto upload_part = [now](std::string upload_id, std::shared_ptr<int> number, bool advance) {
+    return [=](httplib::Client& client, const std::string& bytes) {
+      if (advance) ++*number;
+      std::string path;
+      auto headers =
+          Signed("PUT", "cpu", {{"partNumber", std::to_string(*number)}, {"uploadId", upload_id}},
+                 now(), path);
+      return PutPart(client, path, headers, bytes);
+    };
+  };
+  std::vector<std::string> uploads;  // one per fake, aborted at the end
+  for (int i = 0; i < 2; ++i) {
+    const bool fresh = i == 0;
+    IngestTarget target{fresh ? "fake-oss, a new part each time (fresh memory)"
+                              : "fake-oss, part 1 uploaded again (recycled memory)",
+                        fakes[i], KeepAliveClient(fakes[i].port), nullptr};
+    uploads.push_back(initiate(*target.client));
+    if (uploads.back().empty()) return stop_all();
+    target.send = upload_part(uploads.back(), std::make_shared<int>(fresh ? 0 : 1), fresh);
+    targets.push_back(std::move(target));
+  }
+  std::vector<FakeOssProcess> sinks;
+  for (SinkMode mode : {SinkMode::kRecv, SinkMode::kHashRecycled, SinkMode::kHashFresh}) {
+    auto sink = SpawnFakeOss(SelfPath(), {"--serve-sink", std::string(SinkModeName(mode))});
+    if (!sink) continue;
+    sinks.push_back(*sink);
+    IngestTarget target{"reference server: " + std::string(SinkModeName(mode)), *sink,
+                        KeepAliveClient(sink->port), nullptr};
+    target.send = [](httplib::Client& client, const std::string& bytes) {
+      return PutPart(client, "/sink", {}, bytes);
+    };
+    targets.push_back(std::move(target));
+  }
+  // Not counted: the first two uploads of each target (connection set-up, first buffers; a
+  // part uploaded again frees its predecessor's memory only once it is stored, so recycling
+  // starts with the third).
+  for (int warm_up = 0; warm_up < 2; ++warm_up) {
+    for (auto& target : targets) target.send(*target.client, part);
+  }
+  double hash_cpu = 0;
+  for (int round = 0; round < rounds; ++round) {
+    hash_cpu += HashCpuSeconds(part);
+    for (size_t i = 0; i < targets.size(); ++i) {
+      IngestTarget& target = targets[(i + static_cast<size_t>(round)) % targets.size()];
+      const double cpu_start = ProcessCpuSeconds(target.process.pid);
+      const bool ok = target.send(*target.client, part);
+      target.cpu += ProcessCpuSeconds(target.process.pid) - cpu_start;
+      if (ok) target.bytes += part.size();
+    }
+  }
+  const double hash_per_gb = hash_cpu / (static_cast<double>(part.size()) * rounds / 1e9);
+  std::printf(
+      "server CPU per GB ingested (64 MiB parts, 1 connection, %d parts): %.3f CPU-s/GB = %.2fx "
+      "the single-core MD5+CRC64 cost (%.3f CPU-s/GB, same bytes, hashed beside each upload)\n",
+      rounds, targets[0].PerGb(), targets[0].PerGb() / hash_per_gb, hash_per_gb);
+  std::printf("ingest CPU side by side (%d rounds of one 64 MiB part each, interleaved):\n",
+              rounds);
+  std::printf("  %-52s %.3f CPU-s/GB = 1.00x\n", "MD5+CRC64 alone (one thread, no I/O)",
+              hash_per_gb);
+  for (const auto& target : targets) {
+    std::printf("  %-52s %.3f CPU-s/GB = %.2fx (%d of %d stored)\n", target.name.c_str(),
+                target.PerGb(), target.PerGb() / hash_per_gb,
+                static_cast<int>(target.bytes / part.size()), rounds);
+  }
+  for (size_t i = 0; i < uploads.size(); ++i) {
+    std::string path;
+    auto headers = Signed("DELETE", "cpu", {{"uploadId", uploads[i]}}, now(), path);
+    targets[i].client->Delete(path, headers);
+  }
+  for (const auto& sink : sinks) StopFakeOss(sink);
+  stop_all();
+}
+
+// The CPU a fake-oss process spends per signed Initiate+Abort pair, one keep-alive connection.
+void PairCpu(const std::string& binary, int pairs) {
   auto fake = SpawnFakeOss(
       binary, {"--port", "0", "--access-key-id", kCredentials.access_key_id, "--access-key-secret",
                kCredentials.access_key_secret, "--bucket", "bench"});
   if (!fake) return;
-  httplib::Client client("127.0.0.1", fake->port);
-  client.set_keep_alive(true);
-  client.set_tcp_nodelay(true);
-  client.set_url_encode(false);
+  auto client = KeepAliveClient(fake->port);
   auto now = [] { return std::chrono::system_clock::now(); };
   std::string path;
-  auto init_headers = Signed("POST", "cpu", {{"uploads", ""}}, now(), path);
-  auto init = client.Post(path, init_headers, "", "application/octet-stream");
-  auto upload = ossup::protocol::DecodeInitiateMultipartUploadResult(init ? init->body : "");
-  if (!upload.ok()) return StopFakeOss(*fake);
-  double server_cpu = 0;
-  double hash_cpu = 0;
-  uint64_t bytes = 0;
-  for (int n = 1; n <= parts; ++n) {
-    hash_cpu += HashCpuSeconds(part);
-    const double cpu_start = ProcessCpuSeconds(fake->pid);
-    auto h =
-        Signed("PUT", "cpu", {{"partNumber", std::to_string(n)}, {"uploadId", upload->upload_id}},
-               now(), path);
-    auto res = client.Put(
-        path, h, part.size(),
-        [&part](size_t offset, size_t length, httplib::DataSink& sink) {
-          return sink.write(part.data() + offset, std::min<size_t>(length, 1 << 20));
-        },
-        "application/octet-stream");
-    server_cpu += ProcessCpuSeconds(fake->pid) - cpu_start;
-    if (res && res->status == 200) bytes += part.size();
-  }
-  const double per_gb = bytes == 0 ? 0 : server_cpu / (bytes / 1e9);
-  const double hash_per_gb = hash_cpu / (static_cast<double>(part.size()) * parts / 1e9);
-  std::printf(
-      "server CPU per GB ingested (64 MiB parts, 1 connection, %d parts): %.3f CPU-s/GB = %.2fx "
-      "the single-core MD5+CRC64 cost (%.3f CPU-s/GB, same bytes, hashed beside each upload)\n",
-      parts, per_gb, per_gb / hash_per_gb, hash_per_gb);
-  auto h = Signed("DELETE", "cpu", {{"uploadId", upload->upload_id}}, now(), path);
-  client.Delete(path, h);
   const double cpu_start = ProcessCpuSeconds(fake->pid);
   int ok = 0;
   for (int i = 0; i < pairs; ++i) {
     auto ih = Signed("POST", "small", {{"uploads", ""}}, now(), path);
-    auto started = client.Post(path, ih, "", "application/octet-stream");
+    auto started = client->Post(path, ih, "", "application/octet-stream");
     auto id = ossup::protocol::DecodeInitiateMultipartUploadResult(started ? started->body : "");
     if (!id.ok()) continue;
     auto ah = Signed("DELETE", "small", {{"uploadId", id->upload_id}}, now(), path);
-    auto abort = client.Delete(path, ah);
+    auto abort = client->Delete(path, ah);
     if (abort && abort->status == 204) ++ok;
   }
   const double pair_cpu = ProcessCpuSeconds(fake->pid) - cpu_start;
@@ -467,32 +578,60 @@ int main(int argc, char** argv) {
   int pairs = 5000;
   int disk_gib = 2;
   int idle = 10000;
+  int cpu_rounds = 8;
+  std::vector<std::string> only;
+  std::string sink_mode;
   app.add_option("--parts", parts, "64 MiB parts per connection")->capture_default_str();
   app.add_option("--pairs", pairs, "Initiate+Abort pairs")->capture_default_str();
   app.add_option("--disk-gib", disk_gib, "GiB to upload in disk mode (0 skips)")
       ->capture_default_str();
   app.add_option("--idle", idle, "Idle keep-alive connections to hold (0 skips)")
       ->capture_default_str();
+  app.add_option("--cpu-rounds", cpu_rounds,
+                 "64 MiB parts per server in the side-by-side ingest CPU figure")
+      ->capture_default_str();
+  app.add_option("--only", only,
+                 "Run only these figures (startup, ingest, small, idle, ingest-cpu, pair-cpu, "
+                 "disk; repeatable)");
+  app.add_option("--serve-sink", sink_mode,
+                 "Run a reference ingest server instead (recv, hash-recycled, hash-fresh): "
+                 "used by the ingest-cpu figure");
   CLI11_PARSE(app, argc, argv);
-  std::string binary =
-      (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "fake-oss").string();
+  if (!sink_mode.empty()) {
+    auto mode = fake_oss_bench::ParseSinkMode(sink_mode);
+    if (!mode) {
+      std::fprintf(stderr, "fake-oss-bench: unknown --serve-sink mode %s\n", sink_mode.c_str());
+      return 2;
+    }
+    return fake_oss_bench::ServeSink(*mode);
+  }
+  auto wanted = [&only](std::string_view name) {
+    return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
+  };
+  const std::string binary =
+      (std::filesystem::path(SelfPath()).parent_path() / "fake-oss").string();
 
-  Startup();
-  ProcessStartupAndRss(binary);
+  if (wanted("startup")) {
+    Startup();
+    ProcessStartupAndRss(binary);
+  }
   std::string part(64 << 20, '\0');
   uint64_t x = 88172645463325252ull;
   for (size_t i = 0; i < part.size(); i += 8) {
     x ^= x << 13, x ^= x >> 7, x ^= x << 17;
     std::memcpy(part.data() + i, &x, 8);
   }
-  double rate = HashRate(part);
-  std::printf("single-core MD5+CRC64 (4 KiB updates): %.0f MB/s; 0.8x = %.0f MB/s\n", rate / 1e6,
-              0.8 * rate / 1e6);
-  Ingest(1, parts, part);
-  Ingest(2, parts / 2, part);
-  SmallRequests(pairs);
-  if (idle > 0) IdleConnections(binary, idle, 2000);
-  ServerCpu(binary, part, std::max(parts, 8), pairs);
-  if (disk_gib > 0) DiskIngest(binary, disk_gib, part);
+  if (wanted("ingest")) {
+    double rate = HashRate(part);
+    std::printf("single-core MD5+CRC64 (4 KiB updates): %.0f MB/s; 0.8x = %.0f MB/s\n", rate / 1e6,
+                0.8 * rate / 1e6);
+    Ingest(1, parts, part);
+    Ingest(2, parts / 2, part);
+  }
+  if (wanted("small")) SmallRequests(pairs);
+  if (wanted("idle") && idle > 0) IdleConnections(binary, idle, 2000);
+  if (wanted("ingest-cpu")) IngestCpu(binary, part, std::max(cpu_rounds, 1));
+  if (wanted("pair-cpu")) PairCpu(binary, pairs);
+  if (wanted("disk") && disk_gib > 0) DiskIngest(binary, disk_gib, part);
   return 0;
 }

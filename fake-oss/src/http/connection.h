@@ -44,7 +44,8 @@ class Connection {
   /// (including a request without a body). nullopt on failure (see body_failure()). The first
   /// call answers `Expect: 100-continue` with `100 Continue`.
   virtual std::optional<size_t> ReadBody(char* data, size_t capacity) = 0;
-  /// True once the body has been read to its end.
+  /// True once the whole body has been handed out by ReadBody (at once for a request without
+  /// a body): a further ReadBody would return 0.
   virtual bool body_complete() const = 0;
   virtual BodyFailure body_failure() const = 0;
   /// True when the request asked for `100 Continue` and it has not been sent: the client may

@@ -45,53 +45,71 @@ bool Exchange::HasParam(std::string_view name) const {
   return protocol::HasParam(wire.query, name);
 }
 
+namespace {
+
+// Hands the body to a ByteSink through a buffer of this thread's.
+class SinkDestination final : public BodyDestination {
+ public:
+  explicit SinkDestination(const ByteSink& sink) : sink_(sink) {}
+  std::span<char> Room() override { return buffer_; }
+  bool Commit(size_t n) override { return sink_(buffer_.data(), n); }
+
+ private:
+  const ByteSink& sink_;
+  static thread_local std::vector<char> buffer_;
+};
+thread_local std::vector<char> SinkDestination::buffer_(kBodyBufferBytes);
+
+}  // namespace
+
 bool Exchange::ReadBody(const ByteSink& sink, uint64_t max_bytes) {
+  SinkDestination destination(sink);
+  return ReadBody(destination, max_bytes);
+}
+
+bool Exchange::ReadBody(BodyDestination& destination, uint64_t max_bytes) {
   body_consumed_ = true;
   const bool reset = FaultIs(faults::ActionType::kReset);
   const bool stall = FaultIs(faults::ActionType::kStall);
+  // A reset or stall happens once `mark` bytes have arrived: reads stop at the mark, so the
+  // destination has exactly those bytes when it happens (with a mark of 0, after the first read).
   const uint64_t mark = fault ? fault->action.after_bytes : 0;
-  bool hooked = false;
-  bool sink_ok = true;
-  uint64_t received = 0;
-  // False only after a reset.
-  auto receiver = [&](const char* data, size_t size) {
-    if ((reset || stall) && !hooked && received + size >= mark) {
-      size_t head = static_cast<size_t>(mark - received);
-      if (head > 0 && sink_ok) sink_ok = sink(data, head);
-      received += head;
-      data += head;
-      size -= head;
-      hooked = true;
-      if (reset) {
-        Kill();
-        return false;
-      }
-      stall_pending_ = false;
-      connection.Stall(std::chrono::milliseconds(fault->action.stall_ms));
-    }
-    received += size;
-    // After a sink failure keep consuming, so the connection stays in sync.
-    if (size > 0 && sink_ok) sink_ok = sink(data, size);
-    return true;
-  };
-  thread_local std::vector<char> buffer(kBodyBufferBytes);
+  bool hooked = !(reset || stall);
+  bool kept = true;
   bool complete = true;
-  uint64_t total = 0;
-  while (true) {
-    auto n = connection.ReadBody(buffer.data(), buffer.size());
+  uint64_t received = 0;
+  // After a destination failure the rest is read into here, so the connection stays in sync.
+  thread_local std::vector<char> discard(kBodyBufferBytes);
+  while (!connection.body_complete()) {
+    std::span<char> room = kept ? destination.Room() : std::span<char>(discard);
+    size_t want = room.size();
+    if (!hooked && mark > received)
+      want = static_cast<size_t>(std::min<uint64_t>(want, mark - received));
+    // One byte past the limit tells that the body exceeds it.
+    if (max_bytes - received < want) want = static_cast<size_t>(max_bytes - received + 1);
+    auto n = connection.ReadBody(room.data(), want);
     if (!n) {
       complete = false;
       break;
     }
     if (*n == 0) break;
-    total += *n;
-    if (total > max_bytes) {
+    if (*n > max_bytes - received) {
       body_too_large_ = true;
       complete = false;
       CloseAfterResponse();
       break;
     }
-    if (!receiver(buffer.data(), *n)) break;
+    received += *n;
+    if (kept) kept = destination.Commit(*n);
+    if (!hooked && received >= mark) {
+      hooked = true;
+      if (reset) {
+        Kill();
+        break;
+      }
+      stall_pending_ = false;
+      connection.Stall(std::chrono::milliseconds(fault->action.stall_ms));
+    }
   }
   entry.request_body_bytes = received;
   if (killed_) return false;
@@ -100,7 +118,7 @@ bool Exchange::ReadBody(const ByteSink& sink, uint64_t max_bytes) {
     return false;
   }
   if (!complete) CloseAfterResponse();
-  return complete && sink_ok;
+  return complete && kept;
 }
 
 protocol::Error Exchange::BodyError() const {

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -40,6 +41,19 @@ struct Context {
   std::function<void()> restart;
 };
 
+/// Where Exchange::ReadBody puts body bytes: the connection reads them straight into Room(),
+/// so a body that ends up in memory is copied once, from the stream to its final place.
+class BodyDestination {
+ public:
+  virtual ~BodyDestination() = default;
+  /// Room for the next body bytes: at least one byte. Valid until the next Commit.
+  virtual std::span<char> Room() = 0;
+  /// The first `n` bytes of the last Room() are the body's next bytes. False when they could
+  /// not be kept: ReadBody then reads the rest without keeping it and reports the body
+  /// incomplete.
+  virtual bool Commit(size_t n) = 0;
+};
+
 class Exchange {
  public:
   Exchange(Context& ctx, Connection& connection);
@@ -68,6 +82,8 @@ class Exchange {
   /// (BodyError()), or when it grew past `max_bytes` (then it is left unread and the
   /// connection closes after the answer).
   bool ReadBody(const ByteSink& sink, uint64_t max_bytes = UINT64_MAX);
+  /// ReadBody into `destination` (same contract; false also when a Commit failed).
+  bool ReadBody(BodyDestination& destination, uint64_t max_bytes = UINT64_MAX);
   /// Why ReadBody returned false without a reset: EntityTooLarge past `max_bytes`,
   /// RequestTimeout (body idle), InvalidRequest (broken chunked framing), IncompleteBody.
   protocol::Error BodyError() const;

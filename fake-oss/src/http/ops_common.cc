@@ -184,9 +184,14 @@ protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex) 
                        "Your proposed upload exceeds the maximum allowed size.");
   }
   BlobWriter writer(ex.ctx.service.blobs(), length);
-  bool complete =
-      ex.ReadBody([&](const char* data, size_t size) { return writer.Append(data, size); },
-                  ex.ctx.options.max_part_bytes);
+  // The body goes straight from the connection into the writer's memory.
+  struct IntoWriter final : BodyDestination {
+    explicit IntoWriter(BlobWriter& w) : writer(w) {}
+    std::span<char> Room() override { return writer.Room(); }
+    bool Commit(size_t n) override { return writer.Commit(n); }
+    BlobWriter& writer;
+  } destination(writer);
+  bool complete = ex.ReadBody(destination, ex.ctx.options.max_part_bytes);
   if (ex.killed()) return std::optional<BlobWriter::Result>();
   // A body that could not be stored is the server's fault (500, retryable), whatever the
   // client did; ReadBody consumed the rest, so the connection stays in sync.

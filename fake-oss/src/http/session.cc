@@ -1,5 +1,8 @@
 // Session<Stream>: one connection of the engine (see http/engine.h for the design), over a
 // plain socket or a TLS stream. State touched by the I/O side lives on the connection's strand.
+// Beast parses every request head and chunked bodies; a body framed by Content-Length goes
+// straight from the stream into the handler's buffer (what Beast had read past the head first),
+// in reads as large as the buffer, so the bytes are copied once.
 // A request served inline runs its handler on the strand itself. A request served on a handler
 // thread: that thread touches the parser and the per-request state only while it serves the
 // request, and every I/O it needs runs on the strand while it waits (Await), so the two never
@@ -76,14 +79,16 @@ class Session final : public Connection,
 
   const RequestHead& head() const override { return head_; }
   bool may_block() const override { return !inline_; }
-  bool body_complete() const override { return parser_->is_done(); }
+  bool body_complete() const override {
+    return BodyDone() && (!inline_ || inline_consumed_ == inline_filled_);
+  }
   BodyFailure body_failure() const override { return failure_; }
   bool awaiting_continue() const override { return expects_continue_ && !continue_sent_; }
 
   std::optional<size_t> ReadBody(char* data, size_t capacity) override {
     if (inline_) return ReadInlineBody(data, capacity);
     if (failure_ != BodyFailure::kNone) return std::nullopt;
-    if (parser_->is_done()) return 0;
+    if (BodyDone()) return 0;
     if (head_.framing_error) return 0;  // the body is never read; the connection closes
     if (awaiting_continue()) {
       continue_sent_ = true;
@@ -93,9 +98,9 @@ class Session final : public Connection,
         return std::nullopt;
       }
     }
-    // Beast reads at most the buffer's free capacity per read: give body reads room (the
-    // buffer shrinks again when the connection idles).
-    if (buffer_.capacity() < kBodyReadBytes) buffer_.reserve(kBodyReadBytes);
+    // Beast reads at most the buffer's free capacity per read: give chunked body reads room
+    // (the buffer shrinks again when the connection idles).
+    if (!direct_body_ && buffer_.capacity() < kBodyReadBytes) buffer_.reserve(kBodyReadBytes);
     while (true) {
       auto [ec, got] = Await([&](auto done) {
         Arm(core_.options.body_idle_timeout);
@@ -105,7 +110,7 @@ class Session final : public Connection,
         failure_ = FailureOf(ec);
         return std::nullopt;
       }
-      if (got > 0 || parser_->is_done()) return got;
+      if (got > 0 || BodyDone()) return got;
     }
   }
 
@@ -186,6 +191,9 @@ class Session final : public Connection,
 
  private:
   tcp::socket& Socket() { return beast::get_lowest_layer(stream_); }
+
+  /// The whole body has been read from the stream.
+  bool BodyDone() const { return direct_body_ ? body_left_ == 0 : parser_->is_done(); }
 
   /// `head` then `body` as one buffer sequence for async_write. Over TLS it is one buffer
   /// (`body` is appended to `head`): Beast's flat_stream writes nothing for a sequence whose
@@ -327,6 +335,7 @@ class Session final : public Connection,
   /// to the handler thread per buffer rather than per read.
   template <class Done>
   void ReadInto(char* data, size_t capacity, size_t filled, Done done) {
+    if (direct_body_) return ReadDirect(data, capacity, filled, std::move(done));
     auto& body = parser_->get().body();
     body.data = data + filled;
     body.size = capacity - filled;
@@ -345,6 +354,33 @@ class Session final : public Connection,
                             }
                             done(ec, now);
                           });
+  }
+
+  /// ReadInto for a body framed by Content-Length: first the body bytes Beast read past the
+  /// head, then straight from the stream, never past the body's end (a pipelined request that
+  /// follows stays in the stream). `progressed`: this call has read bytes already.
+  template <class Done>
+  void ReadDirect(char* data, size_t capacity, size_t filled, Done done, bool progressed = false) {
+    const size_t buffered = std::min({capacity - filled, buffer_.size(), body_left_});
+    if (buffered > 0) {
+      std::memcpy(data + filled, buffer_.data().data(), buffered);
+      buffer_.consume(buffered);
+      body_left_ -= buffered;
+      filled += buffered;
+      progressed = true;
+    }
+    ErrorCode ignored;
+    if (filled == capacity || body_left_ == 0 || (progressed && Socket().available(ignored) == 0)) {
+      return done(ErrorCode{}, filled);
+    }
+    const size_t want = std::min(capacity - filled, body_left_);
+    stream_.async_read_some(net::buffer(data + filled, want),
+                            [self = this->shared_from_this(), data, capacity, filled,
+                             done = std::move(done)](ErrorCode ec, size_t n) mutable {
+                              self->body_left_ -= n;
+                              if (ec) return done(ec, filled + n);
+                              self->ReadDirect(data, capacity, filled + n, std::move(done), true);
+                            });
   }
 
   template <class Buffers>
@@ -465,6 +501,9 @@ class Session final : public Connection,
     sent_in_background_ = false;
     write_pending_ = false;
     failure_ = BodyFailure::kNone;
+    direct_body_ = !head_.framing_error && !parser_->is_done() && !parser_->chunked() &&
+                   parser_->content_length().has_value();
+    body_left_ = direct_body_ ? static_cast<size_t>(*parser_->content_length()) : 0;
     inline_ = ServesInline();
     if (!inline_) {
       core_.workers.Submit([self = this->shared_from_this()] { self->Serve(); });
@@ -473,7 +512,7 @@ class Session final : public Connection,
     inline_filled_ = 0;
     inline_consumed_ = 0;
     inline_failure_ = BodyFailure::kNone;
-    if (head_.framing_error || parser_->is_done()) return ServeInline();
+    if (head_.framing_error || BodyDone()) return ServeInline();
     inline_body_.resize(static_cast<size_t>(*parser_->content_length()));
     PreReadBody();
   }
@@ -498,7 +537,7 @@ class Session final : public Connection,
                self->Disarm();
                self->inline_filled_ = filled;
                if (ec) self->inline_failure_ = self->FailureOf(ec);
-               if (ec || self->parser_->is_done()) return self->ServeInline();
+               if (ec || self->BodyDone()) return self->ServeInline();
                self->PreReadBody();
              });
   }
@@ -530,7 +569,7 @@ class Session final : public Connection,
 
   void AfterRequest() {
     if (closed_) return;
-    if (close_after_ || core_.stopping || stop_requested_ || !parser_->is_done()) {
+    if (close_after_ || core_.stopping || stop_requested_ || !BodyDone()) {
       return Linger();
     }
     WaitForRequest();
@@ -579,6 +618,10 @@ class Session final : public Connection,
   uint16_t local_port_ = 0;
   // Per-request state: set on the strand before the handler runs, then the handler's.
   RequestHead head_;
+  /// The body is framed by Content-Length and read past the parser (ReadDirect); body_left_
+  /// bytes of it are still to come.
+  bool direct_body_ = false;
+  size_t body_left_ = 0;
   /// Served on the strand (ServeInline), not on a handler thread.
   bool inline_ = false;
   /// Inline: the body as read before the handler ran, how much of it arrived and has been

@@ -18,12 +18,16 @@ namespace ossup::fake {
 namespace {
 
 constexpr size_t kReadChunkBytes = 1 << 20;
+// Disk mode: the scratch buffer Room() offers.
+constexpr size_t kScratchBytes = 1 << 20;
+// The first buffer of a body of unknown length; a full buffer doubles.
+constexpr size_t kFirstBufferBytes = 64 << 10;
 // Never pre-allocate more than this for a body of announced length.
 constexpr uint64_t kMaxReserveBytes = 1ull << 30;
 // Bodies at least this large are digested on a helper thread (memory mode).
 constexpr uint64_t kDigestFollowerMinBytes = 8ull << 20;
 // How much new data the writer accumulates before waking the helper.
-constexpr uint64_t kDigestPublishBytes = 256ull << 10;
+constexpr uint64_t kDigestPublishBytes = 1ull << 20;
 constexpr uint64_t kDigestSliceBytes = 64 << 10;
 
 // A failed file-system step: 500 InternalError with `what` as the message.
@@ -125,10 +129,10 @@ class DigestFollower {
   std::thread thread_;
 };
 
-std::shared_ptr<Blob> Blob::InMemory(std::string bytes) {
+std::shared_ptr<Blob> Blob::InMemory(BodyBuffer buffer, uint64_t size) {
   std::shared_ptr<Blob> blob(new Blob());
-  blob->size_ = bytes.size();
-  blob->bytes_ = std::move(bytes);
+  blob->size_ = size;
+  blob->bytes_ = std::move(buffer);
   return blob;
 }
 
@@ -251,9 +255,9 @@ BlobWriter::BlobWriter(const BlobStore& store, std::optional<uint64_t> expected_
     failed_ = fd_ < 0;
     if (failed_) error_ = errno;
   } else if (expected_size) {
-    bytes_.reserve(static_cast<size_t>(std::min(*expected_size, kMaxReserveBytes)));
+    buffer_ = BodyBuffer::Take(static_cast<size_t>(std::min(*expected_size, kMaxReserveBytes)));
     if (*expected_size >= kDigestFollowerMinBytes) {
-      digest_follower_ = std::make_unique<DigestFollower>(bytes_.data(), md5_, crc64_);
+      digest_follower_ = std::make_unique<DigestFollower>(buffer_.data(), md5_, crc64_);
     }
   }
 }
@@ -263,30 +267,58 @@ BlobWriter::~BlobWriter() {
   if (!finished_ && !tmp_path_.empty()) ::unlink(tmp_path_.c_str());
 }
 
-bool BlobWriter::Append(const char* data, size_t size) {
-  if (failed_) return false;
-  if (digest_follower_ && size_ + size > bytes_.capacity()) {
-    // The buffer is about to move: take the digests back and continue inline.
-    digest_follower_->Finish(size_);
-    digest_follower_.reset();
+std::span<char> BlobWriter::Room() {
+  if (store_.on_disk()) {
+    if (buffer_.capacity() == 0) buffer_ = BodyBuffer::Take(kScratchBytes);
+    return {buffer_.data(), buffer_.capacity()};
   }
+  if (size_ == buffer_.capacity()) {
+    if (digest_follower_) {
+      // The buffer is about to move: take the digests back and continue inline.
+      digest_follower_->Finish(size_);
+      digest_follower_.reset();
+    }
+    BodyBuffer grown =
+        BodyBuffer::Take(std::max<size_t>(2 * buffer_.capacity(), kFirstBufferBytes));
+    if (size_ > 0) std::memcpy(grown.data(), buffer_.data(), static_cast<size_t>(size_));
+    buffer_ = std::move(grown);
+  }
+  return {buffer_.data() + size_, buffer_.capacity() - static_cast<size_t>(size_)};
+}
+
+bool BlobWriter::Commit(size_t n) {
+  if (failed_) return false;
+  if (store_.on_disk()) {
+    md5_.Update(buffer_.data(), n);
+    crc64_ = protocol::Crc64Extend(crc64_, buffer_.data(), n);
+    size_ += n;
+    failed_ = !WriteAll(fd_, buffer_.data(), n);
+    if (failed_) error_ = errno;
+    return !failed_;
+  }
+  const char* data = buffer_.data() + size_;
+  size_ += n;
   if (digest_follower_) {
-    bytes_.append(data, size);
-    size_ += size;
     if (size_ - published_ >= kDigestPublishBytes) {
       published_ = size_;
       digest_follower_->Publish(size_);
     }
     return true;
   }
-  md5_.Update(data, size);
-  crc64_ = protocol::Crc64Extend(crc64_, data, size);
-  size_ += size;
-  if (fd_ >= 0) {
-    failed_ = !WriteAll(fd_, data, size);
-    if (failed_) error_ = errno;
-  } else {
-    bytes_.append(data, size);
+  md5_.Update(data, n);
+  crc64_ = protocol::Crc64Extend(crc64_, data, n);
+  return true;
+}
+
+bool BlobWriter::Append(const char* data, size_t size) {
+  while (size > 0) {
+    if (failed_) return false;
+    std::span<char> room = Room();
+    const size_t n = std::min(size, room.size());
+    std::memcpy(room.data(), data, n);
+    if (!Commit(n)) return false;
+    data += n;
+    size -= n;
   }
   return !failed_;
 }
@@ -301,7 +333,7 @@ protocol::StatusOr<BlobWriter::Result> BlobWriter::Finish() {
   result.md5 = md5_.Final();
   result.crc64 = crc64_;
   if (!store_.on_disk()) {
-    result.blob = Blob::InMemory(std::move(bytes_));
+    result.blob = Blob::InMemory(std::move(buffer_), size_);
     finished_ = true;
     return result;
   }

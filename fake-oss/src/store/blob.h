@@ -9,8 +9,10 @@
 //
 // BlobWriter receives a body as it arrives, hashing MD5 and CRC64 incrementally, and turns
 // it into a Blob only once the body is complete (fsync + rename on disk). An abandoned
-// writer leaves nothing behind. For large in-memory bodies of announced length, MD5 and CRC64
-// run on a helper thread behind the writer, so receiving and hashing overlap on two cores.
+// writer leaves nothing behind. In memory mode the body is written straight into the memory
+// that keeps it (Room/Commit; a BodyBuffer, recycled through its pool). For large in-memory
+// bodies of announced length, MD5 and CRC64 run on a helper thread behind the writer, so
+// receiving and hashing overlap on two cores.
 // Thread-safe for distinct objects; a Blob is read-only.
 #pragma once
 
@@ -19,12 +21,15 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/mutex.h"
 #include "ossup/protocol/status.h"
+#include "store/body_buffer.h"
 
 namespace ossup::fake {
 
@@ -39,7 +44,8 @@ class BlobRegistry {
 
 class Blob {
  public:
-  static std::shared_ptr<Blob> InMemory(std::string bytes);
+  /// The first `size` bytes of `buffer`.
+  static std::shared_ptr<Blob> InMemory(BodyBuffer buffer, uint64_t size);
   ~Blob();
 
   uint64_t size() const { return size_; }
@@ -47,7 +53,7 @@ class Blob {
   /// File name within the blob directory ("" in memory).
   const std::string& name() const { return name_; }
   /// In-memory bytes. REQUIRES: !on_disk().
-  const std::string& bytes() const { return bytes_; }
+  std::string_view bytes() const { return {bytes_.data(), static_cast<size_t>(size_)}; }
 
   /// Calls `sink` with consecutive chunks of [offset, offset+length). Returns false when
   /// `sink` returns false or the file cannot be read.
@@ -60,7 +66,7 @@ class Blob {
  private:
   friend class BlobStore;
   Blob() = default;
-  std::string bytes_;
+  BodyBuffer bytes_;
   /// Disk mode: the registry this Blob is entered in (it leaves it when destroyed).
   std::shared_ptr<BlobRegistry> registry_;
   std::string path_;
@@ -114,7 +120,14 @@ class BlobWriter {
   BlobWriter(const BlobWriter&) = delete;
   BlobWriter& operator=(const BlobWriter&) = delete;
 
-  /// False on a write error (then failed() holds).
+  /// Where the next body bytes may be written in place: at least one byte of room (in memory
+  /// mode the rest of the buffer, which grows when full; on disk a scratch buffer). Valid until
+  /// the next call.
+  std::span<char> Room();
+  /// The first `n` bytes of the last Room() are the body's next bytes. False on a write error
+  /// (then failed() holds).
+  bool Commit(size_t n);
+  /// Copies `size` bytes in through Room and Commit. False on a write error.
   bool Append(const char* data, size_t size);
   uint64_t size() const { return size_; }
   /// True once the body could not be stored (disk full, file too large, ...).
@@ -135,8 +148,9 @@ class BlobWriter {
   protocol::Md5 md5_;
   uint64_t crc64_ = 0;
   uint64_t size_ = 0;
-  std::string bytes_;  // memory mode
-  int fd_ = -1;        // disk mode
+  /// Memory mode: the body (size_ bytes of it so far). Disk mode: the scratch Room().
+  BodyBuffer buffer_;
+  int fd_ = -1;  // disk mode
   std::string tmp_path_;
   bool failed_ = false;
   int error_ = 0;  // errno of the failure

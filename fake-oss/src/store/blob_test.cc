@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -43,6 +45,45 @@ TEST(BlobWriterTest, DigestsMatchOnEveryPath) {
     EXPECT_EQ(result.md5, protocol::Md5Of(data)) << c.size;
     EXPECT_EQ(result.crc64, protocol::Crc64(data)) << c.size;
     EXPECT_EQ(result.blob->bytes(), data) << c.size;
+  }
+}
+
+// Room/Commit (what the connection writes into) gives the same bytes and digests as Append,
+// in memory (announced, unannounced and outgrown lengths) and on disk.
+TEST(BlobWriterTest, BytesWrittenInPlaceAreTheBody) {
+  testing::TempDir temp;
+  BlobStore disk(temp.path());
+  ASSERT_TRUE(disk.Prepare().ok());
+  BlobStore memory("");
+  struct Case {
+    const BlobStore* store;
+    size_t size;
+    std::optional<uint64_t> announced;
+  };
+  for (Case c :
+       {Case{&memory, (9u << 20) + 5, (9u << 20) + 5}, Case{&memory, 300000, std::nullopt},
+        Case{&memory, (3u << 20) + 1, 1u << 20}, Case{&disk, (2u << 20) + 9, std::nullopt}}) {
+    const std::string data = testing::Payload(c.size, static_cast<uint32_t>(c.size));
+    BlobWriter writer(*c.store, c.announced);
+    size_t at = 0;
+    for (size_t step = 1; at < data.size(); step = step * 5 + 3) {
+      std::span<char> room = writer.Room();
+      ASSERT_FALSE(room.empty());
+      const size_t n = std::min({step, room.size(), data.size() - at});
+      std::memcpy(room.data(), data.data() + at, n);
+      ASSERT_TRUE(writer.Commit(n));
+      at += n;
+    }
+    auto result = writer.Finish();
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    EXPECT_EQ(result->md5, protocol::Md5Of(data)) << c.size;
+    EXPECT_EQ(result->crc64, protocol::Crc64(data)) << c.size;
+    std::string stored;
+    ASSERT_TRUE(result->blob->Read(0, result->blob->size(), [&](const char* bytes, size_t size) {
+      stored.append(bytes, size);
+      return true;
+    }));
+    EXPECT_EQ(stored, data) << c.size;
   }
 }
 
