@@ -1,5 +1,4 @@
-#include "http/extra_ops.h"
-
+// ListObjectsV2, GetBucketInfo and GetBucketLocation.
 #include "http/ops.h"
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/limits.h"
@@ -78,6 +77,8 @@ std::optional<std::string> DecodeContinuationToken(std::string token) {
   return std::string(decoded->begin(), decoded->end());
 }
 
+}  // namespace
+
 protocol::Status ListObjectsV2(Exchange& ex) {
   const bool url = ex.Param("encoding-type") == std::optional<std::string_view>("url");
   ListObjectsQuery q;
@@ -132,9 +133,11 @@ protocol::Status ListObjectsV2(Exchange& ex) {
   return {};
 }
 
+namespace {
 std::string Region(const Exchange& ex) {
   return ex.ctx.options.region.empty() ? "cn-hangzhou" : ex.ctx.options.region;
 }
+}  // namespace
 
 protocol::Status GetBucketInfo(Exchange& ex) {
   for (const auto& bucket : ex.ctx.service.ListBuckets()) {
@@ -172,44 +175,6 @@ protocol::Status GetBucketLocation(Exchange& ex) {
   xml.Text("LocationConstraint", "oss-" + Region(ex));
   ex.SetXml(200, std::move(xml).Finish());
   return {};
-}
-
-}  // namespace
-
-std::optional<ExtraOperation> ClassifyExtra(const Exchange& ex) {
-  if (ex.wire.method != "GET" || ex.wire.bucket.empty() || !ex.wire.key.empty()) {
-    return std::nullopt;
-  }
-  if (ex.Param("list-type") == std::optional<std::string_view>("2")) {
-    return ExtraOperation::kListObjectsV2;
-  }
-  if (ex.HasParam("bucketInfo")) return ExtraOperation::kGetBucketInfo;
-  if (ex.HasParam("location")) return ExtraOperation::kGetBucketLocation;
-  return std::nullopt;
-}
-
-std::string_view ExtraOperationName(ExtraOperation op) {
-  switch (op) {
-    case ExtraOperation::kListObjectsV2:
-      return "ListObjectsV2";
-    case ExtraOperation::kGetBucketInfo:
-      return "GetBucketInfo";
-    case ExtraOperation::kGetBucketLocation:
-      return "GetBucketLocation";
-  }
-  return "Unknown";
-}
-
-protocol::Status ServeExtra(Exchange& ex, ExtraOperation op) {
-  switch (op) {
-    case ExtraOperation::kListObjectsV2:
-      return ListObjectsV2(ex);
-    case ExtraOperation::kGetBucketInfo:
-      return GetBucketInfo(ex);
-    case ExtraOperation::kGetBucketLocation:
-      return GetBucketLocation(ex);
-  }
-  return errors::Internal("unknown extra operation");
 }
 
 }  // namespace ossup::fake::ops

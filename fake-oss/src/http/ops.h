@@ -16,7 +16,10 @@ protocol::Status PutBucket(Exchange& ex);
 protocol::Status DeleteBucket(Exchange& ex);
 protocol::Status GetBucketAcl(Exchange& ex);
 protocol::Status PutBucketAcl(Exchange& ex);
+protocol::Status GetBucketInfo(Exchange& ex);      // extra_ops.cc
+protocol::Status GetBucketLocation(Exchange& ex);  // extra_ops.cc
 protocol::Status ListObjects(Exchange& ex);
+protocol::Status ListObjectsV2(Exchange& ex);  // extra_ops.cc
 protocol::Status ListMultipartUploads(Exchange& ex);
 protocol::Status PutBucketLifecycle(Exchange& ex);
 protocol::Status GetBucketLifecycle(Exchange& ex);
