@@ -32,7 +32,7 @@ TEST_F(OperationFaultsTest, BucketReadsOutsideTheV1ListAreTargetable) {
     auto faulted = client().Send("GET", "bkt", "", c.query);
     EXPECT_EQ(faulted.status, 503) << faulted.body;
     EXPECT_EQ(faulted.ErrorCode(), "SlowDown");
-    EXPECT_EQ(server().Journal().back().operation, name);
+    EXPECT_EQ(server().Journal().back().operation, c.op);
     auto served = client().Send("GET", "bkt", "", c.query);
     EXPECT_EQ(served.status, 200) << served.body;
     server().ClearFaultPlans();

@@ -74,7 +74,7 @@ TEST_F(PostObjectTest, SignedFormStoresTheFileUnderItsKeyWithMetadata) {
   EXPECT_EQ(r.status, 204) << r.body;  // success_action_status absent
   EXPECT_EQ(r.body, "");
   const auto journal = server().Journal().back();
-  EXPECT_EQ(journal.operation, "PostObject");
+  EXPECT_EQ(journal.operation, protocol::Operation::kPostObject);
   EXPECT_EQ(journal.key, "user/photo.jpg");
   auto got = client().Get("bkt", "user/photo.jpg");
   ASSERT_EQ(got.status, 200) << got.body;

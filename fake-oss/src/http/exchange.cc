@@ -24,7 +24,6 @@ Exchange::Exchange(Context& context, Connection& conn)
   entry.arrival = context.journal.Admit();
   entry.request_id = request_id;
   entry.method = req.method;
-  entry.operation = "Unknown";
 }
 
 std::optional<std::string_view> Exchange::Header(std::string_view name) const {
@@ -247,7 +246,7 @@ void Exchange::Finish() {
     }
   }
   entry.http_status = killed_ ? 0 : res.status;
-  if (!entry.operation.empty() && entry.operation != "Control") ctx.journal.Record(entry);
+  ctx.journal.Record(entry);
   if (!killed_) connection.Send(res, truncate_after);
 }
 

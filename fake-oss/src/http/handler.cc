@@ -127,7 +127,7 @@ void Handler::ServeOss(Exchange& ex) {
       ex.op != Operation::kUploadPartCopy) {
     ex.op = Operation::kUploadPart;  // even with a bad or missing partNumber
   }
-  ex.entry.operation = std::string(protocol::OperationName(ex.op));
+  ex.entry.operation = ex.op;
   std::optional<int> part_number;
   if (ex.op == Operation::kUploadPart || ex.op == Operation::kUploadPartCopy) {
     if (auto text = ex.Param("partNumber")) {
