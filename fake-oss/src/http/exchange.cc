@@ -104,23 +104,18 @@ bool Exchange::ReadBody(const ByteSink& sink, uint64_t max_bytes) {
 
 protocol::Error Exchange::BodyError() const {
   if (body_too_large_) {
-    return errors::Oss("EntityTooLarge", 400,
-                       "Your proposed upload exceeds the maximum allowed size.");
+    return errors::Oss("EntityTooLarge");
   }
   switch (connection.body_failure()) {
     case BodyFailure::kTimeout: {
-      auto error = errors::Oss("RequestTimeout", 400,
-                               "Your socket connection to the server was not read from or "
-                               "written to within the timeout period.");
+      auto error = errors::Oss("RequestTimeout");
       error.ec = "0017-00000504";  // OSS: timed out reading the request body
       return error;
     }
     case BodyFailure::kMalformed:
-      return errors::Oss("InvalidRequest", 400, "The chunked request body is malformed.");
+      return errors::InvalidRequest("The chunked request body is malformed.");
     default:
-      return errors::Oss("IncompleteBody", 400,
-                         "You did not provide the number of bytes specified by the "
-                         "Content-Length HTTP header.");
+      return errors::Oss("IncompleteBody");
   }
 }
 

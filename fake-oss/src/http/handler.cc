@@ -74,8 +74,7 @@ protocol::Status CheckUploadSize(Exchange& ex) {
   if (ec != std::errc() || end != text->data() + text->size()) return {};
   if (length <= ex.ctx.options.max_part_bytes) return {};
   ex.CloseAfterResponse();
-  return errors::Oss("EntityTooLarge", 400,
-                     "Your proposed upload exceeds the maximum allowed size.");
+  return errors::Oss("EntityTooLarge");
 }
 
 }  // namespace
@@ -158,10 +157,7 @@ void Handler::ServeOss(Exchange& ex) {
     const faults::Action& action = ex.fault->action;
     switch (action.type) {
       case faults::ActionType::kError: {
-        auto e = errors::Oss(action.code, action.http_status, "Injected fault.");
-        e.http_status = action.http_status;
-        if (!action.message.empty()) e.message = action.message;
-        return ex.SetError(std::move(e));
+        return ex.SetError(errors::Injected(action.code, action.http_status, action.message));
       }
       case faults::ActionType::kReset:
         if (action.after_bytes == 0 || !ReadsBody(ex.op)) return ex.Kill();
@@ -254,8 +250,7 @@ protocol::Status Handler::Dispatch(Exchange& ex) {
     case Operation::kUnknown:
       break;
   }
-  return errors::Oss("NotImplemented", 501,
-                     "A header you provided implies functionality that is not implemented.");
+  return errors::Oss("NotImplemented");
 }
 
 }  // namespace ossup::fake
