@@ -63,9 +63,9 @@ TEST_F(AclTest, PutObjectAclChangesOnlyTheAcl) {
   const auto before = client().Get("bkt", "k");
   auto put = client().Send("PUT", "bkt", "k", {{"acl", ""}}, {{"x-oss-object-acl", "private"}});
   EXPECT_EQ(put.status, 200) << put.body;
-  EXPECT_EQ(server().Journal().back().operation, "PutObjectACL");
+  EXPECT_EQ(server().Journal().back().operation, protocol::Operation::kPutObjectAcl);
   EXPECT_EQ(GrantOf("k"), "private");
-  EXPECT_EQ(server().Journal().back().operation, "GetObjectACL");
+  EXPECT_EQ(server().Journal().back().operation, protocol::Operation::kGetObjectAcl);
   const auto after = client().Get("bkt", "k");
   EXPECT_EQ(after.body, "bytes");
   EXPECT_EQ(after.Header("ETag"), before.Header("ETag"));

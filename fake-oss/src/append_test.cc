@@ -28,7 +28,7 @@ TEST_F(AppendTest, CreatesAnAppendableObjectAndGrowsIt) {
             protocol::Crc64ToString(protocol::Crc64("hello")));
   const std::regex appendable_etag("\"[0-9A-F]{24}00000000\"");
   EXPECT_TRUE(std::regex_match(first.Header("ETag"), appendable_etag)) << first.Header("ETag");
-  EXPECT_EQ(server().Journal().back().operation, "AppendObject");
+  EXPECT_EQ(server().Journal().back().operation, protocol::Operation::kAppendObject);
 
   auto second = Append("log", "5", " world");
   ASSERT_EQ(second.status, 200) << second.body;
@@ -189,7 +189,7 @@ TEST_F(AppendTest, FaultPlansTargetAppendObject) {
   int appends = 0;
   int faulted = 0;
   for (const auto& entry : server().Journal()) {
-    if (entry.operation != "AppendObject") continue;
+    if (entry.operation != protocol::Operation::kAppendObject) continue;
     ++appends;
     if (entry.fault) ++faulted;
   }

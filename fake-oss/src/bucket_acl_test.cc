@@ -30,7 +30,7 @@ TEST_F(BucketAclTest, PutBucketAclOverwritesAndGetBucketAclReflectsIt) {
   EXPECT_EQ(GrantOf("bkt"), "private");
   auto put = SetAcl("bkt", "public-read");
   EXPECT_EQ(put.status, 200) << put.body;
-  EXPECT_EQ(server().Journal().back().operation, "PutBucketAcl");
+  EXPECT_EQ(server().Journal().back().operation, protocol::Operation::kPutBucketAcl);
   EXPECT_EQ(GrantOf("bkt"), "public-read");
   EXPECT_EQ(SetAcl("bkt", "public-read-write").status, 200);
   EXPECT_EQ(GrantOf("bkt"), "public-read-write");

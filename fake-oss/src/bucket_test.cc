@@ -238,7 +238,7 @@ TEST_F(BucketTest, ListObjectsV2BucketInfoAndLocation) {
   auto location = client().Send("GET", "bkt", "", {{"location", ""}});
   EXPECT_NE(location.body.find("<LocationConstraint>oss-cn-hangzhou</LocationConstraint>"),
             std::string::npos);
-  EXPECT_EQ(server().Journal().back().operation, "GetBucketLocation");
+  EXPECT_EQ(server().Journal().back().operation, protocol::Operation::kGetBucketLocation);
   EXPECT_EQ(client().Send("GET", "bkt", "", {{"cors", ""}}).status, 501);
 }
 

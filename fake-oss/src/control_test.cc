@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "journal/journal.h"
+#include "ossup/fake/control_codec.h"
 #include "ossup/faults/plan.h"
 #include "test_support/test_client.h"
 
@@ -239,7 +239,7 @@ std::string JournalFromSequence(uint64_t plan_seed) {
   auto id = client.Initiate("bkt", "k");
   for (int n = 1; n <= 20; ++n) client.UploadPart("bkt", "k", id, n, "part" + std::to_string(n));
   client.ListParts("bkt", "k", id);
-  return Journal::ToJson(server.Journal(), server.JournalArrivals());
+  return control::EncodeJournal({server.JournalArrivals(), server.Journal()});
 }
 
 TEST(DeterminismTest, SameSeedSameJournal) {

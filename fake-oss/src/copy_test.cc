@@ -38,7 +38,7 @@ TEST_F(CopyTest, CopyKeepsBytesEtagCrcAndSourceMetadata) {
   auto copy = Copy("bkt", "dst", "/bkt/src",
                    {{"Content-Type", "image/png"}, {"x-oss-meta-author", "someone else"}});
   ASSERT_EQ(copy.status, 200) << copy.body;
-  EXPECT_EQ(server().Journal().back().operation, "CopyObject");
+  EXPECT_EQ(server().Journal().back().operation, protocol::Operation::kCopyObject);
   auto result = protocol::DecodeCopyObjectResult(copy.body);
   ASSERT_TRUE(result.ok()) << copy.body;
   EXPECT_EQ(result->etag, put.Header("ETag"));
@@ -230,7 +230,7 @@ TEST_F(CopyTest, UploadPartCopyCopiesARangeOrTheWholeSource) {
   };
   auto first = copy_part(1, {{"x-oss-copy-source-range", "bytes=0-" + std::to_string(kPart)}});
   ASSERT_EQ(first.status, 200) << first.body;
-  EXPECT_EQ(server().Journal().back().operation, "UploadPartCopy");
+  EXPECT_EQ(server().Journal().back().operation, protocol::Operation::kUploadPartCopy);
   EXPECT_EQ(server().Journal().back().part_number, 1);
   auto first_result = protocol::DecodeCopyPartResult(first.body);
   ASSERT_TRUE(first_result.ok()) << first.body;
@@ -267,7 +267,7 @@ TEST_F(CopyTest, DeleteMultipleVerboseAndQuiet) {
     ASSERT_EQ(client().Put("bkt", key, "v").status, 200);
   auto verbose = DeleteMulti(DeleteBody({"x/1", "x/2", "absent"}, false));
   ASSERT_EQ(verbose.status, 200) << verbose.body;
-  EXPECT_EQ(server().Journal().back().operation, "DeleteMultipleObjects");
+  EXPECT_EQ(server().Journal().back().operation, protocol::Operation::kDeleteMultipleObjects);
   auto result = protocol::DecodeDeleteMultipleObjectsResult(verbose.body);
   ASSERT_TRUE(result.ok()) << verbose.body;
   // A missing key counts as deleted.

@@ -118,7 +118,7 @@ TEST_F(FaultTest, IssueMinimalPlanOverHttp) {
   EXPECT_EQ(StoredParts(), (std::vector<int>{1, 2}));  // part 3 is absent
   auto fired = LastFaulted();
   ASSERT_TRUE(fired.has_value());
-  EXPECT_EQ(fired->operation, "UploadPart");
+  EXPECT_EQ(fired->operation, protocol::Operation::kUploadPart);
   EXPECT_EQ(fired->part_number, 3);
   EXPECT_EQ(fired->http_status, 0);
 

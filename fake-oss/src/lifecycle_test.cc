@@ -45,7 +45,7 @@ TEST_F(LifecycleTest, TheDocumentedRulesGoInAndComeBack) {
       "</Rule>";
   auto put = PutRules(rules);
   ASSERT_EQ(put.status, 200) << put.body;
-  EXPECT_EQ(server().Journal().back().operation, "PutBucketLifecycle");
+  EXPECT_EQ(server().Journal().back().operation, protocol::Operation::kPutBucketLifecycle);
   auto got = client().Send("GET", "bkt", "", {{"lifecycle", ""}});
   ASSERT_EQ(got.status, 200) << got.body;
   std::string compact;  // without the indentation between elements

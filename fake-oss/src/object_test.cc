@@ -123,7 +123,7 @@ TEST_F(ObjectTest, MalformedRangeHeadersAreIgnoredAsOssDoes) {
   // HEAD too, and the journal records an ordinary GetObject.
   protocol::Headers malformed{{"Range", "bytes=5-2"}};
   EXPECT_EQ(client().Send("HEAD", "bkt", "r", {}, malformed).status, 200);
-  EXPECT_EQ(server().Journal().back().operation, "HeadObject");
+  EXPECT_EQ(server().Journal().back().operation, protocol::Operation::kHeadObject);
   EXPECT_EQ(server().Journal().back().http_status, 200);
   // Errors still follow: a missing key is NoSuchKey, not 416.
   EXPECT_EQ(client().Get("bkt", "missing", malformed).ErrorCode(), "NoSuchKey");
@@ -159,7 +159,7 @@ TEST_F(ObjectTest, PutObjectRefusesPreconditionHeaders) {
     EXPECT_EQ(put.ErrorCode(), "NotImplemented") << name;
     EXPECT_NE(put.body.find("<Header>" + name + "</Header>"), std::string::npos) << put.body;
     EXPECT_EQ(put.Header("x-oss-ec"), "0017-00000245") << name;
-    EXPECT_EQ(server().Journal().back().operation, "PutObject");
+    EXPECT_EQ(server().Journal().back().operation, protocol::Operation::kPutObject);
   }
   EXPECT_EQ(client().Get("bkt", "p").body, "old");
   // A copy is not a PutObject: plain If-Match next to the copy source is ignored (ali-oss sends

@@ -74,7 +74,7 @@ TEST_F(PostObjectTest, SignedFormStoresTheFileUnderItsKeyWithMetadata) {
   EXPECT_EQ(r.status, 204) << r.body;  // success_action_status absent
   EXPECT_EQ(r.body, "");
   const auto journal = server().Journal().back();
-  EXPECT_EQ(journal.operation, "PostObject");
+  EXPECT_EQ(journal.operation, protocol::Operation::kPostObject);
   EXPECT_EQ(journal.key, "user/photo.jpg");
   auto got = client().Get("bkt", "user/photo.jpg");
   ASSERT_EQ(got.status, 200) << got.body;
@@ -99,12 +99,18 @@ TEST_F(PostObjectTest, SuccessActionStatusChoosesTheAnswer) {
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(created.Header("Content-Type"), "application/xml");
   const std::string etag = client().Get("bkt", "dir/c d").Header("ETag");
-  EXPECT_NE(created.body.find("<PostResponse><Bucket>bkt</Bucket><Location>http://127.0.0.1:" +
-                              std::to_string(server().port()) + "/bkt/dir/c%20d</Location>" +
-                              "<Key>dir/c d</Key><ETag>&quot;" + etag.substr(1, 32) +
-                              "&quot;</ETag></PostResponse>"),
-            std::string::npos)
-      << created.body;
+  // The protocol's PostResponse encoder: these elements, in this order, text escaped as XML.
+  size_t at = 0;
+  for (const std::string& element :
+       {std::string("<PostResponse>"), std::string("<Bucket>bkt</Bucket>"),
+        "<Location>http://127.0.0.1:" + std::to_string(server().port()) +
+            "/bkt/dir/c%20d</Location>",
+        std::string("<Key>dir/c d</Key>"), "<ETag>\"" + etag.substr(1, 32) + "\"</ETag>",
+        std::string("</PostResponse>")}) {
+    const size_t found = created.body.find(element, at);
+    ASSERT_NE(found, std::string::npos) << element << " after " << at << " in\n" << created.body;
+    at = found + element.size();
+  }
   auto redirected =
       Post(With(V1(policy), {{"key", "e"},
                              {"success_action_status", "201"},

@@ -25,11 +25,11 @@ TEST_F(SymlinkTest, PutSymlinkAndGetSymlink) {
   auto put = PutLink("link", target);
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_FALSE(put.Header("ETag").empty());
-  EXPECT_EQ(server().Journal().back().operation, "PutSymlink");
+  EXPECT_EQ(server().Journal().back().operation, protocol::Operation::kPutSymlink);
   // The target need not exist.
   auto got = GetLink("link");
   ASSERT_EQ(got.status, 200) << got.body;
-  EXPECT_EQ(server().Journal().back().operation, "GetSymlink");
+  EXPECT_EQ(server().Journal().back().operation, protocol::Operation::kGetSymlink);
   EXPECT_EQ(protocol::UriDecode(got.Header("x-oss-symlink-target")), target);
   EXPECT_EQ(got.Header("ETag"), put.Header("ETag"));
   EXPECT_FALSE(got.Header("Last-Modified").empty());

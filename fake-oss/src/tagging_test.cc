@@ -71,7 +71,7 @@ TEST_F(TaggingTest, PutGetDeleteObjectTagging) {
   const protocol::Tagging tags{{{"age", "18"}, {"team", "a b"}}};
   auto put = PutTags("k", tags);
   EXPECT_EQ(put.status, 200) << put.body;
-  EXPECT_EQ(server().Journal().back().operation, "PutObjectTagging");
+  EXPECT_EQ(server().Journal().back().operation, protocol::Operation::kPutObjectTagging);
   EXPECT_EQ(TagsOf("k"), tags);
   const auto after = client().Get("bkt", "k");
   EXPECT_EQ(after.Header("Last-Modified"), before.Header("Last-Modified"));

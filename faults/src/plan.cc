@@ -97,7 +97,7 @@ std::optional<protocol::Error> ParseMatch(const Json& json, const std::string& w
     if (!it->is_string()) return Invalid(where + name, "must be a string");
     const std::string op_name = it->get<std::string>();
     std::optional<protocol::Operation> op = protocol::OperationFromName(op_name);
-    if (!op || *op == protocol::Operation::kUnknown) {
+    if (!op || protocol::RowOf(*op).faults != protocol::Faults::kTargetable) {
       return Invalid(where + name, "unknown operation \"" + op_name + "\"");
     }
     match.operation = *op;

@@ -3,30 +3,23 @@
 #include <httplib.h>
 
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 
-#include "ossup/protocol/checksum.h"
+#include "ossup/fake/control_codec.h"
 #include "ossup/protocol/errors.h"
 #include "ossup/protocol/wire.h"
 
 namespace ossup::scenarios::internal {
 namespace {
 
-using nlohmann::json;
-
 protocol::Error Internal(const std::string& message) {
   return protocol::MakeError("InternalError", message);
 }
 
-/// A byte-string field of the control API: `name`, or the exact bytes in `nameBase64` when
-/// they are not UTF-8 (fake-oss/README.md, "Control API").
-std::string BytesField(const json& object, const std::string& name) {
-  if (auto exact = object.find(name + "Base64"); exact != object.end()) {
-    auto bytes = protocol::Base64Decode(exact->get<std::string>());
-    if (!bytes) throw std::runtime_error(name + "Base64 is not base64");
-    return std::string(bytes->begin(), bytes->end());
-  }
-  return object.at(name).get<std::string>();
+/// `decoded`, or an InternalError naming the request whose answer did not decode.
+template <typename T>
+protocol::StatusOr<T> Decoded(const std::string& request, protocol::StatusOr<T> decoded) {
+  if (!decoded.ok()) return Internal(request + ": " + decoded.error().message);
+  return decoded;
 }
 
 class InProcessFake final : public FakeTarget {
@@ -84,8 +77,9 @@ class RemoteFake final : public FakeTarget {
 
   std::string endpoint() const override { return endpoint_; }
 
-  protocol::StatusOr<json> Call(const std::string& method, const std::string& path,
-                                const std::string& body = "") {
+  /// The body of a 2xx answer to `method` `path`.
+  protocol::StatusOr<std::string> Call(const std::string& method, const std::string& path,
+                                       const std::string& body = "") {
     httplib::Result result = method == "GET"      ? http_.Get(path)
                              : method == "DELETE" ? http_.Delete(path)
                                                   : http_.Post(path, body, "application/json");
@@ -96,24 +90,21 @@ class RemoteFake final : public FakeTarget {
       return Internal(method + " " + endpoint_ + path + ": HTTP " + std::to_string(result->status) +
                       " " + result->body);
     }
-    if (result->body.empty()) return json::object();
-    json parsed = json::parse(result->body, nullptr, false);
-    if (parsed.is_discarded()) return Internal(method + " " + endpoint_ + path + ": not JSON");
-    return parsed;
+    return result->body;
   }
 
   protocol::StatusOr<std::string> AddPlan(const faults::Plan& plan) override {
     auto reply = Call("POST", "/_fake/faults", faults::PlanToJson(plan));
     if (!reply.ok()) return reply.error();
-    return reply->value("id", std::string());
+    return Decoded("POST /_fake/faults", fake::control::DecodePlanCreated(*reply));
   }
   protocol::Status RemovePlan(const std::string& id) override {
-    auto reply = Call("DELETE", "/_fake/faults/" + id);
-    return reply.ok() ? protocol::Status() : protocol::Status(reply.error());
+    return Call("DELETE", "/_fake/faults/" + id).status();
   }
   protocol::Status AdvanceClock(int64_t seconds) override {
-    auto reply = Call("POST", "/_fake/clock", json{{"advanceSeconds", seconds}}.dump());
-    return reply.ok() ? protocol::Status() : protocol::Status(reply.error());
+    fake::control::ClockRequest request;
+    request.advance_seconds = seconds;
+    return Call("POST", "/_fake/clock", fake::control::EncodeClockRequest(request)).status();
   }
   protocol::StatusOr<bool> ExpireUpload(const std::string& upload_id) override {
     auto result = http_.Post("/_fake/uploads/" + upload_id + "/expire", "", "application/json");
@@ -123,85 +114,33 @@ class RemoteFake final : public FakeTarget {
   protocol::StatusOr<std::vector<fake::UploadSnapshot>> ListUploads() override {
     auto reply = Call("GET", "/_fake/uploads");
     if (!reply.ok()) return reply.error();
-    std::vector<fake::UploadSnapshot> uploads;
-    try {
-      for (const auto& u : reply->at("uploads")) {
-        fake::UploadSnapshot snapshot;
-        snapshot.bucket = BytesField(u, "bucket");
-        snapshot.key = BytesField(u, "key");
-        snapshot.upload_id = BytesField(u, "uploadId");
-        for (const auto& p : u.at("parts")) {
-          protocol::PartInfo part;
-          part.part_number = p.at("partNumber").get<int>();
-          part.size = p.at("size").get<uint64_t>();
-          part.etag = p.at("etag").get<std::string>();
-          part.crc64 = std::stoull(p.at("crc64").get<std::string>());
-          snapshot.parts.push_back(part);
-        }
-        uploads.push_back(std::move(snapshot));
-      }
-    } catch (const std::exception& e) {
-      return Internal(std::string("GET /_fake/uploads: ") + e.what());
-    }
-    return uploads;
+    return Decoded("GET /_fake/uploads", fake::control::DecodeUploads(*reply));
   }
   protocol::Status PutPart(const std::string& upload_id, int part_number,
                            const std::string& bytes) override {
-    auto reply =
-        Call("POST", "/_fake/uploads/" + upload_id + "/parts/" + std::to_string(part_number),
-             json{{"dataBase64", protocol::Base64Encode(bytes)}}.dump());
-    return reply.ok() ? protocol::Status() : protocol::Status(reply.error());
+    return Call("POST", "/_fake/uploads/" + upload_id + "/parts/" + std::to_string(part_number),
+                fake::control::EncodePutPartRequest(bytes))
+        .status();
   }
   protocol::StatusOr<std::vector<fake::JournalEntry>> Journal() override {
-    auto reply = Call("GET", "/_fake/journal");
-    if (!reply.ok()) return reply.error();
-    std::vector<fake::JournalEntry> entries;
-    try {
-      for (const auto& e : reply->at("entries")) {
-        fake::JournalEntry entry;
-        entry.sequence = e.at("sequence").get<uint64_t>();
-        entry.arrival = e.at("arrival").get<uint64_t>();
-        entry.request_id = e.at("requestId").get<std::string>();
-        entry.method = e.at("method").get<std::string>();
-        entry.operation = e.at("operation").get<std::string>();
-        entry.bucket = BytesField(e, "bucket");
-        entry.key = BytesField(e, "key");
-        entry.upload_id = BytesField(e, "uploadId");
-        if (!e.at("partNumber").is_null()) entry.part_number = e.at("partNumber").get<int>();
-        entry.http_status = e.at("status").get<int>();
-        entry.error_code = e.at("errorCode").get<std::string>();
-        entry.request_body_bytes = e.at("bytes").get<uint64_t>();
-        if (!e.at("fault").is_null()) {
-          const auto& f = e.at("fault");
-          faults::Firing firing;
-          firing.plan_id = f.at("plan").get<std::string>();
-          firing.rule_index = f.at("rule").get<size_t>();
-          auto type = faults::ActionTypeFromName(f.at("action").get<std::string>());
-          if (type) firing.action.type = *type;
-          entry.fault = firing;
-        }
-        entries.push_back(std::move(entry));
-      }
-    } catch (const std::exception& e) {
-      return Internal(std::string("GET /_fake/journal: ") + e.what());
-    }
-    return entries;
+    auto listing = JournalListing();
+    if (!listing.ok()) return listing.error();
+    return std::move(listing->entries);
   }
   protocol::StatusOr<uint64_t> JournalArrivals() override {
-    auto reply = Call("GET", "/_fake/journal");
-    if (!reply.ok()) return reply.error();
-    try {
-      return reply->at("arrivals").get<uint64_t>();
-    } catch (const std::exception& e) {
-      return Internal(std::string("GET /_fake/journal: ") + e.what());
-    }
+    auto listing = JournalListing();
+    if (!listing.ok()) return listing.error();
+    return listing->arrivals;
   }
-  protocol::Status Restart() override {
-    auto reply = Call("POST", "/_fake/restart");
-    return reply.ok() ? protocol::Status() : protocol::Status(reply.error());
-  }
+  protocol::Status Restart() override { return Call("POST", "/_fake/restart").status(); }
 
  private:
+  protocol::StatusOr<fake::control::JournalListing> JournalListing() {
+    auto reply = Call("GET", "/_fake/journal");
+    if (!reply.ok()) return reply.error();
+    return Decoded("GET /_fake/journal", fake::control::DecodeJournal(*reply));
+  }
+
   std::string endpoint_;
   httplib::Client http_;
 };

@@ -154,26 +154,29 @@ class Checker {
         step.step.kind == StepKind::kCancelAfterBytes || KeepsRecordOnCancel(step.step.kind);
     f.multipart = step.record_before;
     for (const auto* e : f.slice) {
-      const bool complete = e->operation == "CompleteMultipartUpload";
-      if (e->operation == "InitiateMultipartUpload" || e->operation == "UploadPart" ||
-          e->operation == "ListParts" || complete) {
+      const bool complete = e->operation == protocol::Operation::kCompleteMultipartUpload;
+      if (e->operation == protocol::Operation::kInitiateMultipartUpload ||
+          e->operation == protocol::Operation::kUploadPart ||
+          e->operation == protocol::Operation::kListParts || complete) {
         f.multipart = true;
       }
       if (complete && e->error_code.empty() && (e->http_status == 200 || AnswerLost(*e))) {
         f.complete_committed = true;
       }
       if (complete && e->http_status == 200 && !AnswerLost(*e)) f.complete_200_seen = true;
-      if (e->operation == "AbortMultipartUpload" &&
+      if (e->operation == protocol::Operation::kAbortMultipartUpload &&
           (e->fault || (e->http_status / 100 != 2 && e->error_code != "NoSuchUpload"))) {
         f.abort_failed = true;
       }
       if (!e->fault) continue;
       ++f.firings;
-      if (e->operation == "InitiateMultipartUpload" && AnswerLost(*e)) ++f.lost_initiates;
+      if (e->operation == protocol::Operation::kInitiateMultipartUpload && AnswerLost(*e))
+        ++f.lost_initiates;
       if (Fired(*e, ActionType::kExpireUpload)) {
         f.expire_fired = true;
         f.expired_uploads.insert(e->upload_id);
-        if (e->operation == "UploadPart" || e->operation == "ListParts") {
+        if (e->operation == protocol::Operation::kUploadPart ||
+            e->operation == protocol::Operation::kListParts) {
           f.expire_fired_on_resumable_op = true;
         }
         if (complete) f.expire_fired_on_complete = true;
@@ -187,9 +190,10 @@ class Checker {
       if (checked && !complete) f.corrupt_sends.push_back(e);
       if (Fired(*e, ActionType::kCorruptEtag) && !checked) {
         if (e->part_number) f.unchecked_etag_parts.insert(*e->part_number);
-        if (e->operation == "PutObject") f.unchecked_putobject_etag = true;
+        if (e->operation == protocol::Operation::kPutObject) f.unchecked_putobject_etag = true;
       }
-      if (Fired(*e, ActionType::kError) && e->operation != "AbortMultipartUpload") {
+      if (Fired(*e, ActionType::kError) &&
+          e->operation != protocol::Operation::kAbortMultipartUpload) {
         protocol::Error error;
         error.code = e->error_code;
         error.http_status = e->http_status;
@@ -374,7 +378,7 @@ class Checker {
     const auto good = GoodStoredParts(f);
     std::set<int> resent;
     for (const auto* e : f.slice) {
-      if (e->operation != "UploadPart" || !e->part_number) continue;
+      if (e->operation != protocol::Operation::kUploadPart || !e->part_number) continue;
       auto it = good.find(e->upload_id);
       if (it != good.end() && it->second.contains(*e->part_number)) resent.insert(*e->part_number);
     }
@@ -399,7 +403,7 @@ class Checker {
     std::set<int> parts_seen;
     int requests = 0;
     for (const auto* e : f.slice) {
-      if (e->operation != "UploadPart" || !e->part_number) continue;
+      if (e->operation != protocol::Operation::kUploadPart || !e->part_number) continue;
       ++requests;
       part_bytes += e->request_body_bytes;
       parts_seen.insert(*e->part_number);
@@ -490,7 +494,7 @@ class Checker {
   void CheckCompleteParts(const StepFacts& f) {
     for (const auto* e : f.slice) {
       const bool excused = e->error_code == "InvalidPart" && !f.unchecked_etag_parts.empty();
-      if (e->operation == "CompleteMultipartUpload" && !excused &&
+      if (e->operation == protocol::Operation::kCompleteMultipartUpload && !excused &&
           (e->error_code == "InvalidPart" || e->error_code == "InvalidPartOrder")) {
         Add("complete-names-acknowledged-parts", f.where,
             "CompleteMultipartUpload was rejected with " + e->error_code);

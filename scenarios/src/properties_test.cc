@@ -43,7 +43,7 @@ struct Fixture {
     record.object_etag_after = "\"ABC-3\"";
     for (int n = 1; n <= 3; ++n) report.journal.push_back(Part(n));
     fake::JournalEntry complete;
-    complete.operation = "CompleteMultipartUpload";
+    complete.operation = protocol::Operation::kCompleteMultipartUpload;
     complete.upload_id = "U";
     complete.http_status = 200;
     report.journal.push_back(complete);
@@ -56,7 +56,7 @@ struct Fixture {
 
   static fake::JournalEntry Part(int n, std::string upload_id = "U") {
     fake::JournalEntry e;
-    e.operation = "UploadPart";
+    e.operation = protocol::Operation::kUploadPart;
     e.upload_id = std::move(upload_id);
     e.part_number = n;
     e.http_status = 200;
@@ -154,7 +154,7 @@ TEST(Properties, P8NothingLeftBehind) {
   f.report.uploads_left.push_back(fake::UploadSnapshot{"b", "k", "X", {}, {}});
   EXPECT_EQ(f.Properties(), Names{"no-upload-leaked"});
   f.report.journal.insert(f.report.journal.begin(), fake::JournalEntry{});
-  f.report.journal[0].operation = "InitiateMultipartUpload";
+  f.report.journal[0].operation = protocol::Operation::kInitiateMultipartUpload;
   f.report.journal[0].fault = Firing(faults::ActionType::kDropResponse);
   EXPECT_TRUE(f.Properties().empty()) << "an orphan of a dropped Initiate is accounted for";
 }

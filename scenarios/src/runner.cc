@@ -631,7 +631,8 @@ class Run {
       auto journal = target_->Journal();
       if (!journal.ok()) continue;
       for (const auto& e : *journal) {
-        if (e.arrival > arrival_begin && e.operation == "CompleteMultipartUpload" && e.fault &&
+        if (e.arrival > arrival_begin &&
+            e.operation == protocol::Operation::kCompleteMultipartUpload && e.fault &&
             e.fault->action.type == faults::ActionType::kDropResponse) {
           task.Cancel();
           crash_stall_ends_ =
@@ -701,7 +702,8 @@ class Run {
     report_.object_etag = object.etag;
     uint64_t sent = 0;
     for (const auto& e : report_.journal) {
-      if (e.key == options_.key && (e.operation == "UploadPart" || e.operation == "PutObject")) {
+      if (e.key == options_.key && (e.operation == protocol::Operation::kUploadPart ||
+                                    e.operation == protocol::Operation::kPutObject)) {
         sent += e.request_body_bytes;
       }
     }

@@ -109,7 +109,7 @@ TEST(Runner, StepFaultsFireOnlyDuringTheirStepAndAreJournaled) {
   for (const auto& e : r.journal) {
     if (e.fault) {
       ++fired;
-      EXPECT_EQ(e.operation, "UploadPart");
+      EXPECT_EQ(e.operation, protocol::Operation::kUploadPart);
       EXPECT_EQ(e.part_number, 2);
     }
   }

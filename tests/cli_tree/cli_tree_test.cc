@@ -126,7 +126,8 @@ class CliTreeTest : public ::testing::Test {
     return n;
   }
   static bool IsObjectMade(const fake::JournalEntry& e) {
-    return (e.operation == "PutObject" || e.operation == "CompleteMultipartUpload") &&
+    return (e.operation == ossup::protocol::Operation::kPutObject ||
+            e.operation == ossup::protocol::Operation::kCompleteMultipartUpload) &&
            e.http_status == 200;
   }
 
@@ -178,7 +179,8 @@ TEST_F(CliTreeTest, KillNineThenResumeSendsNoCompletedFileAgain) {
   ASSERT_EQ(made_first.count("backup/000-big.bin"), 0u);
   std::set<int> big_parts_first;
   for (const auto& e : first_journal) {
-    if (e.operation == "UploadPart" && e.key == "backup/000-big.bin" && e.http_status == 200) {
+    if (e.operation == ossup::protocol::Operation::kUploadPart && e.key == "backup/000-big.bin" &&
+        e.http_status == 200) {
       big_parts_first.insert(*e.part_number);
     }
   }
@@ -200,11 +202,12 @@ TEST_F(CliTreeTest, KillNineThenResumeSendsNoCompletedFileAgain) {
   for (const auto& [key, count] : made) EXPECT_EQ(count, 1) << key;
   for (size_t i = first_journal.size(); i < journal.size(); ++i) {
     const auto& e = journal[i];
-    if (e.operation == "PutObject" || e.operation == "UploadPart") {
+    if (e.operation == ossup::protocol::Operation::kPutObject ||
+        e.operation == ossup::protocol::Operation::kUploadPart) {
       EXPECT_EQ(made_first.count(e.key), 0u) << "re-sent " << e.key;
     }
     // The partial file resumed: parts the first run finished are not sent again.
-    if (e.operation == "UploadPart" && e.key == "backup/000-big.bin") {
+    if (e.operation == ossup::protocol::Operation::kUploadPart && e.key == "backup/000-big.bin") {
       EXPECT_EQ(big_parts_first.count(*e.part_number), 0u) << "part " << *e.part_number;
     }
   }

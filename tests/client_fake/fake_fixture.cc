@@ -90,14 +90,17 @@ std::string ClientFakeTest::AddPlan(const std::string& json) {
 int ClientFakeTest::CountOk(const std::string& operation) const {
   int n = 0;
   for (const auto& e : server_->Journal()) {
-    if (e.operation == operation && e.http_status >= 200 && e.http_status < 300) ++n;
+    if (protocol::OperationName(e.operation) == operation && e.http_status >= 200 &&
+        e.http_status < 300)
+      ++n;
   }
   return n;
 }
 
 int ClientFakeTest::Count(const std::string& operation) const {
   int n = 0;
-  for (const auto& e : server_->Journal()) n += e.operation == operation ? 1 : 0;
+  for (const auto& e : server_->Journal())
+    n += protocol::OperationName(e.operation) == operation ? 1 : 0;
   return n;
 }
 

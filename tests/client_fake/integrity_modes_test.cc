@@ -38,7 +38,9 @@ class IntegrityModeTest : public ClientFakeTest,
   int PartSends(int part_number) const {
     int n = 0;
     for (const auto& e : server_->Journal()) {
-      n += e.operation == "UploadPart" && e.part_number == part_number ? 1 : 0;
+      n += e.operation == ossup::protocol::Operation::kUploadPart && e.part_number == part_number
+               ? 1
+               : 0;
     }
     return n;
   }

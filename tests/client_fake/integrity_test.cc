@@ -63,7 +63,7 @@ TEST_F(ClientFakeTest, FileShrinkingMidUploadNeverSendsAShortPart) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, protocol::client_codes::kIoError);
   for (const auto& e : server_->Journal()) {
-    if (e.operation == "UploadPart") {
+    if (e.operation == protocol::Operation::kUploadPart) {
       EXPECT_EQ(e.request_body_bytes, kPartSize);
     }
   }

@@ -66,7 +66,9 @@ class TreeUploadTest : public ClientFakeTest {
     auto journal = server_->Journal();
     for (size_t i = from; i < journal.size(); ++i) {
       const auto& e = journal[i];
-      if ((e.operation == "PutObject" || e.operation == "UploadPart") && e.http_status == 200) {
+      if ((e.operation == ossup::protocol::Operation::kPutObject ||
+           e.operation == ossup::protocol::Operation::kUploadPart) &&
+          e.http_status == 200) {
         ++sends[e.key];
       }
     }
@@ -117,7 +119,7 @@ TEST_F(TreeUploadTest, ASecondRunVerifiesWithHeadAndSendsNothing) {
   int heads = 0;
   const auto journal = server_->Journal();
   for (size_t i = first_run; i < journal.size(); ++i) {
-    heads += journal[i].operation == "HeadObject" ? 1 : 0;
+    heads += journal[i].operation == ossup::protocol::Operation::kHeadObject ? 1 : 0;
   }
   EXPECT_EQ(heads, 2);
 }

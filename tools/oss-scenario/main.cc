@@ -45,7 +45,7 @@ int RunFiles(const std::vector<std::string>& files, const RunOptions& options, b
       for (const auto& e : report.journal) {
         if (!e.fault) continue;
         std::cout << "    fault " << ossup::faults::ActionTypeName(e.fault->action.type) << " on "
-                  << e.operation;
+                  << ossup::protocol::OperationName(e.operation);
         if (e.part_number) std::cout << " part " << *e.part_number;
         std::cout << " (request " << e.sequence << ")\n";
       }

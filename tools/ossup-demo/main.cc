@@ -151,7 +151,7 @@ bool SameFiles(const std::string& a, const std::string& b) {
 uint64_t ServerPartBytes(const ossup::fake::Server& server) {
   uint64_t bytes = 0;
   for (const auto& e : server.Journal()) {
-    if (e.operation == "UploadPart") bytes += e.request_body_bytes;
+    if (e.operation == ossup::protocol::Operation::kUploadPart) bytes += e.request_body_bytes;
   }
   return bytes;
 }
@@ -196,10 +196,11 @@ bool UploadUnderFault(ossup::fake::Server& server, ossup::client::Client& client
   for (const auto& e : hit) {
     std::printf("fault fired: %s on %s part %d after %llu request-body bytes (%s)\n",
                 std::string(ossup::faults::ActionTypeName(e.fault->action.type)).c_str(),
-                e.operation.c_str(), e.part_number.value_or(0),
+                std::string(ossup::protocol::OperationName(e.operation)).c_str(),
+                e.part_number.value_or(0),
                 static_cast<unsigned long long>(e.fault->action.after_bytes), e.request_id.c_str());
   }
-  return Check(hit.size() == 1 && hit[0].operation == "UploadPart",
+  return Check(hit.size() == 1 && hit[0].operation == ossup::protocol::Operation::kUploadPart,
                "the reset fault fired once, on an UploadPart");
 }
 

@@ -1,77 +1,19 @@
 #include "ossup/protocol/operation.h"
 
 #include <algorithm>
-#include <array>
-#include <initializer_list>
-#include <utility>
 #include <vector>
-
-#include "ossup/protocol/name_table.h"
 
 namespace ossup::protocol {
 namespace {
 
-constexpr NameTable<Operation, 33> kNames = {{
-    {Operation::kUnknown, "Unknown"},
-    {Operation::kListBuckets, "ListBuckets"},
-    {Operation::kPutBucket, "PutBucket"},
-    {Operation::kDeleteBucket, "DeleteBucket"},
-    {Operation::kGetBucketAcl, "GetBucketAcl"},
-    {Operation::kPutBucketAcl, "PutBucketAcl"},
-    {Operation::kListObjects, "ListObjects"},
-    {Operation::kListMultipartUploads, "ListMultipartUploads"},
-    {Operation::kPutBucketLifecycle, "PutBucketLifecycle"},
-    {Operation::kGetBucketLifecycle, "GetBucketLifecycle"},
-    {Operation::kDeleteBucketLifecycle, "DeleteBucketLifecycle"},
-    {Operation::kPutObject, "PutObject"},
-    {Operation::kGetObject, "GetObject"},
-    {Operation::kHeadObject, "HeadObject"},
-    {Operation::kGetObjectMeta, "GetObjectMeta"},
-    {Operation::kDeleteObject, "DeleteObject"},
-    {Operation::kCopyObject, "CopyObject"},
-    {Operation::kDeleteMultipleObjects, "DeleteMultipleObjects"},
-    {Operation::kPostObject, "PostObject"},
-    {Operation::kPutObjectAcl, "PutObjectACL"},
-    {Operation::kGetObjectAcl, "GetObjectACL"},
-    {Operation::kPutObjectTagging, "PutObjectTagging"},
-    {Operation::kGetObjectTagging, "GetObjectTagging"},
-    {Operation::kDeleteObjectTagging, "DeleteObjectTagging"},
-    {Operation::kAppendObject, "AppendObject"},
-    {Operation::kPutSymlink, "PutSymlink"},
-    {Operation::kGetSymlink, "GetSymlink"},
-    {Operation::kInitiateMultipartUpload, "InitiateMultipartUpload"},
-    {Operation::kUploadPart, "UploadPart"},
-    {Operation::kUploadPartCopy, "UploadPartCopy"},
-    {Operation::kListParts, "ListParts"},
-    {Operation::kCompleteMultipartUpload, "CompleteMultipartUpload"},
-    {Operation::kAbortMultipartUpload, "AbortMultipartUpload"},
-}};
-
-// Query parameters that select a different operation (OSS "sub-resources"), and for those no
-// operation here implements, the feature they belong to (docs/compatibility.md, "Out of
-// scope"). Every other parameter (prefix, max-keys, encoding-type, response-content-type, ...)
-// is an argument of the operation and does not affect classification. A selector we do not
-// support makes the request kUnknown instead of silently falling back to the plain operation.
-struct Subresource {
+// Query parameters that belong to features no operation here implements (docs/compatibility.md,
+// "Out of scope"). They are selectors too: a request carrying one is kUnknown instead of
+// silently falling back to the plain operation.
+struct OutOfScope {
   std::string_view name;
-  std::string_view out_of_scope;  // "" when some operation here takes it
+  std::string_view feature;
 };
-constexpr Subresource kSubresources[] = {
-    {"acl", ""},
-    {"uploads", ""},
-    {"uploadId", ""},
-    {"partNumber", ""},
-    {"objectMeta", ""},
-    {"lifecycle", ""},
-    {"location", ""},
-    {"delete", ""},
-    {"tagging", ""},
-    {"list-type", ""},
-    {"continuation-token", ""},
-    {"bucketInfo", ""},
-    {"append", ""},
-    {"position", ""},
-    {"symlink", ""},
+constexpr OutOfScope kOutOfScope[] = {
     {"cors", "bucket CORS"},
     {"logging", "bucket logging"},
     {"website", "static website hosting"},
@@ -94,122 +36,113 @@ constexpr Subresource kSubresources[] = {
     {"select", "SelectObject"},
     {"cname", "CNAME"},
 };
-// The distinct selectors present in `query`, in first-seen order.
-std::vector<std::string_view> SelectorsIn(const QueryParams& query) {
-  std::vector<std::string_view> found;
-  for (const auto& param : query) {
-    const std::string& name = param.first;
-    bool is_selector = std::any_of(std::begin(kSubresources), std::end(kSubresources),
-                                   [&](const Subresource& s) { return s.name == name; });
-    if (is_selector && std::find(found.begin(), found.end(), name) == found.end()) {
-      found.push_back(name);
-    }
+
+// Calls `f` with each space-separated word of `list`; stops when `f` returns false. Answers
+// whether it ran to the end.
+template <typename F>
+bool EachWord(std::string_view list, F f) {
+  while (!list.empty()) {
+    const size_t space = list.find(' ');
+    if (!f(list.substr(0, space))) return false;
+    if (space == std::string_view::npos) break;
+    list.remove_prefix(space + 1);
   }
-  return found;
+  return true;
 }
 
-// True when `present` holds exactly the selectors in `expected` (in any order).
-bool Exactly(const std::vector<std::string_view>& present,
-             std::initializer_list<std::string_view> expected) {
-  if (present.size() != expected.size()) return false;
-  return std::all_of(expected.begin(), expected.end(), [&](std::string_view name) {
-    return std::find(present.begin(), present.end(), name) != present.end();
+// The parameter name of a selector ("list-type" of "list-type=2").
+std::string_view SelectorName(std::string_view selector) {
+  return selector.substr(0, selector.find('='));
+}
+
+bool IsSelector(std::string_view param) {
+  for (const OperationRow& row : kOperations) {
+    for (std::string_view list : {row.required, row.optional}) {
+      if (!EachWord(list, [&](std::string_view s) { return SelectorName(s) != param; })) {
+        return true;
+      }
+    }
+  }
+  return std::any_of(std::begin(kOutOfScope), std::end(kOutOfScope),
+                     [&](const OutOfScope& o) { return o.name == param; });
+}
+
+bool HasWord(std::string_view list, std::string_view word) {
+  return !EachWord(list, [&](std::string_view w) { return w != word; });
+}
+
+Target TargetOf(std::string_view bucket, std::string_view key) {
+  if (bucket.empty()) return Target::kService;
+  return key.empty() ? Target::kBucket : Target::kObject;
+}
+
+// Does `query` satisfy `row`'s required and optional selectors?
+bool SelectorsMatch(const OperationRow& row, const QueryParams& query) {
+  const bool all_required = EachWord(row.required, [&](std::string_view selector) {
+    const size_t eq = selector.find('=');
+    const std::string_view name = selector.substr(0, eq);
+    for (const auto& [param, value] : query) {
+      if (param == name && (eq == std::string_view::npos || value == selector.substr(eq + 1))) {
+        return true;
+      }
+    }
+    return false;
+  });
+  if (!all_required) return false;
+  return std::all_of(query.begin(), query.end(), [&](const auto& param) {
+    const std::string& name = param.first;
+    if (!IsSelector(name)) return true;
+    auto named = [&](std::string_view s) { return SelectorName(s) != name; };
+    return !EachWord(row.required, named) || !EachWord(row.optional, named);
   });
 }
 
-Operation ClassifyService(std::string_view method, const std::vector<std::string_view>& sel) {
-  if (method == "GET" && sel.empty()) return Operation::kListBuckets;
-  return Operation::kUnknown;
-}
-
-Operation ClassifyBucket(std::string_view method, const std::vector<std::string_view>& sel) {
-  if (method == "GET") {
-    if (sel.empty()) return Operation::kListObjects;
-    if (Exactly(sel, {"uploads"})) return Operation::kListMultipartUploads;
-    if (Exactly(sel, {"acl"})) return Operation::kGetBucketAcl;
-    if (Exactly(sel, {"lifecycle"})) return Operation::kGetBucketLifecycle;
-  } else if (method == "POST") {
-    if (sel.empty()) return Operation::kPostObject;
-    if (Exactly(sel, {"delete"})) return Operation::kDeleteMultipleObjects;
-  } else if (method == "PUT") {
-    if (sel.empty()) return Operation::kPutBucket;
-    if (Exactly(sel, {"acl"})) return Operation::kPutBucketAcl;
-    if (Exactly(sel, {"lifecycle"})) return Operation::kPutBucketLifecycle;
-  } else if (method == "DELETE") {
-    if (sel.empty()) return Operation::kDeleteBucket;
-    if (Exactly(sel, {"lifecycle"})) return Operation::kDeleteBucketLifecycle;
-  }
-  return Operation::kUnknown;
-}
-
-Operation ClassifyObject(std::string_view method, const std::vector<std::string_view>& sel) {
-  if (method == "POST") {
-    if (Exactly(sel, {"uploads"})) return Operation::kInitiateMultipartUpload;
-    if (Exactly(sel, {"uploadId"})) return Operation::kCompleteMultipartUpload;
-    if (Exactly(sel, {"append", "position"}) || Exactly(sel, {"append"})) {
-      return Operation::kAppendObject;
-    }
-  } else if (method == "PUT") {
-    if (sel.empty()) return Operation::kPutObject;
-    // uploadId without partNumber is still UploadPart, so the server can answer OSS's
-    // InvalidArgument ("Unexpected query string parameter") instead of a generic error.
-    if (Exactly(sel, {"uploadId", "partNumber"}) || Exactly(sel, {"uploadId"})) {
-      return Operation::kUploadPart;
-    }
-    if (Exactly(sel, {"acl"})) return Operation::kPutObjectAcl;
-    if (Exactly(sel, {"tagging"})) return Operation::kPutObjectTagging;
-    if (Exactly(sel, {"symlink"})) return Operation::kPutSymlink;
-  } else if (method == "GET") {
-    if (sel.empty()) return Operation::kGetObject;
-    if (Exactly(sel, {"acl"})) return Operation::kGetObjectAcl;
-    if (Exactly(sel, {"tagging"})) return Operation::kGetObjectTagging;
-    if (Exactly(sel, {"symlink"})) return Operation::kGetSymlink;
-    if (Exactly(sel, {"uploadId"})) return Operation::kListParts;
-    if (Exactly(sel, {"objectMeta"})) return Operation::kGetObjectMeta;
-  } else if (method == "HEAD") {
-    if (sel.empty()) return Operation::kHeadObject;
-    if (Exactly(sel, {"objectMeta"})) return Operation::kGetObjectMeta;
-  } else if (method == "DELETE") {
-    if (sel.empty()) return Operation::kDeleteObject;
-    if (Exactly(sel, {"uploadId"})) return Operation::kAbortMultipartUpload;
-    if (Exactly(sel, {"tagging"})) return Operation::kDeleteObjectTagging;
-  }
-  return Operation::kUnknown;
+bool Matches(const OperationRow& row, std::string_view method, Target target,
+             const QueryParams& query) {
+  return !row.methods.empty() && HasWord(row.methods, method) && row.target == target &&
+         SelectorsMatch(row, query);
 }
 
 }  // namespace
 
-std::string_view OperationName(Operation op) { return LookupName(kNames, op, "Unknown"); }
-
 std::optional<Operation> OperationFromName(std::string_view name) {
-  return LookupValue(kNames, name);
+  for (const OperationRow& row : kOperations) {
+    if (row.name == name) return row.op;
+  }
+  return std::nullopt;
 }
 
 Operation ClassifyOperation(std::string_view method, std::string_view bucket, std::string_view key,
                             const QueryParams& query) {
-  const std::vector<std::string_view> selectors = SelectorsIn(query);
-  if (bucket.empty()) {
-    return key.empty() ? ClassifyService(method, selectors) : Operation::kUnknown;
+  if (!bucket.empty() || key.empty()) {
+    const Target target = TargetOf(bucket, key);
+    for (const OperationRow& row : kOperations) {
+      if (row.header.empty() && Matches(row, method, target, query)) return row.op;
+    }
   }
-  if (key.empty()) return ClassifyBucket(method, selectors);
-  return ClassifyObject(method, selectors);
+  return Operation::kUnknown;
 }
 
 std::optional<std::string_view> OutOfScopeFeature(const QueryParams& query) {
   for (const auto& [name, value] : query) {
-    for (const Subresource& s : kSubresources) {
-      if (s.name == name && !s.out_of_scope.empty()) return s.out_of_scope;
+    for (const OutOfScope& o : kOutOfScope) {
+      if (o.name == name) return o.feature;
     }
   }
   return std::nullopt;
 }
 
 Operation ClassifyRequest(const WireRequest& request) {
-  Operation op = ClassifyOperation(request.method, request.bucket, request.key, request.query);
-  if (!FindHeader(request.headers, "x-oss-copy-source")) return op;
-  if (op == Operation::kPutObject) return Operation::kCopyObject;
-  if (op == Operation::kUploadPart) return Operation::kUploadPartCopy;
-  return op;
+  if (!request.bucket.empty() || request.key.empty()) {
+    const Target target = TargetOf(request.bucket, request.key);
+    for (const OperationRow& row : kOperations) {
+      if (!row.header.empty() && FindHeader(request.headers, row.header) &&
+          Matches(row, request.method, target, request.query)) {
+        return row.op;
+      }
+    }
+  }
+  return ClassifyOperation(request.method, request.bucket, request.key, request.query);
 }
 
 }  // namespace ossup::protocol

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
+#include <vector>
 
 namespace ossup::protocol {
 namespace {
@@ -27,6 +29,14 @@ TEST(OperationClassify, MapsEverySupportedRequestShape) {
       {"GET", "b", "", {{"acl", ""}}, Operation::kGetBucketAcl},
       {"PUT", "b", "", {{"acl", ""}}, Operation::kPutBucketAcl},
       {"POST", "b", "", {}, Operation::kPostObject},
+      {"GET", "b", "", {{"list-type", "2"}}, Operation::kListObjectsV2},
+      {"GET",
+       "b",
+       "",
+       {{"list-type", "2"}, {"continuation-token", "CgJiYw--"}, {"fetch-owner", "true"}},
+       Operation::kListObjectsV2},
+      {"GET", "b", "", {{"bucketInfo", ""}}, Operation::kGetBucketInfo},
+      {"GET", "b", "", {{"location", ""}}, Operation::kGetBucketLocation},
       {"GET", "b", "", {}, Operation::kListObjects},
       {"GET",
        "b",
@@ -84,7 +94,9 @@ TEST(OperationClassify, UnsupportedCombinationsAreUnknown) {
       {"PUT", "b", "k", {{"acl", ""}, {"uploadId", "U"}}, Operation::kUnknown},
       {"DELETE", "b", "k", {{"acl", ""}}, Operation::kUnknown},
       {"GET", "b", "", {{"cors", ""}}, Operation::kUnknown},
-      {"GET", "b", "", {{"list-type", "2"}}, Operation::kUnknown},
+      {"GET", "b", "", {{"list-type", "1"}}, Operation::kUnknown},
+      {"GET", "b", "", {{"continuation-token", "x"}}, Operation::kUnknown},
+      {"GET", "b", "", {{"location", ""}, {"acl", ""}}, Operation::kUnknown},
       {"GET", "b", "", {{"acl", ""}, {"lifecycle", ""}}, Operation::kUnknown},
       {"POST", "b", "", {{"cors", ""}}, Operation::kUnknown},
       {"HEAD", "b", "", {}, Operation::kUnknown},
@@ -144,7 +156,7 @@ TEST(OperationName, UsesOssApiNamesAndRoundTrips) {
 TEST(OperationName, RejectsNamesItDoesNotProduce) {
   EXPECT_EQ(OperationFromName("uploadpart"), std::nullopt);
   EXPECT_EQ(OperationFromName(""), std::nullopt);
-  EXPECT_EQ(OperationFromName("ListObjectsV2"), std::nullopt);
+  EXPECT_EQ(OperationFromName("ListObjectsv2"), std::nullopt);
 }
 
 TEST(OperationClassify, OutOfScopeSubresourcesAreUnknownAndNamed) {
@@ -161,6 +173,78 @@ TEST(OperationClassify, OutOfScopeSubresourcesAreUnknownAndNamed) {
   EXPECT_EQ(OutOfScopeFeature({{"prefix", "a"}, {"cors", ""}}), "bucket CORS");
   EXPECT_EQ(OutOfScopeFeature({{"x-oss-process", "image/resize,w_10"}}), "image processing");
   EXPECT_FALSE(OutOfScopeFeature({{"acl", ""}, {"lifecycle", ""}, {"prefix", "a"}}));
+}
+
+// The space-separated words of `list`.
+std::vector<std::string> Words(std::string_view list) {
+  std::vector<std::string> words;
+  std::string current;
+  for (char c : list) {
+    if (c == ' ') {
+      words.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) words.push_back(current);
+  return words;
+}
+
+// A request of the shape `row` states, for `method`: its bucket and key as its target needs,
+// every required selector (with its value) and, when `with_optional`, every optional one.
+WireRequest ShapeOf(const OperationRow& row, const std::string& method, bool with_optional) {
+  WireRequest request;
+  request.method = method;
+  request.bucket = row.target == Target::kService ? "" : "b";
+  request.key = row.target == Target::kObject ? "k" : "";
+  auto add = [&](const std::string& selector) {
+    const size_t eq = selector.find('=');
+    request.query.emplace_back(selector.substr(0, eq),
+                               eq == std::string::npos ? "" : selector.substr(eq + 1));
+  };
+  for (const auto& selector : Words(row.required)) add(selector);
+  if (with_optional) {
+    for (const auto& selector : Words(row.optional)) add(selector);
+  }
+  if (!row.header.empty()) request.headers.emplace_back(std::string(row.header), "/src/key");
+  return request;
+}
+
+// Every row is complete: a unique name, known methods, selectors that are not also out of
+// scope, and a shape that classifies back to the row (so no two rows claim the same request).
+TEST(OperationTable, EveryRowIsCompleteAndClassifiesBack) {
+  std::set<std::string_view> names;
+  for (const OperationRow& row : kOperations) {
+    SCOPED_TRACE(std::string(row.name));
+    EXPECT_FALSE(row.name.empty());
+    EXPECT_TRUE(names.insert(row.name).second) << "duplicate name";
+    EXPECT_EQ(OperationFromName(row.name), row.op);
+    if (row.op == Operation::kUnknown) {
+      EXPECT_TRUE(row.methods.empty());
+      EXPECT_EQ(row.faults, Faults::kNotTargetable);
+      continue;
+    }
+    const std::vector<std::string> methods = Words(row.methods);
+    ASSERT_FALSE(methods.empty());
+    for (const std::string& method : methods) {
+      EXPECT_TRUE(method == "GET" || method == "HEAD" || method == "PUT" || method == "POST" ||
+                  method == "DELETE")
+          << method;
+      for (bool with_optional : {false, true}) {
+        const WireRequest request = ShapeOf(row, method, with_optional);
+        EXPECT_EQ(OperationName(ClassifyRequest(request)), row.name)
+            << method << (with_optional ? " with optional selectors" : "");
+        EXPECT_FALSE(OutOfScopeFeature(request.query));
+      }
+    }
+    if (!row.header.empty()) {
+      WireRequest plain = ShapeOf(row, methods.front(), false);
+      plain.headers.clear();
+      EXPECT_NE(ClassifyRequest(plain), row.op) << "a header row needs its header";
+      EXPECT_NE(ClassifyRequest(plain), Operation::kUnknown) << "and has a plain twin";
+    }
+  }
 }
 
 }  // namespace

@@ -29,6 +29,35 @@ Error InvalidLifecycle(std::string_view message, std::string_view ec) {
 // A CreatedBeforeDate must be a UTC midnight (docs/protocol.md, "Lifecycle").
 bool IsMidnight(TimePoint t) { return std::chrono::floor<std::chrono::days>(t) == t; }
 
+}  // namespace
+
+namespace xml_internal {
+
+void WriteListing(XmlWriter& w, const std::vector<ObjectSummary>& contents,
+                  const std::vector<std::string>& common_prefixes) {
+  for (const ObjectSummary& object : contents) {
+    w.Open("Contents");
+    w.EncodedText("Key", object.key).Time("LastModified", object.last_modified);
+    w.Text("ETag", object.etag).Text("Type", object.type).Number("Size", object.size);
+    w.Text("StorageClass", object.storage_class);
+    if (object.owner) WriteOwner(w, *object.owner);
+    w.Close();
+  }
+  for (const std::string& prefix : common_prefixes) {
+    w.Open("CommonPrefixes").EncodedText("Prefix", prefix).Close();
+  }
+}
+
+void WriteOwner(XmlWriter& w, const Owner& owner) {
+  w.Open("Owner").Text("ID", owner.id).Text("DisplayName", owner.display_name).Close();
+}
+
+}  // namespace xml_internal
+
+namespace {
+
+using xml_internal::WriteListing;
+
 // One of Days and CreatedBeforeDate of `parent` (<Expiration>, <Transition> or
 // <AbortMultipartUpload>) into the outputs. `optional` lets both be absent (Expiration with
 // ExpiredObjectDeleteMarker).
@@ -183,20 +212,7 @@ std::string EncodeXml(const ListObjectsResult& v) {
   w.Number("MaxKeys", v.max_keys).EncodedText("Delimiter", v.delimiter);
   w.Bool("IsTruncated", v.is_truncated);
   if (!v.next_marker.empty()) w.EncodedText("NextMarker", v.next_marker);
-  for (const ObjectSummary& object : v.contents) {
-    w.Open("Contents");
-    w.EncodedText("Key", object.key).Time("LastModified", object.last_modified);
-    w.Text("ETag", object.etag).Text("Type", object.type).Number("Size", object.size);
-    w.Text("StorageClass", object.storage_class);
-    if (object.owner) {
-      w.Open("Owner").Text("ID", object.owner->id);
-      w.Text("DisplayName", object.owner->display_name).Close();
-    }
-    w.Close();
-  }
-  for (const std::string& prefix : v.common_prefixes) {
-    w.Open("CommonPrefixes").EncodedText("Prefix", prefix).Close();
-  }
+  WriteListing(w, v.contents, v.common_prefixes);
   w.Close();
   return std::move(w).Finish();
 }

@@ -20,6 +20,7 @@
 
 #include "ossup/protocol/status.h"
 #include "ossup/protocol/wire.h"
+#include "ossup/protocol/xml.h"
 
 namespace ossup::protocol::xml_internal {
 
@@ -160,5 +161,12 @@ StatusOr<T> DecodeDocument(std::string_view xml, const char* root, Read&& read) 
   if (error) return Status(*std::move(error));
   return value;
 }
+
+/// The <Contents> of each object (Key percent-encoded when URL encoding is on; Owner when set)
+/// and then the <CommonPrefixes> of a ListObjects or ListObjectsV2 answer (xml_bucket.cc).
+void WriteListing(XmlWriter& w, const std::vector<ObjectSummary>& contents,
+                  const std::vector<std::string>& common_prefixes);
+/// <Owner><ID/><DisplayName/></Owner>.
+void WriteOwner(XmlWriter& w, const Owner& owner);
 
 }  // namespace ossup::protocol::xml_internal

@@ -2,10 +2,11 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "journal/json_bytes.h"
+#include "ossup/fake/control_codec.h"
 #include "ossup/faults/plan.h"
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/checksum.h"
@@ -32,36 +33,217 @@ void Fail(Response& res, int status, const std::string& message) {
   Reply(res, status, json{{"error", message}});
 }
 
-// Open without a token: liveness, and the public key that callback receivers fetch from the URL
-// each callback names.
-bool IsOpenEndpoint(const std::string& method, const std::string& path) {
-  return method == "GET" && (path == "/_fake/health" || path == "/_fake/callback-public-key");
-}
-
 json ClockJson(protocol::TimePoint now) {
   return {{"now", protocol::FormatIso8601(now)},
           {"epochSeconds",
            std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count()}};
 }
 
-json UploadsJson(const std::vector<UploadSnapshot>& uploads) {
-  json list = json::array();
-  for (const auto& u : uploads) {
-    json parts = json::array();
-    for (const auto& p : u.parts) {
-      parts.push_back({{"partNumber", p.part_number},
-                       {"size", p.size},
-                       {"etag", p.etag},
-                       {"crc64", std::to_string(p.crc64.value_or(0))},
-                       {"lastModified", protocol::FormatIso8601(p.last_modified)}});
+// One control request: its path's {} segments in order, its body and the server it acts on.
+struct Call {
+  Server& server;
+  const std::vector<std::string>& args;
+  const std::string& body;
+};
+using Endpoint = void (*)(const Call& call, Response& res);
+
+void Ok(Response& res) { Reply(res, 200, {{"status", "ok"}}); }
+
+void Health(const Call&, Response& res) { Ok(res); }
+
+void CallbackPublicKey(const Call& call, Response& res) {
+  res.status = 200;
+  res.set_content(call.server.CallbackPublicKeyPem(), "application/x-pem-file");
+}
+
+void ResetServer(const Call& call, Response& res) {
+  call.server.Reset();
+  Ok(res);
+}
+
+void RestartServer(const Call& call, Response& res) {
+  call.server.SimulateRestart();
+  Ok(res);
+}
+
+void GetClock(const Call& call, Response& res) { Reply(res, 200, ClockJson(call.server.Now())); }
+
+void SetClock(const Call& call, Response& res) {
+  auto request = control::DecodeClockRequest(call.body);
+  if (!request.ok()) return Fail(res, 400, request.error().message);
+  Server& server = call.server;
+  if (request->advance_seconds) {
+    const int64_t seconds = *request->advance_seconds;
+    if (seconds < 0 || seconds > kMaxAdvanceSeconds) {
+      return Fail(res, 400,
+                  "advanceSeconds must be between 0 and " + std::to_string(kMaxAdvanceSeconds));
     }
-    json upload = {{"initiated", protocol::FormatIso8601(u.initiated)}, {"parts", parts}};
-    SetBytesField(upload, "bucket", u.bucket);
-    SetBytesField(upload, "key", u.key);
-    SetBytesField(upload, "uploadId", u.upload_id);
-    list.push_back(std::move(upload));
+    if (server.Now() > kLatestClock - std::chrono::seconds(seconds)) {
+      return Fail(
+          res, 400,
+          "advanceSeconds would move the clock past " + protocol::FormatIso8601(kLatestClock));
+    }
+    server.AdvanceClock(std::chrono::seconds(seconds));
+  } else if (request->set) {
+    auto t = protocol::ParseIso8601(*request->set);
+    if (!t || *t < kEarliestClock || *t > kLatestClock) {
+      return Fail(res, 400,
+                  "set must be an RFC 3339 UTC time from " +
+                      protocol::FormatIso8601(kEarliestClock) + " to " +
+                      protocol::FormatIso8601(kLatestClock));
+    }
+    server.SetClock(*t);
+  } else {
+    return Fail(res, 400, "expected advanceSeconds or set");
   }
-  return {{"uploads", list}};
+  Reply(res, 200, ClockJson(server.Now()));
+}
+
+void ListUploads(const Call& call, Response& res) {
+  res.status = 200;
+  res.set_content(control::EncodeUploads(call.server.ListUploads()), "application/json");
+}
+
+void ExpireUpload(const Call& call, Response& res) {
+  const std::string& id = call.args[0];
+  if (!call.server.ExpireUpload(id)) return Fail(res, 404, "no such upload");
+  Reply(res, 200, {{"expired", id}});
+}
+
+void PutPart(const Call& call, Response& res) {
+  const std::string& id = call.args[0];
+  const std::string& number = call.args[1];
+  if (number.size() > 5 || number.find_first_not_of("0123456789") != std::string::npos) {
+    return Fail(res, 404, "no such control endpoint");
+  }
+  auto bytes = control::DecodePutPartRequest(call.body);
+  if (!bytes.ok()) return Fail(res, 400, bytes.error().message);
+  auto stored = call.server.PutPart(id, std::stoi(number), *bytes);
+  if (!stored.ok()) {
+    return Fail(res, stored.error().code == "NoSuchUpload" ? 404 : 400, stored.error().message);
+  }
+  Reply(res, 200, {{"uploadId", id}, {"partNumber", number}});
+}
+
+void GetJournal(const Call& call, Response& res) {
+  res.status = 200;
+  res.set_content(control::EncodeJournal({call.server.JournalArrivals(), call.server.Journal()}),
+                  "application/json");
+}
+
+void IssueSts(const Call& call, Response& res) {
+  auto seconds = control::DecodeStsRequest(call.body);
+  if (!seconds.ok()) return Fail(res, 400, seconds.error().message);
+  if (*seconds <= 0 || *seconds > kMaxStsSeconds) {
+    return Fail(res, 400,
+                "durationSeconds must be between 1 and " + std::to_string(kMaxStsSeconds));
+  }
+  auto sts = call.server.IssueStsCredential(std::chrono::seconds(*seconds));
+  Reply(res, 200,
+        {{"AccessKeyId", sts.credentials.access_key_id},
+         {"AccessKeySecret", sts.credentials.access_key_secret},
+         {"SecurityToken", sts.credentials.security_token},
+         {"Expiration", protocol::FormatIso8601(sts.expiration)}});
+}
+
+void AddFaultPlan(const Call& call, Response& res) {
+  auto plan = faults::ParsePlan(call.body);
+  if (!plan.ok()) return Fail(res, 400, plan.error().message);
+  if (auto usable = call.server.CheckFaultPlan(*plan); !usable.ok()) {
+    return Fail(res, 400, usable.error().message);
+  }
+  res.status = 201;
+  res.set_content(control::EncodePlanCreated(call.server.AddFaultPlan(std::move(*plan))),
+                  "application/json");
+}
+
+void ListFaultPlans(const Call& call, Response& res) {
+  std::string list = "[";
+  for (const auto& accounting : call.server.AllFaultAccounting()) {
+    if (list.size() > 1) list += ",";
+    list += faults::Injector::AccountingToJson(accounting);
+  }
+  res.status = 200;
+  res.set_content("{\"plans\":" + list + "]}", "application/json");
+}
+
+void ClearFaultPlans(const Call& call, Response& res) {
+  call.server.ClearFaultPlans();
+  res.status = 204;
+}
+
+void GetFaultPlan(const Call& call, Response& res) {
+  auto accounting = call.server.FaultAccounting(call.args[0]);
+  if (!accounting) return Fail(res, 404, "no such plan");
+  res.status = 200;
+  res.set_content(faults::Injector::AccountingToJson(*accounting), "application/json");
+}
+
+void RemoveFaultPlan(const Call& call, Response& res) {
+  if (!call.server.RemoveFaultPlan(call.args[0])) return Fail(res, 404, "no such plan");
+  res.status = 204;
+}
+
+// Who may call an endpoint when the fake has a control token.
+enum class Access {
+  kToken,  // only a request carrying the token
+  kOpen,   // anyone: liveness, and the public key callback receivers fetch from the URL each
+           // callback names
+};
+
+// The control API. In a pattern, "{}" is one non-empty path segment, handed on in Call::args.
+struct ControlRoute {
+  std::string_view method;
+  std::string_view pattern;
+  Access access;
+  Endpoint endpoint;
+};
+constexpr ControlRoute kRoutes[] = {
+    {"GET", "/_fake/health", Access::kOpen, Health},
+    {"GET", "/_fake/callback-public-key", Access::kOpen, CallbackPublicKey},
+    {"POST", "/_fake/reset", Access::kToken, ResetServer},
+    {"POST", "/_fake/restart", Access::kToken, RestartServer},
+    {"GET", "/_fake/clock", Access::kToken, GetClock},
+    {"POST", "/_fake/clock", Access::kToken, SetClock},
+    {"GET", "/_fake/uploads", Access::kToken, ListUploads},
+    {"POST", "/_fake/uploads/{}/expire", Access::kToken, ExpireUpload},
+    {"POST", "/_fake/uploads/{}/parts/{}", Access::kToken, PutPart},
+    {"GET", "/_fake/journal", Access::kToken, GetJournal},
+    {"POST", "/_fake/sts", Access::kToken, IssueSts},
+    {"POST", "/_fake/faults", Access::kToken, AddFaultPlan},
+    {"GET", "/_fake/faults", Access::kToken, ListFaultPlans},
+    {"DELETE", "/_fake/faults", Access::kToken, ClearFaultPlans},
+    {"GET", "/_fake/faults/{}", Access::kToken, GetFaultPlan},
+    {"DELETE", "/_fake/faults/{}", Access::kToken, RemoveFaultPlan},
+};
+
+// Whether `path` has `pattern`'s shape; its "{}" segments are appended to `args`.
+bool MatchPath(std::string_view pattern, std::string_view path, std::vector<std::string>& args) {
+  args.clear();
+  while (!pattern.empty() || !path.empty()) {
+    if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return false;
+    pattern.remove_prefix(1);
+    path.remove_prefix(1);
+    const std::string_view want = pattern.substr(0, pattern.find('/'));
+    const std::string_view got = path.substr(0, path.find('/'));
+    if (want == "{}") {
+      if (got.empty()) return false;
+      args.emplace_back(got);
+    } else if (want != got) {
+      return false;
+    }
+    pattern.remove_prefix(want.size());
+    path.remove_prefix(got.size());
+  }
+  return true;
+}
+
+bool IsOpenEndpoint(const std::string& method, const std::string& path) {
+  std::vector<std::string> args;
+  return std::any_of(std::begin(kRoutes), std::end(kRoutes), [&](const ControlRoute& route) {
+    return route.access == Access::kOpen && route.method == method &&
+           MatchPath(route.pattern, path, args);
+  });
 }
 
 }  // namespace
@@ -102,141 +284,18 @@ Response Control::Handle(const std::string& method, const std::string& path,
 
 void Control::Route(const std::string& method, const std::string& path, const std::string& body,
                     Response& res) {
-  json request_json;
-  if (!body.empty()) {
-    request_json = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (request_json.is_discarded()) return Fail(res, 400, "request body is not JSON");
+  if (!body.empty() && json::parse(body, nullptr, /*allow_exceptions=*/false).is_discarded()) {
+    return Fail(res, 400, "request body is not JSON");
   }
-  try {
-    static const std::regex kExpire(R"(/_fake/uploads/([^/]+)/expire)");
-    static const std::regex kFault(R"(/_fake/faults/([^/]+))");
-    static const std::regex kPart(R"(/_fake/uploads/([^/]+)/parts/([0-9]{1,5}))");
-    std::smatch match;
-    if (path == "/_fake/health" && method == "GET") {
-      return Reply(res, 200, {{"status", "ok"}});
-    }
-    if (path == "/_fake/callback-public-key" && method == "GET") {
-      res.status = 200;
-      res.set_content(server_.CallbackPublicKeyPem(), "application/x-pem-file");
-      return;
-    }
-    if (path == "/_fake/reset" && method == "POST") {
-      server_.Reset();
-      return Reply(res, 200, {{"status", "ok"}});
-    }
-    if (path == "/_fake/restart" && method == "POST") {
-      server_.SimulateRestart();
-      return Reply(res, 200, {{"status", "ok"}});
-    }
-    if (path == "/_fake/clock" && method == "GET") return Reply(res, 200, ClockJson(server_.Now()));
-    if (path == "/_fake/clock" && method == "POST") {
-      if (request_json.contains("advanceSeconds")) {
-        auto seconds = request_json.at("advanceSeconds").get<int64_t>();
-        if (seconds < 0 || seconds > kMaxAdvanceSeconds) {
-          return Fail(res, 400,
-                      "advanceSeconds must be between 0 and " + std::to_string(kMaxAdvanceSeconds));
-        }
-        if (server_.Now() > kLatestClock - std::chrono::seconds(seconds)) {
-          return Fail(
-              res, 400,
-              "advanceSeconds would move the clock past " + protocol::FormatIso8601(kLatestClock));
-        }
-        server_.AdvanceClock(std::chrono::seconds(seconds));
-      } else if (request_json.contains("set")) {
-        auto t = protocol::ParseIso8601(request_json.at("set").get<std::string>());
-        if (!t || *t < kEarliestClock || *t > kLatestClock) {
-          return Fail(res, 400,
-                      "set must be an RFC 3339 UTC time from " +
-                          protocol::FormatIso8601(kEarliestClock) + " to " +
-                          protocol::FormatIso8601(kLatestClock));
-        }
-        server_.SetClock(*t);
-      } else {
-        return Fail(res, 400, "expected advanceSeconds or set");
-      }
-      return Reply(res, 200, ClockJson(server_.Now()));
-    }
-    if (path == "/_fake/uploads" && method == "GET") {
-      return Reply(res, 200, UploadsJson(server_.ListUploads()));
-    }
-    if (std::regex_match(path, match, kExpire) && method == "POST") {
-      if (!server_.ExpireUpload(match[1].str())) return Fail(res, 404, "no such upload");
-      return Reply(res, 200, {{"expired", match[1].str()}});
-    }
-    if (std::regex_match(path, match, kPart) && method == "POST") {
-      if (!request_json.is_object() || !request_json.contains("dataBase64")) {
-        return Fail(res, 400, "expected {\"dataBase64\": \"...\"}");
-      }
-      auto bytes = protocol::Base64Decode(request_json.at("dataBase64").get<std::string>());
-      if (!bytes) return Fail(res, 400, "dataBase64 is not base64");
-      auto stored = server_.PutPart(
-          match[1].str(), std::stoi(match[2].str()),
-          std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
-      if (!stored.ok()) {
-        return Fail(res, stored.error().code == "NoSuchUpload" ? 404 : 400, stored.error().message);
-      }
-      return Reply(res, 200, {{"uploadId", match[1].str()}, {"partNumber", match[2].str()}});
-    }
-    if (path == "/_fake/journal" && method == "GET") {
-      res.status = 200;
-      res.set_content(Journal::ToJson(server_.Journal(), server_.JournalArrivals()),
-                      "application/json");
-      return;
-    }
-    if (path == "/_fake/sts" && method == "POST") {
-      int64_t seconds =
-          request_json.is_object() ? request_json.value("durationSeconds", 3600) : 3600;
-      if (seconds <= 0 || seconds > kMaxStsSeconds) {
-        return Fail(res, 400,
-                    "durationSeconds must be between 1 and " + std::to_string(kMaxStsSeconds));
-      }
-      auto sts = server_.IssueStsCredential(std::chrono::seconds(seconds));
-      return Reply(res, 200,
-                   {{"AccessKeyId", sts.credentials.access_key_id},
-                    {"AccessKeySecret", sts.credentials.access_key_secret},
-                    {"SecurityToken", sts.credentials.security_token},
-                    {"Expiration", protocol::FormatIso8601(sts.expiration)}});
-    }
-    if (path == "/_fake/faults" && method == "POST") {
-      auto plan = faults::ParsePlan(body);
-      if (!plan.ok()) return Fail(res, 400, plan.error().message);
-      if (auto usable = server_.CheckFaultPlan(*plan); !usable.ok()) {
-        return Fail(res, 400, usable.error().message);
-      }
-      return Reply(res, 201, {{"id", server_.AddFaultPlan(std::move(*plan))}});
-    }
-    if (path == "/_fake/faults" && method == "GET") {
-      std::string list = "[";
-      for (const auto& accounting : server_.AllFaultAccounting()) {
-        if (list.size() > 1) list += ",";
-        list += faults::Injector::AccountingToJson(accounting);
-      }
-      res.status = 200;
-      res.set_content("{\"plans\":" + list + "]}", "application/json");
-      return;
-    }
-    if (path == "/_fake/faults" && method == "DELETE") {
-      server_.ClearFaultPlans();
-      res.status = 204;
-      return;
-    }
-    if (std::regex_match(path, match, kFault)) {
-      const std::string id = match[1].str();
-      if (method == "GET") {
-        auto accounting = server_.FaultAccounting(id);
-        if (!accounting) return Fail(res, 404, "no such plan");
-        res.status = 200;
-        res.set_content(faults::Injector::AccountingToJson(*accounting), "application/json");
-        return;
-      }
-      if (method == "DELETE") {
-        if (!server_.RemoveFaultPlan(id)) return Fail(res, 404, "no such plan");
-        res.status = 204;
-        return;
+  std::vector<std::string> args;
+  for (const ControlRoute& route : kRoutes) {
+    if (route.method == method && MatchPath(route.pattern, path, args)) {
+      try {
+        return route.endpoint(Call{server_, args, body}, res);
+      } catch (const json::exception& e) {
+        return Fail(res, 400, e.what());
       }
     }
-  } catch (const json::exception& e) {
-    return Fail(res, 400, e.what());
   }
   Fail(res, 404, "no such control endpoint");
 }

@@ -52,7 +52,7 @@ protocol::Status ListBuckets(Exchange& ex) {
   auto max_keys = IntParam(ex, "max-keys", 100, 1, 1000);
   if (!max_keys.ok()) return max_keys.status();
   result.max_keys = *max_keys;
-  std::string region = ex.ctx.options.region.empty() ? "cn-hangzhou" : ex.ctx.options.region;
+  const std::string region = Region(ex);
   for (auto& bucket : ex.ctx.service.ListBuckets()) {  // ascending names
     if (!bucket.name.starts_with(result.prefix) || bucket.name <= result.marker) continue;
     if (static_cast<int>(result.buckets.size()) == result.max_keys) {

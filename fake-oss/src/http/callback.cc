@@ -150,7 +150,7 @@ void RunCallback(Exchange& ex, const CallbackConfig& config, const StoredObject&
       return;
     }
   }
-  auto e = errors::Oss("CallbackFailed", 203, "");
+  auto e = errors::Oss("CallbackFailed");
   e.http_status = 203;
   e.message = last_status == 0 ? "Error status : -1. Callback server unreachable."
                                : "Error status : " + std::to_string(last_status) + ".";

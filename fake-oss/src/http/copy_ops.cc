@@ -22,7 +22,7 @@ protocol::Error BadCopySource(std::string_view header) {
 }
 
 protocol::Error NoSuchVersion(std::string_view version) {
-  auto e = errors::Oss("NoSuchVersion", 404, "The specified version does not exist.");
+  auto e = errors::Oss("NoSuchVersion");
   e.details.emplace_back("VersionId", std::string(version));
   return e;
 }
@@ -61,10 +61,7 @@ protocol::StatusOr<SourceName> ParseCopySource(std::string_view header) {
   return name;
 }
 
-protocol::Error PreconditionFailed() {
-  return errors::Oss("PreconditionFailed", 412,
-                     "At least one of the pre-conditions you specified did not hold.");
-}
+protocol::Error PreconditionFailed() { return errors::Oss("PreconditionFailed"); }
 
 // x-oss-metadata-directive: COPY (default) keeps the source's Content-Type and kept headers;
 // REPLACE takes them from this request. The ACL is the request's x-oss-object-acl either way

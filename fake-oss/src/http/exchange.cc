@@ -24,7 +24,6 @@ Exchange::Exchange(Context& context, Connection& conn)
   entry.arrival = context.journal.Admit();
   entry.request_id = request_id;
   entry.method = req.method;
-  entry.operation = "Unknown";
 }
 
 std::optional<std::string_view> Exchange::Header(std::string_view name) const {
@@ -123,23 +122,18 @@ bool Exchange::ReadBody(BodyDestination& destination, uint64_t max_bytes) {
 
 protocol::Error Exchange::BodyError() const {
   if (body_too_large_) {
-    return errors::Oss("EntityTooLarge", 400,
-                       "Your proposed upload exceeds the maximum allowed size.");
+    return errors::Oss("EntityTooLarge");
   }
   switch (connection.body_failure()) {
     case BodyFailure::kTimeout: {
-      auto error = errors::Oss("RequestTimeout", 400,
-                               "Your socket connection to the server was not read from or "
-                               "written to within the timeout period.");
+      auto error = errors::Oss("RequestTimeout");
       error.ec = "0017-00000504";  // OSS: timed out reading the request body
       return error;
     }
     case BodyFailure::kMalformed:
-      return errors::Oss("InvalidRequest", 400, "The chunked request body is malformed.");
+      return errors::InvalidRequest("The chunked request body is malformed.");
     default:
-      return errors::Oss("IncompleteBody", 400,
-                         "You did not provide the number of bytes specified by the "
-                         "Content-Length HTTP header.");
+      return errors::Oss("IncompleteBody");
   }
 }
 
@@ -265,7 +259,7 @@ void Exchange::Finish() {
     }
   }
   entry.http_status = killed_ ? 0 : res.status;
-  if (!entry.operation.empty() && entry.operation != "Control") ctx.journal.Record(entry);
+  ctx.journal.Record(entry);
   if (!killed_) connection.Send(res, truncate_after);
 }
 

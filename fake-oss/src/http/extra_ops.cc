@@ -1,52 +1,12 @@
-#include "http/extra_ops.h"
-
+// ListObjectsV2, GetBucketInfo and GetBucketLocation.
 #include "http/ops.h"
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/limits.h"
+#include "ossup/protocol/xml_answers.h"
 #include "service/errors.h"
 
 namespace ossup::fake::ops {
 namespace {
-
-class Xml {
- public:
-  explicit Xml(bool url_encode) : url_encode_(url_encode) {
-    out_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  }
-  Xml& Open(std::string_view name) {
-    out_ += "<" + std::string(name) + ">";
-    return *this;
-  }
-  Xml& Close(std::string_view name) {
-    out_ += "</" + std::string(name) + ">";
-    return *this;
-  }
-  Xml& Text(std::string_view name, std::string_view value) {
-    return Open(name).Raw(XmlEscape(value)).Close(name);
-  }
-  /// A key, prefix or marker: URL-encoded when the request asked for encoding-type=url.
-  Xml& Key(std::string_view name, std::string_view value) {
-    return Text(
-        name, url_encode_ ? protocol::UriEncode(value, /*keep_slash=*/false) : std::string(value));
-  }
-  Xml& Raw(std::string_view text) {
-    out_ += text;
-    return *this;
-  }
-  std::string Finish() && { return std::move(out_); }
-
- private:
-  bool url_encode_;
-  std::string out_;
-};
-
-/// <Owner> of FakeOwner().
-Xml& AppendOwner(Xml& xml) {
-  return xml.Open("Owner")
-      .Text("ID", FakeOwner().id)
-      .Text("DisplayName", FakeOwner().display_name)
-      .Close("Owner");
-}
 
 // ListObjectsV2 continuation tokens: base64 of the next marker, in an alphabet that needs no
 // escaping in a URL ('+' -> '.', '/' -> '_', padding '=' -> '-'), so a token survives SDKs
@@ -78,6 +38,8 @@ std::optional<std::string> DecodeContinuationToken(std::string token) {
   return std::string(decoded->begin(), decoded->end());
 }
 
+}  // namespace
+
 protocol::Status ListObjectsV2(Exchange& ex) {
   const bool url = ex.Param("encoding-type") == std::optional<std::string_view>("url");
   ListObjectsQuery q;
@@ -102,65 +64,37 @@ protocol::Status ListObjectsV2(Exchange& ex) {
   auto result = ex.ctx.service.ListObjects(ex.wire.bucket, q);
   if (!result.ok()) return result.status();
   const bool owner = ex.Param("fetch-owner") == std::optional<std::string_view>("true");
-  Xml xml(url);
-  xml.Open("ListBucketResult").Text("Name", ex.wire.bucket).Key("Prefix", q.prefix);
-  if (!start_after.empty()) xml.Key("StartAfter", start_after);
-  if (!token.empty()) xml.Text("ContinuationToken", token);
-  xml.Text("MaxKeys", std::to_string(q.max_keys)).Key("Delimiter", q.delimiter);
-  if (url) xml.Text("EncodingType", "url");
-  xml.Text("IsTruncated", result->is_truncated ? "true" : "false");
-  if (result->is_truncated) {
-    xml.Text("NextContinuationToken", EncodeContinuationToken(result->next_marker));
+  protocol::ListObjectsV2Result v2;
+  v2.name = ex.wire.bucket;
+  v2.prefix = q.prefix;
+  v2.start_after = start_after;
+  v2.continuation_token = token;
+  v2.max_keys = q.max_keys;
+  v2.delimiter = q.delimiter;
+  if (url) v2.encoding_type = "url";
+  v2.is_truncated = result->is_truncated;
+  if (result->is_truncated)
+    v2.next_continuation_token = EncodeContinuationToken(result->next_marker);
+  v2.contents = std::move(result->contents);
+  for (auto& object : v2.contents) {
+    object.owner.reset();
+    if (owner) object.owner = FakeOwner();
   }
-  xml.Text("KeyCount", std::to_string(result->contents.size() + result->common_prefixes.size()));
-  for (const auto& c : result->contents) {
-    xml.Open("Contents")
-        .Key("Key", c.key)
-        .Text("LastModified", protocol::FormatIso8601(c.last_modified))
-        .Text("ETag", c.etag)
-        .Text("Type", c.type)
-        .Text("Size", std::to_string(c.size))
-        .Text("StorageClass", c.storage_class);
-    if (owner) AppendOwner(xml);
-    xml.Close("Contents");
-  }
-  for (const auto& prefix : result->common_prefixes) {
-    xml.Open("CommonPrefixes").Key("Prefix", prefix).Close("CommonPrefixes");
-  }
-  xml.Close("ListBucketResult");
-  ex.SetXml(200, std::move(xml).Finish());
+  v2.common_prefixes = std::move(result->common_prefixes);
+  ex.SetXml(200, protocol::EncodeXml(v2));
   return {};
 }
 
-std::string Region(const Exchange& ex) {
-  return ex.ctx.options.region.empty() ? "cn-hangzhou" : ex.ctx.options.region;
-}
-
 protocol::Status GetBucketInfo(Exchange& ex) {
-  for (const auto& bucket : ex.ctx.service.ListBuckets()) {
+  for (auto& bucket : ex.ctx.service.ListBuckets()) {
     if (bucket.name != ex.wire.bucket) continue;
     auto acl = ex.ctx.service.GetBucketAcl(bucket.name);
     if (!acl.ok()) return acl.status();
-    std::string region = Region(ex);
-    Xml xml(false);
-    xml.Open("BucketInfo")
-        .Open("Bucket")
-        .Text("AccessMonitor", "Disabled")
-        .Text("CreationDate", protocol::FormatIso8601(bucket.creation_date))
-        .Text("ExtranetEndpoint", "oss-" + region + ".aliyuncs.com")
-        .Text("IntranetEndpoint", "oss-" + region + "-internal.aliyuncs.com")
-        .Text("Location", "oss-" + region)
-        .Text("StorageClass", bucket.storage_class)
-        .Text("TransferAcceleration", "Disabled")
-        .Text("CrossRegionReplication", "Disabled")
-        .Text("Name", bucket.name);
-    AppendOwner(xml)
-        .Open("AccessControlList")
-        .Text("Grant", protocol::CannedAclName(*acl))
-        .Close("AccessControlList")
-        .Close("Bucket")
-        .Close("BucketInfo");
-    ex.SetXml(200, std::move(xml).Finish());
+    bucket.region = Region(ex);
+    bucket.location = "oss-" + bucket.region;
+    protocol::BucketInfoResult info{std::move(bucket), FakeOwner(),
+                                    std::string(protocol::CannedAclName(*acl))};
+    ex.SetXml(200, protocol::EncodeXml(info));
     return {};
   }
   return errors::NoSuchBucket(ex.wire.bucket);
@@ -168,48 +102,8 @@ protocol::Status GetBucketInfo(Exchange& ex) {
 
 protocol::Status GetBucketLocation(Exchange& ex) {
   if (auto s = ex.ctx.service.CheckBucket(ex.wire.bucket); !s.ok()) return s;
-  Xml xml(false);
-  xml.Text("LocationConstraint", "oss-" + Region(ex));
-  ex.SetXml(200, std::move(xml).Finish());
+  ex.SetXml(200, protocol::EncodeXml(protocol::LocationConstraint{"oss-" + Region(ex)}));
   return {};
-}
-
-}  // namespace
-
-std::optional<ExtraOperation> ClassifyExtra(const Exchange& ex) {
-  if (ex.wire.method != "GET" || ex.wire.bucket.empty() || !ex.wire.key.empty()) {
-    return std::nullopt;
-  }
-  if (ex.Param("list-type") == std::optional<std::string_view>("2")) {
-    return ExtraOperation::kListObjectsV2;
-  }
-  if (ex.HasParam("bucketInfo")) return ExtraOperation::kGetBucketInfo;
-  if (ex.HasParam("location")) return ExtraOperation::kGetBucketLocation;
-  return std::nullopt;
-}
-
-std::string_view ExtraOperationName(ExtraOperation op) {
-  switch (op) {
-    case ExtraOperation::kListObjectsV2:
-      return "ListObjectsV2";
-    case ExtraOperation::kGetBucketInfo:
-      return "GetBucketInfo";
-    case ExtraOperation::kGetBucketLocation:
-      return "GetBucketLocation";
-  }
-  return "Unknown";
-}
-
-protocol::Status ServeExtra(Exchange& ex, ExtraOperation op) {
-  switch (op) {
-    case ExtraOperation::kListObjectsV2:
-      return ListObjectsV2(ex);
-    case ExtraOperation::kGetBucketInfo:
-      return GetBucketInfo(ex);
-    case ExtraOperation::kGetBucketLocation:
-      return GetBucketLocation(ex);
-  }
-  return errors::Internal("unknown extra operation");
 }
 
 }  // namespace ossup::fake::ops

@@ -23,11 +23,7 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
          });
 }
 
-protocol::Error RequestTimeout() {
-  return errors::Oss("RequestTimeout", 400,
-                     "Your socket connection to the server was not read from or written to "
-                     "within the timeout period.");
-}
+protocol::Error RequestTimeout() { return errors::Oss("RequestTimeout"); }
 
 protocol::Error BadContentLength() {
   return errors::InvalidArgument("Content-Length must be one decimal number of bytes.",
@@ -39,8 +35,7 @@ protocol::Error BadContentLength() {
 protocol::Error HeaderReadError(const boost::beast::error_code& parse_error, bool timed_out) {
   if (timed_out) return RequestTimeout();
   if (parse_error == http::error::header_limit) {
-    return errors::Oss("RequestHeaderTooLarge", 400,
-                       "Your request's header block exceeds the maximum allowed size.");
+    return errors::Oss("RequestHeaderTooLarge");
   }
   if (parse_error == http::error::bad_content_length ||
       parse_error == http::error::multiple_content_length) {
@@ -50,18 +45,17 @@ protocol::Error HeaderReadError(const boost::beast::error_code& parse_error, boo
     return errors::InvalidArgument("Transfer-Encoding conflicts with Content-Length.",
                                    "Transfer-Encoding", "");
   }
-  return errors::Oss("InvalidRequest", 400, "The request is not well-formed HTTP/1.1.");
+  return errors::InvalidRequest("The request is not well-formed HTTP/1.1.");
 }
 
 std::optional<protocol::Error> CheckFraming(const RequestHead& head, size_t max_target_bytes) {
   if (head.target.size() > max_target_bytes) {
-    return errors::Oss("InvalidURI", 400, "The request URI is too long.");
+    return errors::Oss("InvalidURI", "The request URI is too long.");
   }
   static constexpr std::string_view kMethods[] = {"GET",  "HEAD",   "PUT",
                                                   "POST", "DELETE", "OPTIONS"};
   if (std::find(std::begin(kMethods), std::end(kMethods), head.method) == std::end(kMethods)) {
-    auto error = errors::Oss("MethodNotAllowed", 405,
-                             "The specified method is not allowed against this resource.");
+    auto error = errors::Oss("MethodNotAllowed");
     error.http_status = 405;
     return error;
   }
@@ -72,9 +66,7 @@ std::optional<protocol::Error> CheckFraming(const RequestHead& head, size_t max_
       length = value;
     }
     if (EqualsIgnoreCase(name, "Transfer-Encoding") && !EqualsIgnoreCase(value, "chunked")) {
-      auto error = errors::Oss("NotImplemented", 501,
-                               "A header you provided implies functionality that is not "
-                               "implemented.");
+      auto error = errors::Oss("NotImplemented");
       error.http_status = 501;
       return error;
     }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 
-#include "http/extra_ops.h"
 #include "http/ops.h"
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/limits.h"
@@ -14,13 +13,7 @@ namespace {
 
 using protocol::Operation;
 
-bool ReadsBody(Operation op) {
-  return op == Operation::kPutObject || op == Operation::kUploadPart ||
-         op == Operation::kCompleteMultipartUpload || op == Operation::kPutBucket ||
-         op == Operation::kPutBucketLifecycle || op == Operation::kDeleteMultipleObjects ||
-         op == Operation::kPutObjectTagging || op == Operation::kAppendObject ||
-         op == Operation::kPostObject;
-}
+bool ReadsBody(Operation op) { return protocol::RowOf(op).body != protocol::Body::kNone; }
 
 // A request that names no credentials at all: no Authorization header and no signed-URL
 // parameters (V1, V2 or V4).
@@ -73,10 +66,7 @@ bool IsControlRequest(const Addressing& addressing, const RequestHead& head) {
 // EntityTooLarge for a PutObject, UploadPart or AppendObject whose Content-Length exceeds the part
 // limit, before any of its body is read (the connection then closes after the answer).
 protocol::Status CheckUploadSize(Exchange& ex) {
-  if (ex.op != Operation::kPutObject && ex.op != Operation::kUploadPart &&
-      ex.op != Operation::kAppendObject) {
-    return {};
-  }
+  if (protocol::RowOf(ex.op).body != protocol::Body::kData) return {};
   auto text = ex.Header("Content-Length");
   uint64_t length = 0;
   if (!text) return {};
@@ -84,8 +74,7 @@ protocol::Status CheckUploadSize(Exchange& ex) {
   if (ec != std::errc() || end != text->data() + text->size()) return {};
   if (length <= ex.ctx.options.max_part_bytes) return {};
   ex.CloseAfterResponse();
-  return errors::Oss("EntityTooLarge", 400,
-                     "Your proposed upload exceeds the maximum allowed size.");
+  return errors::Oss("EntityTooLarge");
 }
 
 }  // namespace
@@ -137,10 +126,7 @@ void Handler::ServeOss(Exchange& ex) {
       ex.op != Operation::kUploadPartCopy) {
     ex.op = Operation::kUploadPart;  // even with a bad or missing partNumber
   }
-  ex.entry.operation = std::string(protocol::OperationName(ex.op));
-  std::optional<ops::ExtraOperation> extra;
-  if (ex.op == Operation::kUnknown) extra = ops::ClassifyExtra(ex);
-  if (extra) ex.entry.operation = std::string(ops::ExtraOperationName(*extra));
+  ex.entry.operation = ex.op;
   std::optional<int> part_number;
   if (ex.op == Operation::kUploadPart || ex.op == Operation::kUploadPartCopy) {
     if (auto text = ex.Param("partNumber")) {
@@ -171,10 +157,7 @@ void Handler::ServeOss(Exchange& ex) {
     const faults::Action& action = ex.fault->action;
     switch (action.type) {
       case faults::ActionType::kError: {
-        auto e = errors::Oss(action.code, action.http_status, "Injected fault.");
-        e.http_status = action.http_status;
-        if (!action.message.empty()) e.message = action.message;
-        return ex.SetError(std::move(e));
+        return ex.SetError(errors::Injected(action.code, action.http_status, action.message));
       }
       case faults::ActionType::kReset:
         if (action.after_bytes == 0 || !ReadsBody(ex.op)) return ex.Kill();
@@ -189,7 +172,7 @@ void Handler::ServeOss(Exchange& ex) {
         break;
     }
   }
-  auto status = extra ? ops::ServeExtra(ex, *extra) : Dispatch(ex);
+  auto status = Dispatch(ex);
   if (!status.ok()) ex.SetError(status.error());
 }
 
@@ -205,8 +188,14 @@ protocol::Status Handler::Dispatch(Exchange& ex) {
       return ops::GetBucketAcl(ex);
     case Operation::kPutBucketAcl:
       return ops::PutBucketAcl(ex);
+    case Operation::kGetBucketInfo:
+      return ops::GetBucketInfo(ex);
+    case Operation::kGetBucketLocation:
+      return ops::GetBucketLocation(ex);
     case Operation::kListObjects:
       return ops::ListObjects(ex);
+    case Operation::kListObjectsV2:
+      return ops::ListObjectsV2(ex);
     case Operation::kListMultipartUploads:
       return ops::ListMultipartUploads(ex);
     case Operation::kPutBucketLifecycle:
@@ -261,8 +250,7 @@ protocol::Status Handler::Dispatch(Exchange& ex) {
     case Operation::kUnknown:
       break;
   }
-  return errors::Oss("NotImplemented", 501,
-                     "A header you provided implies functionality that is not implemented.");
+  return errors::Oss("NotImplemented");
 }
 
 }  // namespace ossup::fake

@@ -47,7 +47,7 @@ protocol::StatusOr<std::optional<ByteRange>> ResolveRange(std::string_view heade
   auto last_text = spec.substr(dash + 1);
   auto unsatisfiable = [&]() -> protocol::StatusOr<Result> {
     if (!standard) return Result();
-    auto e = errors::Oss("InvalidRange", 416, "The requested range cannot be satisfied");
+    auto e = errors::Oss("InvalidRange");
     return e;
   };
   if (first_text.empty()) {  // suffix: the last N bytes
@@ -140,7 +140,7 @@ protocol::Status RefuseConditionalPut(const Exchange& ex) {
   for (std::string_view name :
        {"If-Modified-Since", "If-Unmodified-Since", "If-Match", "If-None-Match"}) {
     if (!ex.Header(name)) continue;
-    auto e = errors::Oss("NotImplemented", 501, "");
+    auto e = errors::Oss("NotImplemented");
     e.http_status = 400;
     e.ec = "0017-00000245";
     e.details.emplace_back("Header", std::string(name));
@@ -185,8 +185,7 @@ protocol::Status CheckReadable(const Exchange& ex, const StoredObject& object) {
   if (ex.op != protocol::Operation::kGetObject || !NeedsRestore(object.meta.storage_class)) {
     return {};
   }
-  auto e =
-      errors::Oss("InvalidObjectState", 403, "The operation is not valid for the object's state");
+  auto e = errors::Oss("InvalidObjectState");
   e.ec = "0016-00000404";
   return e;
 }
@@ -203,8 +202,7 @@ protocol::Status GetObject(Exchange& ex) {
   if (auto s = CheckReadable(ex, *object); !s.ok()) return s;
   switch (EvaluatePreconditions(ex, *object)) {
     case Precondition::kFailed: {
-      auto e = errors::Oss("PreconditionFailed", 412,
-                           "At least one of the pre-conditions you specified did not hold.");
+      auto e = errors::Oss("PreconditionFailed");
       e.ec = "0017-00001001";  // a conditional header failed (docs/protocol.md, "EC values")
       return e;
     }

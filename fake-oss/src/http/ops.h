@@ -16,7 +16,10 @@ protocol::Status PutBucket(Exchange& ex);
 protocol::Status DeleteBucket(Exchange& ex);
 protocol::Status GetBucketAcl(Exchange& ex);
 protocol::Status PutBucketAcl(Exchange& ex);
+protocol::Status GetBucketInfo(Exchange& ex);      // extra_ops.cc
+protocol::Status GetBucketLocation(Exchange& ex);  // extra_ops.cc
 protocol::Status ListObjects(Exchange& ex);
+protocol::Status ListObjectsV2(Exchange& ex);  // extra_ops.cc
 protocol::Status ListMultipartUploads(Exchange& ex);
 protocol::Status PutBucketLifecycle(Exchange& ex);
 protocol::Status GetBucketLifecycle(Exchange& ex);
@@ -49,6 +52,8 @@ protocol::Status AbortMultipartUpload(Exchange& ex);
 
 /// The owner every bucket and object of the fake reports (<Owner> in listings, ACLs, info).
 const protocol::Owner& FakeOwner();
+/// The region every bucket of the fake is in: ServerOptions::region, "cn-hangzhou" when empty.
+std::string Region(const Exchange& ex);
 
 /// Integer query parameter in [min, max]; absent = `fallback`. InvalidArgument otherwise.
 protocol::StatusOr<int> IntParam(const Exchange& ex, std::string_view name, int fallback, int min,
@@ -73,8 +78,6 @@ protocol::StatusOr<protocol::CannedAcl> ObjectAclFromHeaders(const Exchange& ex)
 /// MetaFromHeaders with the ObjectAclFromHeaders ACL and the StorageClassFromHeaders class.
 /// Errors in that order.
 protocol::StatusOr<ObjectMeta> NewObjectMetaFromHeaders(const Exchange& ex);
-/// Text escaped for an XML element's content (& < > " ').
-std::string XmlEscape(std::string_view text);
 /// PutObject and UploadPart need a Content-Length or chunked transfer encoding: 411
 /// MissingContentLength (EC 0017-00000101) otherwise, as OSS answers.
 protocol::Status CheckBodyLength(const Exchange& ex);

@@ -39,6 +39,10 @@ const protocol::Owner& FakeOwner() {
   return owner;
 }
 
+std::string Region(const Exchange& ex) {
+  return ex.ctx.options.region.empty() ? "cn-hangzhou" : ex.ctx.options.region;
+}
+
 protocol::StatusOr<int> IntParam(const Exchange& ex, std::string_view name, int fallback, int min,
                                  int max) {
   auto text = ex.Param(name);
@@ -101,33 +105,6 @@ protocol::StatusOr<ObjectMeta> NewObjectMetaFromHeaders(const Exchange& ex) {
   return meta;
 }
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 protocol::StatusOr<ObjectMeta> MetaFromHeaders(const Exchange& ex) {
   return MetaFromFields(ex.wire.headers);
 }
@@ -135,9 +112,7 @@ protocol::StatusOr<ObjectMeta> MetaFromHeaders(const Exchange& ex) {
 protocol::StatusOr<ObjectMeta> MetaFromFields(const protocol::Headers& fields) {
   if (auto sse = protocol::FindHeader(fields, "x-oss-server-side-encryption");
       sse && *sse != "AES256" && *sse != "KMS" && *sse != "SM4") {
-    return errors::Oss("InvalidEncryptionAlgorithmError", 400,
-                       "The Encryption request you specified is not valid. Supported value: "
-                       "AES256/KMS/SM4");
+    return errors::Oss("InvalidEncryptionAlgorithmError");
   }
   ObjectMeta meta;
   if (auto header = protocol::FindHeader(fields, "x-oss-tagging")) {
@@ -155,8 +130,7 @@ protocol::StatusOr<ObjectMeta> MetaFromFields(const protocol::Headers& fields) {
 
 protocol::Status CheckBodyLength(const Exchange& ex) {
   if (ex.HasBody()) return {};
-  return errors::Oss("MissingContentLength", 411,
-                     "You must provide the Content-Length HTTP header.");
+  return errors::Oss("MissingContentLength");
 }
 
 protocol::StatusOr<std::optional<std::string>> ReadXmlBody(Exchange& ex) {
@@ -180,8 +154,7 @@ protocol::StatusOr<std::optional<BlobWriter::Result>> ReceiveBlob(Exchange& ex) 
   }
   if (length && *length > ex.ctx.options.max_part_bytes) {
     ex.CloseAfterResponse();
-    return errors::Oss("EntityTooLarge", 400,
-                       "Your proposed upload exceeds the maximum allowed size.");
+    return errors::Oss("EntityTooLarge");
   }
   BlobWriter writer(ex.ctx.service.blobs(), length);
   // The body goes straight from the connection into the writer's memory.

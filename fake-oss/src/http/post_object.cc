@@ -18,6 +18,7 @@
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/signing.h"
+#include "ossup/protocol/xml_answers.h"
 #include "service/errors.h"
 
 namespace ossup::fake::ops {
@@ -29,10 +30,7 @@ constexpr size_t kMaxFieldBytes = 4096;
 constexpr uint64_t kMaxFormOverhead = 1 << 20;
 constexpr std::string_view kV4Algorithm = "OSS4-HMAC-SHA256";
 
-protocol::Error MalformedPost() {
-  return errors::Oss("MalformedPOSTRequest", 400,
-                     "The body of your POST request is not well-formed multipart/form-data.");
-}
+protocol::Error MalformedPost() { return errors::Oss("MalformedPOSTRequest"); }
 
 protocol::Error MissingFormField(std::string_view field, std::string_view ec) {
   auto e = errors::InvalidArgument("The form field " + std::string(field) +
@@ -129,11 +127,8 @@ void Answer(Exchange& ex, const FormDataParser& form, const StoredObject& object
   const std::string status(form.Field("success_action_status").value_or(""));
   if (status == "200") return ex.SetEmpty(200);
   if (status != "201") return ex.SetEmpty(204);
-  ex.SetXml(201, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PostResponse><Bucket>" +
-                     XmlEscape(ex.wire.bucket) + "</Bucket><Location>" +
-                     XmlEscape(ObjectUrl(ex, object.key)) + "</Location><Key>" +
-                     XmlEscape(object.key) + "</Key><ETag>" + XmlEscape(object.etag) +
-                     "</ETag></PostResponse>");
+  ex.SetXml(201, protocol::EncodeXml(protocol::PostResponse{
+                     ex.wire.bucket, ObjectUrl(ex, object.key), object.key, object.etag}));
 }
 
 }  // namespace
@@ -163,8 +158,7 @@ protocol::Status PostObject(Exchange& ex) {
     case FormDataParser::Failure::kMalformed:
       return MalformedPost();
     case FormDataParser::Failure::kFieldTooLarge:
-      return errors::Oss("MaxPOSTPreDataLengthExceededError", 400,
-                         "Your POST request fields preceding the upload file was too large.");
+      return errors::Oss("MaxPOSTPreDataLengthExceededError");
     case FormDataParser::Failure::kSinkRefused:
       return errors::Internal("The uploaded file could not be stored.");
   }
@@ -185,8 +179,7 @@ protocol::Status PostObject(Exchange& ex) {
   }
   const FormDataParser::File& file = *form.file();
   if (file.size > ex.ctx.options.max_part_bytes) {
-    return errors::Oss("EntityTooLarge", 400,
-                       "Your proposed upload exceeds the maximum allowed size.");
+    return errors::Oss("EntityTooLarge");
   }
 
   auto signature = FormSignature(form);
@@ -197,8 +190,7 @@ protocol::Status PostObject(Exchange& ex) {
     auto bucket_acl = ex.ctx.service.GetBucketAcl(ex.wire.bucket);
     if (!bucket_acl.ok()) return bucket_acl.status();
     if (!protocol::AllowsAnonymousWrite(*bucket_acl)) {
-      return errors::Oss("AccessDenied", 403,
-                         "You have no right to access this object because of bucket acl.");
+      return errors::Oss("AccessDenied");
     }
   }
   if (auto policy_text = form.Field("policy")) {

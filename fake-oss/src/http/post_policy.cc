@@ -30,7 +30,7 @@ std::string Lower(std::string_view text) {
 }
 
 protocol::Error InvalidPolicy(std::string_view detail, std::string_view ec = "") {
-  auto e = errors::Oss("InvalidPolicyDocument", 400, "");
+  auto e = errors::Oss("InvalidPolicyDocument");
   e.message = "Invalid Policy: " + std::string(detail);
   e.ec = std::string(ec);
   return e;
@@ -111,7 +111,7 @@ protocol::StatusOr<PostCondition> ParseList(const Json& list) {
 }
 
 protocol::Error ConditionFailed(const PostCondition& c) {
-  auto e = errors::Oss("AccessDenied", 403, "");
+  auto e = errors::Oss("AccessDenied");
   e.message = "Invalid according to Policy: Policy Condition failed: " + c.text;
   return e;
 }
@@ -170,7 +170,7 @@ protocol::StatusOr<PostPolicy> ParsePostPolicy(std::string_view base64) {
 protocol::Status CheckPostPolicy(const PostPolicy& policy, const FormLookup& form,
                                  uint64_t file_size, protocol::TimePoint now) {
   if (now > policy.expiration) {
-    auto e = errors::Oss("AccessDenied", 403, "");
+    auto e = errors::Oss("AccessDenied");
     e.message = "Invalid according to Policy: Policy expired.";
     e.ec = "0006-00000213";
     return e;
@@ -181,12 +181,12 @@ protocol::Status CheckPostPolicy(const PostPolicy& policy, const FormLookup& for
   for (const PostCondition& c : policy.conditions) {
     if (c.kind != Kind::kContentLengthRange) continue;
     if (file_size > c.max) {
-      auto e = errors::Oss("EntityTooLarge", 400, "");
+      auto e = errors::Oss("EntityTooLarge");
       e.ec = "0006-00000003";
       return e;
     }
     if (file_size < c.min) {
-      auto e = errors::Oss("EntityTooSmall", 400, "");
+      auto e = errors::Oss("EntityTooSmall");
       e.ec = "0006-00000004";
       return e;
     }

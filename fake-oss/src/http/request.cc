@@ -9,9 +9,7 @@
 namespace ossup::fake {
 namespace {
 
-protocol::Error InvalidUri() {
-  return errors::Oss("InvalidURI", 400, "Couldn't parse the specified URI.");
-}
+protocol::Error InvalidUri() { return errors::Oss("InvalidURI"); }
 
 bool EndsWith(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;

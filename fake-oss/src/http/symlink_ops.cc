@@ -47,7 +47,7 @@ protocol::Status GetSymlink(Exchange& ex) {
   if (!found.ok()) return found.status();
   const StoredObject& link = **found;
   if (link.type != "Symlink") {
-    auto e = errors::Oss("NotSymlink", 400, "The specified object is not a symlink.");
+    auto e = errors::Oss("NotSymlink");
     e.ec = "0043-00000101";
     return e;
   }
@@ -64,13 +64,13 @@ protocol::StatusOr<ObjectPtr> FollowSymlink(const Exchange& ex, const ObjectPtr&
   auto target = ex.ctx.service.GetObject(ex.wire.bucket, object->symlink_target);
   if (!target.ok()) {
     if (target.error().code != "NoSuchKey") return target.status();
-    auto e = errors::Oss("SymlinkTargetNotExist", 404, "The symlink target object does not exist");
+    auto e = errors::Oss("SymlinkTargetNotExist");
     e.ec = "0026-00000012";
     e.details.emplace_back("SymlinkTarget", object->symlink_target);
     return e;
   }
   if ((*target)->type == "Symlink") {
-    auto e = errors::Oss("InvalidTargetType", 400, "The symbolic's target file type is invalid");
+    auto e = errors::Oss("InvalidTargetType");
     e.details.emplace_back("SymlinkTarget", object->symlink_target);
     return e;
   }

@@ -1,9 +1,5 @@
 #include "journal/journal.h"
 
-#include <nlohmann/json.hpp>
-
-#include "journal/json_bytes.h"
-
 namespace ossup::fake {
 
 uint64_t Journal::Admit() {
@@ -33,45 +29,6 @@ void Journal::Clear() {
   entries_.clear();
   next_sequence_ = 1;
   arrivals_ = 0;
-}
-
-std::string Journal::ToJson(const std::vector<JournalEntry>& entries, uint64_t arrivals) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& e : entries) {
-    nlohmann::json j = {{"sequence", e.sequence},        {"arrival", e.arrival},
-                        {"requestId", e.request_id},     {"method", e.method},
-                        {"operation", e.operation},      {"partNumber", nullptr},
-                        {"status", e.http_status},       {"errorCode", e.error_code},
-                        {"bytes", e.request_body_bytes}, {"fault", nullptr}};
-    SetBytesField(j, "bucket", e.bucket);
-    SetBytesField(j, "key", e.key);
-    SetBytesField(j, "uploadId", e.upload_id);
-    if (e.part_number) j["partNumber"] = *e.part_number;
-    if (e.fault) {
-      const faults::Action& action = e.fault->action;
-      j["fault"] = {{"plan", e.fault->plan_id},
-                    {"rule", e.fault->rule_index},
-                    {"action", std::string(faults::ActionTypeName(action.type))}};
-      switch (action.type) {
-        case faults::ActionType::kError:
-          j["fault"]["status"] = action.http_status;
-          j["fault"]["code"] = action.code;
-          break;
-        case faults::ActionType::kStall:
-          j["fault"]["ms"] = action.stall_ms;
-          j["fault"]["afterBytes"] = action.after_bytes;
-          break;
-        case faults::ActionType::kReset:
-        case faults::ActionType::kTruncateResponse:
-          j["fault"]["afterBytes"] = action.after_bytes;
-          break;
-        default:
-          break;
-      }
-    }
-    list.push_back(std::move(j));
-  }
-  return DumpJson(nlohmann::json{{"arrivals", arrivals}, {"entries", list}});
 }
 
 }  // namespace ossup::fake

@@ -22,9 +22,6 @@ class Journal {
   void Record(JournalEntry entry);
   std::vector<JournalEntry> Entries() const;
   void Clear();
-  /// {"arrivals": N, "entries": [{"sequence", "arrival", "requestId", "method", ...,
-  /// "fault": {...}}]}. Bucket, key and upload id are byte strings (json_bytes.h).
-  static std::string ToJson(const std::vector<JournalEntry>& entries, uint64_t arrivals);
 
  private:
   const size_t capacity_;

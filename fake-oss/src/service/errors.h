@@ -1,5 +1,5 @@
-// The OSS errors the fake answers with, built from the protocol layer's error table (with a
-// fallback status/message for codes the table may lack) plus OSS's code-specific details.
+// The OSS errors the fake answers with: code in, the protocol layer's error table's status,
+// message and EC out, plus OSS's code-specific details.
 #pragma once
 
 #include <string>
@@ -10,8 +10,16 @@
 
 namespace ossup::fake::errors {
 
-/// MakeError(code) when the table knows `code`, else {status, code, message}.
-protocol::Error Oss(std::string_view code, int fallback_status, std::string_view fallback_message);
+/// The protocol table's error for `code` (status, message, EC), with `message` instead of the
+/// table's when not empty. A code the table lacks is a bug of the fake: 500 InternalError
+/// naming it.
+protocol::Error Oss(std::string_view code, std::string_view message = {});
+/// 400 InvalidRequest with `message`: the one OSS code the protocol table cannot hold, since
+/// the client names its own invalid requests the same (client_codes::kInvalidRequest).
+protocol::Error InvalidRequest(std::string_view message);
+/// The error a fault plan injects: `code` with `http_status`, and `message` when not empty,
+/// else the table's message (or "Injected fault." for a code the table lacks).
+protocol::Error Injected(std::string_view code, int http_status, std::string_view message);
 
 protocol::Error NoSuchBucket(const std::string& bucket);
 protocol::Error NoSuchKey(const std::string& key);

@@ -160,8 +160,7 @@ Status Service::DeleteBucket(const std::string& bucket) {
   bool has_uploads = std::any_of(uploads_.begin(), uploads_.end(),
                                  [&](const auto& u) { return u.second->bucket == bucket; });
   if (!b->objects.empty() || has_uploads) {
-    auto e =
-        errors::Oss("BucketNotEmpty", 409, "The bucket has objects. Please delete them first.");
+    auto e = errors::Oss("BucketNotEmpty");
     e.details.emplace_back("BucketName", bucket);
     return e;
   }
@@ -312,7 +311,7 @@ StatusOr<protocol::LifecycleConfiguration> Service::GetLifecycle(const std::stri
   const auto* b = FindBucket(bucket);
   if (!b) return errors::NoSuchBucket(bucket);
   if (!b->lifecycle) {
-    auto e = errors::Oss("NoSuchLifecycle", 404, "No Row found in Lifecycle Table.");
+    auto e = errors::Oss("NoSuchLifecycle");
     e.details.emplace_back("BucketName", bucket);
     return e;
   }
@@ -455,11 +454,11 @@ Status CheckAppendTo(const StoredBucket& bucket, const std::string& key, uint64_
   auto it = bucket.objects.find(key);
   const uint64_t length = it == bucket.objects.end() ? 0 : it->second->size;
   if (it != bucket.objects.end() && it->second->type != "Appendable") {
-    return errors::Oss("ObjectNotAppendable", 409, "The object is not appendable");
+    return errors::Oss("ObjectNotAppendable");
   }
   if (position != length) {
     next_position = length;
-    auto e = errors::Oss("PositionNotEqualToLength", 409, "Position is not equal to file length");
+    auto e = errors::Oss("PositionNotEqualToLength");
     e.ec = "0026-00000016";
     return e;
   }
@@ -489,8 +488,7 @@ StatusOr<ObjectPtr> Service::AppendObject(const std::string& bucket, const std::
   if (!b) return refuse(errors::NoSuchBucket(bucket));
   if (auto s = CheckAppendTo(*b, key, position, next_position); !s.ok()) return refuse(s.error());
   if (position + body.blob->size() > protocol::limits::kMaxAppendObjectSize) {
-    return refuse(errors::Oss("EntityTooLarge", 400,
-                              "Your proposed upload exceeds the maximum allowed size."));
+    return refuse(errors::Oss("EntityTooLarge"));
   }
   auto object = std::make_shared<StoredObject>();
   if (auto it = b->objects.find(key); it != b->objects.end()) {
@@ -775,17 +773,13 @@ StatusOr<ObjectPtr> Service::Complete(
     int previous = 0;
     for (const auto& listed : *parts) {
       if (listed.part_number <= previous) {
-        return errors::Oss("InvalidPartOrder", 400,
-                           "The list of parts was not in ascending order. Parts list must "
-                           "specified in order by part number.");
+        return errors::Oss("InvalidPartOrder");
       }
       previous = listed.part_number;
       auto it = upload.parts.find(listed.part_number);
       if (it == upload.parts.end() ||
           protocol::NormalizeETag(listed.etag) != protocol::NormalizeETag(it->second.etag)) {
-        auto e = errors::Oss("InvalidPart", 400,
-                             "One or more of the specified parts could not be found or the "
-                             "specified entity tag might not have matched the part's entity tag.");
+        auto e = errors::Oss("InvalidPart");
         e.details.emplace_back("UploadId", upload_id);
         e.details.emplace_back("PartNumber", std::to_string(listed.part_number));
         e.details.emplace_back("ETag", listed.etag);
@@ -797,8 +791,7 @@ StatusOr<ObjectPtr> Service::Complete(
   if (chosen.empty()) return errors::MalformedXml();
   for (size_t i = 0; i + 1 < chosen.size(); ++i) {
     if (chosen[i]->size < protocol::limits::kMinPartSize) {
-      auto e = errors::Oss("EntityTooSmall", 400,
-                           "Your proposed upload smaller than the minimum allowed size.");
+      auto e = errors::Oss("EntityTooSmall");
       e.details.emplace_back("PartNumber", std::to_string(chosen[i]->number));
       return e;
     }

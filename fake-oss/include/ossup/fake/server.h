@@ -27,6 +27,7 @@
 
 #include "ossup/faults/injector.h"
 #include "ossup/faults/plan.h"
+#include "ossup/protocol/operation.h"
 #include "ossup/protocol/signing.h"
 #include "ossup/protocol/status.h"
 #include "ossup/protocol/wire.h"
@@ -137,7 +138,7 @@ struct JournalEntry {
   uint64_t arrival = 0;
   std::string request_id;
   std::string method;
-  std::string operation;  // OSS API name, "Unknown" when unclassified
+  protocol::Operation operation = protocol::Operation::kUnknown;  // journaled by OperationName
   std::string bucket;
   std::string key;
   std::string upload_id;
