@@ -547,7 +547,8 @@ class Checker {
       });
       if (!sent_again) {
         Add("corrupt-answer-caught", f.where,
-            bad->operation + (bad->part_number ? " " + std::to_string(*bad->part_number) : "") +
+            std::string(protocol::OperationName(bad->operation)) +
+                (bad->part_number ? " " + std::to_string(*bad->part_number) : "") +
                 " answered a corrupted checksum or ETag, it was never sent again, and the "
                 "client reported success");
         break;
