@@ -46,25 +46,20 @@ void AddOutcome(std::vector<Outcome>& outcomes, Outcome o) {
   if (std::find(outcomes.begin(), outcomes.end(), o) == outcomes.end()) outcomes.push_back(o);
 }
 
-/// The outcomes a fault may add when it fires (survivable faults add none).
+/// The outcomes a fault may add when it fires (survivable faults add none): what the
+/// client owes (the action's FaultTraits) given how often the generator lets it fire.
 std::vector<Outcome> FaultOutcomes(const FaultSpec& f) {
-  switch (f.type) {
-    case ActionType::kError:
+  switch (faults::SpecOf(f.type).traits.duty) {
+    case faults::ClientDuty::kSurviveIfRetryable:
       if (f.non_retryable) return {Outcome::kFails};
       return f.times == 0 ? std::vector<Outcome>{Outcome::kFailsRetryable} : std::vector<Outcome>{};
-    case ActionType::kReset:
-    case ActionType::kDropResponse:
-    case ActionType::kTruncateResponse:
+    case faults::ClientDuty::kSurvive:
       return f.times == 0 ? std::vector<Outcome>{Outcome::kFailsRetryable} : std::vector<Outcome>{};
-    case ActionType::kCorruptChecksum:
-    case ActionType::kCorruptEtag:
+    case faults::ClientDuty::kDetectAndSurvive:
       return {Outcome::kFailsRetryable};
-    case ActionType::kExpireUpload:
+    case faults::ClientDuty::kCannotResume:
       if (f.operation == Operation::kAbortMultipartUpload) return {};
       return {Outcome::kCannotResume};
-    case ActionType::kStall:
-    case ActionType::kRestart:
-      return {};
   }
   return {};
 }
@@ -172,7 +167,9 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
       std::find(outcomes.begin(), outcomes.end(), Outcome::kSucceeds) != outcomes.end();
   // An expire-upload fault may fire and still lose the race with a cancel: the record then
   // outlives its upload.
-  if (step.fault && step.fault->type == ActionType::kExpireUpload && next.record != Tri::kNo) {
+  if (step.fault &&
+      faults::SpecOf(step.fault->type).traits.effect == faults::ServerEffect::kUploadLost &&
+      next.record != Tri::kNo) {
     next.lost = Tri::kMaybe;
   }
   // The file changed: the next step retires the record (and its upload) and starts afresh.
@@ -186,30 +183,50 @@ std::string OpName(Operation op) { return std::string(protocol::OperationName(op
 }  // namespace
 
 std::vector<Operation> GeneratedTargets(ActionType type, Storage storage) {
-  const std::vector<Operation> all = {
+  // The requests the scenario client sends for an upload, its checks and its cleanup.
+  constexpr Operation kUploadRequests[] = {
       Operation::kInitiateMultipartUpload, Operation::kUploadPart,           Operation::kListParts,
       Operation::kCompleteMultipartUpload, Operation::kAbortMultipartUpload, Operation::kPutObject};
-  switch (type) {
-    case ActionType::kError:
-    case ActionType::kReset:
-    case ActionType::kDropResponse:
-    case ActionType::kStall:
-      return all;
-    case ActionType::kTruncateResponse:
-      return {Operation::kInitiateMultipartUpload, Operation::kListParts,
-              Operation::kCompleteMultipartUpload};
-    case ActionType::kExpireUpload:
-      return {Operation::kUploadPart, Operation::kListParts, Operation::kCompleteMultipartUpload,
-              Operation::kAbortMultipartUpload};
-    case ActionType::kCorruptChecksum:
-      return {Operation::kUploadPart, Operation::kCompleteMultipartUpload, Operation::kPutObject};
-    case ActionType::kCorruptEtag:  // the answers whose ETag the client can check (MD5)
-      return {Operation::kUploadPart, Operation::kPutObject};
-    case ActionType::kRestart:
-      if (storage == Storage::kDisk) return all;
-      return {};
+  const faults::ActionSpec& spec = faults::SpecOf(type);
+  if (spec.disk_mode_only && storage != Storage::kDisk) return {};
+  std::vector<Operation> targets;
+  for (Operation op : kUploadRequests) {
+    if (std::find(spec.targets.begin(), spec.targets.end(), op) != spec.targets.end()) {
+      targets.push_back(op);
+    }
   }
-  return {};
+  return targets;
+}
+
+void DrawFaultParameters(FaultSpec& f, faults::Rng& rng) {
+  // An unlimited fault on UploadPart decides a fresh multipart upload (ModelClientStep).
+  auto maybe_unlimited = [&] {
+    if (f.operation == Operation::kUploadPart && rng.Chance(1, 6)) f.times = 0;
+  };
+  switch (f.type) {
+    case ActionType::kError:
+      maybe_unlimited();
+      if (f.operation != Operation::kAbortMultipartUpload) f.non_retryable = rng.Chance(1, 4);
+      return;
+    case ActionType::kReset:
+      maybe_unlimited();
+      f.after_bytes = rng.Chance(1, 2) ? 0 : rng.Between(1, kPartSize);
+      return;
+    case ActionType::kDropResponse:
+      maybe_unlimited();
+      return;
+    case ActionType::kTruncateResponse:
+      f.after_bytes = rng.Between(0, 200);
+      return;
+    case ActionType::kStall:
+      f.stall_ms = rng.Between(1, 50);
+      return;
+    case ActionType::kExpireUpload:
+    case ActionType::kCorruptChecksum:
+    case ActionType::kRestart:
+    case ActionType::kCorruptEtag:
+      return;
+  }
 }
 
 std::vector<uint64_t> EdgeSizes(uint64_t p) {
@@ -274,28 +291,15 @@ CaseSpec GenerateCase(faults::Rng& rng) {
     if (IsClientStep(step.kind) && step.kind != StepKind::kKillClientDuringComplete &&
         rng.Chance(1, 2)) {
       std::vector<ActionType> kinds;
-      for (ActionType t :
-           {ActionType::kError, ActionType::kReset, ActionType::kDropResponse,
-            ActionType::kTruncateResponse, ActionType::kStall, ActionType::kExpireUpload,
-            ActionType::kCorruptChecksum, ActionType::kRestart, ActionType::kCorruptEtag}) {
-        if (!GeneratedTargets(t, spec.storage).empty()) kinds.push_back(t);
+      for (const faults::ActionSpec& action : faults::kActions) {
+        if (!GeneratedTargets(action.type, spec.storage).empty()) kinds.push_back(action.type);
       }
       FaultSpec f;
       f.type = Pick(rng, kinds);
       f.operation = Pick(rng, GeneratedTargets(f.type, spec.storage));
       f.nth = static_cast<int>(rng.Between(1, 3));
       f.times = static_cast<int>(rng.Between(1, 2));
-      const bool may_be_unlimited = f.operation == Operation::kUploadPart &&
-                                    (f.type == ActionType::kError || f.type == ActionType::kReset ||
-                                     f.type == ActionType::kDropResponse);
-      if (may_be_unlimited && rng.Chance(1, 6)) f.times = 0;
-      if (f.type == ActionType::kError && f.operation != Operation::kAbortMultipartUpload) {
-        f.non_retryable = rng.Chance(1, 4);
-      }
-      if (f.type == ActionType::kReset)
-        f.after_bytes = rng.Chance(1, 2) ? 0 : rng.Between(1, kPartSize);
-      if (f.type == ActionType::kTruncateResponse) f.after_bytes = rng.Between(0, 200);
-      if (f.type == ActionType::kStall) f.stall_ms = rng.Between(1, 50);
+      DrawFaultParameters(f, rng);
       step.fault = f;
     }
     spec.steps.push_back(step);
@@ -309,15 +313,13 @@ faults::Plan FaultPlan(const FaultSpec& f) {
   if (f.times == 1) rule.match.nth = static_cast<uint64_t>(f.nth);  // nth picks one request
   rule.times = f.times == 0 ? std::nullopt : std::optional<uint64_t>(f.times);
   rule.action.type = f.type;
-  if (f.type == ActionType::kError) {
+  const unsigned fields = faults::SpecOf(f.type).fields;
+  if ((fields & faults::kFieldCode) != 0) {
     rule.action.code = f.non_retryable ? "AccessDenied" : "ServiceUnavailable";
     rule.action.http_status = f.non_retryable ? 403 : 503;
   }
-  if (f.type == ActionType::kReset || f.type == ActionType::kTruncateResponse ||
-      f.type == ActionType::kStall) {
-    rule.action.after_bytes = f.after_bytes;
-  }
-  if (f.type == ActionType::kStall) rule.action.stall_ms = f.stall_ms;
+  if ((fields & faults::kFieldMs) != 0) rule.action.stall_ms = f.stall_ms;
+  if ((fields & faults::kFieldAfterBytes) != 0) rule.action.after_bytes = f.after_bytes;
   faults::Plan plan;
   plan.rules.push_back(rule);
   return plan;
@@ -449,11 +451,11 @@ std::vector<CaseSpec> ShrinkCandidates(const CaseSpec& spec) {
     push(c);
   }
   if (spec.storage != Storage::kMemory) {
-    bool restart_fault = false;
+    bool needs_disk = false;
     for (const auto& st : spec.steps) {
-      restart_fault |= st.fault && st.fault->type == ActionType::kRestart;
+      needs_disk |= st.fault && faults::SpecOf(st.fault->type).disk_mode_only;
     }
-    if (!restart_fault) {
+    if (!needs_disk) {
       CaseSpec c = spec;
       c.storage = Storage::kMemory;
       push(c);

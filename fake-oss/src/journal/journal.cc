@@ -52,21 +52,10 @@ std::string Journal::ToJson(const std::vector<JournalEntry>& entries, uint64_t a
       j["fault"] = {{"plan", e.fault->plan_id},
                     {"rule", e.fault->rule_index},
                     {"action", std::string(faults::ActionTypeName(action.type))}};
-      switch (action.type) {
-        case faults::ActionType::kError:
-          j["fault"]["status"] = action.http_status;
-          j["fault"]["code"] = action.code;
-          break;
-        case faults::ActionType::kStall:
-          j["fault"]["ms"] = action.stall_ms;
-          j["fault"]["afterBytes"] = action.after_bytes;
-          break;
-        case faults::ActionType::kReset:
-        case faults::ActionType::kTruncateResponse:
-          j["fault"]["afterBytes"] = action.after_bytes;
-          break;
-        default:
-          break;
+      // The action's own fields, as a plan writes them (actions.h lists them per action).
+      const nlohmann::json fields = nlohmann::json::parse(faults::ActionToJson(action));
+      for (auto it = fields.begin(); it != fields.end(); ++it) {
+        if (it.key() != "type") j["fault"][it.key()] = it.value();
       }
     }
     list.push_back(std::move(j));
