@@ -4,9 +4,9 @@
 #include <map>
 #include <set>
 
+#include "ossup/client/part_size.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
-#include "ossup/protocol/limits.h"
 
 namespace ossup::scenarios {
 namespace {
@@ -48,13 +48,6 @@ bool Fired(const fake::JournalEntry& e, ActionType type) {
 
 bool AnswerLost(const fake::JournalEntry& e) {
   return Fired(e, ActionType::kDropResponse) || Fired(e, ActionType::kTruncateResponse);
-}
-
-uint64_t PartSizeFor(uint64_t file_size, uint64_t part_size) {
-  const uint64_t max_parts = protocol::limits::kMaxPartNumber;
-  if ((file_size + part_size - 1) / part_size <= max_parts) return part_size;
-  uint64_t grown = (file_size + max_parts - 1) / max_parts;
-  return (grown + 4095) / 4096 * 4096;
 }
 
 bool HasUpload(const std::vector<fake::UploadSnapshot>& uploads, const std::string& id) {
@@ -338,7 +331,8 @@ class Checker {
   std::map<std::string, std::set<int>> GoodStoredParts(const StepFacts& f) const {
     std::map<std::string, std::set<int>> good;
     const std::string bytes = FileBytes(f.file_begin);
-    const uint64_t part_size = PartSizeFor(f.file_begin.size_bytes, RequestedPartSize(f.step));
+    const uint64_t part_size =
+        client::EffectivePartSize(f.file_begin.size_bytes, RequestedPartSize(f.step));
     for (const auto& u : f.step.uploads_before) {
       for (const auto& p : u.parts) {
         const uint64_t offset = static_cast<uint64_t>(p.part_number - 1) * part_size;
@@ -377,7 +371,7 @@ class Checker {
   void CheckResendBounded(const StepFacts& f) {
     const StepRecord& step = f.step;
     const FileSpec& file = f.file_begin;
-    const uint64_t part_size = PartSizeFor(file.size_bytes, RequestedPartSize(step));
+    const uint64_t part_size = client::EffectivePartSize(file.size_bytes, RequestedPartSize(step));
     uint64_t part_bytes = 0;
     std::set<int> parts_seen;
     int requests = 0;

@@ -14,9 +14,9 @@
 
 #include "fake_target.h"
 #include "ossup/client/client.h"
+#include "ossup/client/part_size.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
-#include "ossup/protocol/limits.h"
 #include "ossup/scenarios/properties.h"
 
 namespace ossup::scenarios {
@@ -111,14 +111,6 @@ std::string OutcomeList(const std::vector<Outcome>& outcomes) {
     text += OutcomeName(outcomes[i]);
   }
   return text;
-}
-
-/// The part size the client will use (it grows past 10,000 parts, rounded up to 4 KiB).
-uint64_t EffectivePartSize(uint64_t file_size, uint64_t part_size) {
-  const uint64_t max_parts = protocol::limits::kMaxPartNumber;
-  if (part_size == 0 || (file_size + part_size - 1) / part_size <= max_parts) return part_size;
-  uint64_t grown = (file_size + max_parts - 1) / max_parts;
-  return (grown + 4095) / 4096 * 4096;
 }
 
 /// Hands the task to the progress callback, which cancels it once a threshold is reached.
@@ -364,7 +356,8 @@ class Run {
         return protocol::Status();
       case StepKind::kTamperPart: {
         // Other bytes of the size the file's part has.
-        const uint64_t part = EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
+        const uint64_t part =
+            client::EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
         const uint64_t offset = part * static_cast<uint64_t>(step.part - 1);
         const uint64_t size =
             offset >= file_.size_bytes ? 1 : std::min(part, file_.size_bytes - offset);
@@ -469,7 +462,7 @@ class Run {
     if (step.kind == StepKind::kCancelAfterBytes) threshold = step.bytes;
     if (step.kind == StepKind::kKillClientAfterParts ||
         step.kind == StepKind::kRewriteFileDuringUpload) {
-      uint64_t part = EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
+      uint64_t part = client::EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
       threshold = std::min<uint64_t>(part * static_cast<uint64_t>(step.parts), file_.size_bytes);
     }
 
@@ -482,7 +475,7 @@ class Run {
       };
     }
     if (step.delete_record_after_parts) {
-      uint64_t part = EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
+      uint64_t part = client::EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
       relay->delete_at = std::min<uint64_t>(
           part * static_cast<uint64_t>(*step.delete_record_after_parts), file_.size_bytes);
       relay->delete_record = [this] {
