@@ -105,6 +105,11 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
     }
     for (Outcome o : FaultOutcomes(f)) AddOutcome(outcomes, o);
   }
+  // A part read while the file is short fails the step (IoError); with parts in parallel or
+  // a record whose parts lie past the cut, every read may fall outside that window.
+  if (step.kind == StepKind::kShrinkFileDuringUpload && IsMultipart(spec)) {
+    AddOutcome(outcomes, Outcome::kFails);
+  }
   const bool may_cannot_resume =
       std::find(outcomes.begin(), outcomes.end(), Outcome::kCannotResume) != outcomes.end();
   // A record holding every part whose upload is gone verifies the object with HEAD; a
@@ -225,6 +230,7 @@ void DrawFaultParameters(FaultSpec& f, faults::Rng& rng) {
     case ActionType::kCorruptChecksum:
     case ActionType::kRestart:
     case ActionType::kCorruptEtag:
+    case ActionType::kStripCrc64:
       return;
   }
 }
@@ -261,8 +267,11 @@ CaseSpec GenerateCase(faults::Rng& rng) {
       step.amount = rng.Between(1, parts);
     } else if (roll < 59) {
       step.kind = StepKind::kKillClientDuringComplete;
-    } else if (roll < 64) {
+    } else if (roll < 62) {
       step.kind = StepKind::kRewriteFileDuringUpload;
+      step.amount = rng.Between(1, parts);
+    } else if (roll < 64) {
+      step.kind = StepKind::kShrinkFileDuringUpload;
       step.amount = rng.Between(1, parts);
     } else if (roll < 72) {
       step.kind = StepKind::kExpireUpload;
@@ -349,6 +358,9 @@ Scenario BuildScenario(const CaseSpec& spec, const std::string& name) {
       case StepKind::kRewriteFileDuringUpload:
         step.parts = static_cast<int>(std::max<uint64_t>(1, g.amount));
         step.content_seed = spec.content_seed + 1 + g.amount;
+        break;
+      case StepKind::kShrinkFileDuringUpload:
+        step.parts = static_cast<int>(std::max<uint64_t>(1, g.amount));
         break;
       case StepKind::kAdvanceClock:
         step.seconds = static_cast<int64_t>(g.amount);
@@ -475,7 +487,8 @@ std::vector<CaseSpec> ShrinkCandidates(const CaseSpec& spec) {
     for (auto& st : c.steps) {
       if (st.kind == StepKind::kCancelAfterBytes) st.amount = std::min(st.amount, size);
       if (st.kind == StepKind::kKillClientAfterParts ||
-          st.kind == StepKind::kRewriteFileDuringUpload || st.kind == StepKind::kTamperPart) {
+          st.kind == StepKind::kRewriteFileDuringUpload ||
+          st.kind == StepKind::kShrinkFileDuringUpload || st.kind == StepKind::kTamperPart) {
         st.amount = std::min(st.amount, parts);
       }
     }

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -89,6 +90,24 @@ bool RewriteInPlace(const fs::path& path, const std::string& bytes) {
   return ::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0;
 }
 
+/// Cuts the file short at `size` bytes in place (same inode); `before` gets its times.
+bool ShrinkInPlace(const fs::path& path, uint64_t size, struct stat& before) {
+  if (::stat(path.c_str(), &before) != 0) return false;
+  return ::truncate(path.c_str(), static_cast<off_t>(size)) == 0;
+}
+
+/// Puts `bytes` back in place and the times ShrinkInPlace saw: the file is as it was, to the
+/// nanosecond of its mtime.
+bool RestoreInPlace(const fs::path& path, const std::string& bytes, const struct stat& before) {
+  {
+    std::fstream out(path, std::ios::binary | std::ios::in | std::ios::out);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) return false;
+  }
+  struct timespec times[2] = {before.st_atim, before.st_mtim};
+  return ::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0;
+}
+
 bool AnyRecord(const fs::path& dir) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -121,8 +140,11 @@ struct CancelRelay {
   client::UploadTask* task = nullptr;
   bool fired = false;
   std::vector<uint64_t> progress;
-  /// rewrite-file-during-upload: runs once at the threshold instead of Cancel().
+  /// rewrite-file-during-upload, shrink-file-during-upload: runs once at the threshold
+  /// instead of Cancel().
   std::function<void()> rewrite;
+  /// shrink-file-during-upload: runs once at the first progress report after `rewrite`.
+  std::function<void()> restore;
   /// steps[].deleteRecordAfterParts: runs once when progress reaches `delete_at`.
   uint64_t delete_at = UINT64_MAX;
   std::function<void()> delete_record;
@@ -379,6 +401,7 @@ class Run {
       case StepKind::kKillClientAfterParts:
       case StepKind::kRewriteFileDuringUpload:
       case StepKind::kKillClientDuringComplete:
+      case StepKind::kShrinkFileDuringUpload:
         return protocol::Status();
     }
     return protocol::Status();
@@ -461,7 +484,8 @@ class Run {
     uint64_t threshold = UINT64_MAX;
     if (step.kind == StepKind::kCancelAfterBytes) threshold = step.bytes;
     if (step.kind == StepKind::kKillClientAfterParts ||
-        step.kind == StepKind::kRewriteFileDuringUpload) {
+        step.kind == StepKind::kRewriteFileDuringUpload ||
+        step.kind == StepKind::kShrinkFileDuringUpload) {
       uint64_t part = client::EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
       threshold = std::min<uint64_t>(part * static_cast<uint64_t>(step.parts), file_.size_bytes);
     }
@@ -472,6 +496,16 @@ class Run {
     if (step.kind == StepKind::kRewriteFileDuringUpload) {
       relay->rewrite = [this, rewritten, &rewrote] {
         rewrote = RewriteInPlace(file_path_, FileBytes(rewritten));
+      };
+    }
+    struct stat before_shrink {};
+    bool shrunk = false;
+    if (step.kind == StepKind::kShrinkFileDuringUpload) {
+      relay->rewrite = [this, threshold, &before_shrink, &shrunk] {
+        shrunk = ShrinkInPlace(file_path_, threshold, before_shrink);
+      };
+      relay->restore = [this, &before_shrink, &shrunk] {
+        if (shrunk && RestoreInPlace(file_path_, file_bytes_, before_shrink)) shrunk = false;
       };
     }
     if (step.delete_record_after_parts) {
@@ -499,6 +533,11 @@ class Run {
       if (relay->delete_record && total >= relay->delete_at) {
         relay->delete_record();
         relay->delete_record = nullptr;
+      }
+      if (relay->fired && relay->restore) {
+        relay->restore();
+        relay->restore = nullptr;
+        return;
       }
       if (relay->fired || total < threshold) return;
       if (relay->rewrite) {
@@ -540,7 +579,10 @@ class Run {
       std::lock_guard lock(relay->mu);
       relay->task = nullptr;
       record.progress = relay->progress;
+      if (relay->restore) relay->restore();  // no report came after the shrink
+      relay->restore = nullptr;
     }
+    if (shrunk) problems_.push_back("cannot put the shrunk file back");
     // The fake journals a request after answering it (or after dropping the connection), so
     // the last entries may land just after the client returns; abandoned parallel requests
     // take longer.

@@ -68,10 +68,11 @@ rc::Gen<StepSpec> GenStep(uint64_t size, Storage storage, Shape shape) {
       kinds.push_back(StepKind::kKillClientDuringComplete);
     }
     if (shape.server_events) {
-      for (auto k : {StepKind::kExpireUpload, StepKind::kRestartServer, StepKind::kAdvanceClock,
-                     StepKind::kRewriteFile, StepKind::kRewriteFileDuringUpload,
-                     StepKind::kTamperPart, StepKind::kForeignPart, StepKind::kPowerLoss,
-                     StepKind::kDamageRecordHeader, StepKind::kDamageRecordLine}) {
+      for (auto k :
+           {StepKind::kExpireUpload, StepKind::kRestartServer, StepKind::kAdvanceClock,
+            StepKind::kRewriteFile, StepKind::kRewriteFileDuringUpload,
+            StepKind::kShrinkFileDuringUpload, StepKind::kTamperPart, StepKind::kForeignPart,
+            StepKind::kPowerLoss, StepKind::kDamageRecordHeader, StepKind::kDamageRecordLine}) {
         kinds.push_back(k);
       }
     }
@@ -84,6 +85,7 @@ rc::Gen<StepSpec> GenStep(uint64_t size, Storage storage, Shape shape) {
         break;
       case StepKind::kKillClientAfterParts:
       case StepKind::kRewriteFileDuringUpload:
+      case StepKind::kShrinkFileDuringUpload:
       case StepKind::kTamperPart:
         step.amount = *rc::gen::inRange<uint64_t>(1, parts + 1);
         break;

@@ -7,6 +7,21 @@
 #include "service/errors.h"
 
 namespace ossup::fake {
+namespace {
+
+/// Removes the x-oss-hash-crc64ecma header and every <HashCrc64ecma> element of an XML body.
+void StripCrc64(Response& res) {
+  res.erase_header("x-oss-hash-crc64ecma");
+  constexpr std::string_view kOpen = "<HashCrc64ecma>";
+  constexpr std::string_view kClose = "</HashCrc64ecma>";
+  for (size_t at = res.body.find(kOpen); at != std::string::npos; at = res.body.find(kOpen, at)) {
+    const size_t end = res.body.find(kClose, at);
+    if (end == std::string::npos) break;
+    res.body.erase(at, end + kClose.size() - at);
+  }
+}
+
+}  // namespace
 
 bool Exchange::ApplyFaultBeforeOperation(bool reads_body) {
   if (!fault) return true;
@@ -36,6 +51,7 @@ bool Exchange::ApplyFaultBeforeOperation(bool reads_body) {
     case faults::ActionType::kStall:
     case faults::ActionType::kCorruptChecksum:
     case faults::ActionType::kCorruptEtag:
+    case faults::ActionType::kStripCrc64:
       return true;
   }
   return true;
@@ -57,6 +73,9 @@ std::optional<uint64_t> Exchange::ApplyFaultToResponse() {
         if (at < etag.size()) etag[at] = etag[at] == '0' ? '1' : '0';
         res.set_header("ETag", etag);
       }
+      return std::nullopt;
+    case faults::ActionType::kStripCrc64:
+      if (!error_) StripCrc64(res);
       return std::nullopt;
     case faults::ActionType::kDropResponse:
       Kill();

@@ -30,9 +30,10 @@ enum class ActionType {
   kCorruptChecksum,
   kRestart,
   kCorruptEtag,
+  kStripCrc64,
 };
 /// The last enumerator of ActionType: move it when appending one.
-inline constexpr ActionType kLastActionType = ActionType::kCorruptEtag;
+inline constexpr ActionType kLastActionType = ActionType::kStripCrc64;
 
 /// Where in a request's life fake-oss carries the action out (fault_model.h).
 enum class Hook {
@@ -101,6 +102,8 @@ inline constexpr Operation kWithCrc64Header[] = {Operation::kUploadPart, Operati
                                                  Operation::kGetObject, Operation::kHeadObject};
 /// Answers whose ETag is the MD5 of the body sent.
 inline constexpr Operation kWithMd5Etag[] = {Operation::kUploadPart, Operation::kPutObject};
+/// Answers that list parts, whose CRC-64 a client may use only when it is there.
+inline constexpr Operation kListingParts[] = {Operation::kListParts};
 }  // namespace targets
 
 struct ActionSpec {
@@ -201,6 +204,15 @@ inline constexpr std::array<ActionSpec, static_cast<size_t>(kLastActionType) + 1
      {ServerEffect::kPerformed, ClientDuty::kDetectAndSurvive},
      false,
      targets::kWithMd5Etag,
+     0},
+    {ActionType::kStripCrc64,
+     "strip-crc64",
+     0,
+     0,
+     Hook::kAfterEffect,
+     {ServerEffect::kPerformed, ClientDuty::kSurvive},
+     false,
+     targets::kListingParts,
      0},
 }};
 
