@@ -61,7 +61,7 @@ TEST(PartPlan, ExactlyTenThousandPartsIsNotGrown) {
 TEST(EffectivePartSize, IsThePlansPartSize) {
   for (uint64_t size :
        {0ull, 1ull, 10000ull * kMiB, 10000ull * kMiB + 1, 20000ull * 102400 + 1, 48ull << 30}) {
-    for (uint64_t part : {102400ull, kMiB, 5ull << 30}) {
+    for (uint64_t part : {uint64_t{102400}, kMiB, uint64_t{5} << 30}) {
       auto plan = PlanParts(size, part);
       ASSERT_TRUE(plan.ok()) << size << " " << part;
       EXPECT_EQ(EffectivePartSize(size, part), plan->part_size_bytes) << size << " " << part;
