@@ -2,7 +2,9 @@
 // server has stored afterwards, and what a correct resumable-upload client must do about it.
 //
 // The injector (injector.h) only decides; fake-oss carries the action out at one of four hook
-// points in a request's life, and writes the firing to its journal next to the request:
+// points in a request's life, and writes the firing to its journal next to the request. Each
+// action's hook, server effect and client duty are columns of its row in kActions
+// (actions.h); the zones below explain them, with the first actions of each kind:
 //
 //   1. before the operation runs   error, reset (afterBytes = 0), stall, expire-upload, restart
 //   2. while reading the body      reset (afterBytes = N), stall (afterBytes = N)
