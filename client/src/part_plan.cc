@@ -1,13 +1,12 @@
 #include "part_plan.h"
 
 #include "client_error.h"
+#include "ossup/client/part_size.h"
 #include "ossup/protocol/errors.h"
 #include "ossup/protocol/limits.h"
 
 namespace ossup::client::internal {
 namespace {
-
-constexpr uint64_t kGrowthAlignmentBytes = 4096;
 
 protocol::Error InvalidRequest(std::string message) {
   return ClientError(protocol::client_codes::kInvalidRequest, std::move(message));
@@ -31,10 +30,8 @@ protocol::StatusOr<PartPlan> PlanParts(uint64_t file_size_bytes,
   PartPlan plan;
   plan.file_size_bytes = file_size_bytes;
   plan.part_size_bytes = requested_part_size_bytes;
-  const uint64_t max_parts = limits::kMaxPartNumber;
-  if (CeilDiv(file_size_bytes, plan.part_size_bytes) > max_parts) {
-    uint64_t needed = CeilDiv(file_size_bytes, max_parts);
-    plan.part_size_bytes = CeilDiv(needed, kGrowthAlignmentBytes) * kGrowthAlignmentBytes;
+  plan.part_size_bytes = EffectivePartSize(file_size_bytes, requested_part_size_bytes);
+  if (plan.part_size_bytes != requested_part_size_bytes) {
     plan.grown = true;
     if (plan.part_size_bytes > limits::kMaxPartSize) {
       return InvalidRequest("file of " + std::to_string(file_size_bytes) +

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ossup/client/part_size.h"
 #include "ossup/protocol/errors.h"
 
 namespace ossup::client::internal {
@@ -55,6 +56,29 @@ TEST(PartPlan, ExactlyTenThousandPartsIsNotGrown) {
   ASSERT_TRUE(plan.ok());
   EXPECT_FALSE(plan->grown);
   EXPECT_EQ(plan->part_count, 10000);
+}
+
+TEST(EffectivePartSize, IsThePlansPartSize) {
+  for (uint64_t size :
+       {0ull, 1ull, 10000ull * kMiB, 10000ull * kMiB + 1, 20000ull * 102400 + 1, 48ull << 30}) {
+    for (uint64_t part : {uint64_t{102400}, kMiB, uint64_t{5} << 30}) {
+      auto plan = PlanParts(size, part);
+      ASSERT_TRUE(plan.ok()) << size << " " << part;
+      EXPECT_EQ(EffectivePartSize(size, part), plan->part_size_bytes) << size << " " << part;
+    }
+  }
+}
+
+TEST(EffectivePartSize, GrowsToAMultipleOf4KiBForAtMost10000Parts) {
+  EXPECT_EQ(EffectivePartSize(10000ull * kMiB, kMiB), kMiB);
+  // 10000 MiB + 1 byte: 1048577 bytes per part would do; rounded up to 4 KiB.
+  EXPECT_EQ(EffectivePartSize(10000ull * kMiB + 1, kMiB), 1052672u);
+  EXPECT_EQ(EffectivePartSize(10000ull * kMiB + 1, 1), 1052672u);
+}
+
+TEST(EffectivePartSize, ZeroStaysZero) {
+  EXPECT_EQ(EffectivePartSize(0, 0), 0u);
+  EXPECT_EQ(EffectivePartSize(10000ull * kMiB, 0), 0u);
 }
 
 }  // namespace

@@ -3,10 +3,11 @@
 #include <array>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <utility>
+#include <vector>
 
 #include "ossup/protocol/errors.h"
-#include "ossup/protocol/name_table.h"
 #include "plan_json.h"
 
 namespace ossup::faults {
@@ -15,16 +16,17 @@ namespace {
 using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
 
-constexpr protocol::NameTable<ActionType, 9> kActionNames = {{
-    {ActionType::kError, "error"},
-    {ActionType::kReset, "reset"},
-    {ActionType::kDropResponse, "drop-response"},
-    {ActionType::kTruncateResponse, "truncate-response"},
-    {ActionType::kStall, "stall"},
-    {ActionType::kExpireUpload, "expire-upload"},
-    {ActionType::kCorruptChecksum, "corrupt-checksum"},
-    {ActionType::kRestart, "restart"},
-    {ActionType::kCorruptEtag, "corrupt-etag"},
+// The JSON name of each ActionField bit, in the order ActionJsonValue writes them.
+struct FieldName {
+  ActionField field;
+  const char* name;
+};
+constexpr std::array<FieldName, 5> kFieldNames = {{
+    {kFieldStatus, "status"},
+    {kFieldCode, "code"},
+    {kFieldMessage, "message"},
+    {kFieldMs, "ms"},
+    {kFieldAfterBytes, "afterBytes"},
 }};
 
 constexpr int kMinPartNumber = 1;
@@ -39,13 +41,18 @@ protocol::Error Invalid(const std::string& field, const std::string& why) {
 
 // Fields an object may carry; anything else is an error naming the field.
 std::optional<protocol::Error> RejectUnknown(const Json& object, const std::string& where,
-                                             std::initializer_list<std::string_view> allowed) {
+                                             std::span<const std::string_view> allowed) {
   for (const auto& [name, value] : object.items()) {
     bool known = false;
     for (std::string_view candidate : allowed) known = known || candidate == name;
     if (!known) return Invalid(where + name, "unknown field");
   }
   return std::nullopt;
+}
+
+std::optional<protocol::Error> RejectUnknown(const Json& object, const std::string& where,
+                                             std::initializer_list<std::string_view> allowed) {
+  return RejectUnknown(object, where, std::span<const std::string_view>(allowed));
 }
 
 // An unsigned JSON integer (no sign, no fraction).
@@ -141,49 +148,48 @@ std::optional<protocol::Error> ParseAction(const Json& json, const std::string& 
   if (!type) return Invalid(where + "type", "unknown action \"" + type_name + "\"");
   action = Action{};
   action.type = *type;
+  const ActionSpec& spec = SpecOf(*type);
 
-  switch (*type) {
-    case ActionType::kError: {
-      if (auto error = RejectUnknown(json, where, {"type", "status", "code", "message"})) {
-        return error;
-      }
-      std::optional<std::string> code;
-      std::optional<std::string> message;
-      if (auto error = ParseString(json, where, "code", code)) return error;
-      if (auto error = ParseString(json, where, "message", message)) return error;
-      if (code) {
-        if (code->empty()) return Invalid(where + "code", "must not be empty");
-        action.code = *code;
-      }
-      if (message) action.message = *message;
-      // Without a status, a code from the OSS table brings its own (SlowDown 503,
-      // RequestTimeTooSkewed 403, ...); an unknown code defaults to 503.
-      const protocol::ErrorSpec* spec = protocol::FindErrorSpec(action.code);
-      action.http_status = spec != nullptr ? spec->http_status : 503;
-      uint64_t status = static_cast<uint64_t>(action.http_status);
-      if (auto error = ParseUnsigned(json, where, "status", 400, 599, status)) return error;
-      action.http_status = static_cast<int>(status);
-      return std::nullopt;
-    }
-    case ActionType::kReset:
-    case ActionType::kTruncateResponse:
-      if (auto error = RejectUnknown(json, where, {"type", "afterBytes"})) return error;
-      return ParseUnsigned(json, where, "afterBytes", 0, UINT64_MAX, action.after_bytes);
-    case ActionType::kStall:
-      if (auto error = RejectUnknown(json, where, {"type", "ms", "afterBytes"})) return error;
-      if (!json.contains("ms")) return Invalid(where + "ms", "missing");
-      if (auto error = ParseUnsigned(json, where, "ms", 0, kMaxStallMs, action.stall_ms)) {
-        return error;
-      }
-      return ParseUnsigned(json, where, "afterBytes", 0, UINT64_MAX, action.after_bytes);
-    case ActionType::kDropResponse:
-    case ActionType::kExpireUpload:
-    case ActionType::kCorruptChecksum:
-    case ActionType::kCorruptEtag:
-    case ActionType::kRestart:
-      return RejectUnknown(json, where, {"type"});
+  std::vector<std::string_view> allowed = {"type"};
+  for (const FieldName& field : kFieldNames) {
+    if ((spec.fields & field.field) != 0) allowed.push_back(field.name);
   }
-  return Invalid(where + "type", "unhandled action");
+  if (auto error = RejectUnknown(json, where, allowed)) return error;
+  for (const FieldName& field : kFieldNames) {
+    if ((spec.required & field.field) != 0 && !json.contains(field.name)) {
+      return Invalid(where + field.name, "missing");
+    }
+  }
+  if ((spec.fields & kFieldCode) != 0) {
+    std::optional<std::string> code;
+    if (auto error = ParseString(json, where, "code", code)) return error;
+    if (code) {
+      if (code->empty()) return Invalid(where + "code", "must not be empty");
+      action.code = *code;
+    }
+  }
+  if ((spec.fields & kFieldMessage) != 0) {
+    std::optional<std::string> message;
+    if (auto error = ParseString(json, where, "message", message)) return error;
+    if (message) action.message = *message;
+  }
+  if ((spec.fields & kFieldStatus) != 0) {
+    // Without a status, a code from the OSS table brings its own (SlowDown 503,
+    // RequestTimeTooSkewed 403, ...); an unknown code defaults to 503.
+    const protocol::ErrorSpec* error_spec = protocol::FindErrorSpec(action.code);
+    uint64_t status = error_spec != nullptr ? static_cast<uint64_t>(error_spec->http_status) : 503;
+    if (auto error = ParseUnsigned(json, where, "status", 400, 599, status)) return error;
+    action.http_status = static_cast<int>(status);
+  }
+  if ((spec.fields & kFieldMs) != 0) {
+    if (auto error = ParseUnsigned(json, where, "ms", 0, kMaxStallMs, action.stall_ms)) {
+      return error;
+    }
+  }
+  if ((spec.fields & kFieldAfterBytes) != 0) {
+    return ParseUnsigned(json, where, "afterBytes", 0, UINT64_MAX, action.after_bytes);
+  }
+  return std::nullopt;
 }
 
 std::optional<protocol::Error> ParseRule(const Json& json, const std::string& where, Rule& rule) {
@@ -224,11 +230,14 @@ OrderedJson MatchToJson(const Match& match) {
 }  // namespace
 
 std::string_view ActionTypeName(ActionType type) {
-  return protocol::LookupName(kActionNames, type, "unknown");
+  return static_cast<size_t>(type) < kActions.size() ? SpecOf(type).name : "unknown";
 }
 
 std::optional<ActionType> ActionTypeFromName(std::string_view name) {
-  return protocol::LookupValue(kActionNames, name);
+  for (const ActionSpec& spec : kActions) {
+    if (spec.name == name) return spec.type;
+  }
+  return std::nullopt;
 }
 
 namespace internal {
@@ -236,27 +245,12 @@ namespace internal {
 OrderedJson ActionJsonValue(const Action& action) {
   OrderedJson json;
   json["type"] = std::string(ActionTypeName(action.type));
-  switch (action.type) {
-    case ActionType::kError:
-      json["status"] = action.http_status;
-      json["code"] = action.code;
-      if (!action.message.empty()) json["message"] = action.message;
-      break;
-    case ActionType::kReset:
-    case ActionType::kTruncateResponse:
-      json["afterBytes"] = action.after_bytes;
-      break;
-    case ActionType::kStall:
-      json["ms"] = action.stall_ms;
-      json["afterBytes"] = action.after_bytes;
-      break;
-    case ActionType::kDropResponse:
-    case ActionType::kExpireUpload:
-    case ActionType::kCorruptChecksum:
-    case ActionType::kCorruptEtag:
-    case ActionType::kRestart:
-      break;
-  }
+  const unsigned fields = SpecOf(action.type).fields;
+  if ((fields & kFieldStatus) != 0) json["status"] = action.http_status;
+  if ((fields & kFieldCode) != 0) json["code"] = action.code;
+  if ((fields & kFieldMessage) != 0 && !action.message.empty()) json["message"] = action.message;
+  if ((fields & kFieldMs) != 0) json["ms"] = action.stall_ms;
+  if ((fields & kFieldAfterBytes) != 0) json["afterBytes"] = action.after_bytes;
   return json;
 }
 
@@ -285,6 +279,14 @@ OrderedJson PlanJsonValue(const Plan& plan) {
 
 std::string ActionToJson(const Action& action) {
   return internal::Dump(internal::ActionJsonValue(action));
+}
+
+protocol::StatusOr<Action> ParseActionJson(std::string_view text) {
+  const Json json = Json::parse(text, /*cb=*/nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) return Invalid("action", "not valid JSON");
+  Action action;
+  if (auto error = ParseAction(json, "action.", action)) return *error;
+  return action;
 }
 
 std::string PlanToJson(const Plan& plan) { return internal::Dump(internal::PlanJsonValue(plan)); }

@@ -30,25 +30,15 @@ std::optional<T> Maybe(Make make) {
 
 Action GenAction() {
   Action action;
-  action.type = static_cast<ActionType>(*rc::gen::inRange(
-      static_cast<int>(ActionType::kError), static_cast<int>(ActionType::kCorruptEtag) + 1));
-  switch (action.type) {
-    case ActionType::kError:
-      action.http_status = *rc::gen::inRange(400, 600);
-      action.code = GenWord("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 1, 24);
-      action.message = GenWord("abc xyz.", 0, 30);
-      break;
-    case ActionType::kReset:
-    case ActionType::kTruncateResponse:
-      action.after_bytes = *rc::gen::arbitrary<uint64_t>();
-      break;
-    case ActionType::kStall:
-      action.stall_ms = *rc::gen::inRange<uint64_t>(0, 600001);
-      action.after_bytes = *rc::gen::arbitrary<uint64_t>();
-      break;
-    default:
-      break;
+  action.type = static_cast<ActionType>(*rc::gen::inRange<size_t>(0, kActions.size()));
+  const unsigned fields = SpecOf(action.type).fields;
+  if ((fields & kFieldStatus) != 0) action.http_status = *rc::gen::inRange(400, 600);
+  if ((fields & kFieldCode) != 0) {
+    action.code = GenWord("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 1, 24);
   }
+  if ((fields & kFieldMessage) != 0) action.message = GenWord("abc xyz.", 0, 30);
+  if ((fields & kFieldMs) != 0) action.stall_ms = *rc::gen::inRange<uint64_t>(0, 600001);
+  if ((fields & kFieldAfterBytes) != 0) action.after_bytes = *rc::gen::arbitrary<uint64_t>();
   return action;
 }
 

@@ -12,16 +12,6 @@ namespace {
 
 using protocol::Operation;
 
-// Appended kinds go last: each kind draws from its own stream in this order, so earlier
-// kinds keep their plans for a given seed.
-constexpr std::array<ActionType, 9> kKinds = {
-    ActionType::kError,           ActionType::kReset,
-    ActionType::kDropResponse,    ActionType::kTruncateResponse,
-    ActionType::kStall,           ActionType::kExpireUpload,
-    ActionType::kCorruptChecksum, ActionType::kRestart,
-    ActionType::kCorruptEtag,
-};
-
 // Kept apart from the plan's own stream (which starts at `seed`) by a fixed tweak.
 constexpr uint64_t kDerivationTweak = 0x5357'4152'4D00'0001ULL;  // "SWARM" 1
 
@@ -29,53 +19,29 @@ constexpr uint64_t kDerivationTweak = 0x5357'4152'4D00'0001ULL;  // "SWARM" 1
 constexpr std::array<std::string_view, 4> kErrorCodes = {"ServiceUnavailable", "SlowDown",
                                                          "InternalError", "RequestTimeTooSkewed"};
 
-const std::vector<Operation>& UploadPathOperations() {
-  static const std::vector<Operation> operations = {
-      Operation::kInitiateMultipartUpload,
-      Operation::kUploadPart,
-      Operation::kListParts,
-      Operation::kCompleteMultipartUpload,
-      Operation::kAbortMultipartUpload,
-      Operation::kListMultipartUploads,
-      Operation::kPutObject,
-      Operation::kGetObject,
-      Operation::kHeadObject,
-      Operation::kGetObjectMeta,
-  };
-  return operations;
-}
-
 [[maybe_unused]] bool ValidRatio(const Ratio& ratio) {
   return ratio.denominator > 0 && ratio.numerator <= ratio.denominator;
 }
 
+// Draws the parameters of the action's fields, in field order (code, ms, afterBytes).
 Action DrawAction(ActionType type, const SwarmOptions& options, Rng& rng) {
+  const ActionSpec& spec = SpecOf(type);
   Action action;
   action.type = type;
-  switch (type) {
-    case ActionType::kError: {
-      action.code = std::string(kErrorCodes[rng.Below(kErrorCodes.size())]);
-      const protocol::ErrorSpec* spec = protocol::FindErrorSpec(action.code);
-      action.http_status = spec != nullptr ? spec->http_status : 503;
-      break;
-    }
-    case ActionType::kReset:
-      // A quarter of resets hit before the body, the rest somewhere inside it.
-      action.after_bytes = rng.Chance(1, 4) ? 0 : rng.Between(1, options.max_after_bytes);
-      break;
-    case ActionType::kTruncateResponse:
+  if ((spec.fields & kFieldCode) != 0) {
+    action.code = std::string(kErrorCodes[rng.Below(kErrorCodes.size())]);
+    const protocol::ErrorSpec* error_spec = protocol::FindErrorSpec(action.code);
+    action.http_status = error_spec != nullptr ? error_spec->http_status : 503;
+  }
+  if ((spec.fields & kFieldMs) != 0) action.stall_ms = rng.Between(1, options.max_stall_ms);
+  if ((spec.fields & kFieldAfterBytes) != 0) {
+    if (spec.swarm_zero_offset_one_in == 0) {  // an offset into the response
       action.after_bytes = rng.Between(0, options.max_truncate_bytes);
-      break;
-    case ActionType::kStall:
-      action.stall_ms = rng.Between(1, options.max_stall_ms);
-      action.after_bytes = rng.Chance(1, 2) ? 0 : rng.Between(1, options.max_after_bytes);
-      break;
-    case ActionType::kDropResponse:
-    case ActionType::kExpireUpload:
-    case ActionType::kCorruptChecksum:
-    case ActionType::kCorruptEtag:
-    case ActionType::kRestart:
-      break;
+    } else {  // an offset into the request body; some hit before it
+      action.after_bytes = rng.Chance(1, spec.swarm_zero_offset_one_in)
+                               ? 0
+                               : rng.Between(1, options.max_after_bytes);
+    }
   }
   return action;
 }
@@ -103,28 +69,9 @@ std::string RatioText(const Ratio& ratio) {
 }  // namespace
 
 std::vector<Operation> SwarmCandidates(ActionType type, bool disk_mode) {
-  switch (type) {
-    case ActionType::kError:
-    case ActionType::kReset:
-    case ActionType::kDropResponse:
-    case ActionType::kStall:
-      return UploadPathOperations();
-    case ActionType::kTruncateResponse:  // answers that carry a body
-      return {Operation::kInitiateMultipartUpload, Operation::kListParts,
-              Operation::kCompleteMultipartUpload, Operation::kListMultipartUploads,
-              Operation::kGetObject};
-    case ActionType::kExpireUpload:  // requests that name an upload
-      return {Operation::kUploadPart, Operation::kListParts, Operation::kCompleteMultipartUpload,
-              Operation::kAbortMultipartUpload};
-    case ActionType::kCorruptChecksum:  // answers that carry x-oss-hash-crc64ecma
-      return {Operation::kUploadPart, Operation::kPutObject, Operation::kCompleteMultipartUpload,
-              Operation::kGetObject, Operation::kHeadObject};
-    case ActionType::kCorruptEtag:  // answers whose ETag is the MD5 of the body sent
-      return {Operation::kUploadPart, Operation::kPutObject};
-    case ActionType::kRestart:
-      return disk_mode ? UploadPathOperations() : std::vector<Operation>{};
-  }
-  return {};
+  const ActionSpec& spec = SpecOf(type);
+  if (spec.disk_mode_only && !disk_mode) return {};
+  return {spec.targets.begin(), spec.targets.end()};
 }
 
 Swarm DeriveSwarm(uint64_t seed, const SwarmOptions& options) {
@@ -139,8 +86,8 @@ Swarm DeriveSwarm(uint64_t seed, const SwarmOptions& options) {
   const double fire_probability =
       static_cast<double>(options.fires.numerator) / static_cast<double>(options.fires.denominator);
   Rng derivation(seed ^ kDerivationTweak);
-  for (ActionType type : kKinds) {
-    SwarmKind kind = DeriveKind(type, options, Rng(derivation.Next()));
+  for (const ActionSpec& spec : kActions) {
+    SwarmKind kind = DeriveKind(spec.type, options, Rng(derivation.Next()));
     for (Operation op : kind.targets) {
       Rule rule;
       rule.match.operation = op;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "ossup/faults/injector.h"
@@ -34,7 +35,7 @@ TEST(Swarm, DifferentSeedsGiveDifferentSwarms) {
 TEST(Swarm, PlanIsValidAndMatchesTheKinds) {
   for (uint64_t seed = 0; seed < 200; ++seed) {
     const Swarm swarm = DeriveSwarm(seed);
-    ASSERT_EQ(swarm.kinds.size(), 9u);
+    ASSERT_EQ(swarm.kinds.size(), kActions.size());
     EXPECT_EQ(swarm.plan.seed, seed);
     EXPECT_EQ(swarm.plan.scope, Scope::kGlobal);
     size_t rule = 0;
@@ -70,10 +71,13 @@ TEST(Swarm, AboutAQuarterOfKindsAreOn) {
   for (uint64_t seed = 0; seed < kSeeds; ++seed) {
     for (const SwarmKind& kind : DeriveSwarm(seed).kinds) on += kind.on ? 1 : 0;
   }
-  // 7 eligible kinds per seed (no restart in memory mode): Binomial(2800, 1/4), mean 700,
-  // sd ~23; a 6-sd window.
-  EXPECT_GT(on, 560);
-  EXPECT_LT(on, 840);
+  // Every kind but restart is eligible in memory mode: Binomial(n, 1/4) with
+  // n = kSeeds x (kinds - 1); a 6-sd window around the mean.
+  const double n = kSeeds * static_cast<double>(kActions.size() - 1);
+  const double mean = n / 4;
+  const double sd = std::sqrt(n * 0.25 * 0.75);
+  EXPECT_GT(on, mean - 6 * sd);
+  EXPECT_LT(on, mean + 6 * sd);
 }
 
 TEST(Swarm, RestartOnlyInDiskMode) {
@@ -152,7 +156,8 @@ TEST(Swarm, BannerNamesSeedKindsAndTargets) {
   options.kind_on = {1, 1};
   const std::string banner = SwarmToString(DeriveSwarm(42, options));
   EXPECT_THAT(banner, HasSubstr("SEED=42 "));
-  EXPECT_THAT(banner, HasSubstr("8 of 9 kinds on"));
+  EXPECT_THAT(banner, HasSubstr(std::to_string(kActions.size() - 1) + " of " +
+                                std::to_string(kActions.size()) + " kinds on"));
   EXPECT_THAT(banner, HasSubstr("expire-upload"));
   EXPECT_THAT(banner, HasSubstr("restart           off"));
   EXPECT_THAT(banner, HasSubstr(R"({"type":"drop-response"} on )"));

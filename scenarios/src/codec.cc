@@ -188,6 +188,7 @@ Step StepFrom(const json& value, size_t index) {
       step.bytes = f.Unsigned("bytes", f.Required("bytes"));
       break;
     case StepKind::kKillClientAfterParts:
+    case StepKind::kShrinkFileDuringUpload:
       step.parts = part_number("parts");
       break;
     case StepKind::kRewriteFileDuringUpload:
@@ -306,6 +307,7 @@ json StepJson(const Step& step) {
       j["bytes"] = step.bytes;
       break;
     case StepKind::kKillClientAfterParts:
+    case StepKind::kShrinkFileDuringUpload:
       j["parts"] = step.parts;
       break;
     case StepKind::kRewriteFileDuringUpload:

@@ -46,34 +46,29 @@ void AddOutcome(std::vector<Outcome>& outcomes, Outcome o) {
   if (std::find(outcomes.begin(), outcomes.end(), o) == outcomes.end()) outcomes.push_back(o);
 }
 
-/// The outcomes a fault may add when it fires (survivable faults add none).
+/// The outcomes a fault may add when it fires (survivable faults add none): what the
+/// client owes (the action's FaultTraits) given how often the generator lets it fire and the
+/// upload's integrity mode.
 std::vector<Outcome> FaultOutcomes(const FaultSpec& f, client::IntegrityMode mode) {
-  switch (f.type) {
-    case ActionType::kError:
+  switch (faults::SpecOf(f.type).traits.duty) {
+    case faults::ClientDuty::kSurviveIfRetryable:
       if (f.non_retryable) return {Outcome::kFails};
       return f.times == 0 ? std::vector<Outcome>{Outcome::kFailsRetryable} : std::vector<Outcome>{};
-    case ActionType::kReset:
-    case ActionType::kDropResponse:
-    case ActionType::kTruncateResponse:
+    case faults::ClientDuty::kSurvive:
       return f.times == 0 ? std::vector<Outcome>{Outcome::kFailsRetryable} : std::vector<Outcome>{};
-    case ActionType::kCorruptChecksum:
+    case faults::ClientDuty::kDetectAndSurvive:
       // A part or PutObject whose answer is caught is sent again within the run (at most 2
-      // firings, 2 re-sends); Complete's answer comes after the commit: a mismatch fails.
-      if (f.operation == Operation::kCompleteMultipartUpload &&
+      // firings, 2 re-sends); Complete's answer comes after the commit: a caught checksum
+      // mismatch fails. Without MD5 a wrong ETag shows as InvalidPart, then the listed ETags.
+      if (f.type == ActionType::kCorruptChecksum &&
+          f.operation == Operation::kCompleteMultipartUpload &&
           mode != client::IntegrityMode::kNone) {
         return {Outcome::kFailsRetryable};
       }
       return {};
-    case ActionType::kCorruptEtag:
-      // With MD5 the part is sent again; without, Complete's InvalidPart makes the client
-      // name the listed ETags.
-      return {};
-    case ActionType::kExpireUpload:
+    case faults::ClientDuty::kCannotResume:
       if (f.operation == Operation::kAbortMultipartUpload) return {};
       return {Outcome::kCannotResume};
-    case ActionType::kStall:
-    case ActionType::kRestart:
-      return {};
   }
   return {};
 }
@@ -118,6 +113,11 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
       outcomes.clear();
     }
     for (Outcome o : FaultOutcomes(f, spec.integrity)) AddOutcome(outcomes, o);
+  }
+  // A part read while the file is short fails the step (IoError); with parts in parallel or
+  // a record whose parts lie past the cut, every read may fall outside that window.
+  if (step.kind == StepKind::kShrinkFileDuringUpload && IsMultipart(spec)) {
+    AddOutcome(outcomes, Outcome::kFails);
   }
   const bool may_cannot_resume =
       std::find(outcomes.begin(), outcomes.end(), Outcome::kCannotResume) != outcomes.end();
@@ -181,7 +181,9 @@ std::vector<Outcome> ModelClientStep(const CaseSpec& spec, const StepSpec& step,
       std::find(outcomes.begin(), outcomes.end(), Outcome::kSucceeds) != outcomes.end();
   // An expire-upload fault may fire and still lose the race with a cancel: the record then
   // outlives its upload.
-  if (step.fault && step.fault->type == ActionType::kExpireUpload && next.record != Tri::kNo) {
+  if (step.fault &&
+      faults::SpecOf(step.fault->type).traits.effect == faults::ServerEffect::kUploadLost &&
+      next.record != Tri::kNo) {
     next.lost = Tri::kMaybe;
   }
   // The file changed: the next step retires the record (and its upload) and starts afresh.
@@ -195,30 +197,51 @@ std::string OpName(Operation op) { return std::string(protocol::OperationName(op
 }  // namespace
 
 std::vector<Operation> GeneratedTargets(ActionType type, Storage storage) {
-  const std::vector<Operation> all = {
+  // The requests the scenario client sends for an upload, its checks and its cleanup.
+  constexpr Operation kUploadRequests[] = {
       Operation::kInitiateMultipartUpload, Operation::kUploadPart,           Operation::kListParts,
       Operation::kCompleteMultipartUpload, Operation::kAbortMultipartUpload, Operation::kPutObject};
-  switch (type) {
-    case ActionType::kError:
-    case ActionType::kReset:
-    case ActionType::kDropResponse:
-    case ActionType::kStall:
-      return all;
-    case ActionType::kTruncateResponse:
-      return {Operation::kInitiateMultipartUpload, Operation::kListParts,
-              Operation::kCompleteMultipartUpload};
-    case ActionType::kExpireUpload:
-      return {Operation::kUploadPart, Operation::kListParts, Operation::kCompleteMultipartUpload,
-              Operation::kAbortMultipartUpload};
-    case ActionType::kCorruptChecksum:
-      return {Operation::kUploadPart, Operation::kCompleteMultipartUpload, Operation::kPutObject};
-    case ActionType::kCorruptEtag:  // the answers whose ETag the client can check (MD5)
-      return {Operation::kUploadPart, Operation::kPutObject};
-    case ActionType::kRestart:
-      if (storage == Storage::kDisk) return all;
-      return {};
+  const faults::ActionSpec& spec = faults::SpecOf(type);
+  if (spec.disk_mode_only && storage != Storage::kDisk) return {};
+  std::vector<Operation> targets;
+  for (Operation op : kUploadRequests) {
+    if (std::find(spec.targets.begin(), spec.targets.end(), op) != spec.targets.end()) {
+      targets.push_back(op);
+    }
   }
-  return {};
+  return targets;
+}
+
+void DrawFaultParameters(FaultSpec& f, faults::Rng& rng) {
+  // An unlimited fault on UploadPart decides a fresh multipart upload (ModelClientStep).
+  auto maybe_unlimited = [&] {
+    if (f.operation == Operation::kUploadPart && rng.Chance(1, 6)) f.times = 0;
+  };
+  switch (f.type) {
+    case ActionType::kError:
+      maybe_unlimited();
+      if (f.operation != Operation::kAbortMultipartUpload) f.non_retryable = rng.Chance(1, 4);
+      return;
+    case ActionType::kReset:
+      maybe_unlimited();
+      f.after_bytes = rng.Chance(1, 2) ? 0 : rng.Between(1, kPartSize);
+      return;
+    case ActionType::kDropResponse:
+      maybe_unlimited();
+      return;
+    case ActionType::kTruncateResponse:
+      f.after_bytes = rng.Between(0, 200);
+      return;
+    case ActionType::kStall:
+      f.stall_ms = rng.Between(1, 50);
+      return;
+    case ActionType::kExpireUpload:
+    case ActionType::kCorruptChecksum:
+    case ActionType::kRestart:
+    case ActionType::kCorruptEtag:
+    case ActionType::kStripCrc64:
+      return;
+  }
 }
 
 std::vector<uint64_t> EdgeSizes(uint64_t p) {
@@ -253,8 +276,11 @@ CaseSpec GenerateCase(faults::Rng& rng) {
       step.amount = rng.Between(1, parts);
     } else if (roll < 59) {
       step.kind = StepKind::kKillClientDuringComplete;
-    } else if (roll < 64) {
+    } else if (roll < 62) {
       step.kind = StepKind::kRewriteFileDuringUpload;
+      step.amount = rng.Between(1, parts);
+    } else if (roll < 64) {
+      step.kind = StepKind::kShrinkFileDuringUpload;
       step.amount = rng.Between(1, parts);
     } else if (roll < 72) {
       step.kind = StepKind::kExpireUpload;
@@ -283,28 +309,15 @@ CaseSpec GenerateCase(faults::Rng& rng) {
     if (IsClientStep(step.kind) && step.kind != StepKind::kKillClientDuringComplete &&
         rng.Chance(1, 2)) {
       std::vector<ActionType> kinds;
-      for (ActionType t :
-           {ActionType::kError, ActionType::kReset, ActionType::kDropResponse,
-            ActionType::kTruncateResponse, ActionType::kStall, ActionType::kExpireUpload,
-            ActionType::kCorruptChecksum, ActionType::kRestart, ActionType::kCorruptEtag}) {
-        if (!GeneratedTargets(t, spec.storage).empty()) kinds.push_back(t);
+      for (const faults::ActionSpec& action : faults::kActions) {
+        if (!GeneratedTargets(action.type, spec.storage).empty()) kinds.push_back(action.type);
       }
       FaultSpec f;
       f.type = Pick(rng, kinds);
       f.operation = Pick(rng, GeneratedTargets(f.type, spec.storage));
       f.nth = static_cast<int>(rng.Between(1, 3));
       f.times = static_cast<int>(rng.Between(1, 2));
-      const bool may_be_unlimited = f.operation == Operation::kUploadPart &&
-                                    (f.type == ActionType::kError || f.type == ActionType::kReset ||
-                                     f.type == ActionType::kDropResponse);
-      if (may_be_unlimited && rng.Chance(1, 6)) f.times = 0;
-      if (f.type == ActionType::kError && f.operation != Operation::kAbortMultipartUpload) {
-        f.non_retryable = rng.Chance(1, 4);
-      }
-      if (f.type == ActionType::kReset)
-        f.after_bytes = rng.Chance(1, 2) ? 0 : rng.Between(1, kPartSize);
-      if (f.type == ActionType::kTruncateResponse) f.after_bytes = rng.Between(0, 200);
-      if (f.type == ActionType::kStall) f.stall_ms = rng.Between(1, 50);
+      DrawFaultParameters(f, rng);
       step.fault = f;
     }
     spec.steps.push_back(step);
@@ -341,15 +354,13 @@ faults::Plan FaultPlan(const FaultSpec& f) {
   if (f.times == 1) rule.match.nth = static_cast<uint64_t>(f.nth);  // nth picks one request
   rule.times = f.times == 0 ? std::nullopt : std::optional<uint64_t>(f.times);
   rule.action.type = f.type;
-  if (f.type == ActionType::kError) {
+  const unsigned fields = faults::SpecOf(f.type).fields;
+  if ((fields & faults::kFieldCode) != 0) {
     rule.action.code = f.non_retryable ? "AccessDenied" : "ServiceUnavailable";
     rule.action.http_status = f.non_retryable ? 403 : 503;
   }
-  if (f.type == ActionType::kReset || f.type == ActionType::kTruncateResponse ||
-      f.type == ActionType::kStall) {
-    rule.action.after_bytes = f.after_bytes;
-  }
-  if (f.type == ActionType::kStall) rule.action.stall_ms = f.stall_ms;
+  if ((fields & faults::kFieldMs) != 0) rule.action.stall_ms = f.stall_ms;
+  if ((fields & faults::kFieldAfterBytes) != 0) rule.action.after_bytes = f.after_bytes;
   faults::Plan plan;
   plan.rules.push_back(rule);
   return plan;
@@ -380,6 +391,9 @@ Scenario BuildScenario(const CaseSpec& spec, const std::string& name) {
       case StepKind::kRewriteFileDuringUpload:
         step.parts = static_cast<int>(std::max<uint64_t>(1, g.amount));
         step.content_seed = spec.content_seed + 1 + g.amount;
+        break;
+      case StepKind::kShrinkFileDuringUpload:
+        step.parts = static_cast<int>(std::max<uint64_t>(1, g.amount));
         break;
       case StepKind::kAdvanceClock:
         step.seconds = static_cast<int64_t>(g.amount);
@@ -482,11 +496,11 @@ std::vector<CaseSpec> ShrinkCandidates(const CaseSpec& spec) {
     push(c);
   }
   if (spec.storage != Storage::kMemory) {
-    bool restart_fault = false;
+    bool needs_disk = false;
     for (const auto& st : spec.steps) {
-      restart_fault |= st.fault && st.fault->type == ActionType::kRestart;
+      needs_disk |= st.fault && faults::SpecOf(st.fault->type).disk_mode_only;
     }
-    if (!restart_fault) {
+    if (!needs_disk) {
       CaseSpec c = spec;
       c.storage = Storage::kMemory;
       push(c);
@@ -516,7 +530,8 @@ std::vector<CaseSpec> ShrinkCandidates(const CaseSpec& spec) {
     for (auto& st : c.steps) {
       if (st.kind == StepKind::kCancelAfterBytes) st.amount = std::min(st.amount, size);
       if (st.kind == StepKind::kKillClientAfterParts ||
-          st.kind == StepKind::kRewriteFileDuringUpload || st.kind == StepKind::kTamperPart) {
+          st.kind == StepKind::kRewriteFileDuringUpload ||
+          st.kind == StepKind::kShrinkFileDuringUpload || st.kind == StepKind::kTamperPart) {
         st.amount = std::min(st.amount, parts);
       }
     }

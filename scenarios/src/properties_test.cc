@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "ossup/protocol/checksum.h"
 
 namespace ossup::scenarios {
@@ -279,6 +281,17 @@ TEST(Properties, ViolationsPrintTheirProperty) {
   EXPECT_EQ(ToString({"cannot-resume-removes-record", "step 2 (upload)", "kept the record"}),
             "cannot-resume-removes-record at step 2 (upload): kept the record");
   EXPECT_EQ(PropertyNames().size(), 20u);
+}
+
+TEST(Properties, EveryPropertyHasItsOwnName) {
+  std::set<std::string> seen;
+  for (const std::string& name : PropertyNames()) {
+    EXPECT_NE(name, "unknown");
+    EXPECT_TRUE(seen.insert(name).second) << name;
+  }
+  EXPECT_EQ(PropertyName(Property::kSuccessMatchesFile), PropertyNames().front());
+  EXPECT_EQ(PropertyName(Property::kNoUploadLeaked), PropertyNames().back());
+  EXPECT_EQ(PropertyName(static_cast<Property>(PropertyNames().size())), "unknown");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -12,6 +13,7 @@
 
 #include "fake_target.h"
 #include "ossup/client/client.h"
+#include "ossup/client/part_size.h"
 #include "ossup/protocol/checksum.h"
 #include "ossup/protocol/errors.h"
 #include "ossup/protocol/limits.h"
@@ -88,6 +90,24 @@ bool RewriteInPlace(const fs::path& path, const std::string& bytes) {
   return ::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0;
 }
 
+/// Cuts the file short at `size` bytes in place (same inode); `before` gets its times.
+bool ShrinkInPlace(const fs::path& path, uint64_t size, struct stat& before) {
+  if (::stat(path.c_str(), &before) != 0) return false;
+  return ::truncate(path.c_str(), static_cast<off_t>(size)) == 0;
+}
+
+/// Puts `bytes` back in place and the times ShrinkInPlace saw: the file is as it was, to the
+/// nanosecond of its mtime.
+bool RestoreInPlace(const fs::path& path, const std::string& bytes, const struct stat& before) {
+  {
+    std::fstream out(path, std::ios::binary | std::ios::in | std::ios::out);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) return false;
+  }
+  struct timespec times[2] = {before.st_atim, before.st_mtim};
+  return ::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0;
+}
+
 bool AnyRecord(const fs::path& dir) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -112,14 +132,6 @@ std::string OutcomeList(const std::vector<Outcome>& outcomes) {
   return text;
 }
 
-/// The part size the client will use (it grows past 10,000 parts, rounded up to 4 KiB).
-uint64_t EffectivePartSize(uint64_t file_size, uint64_t part_size) {
-  const uint64_t max_parts = protocol::limits::kMaxPartNumber;
-  if (part_size == 0 || (file_size + part_size - 1) / part_size <= max_parts) return part_size;
-  uint64_t grown = (file_size + max_parts - 1) / max_parts;
-  return (grown + 4095) / 4096 * 4096;
-}
-
 /// Hands the task to the progress callback, which cancels it once a threshold is reached.
 /// The callback waits for the handle, so the cancel always lands before the next part.
 struct CancelRelay {
@@ -128,9 +140,11 @@ struct CancelRelay {
   client::UploadTask* task OSSUP_GUARDED_BY(mu) = nullptr;
   bool fired OSSUP_GUARDED_BY(mu) = false;
   std::vector<uint64_t> progress OSSUP_GUARDED_BY(mu);
-  /// rewrite-file-during-upload: runs once at the threshold instead of Cancel(). Set before
-  /// the upload starts.
+  /// rewrite-file-during-upload, shrink-file-during-upload: runs once at the threshold
+  /// instead of Cancel(). Set before the upload starts.
   std::function<void()> rewrite;
+  /// shrink-file-during-upload: runs once at the first progress report after `rewrite`.
+  std::function<void()> restore OSSUP_GUARDED_BY(mu);
   /// steps[].deleteRecordAfterParts: runs once when progress reaches `delete_at` (set before
   /// the upload starts).
   uint64_t delete_at = UINT64_MAX;
@@ -366,7 +380,8 @@ class Run {
         return protocol::Status();
       case StepKind::kTamperPart: {
         // Other bytes of the size the file's part has.
-        const uint64_t part = EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
+        const uint64_t part =
+            client::EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
         const uint64_t offset = part * static_cast<uint64_t>(step.part - 1);
         const uint64_t size =
             offset >= file_.size_bytes ? 1 : std::min(part, file_.size_bytes - offset);
@@ -388,6 +403,7 @@ class Run {
       case StepKind::kKillClientAfterParts:
       case StepKind::kRewriteFileDuringUpload:
       case StepKind::kKillClientDuringComplete:
+      case StepKind::kShrinkFileDuringUpload:
         return protocol::Status();
     }
     return protocol::Status();
@@ -470,8 +486,9 @@ class Run {
     uint64_t threshold = UINT64_MAX;
     if (step.kind == StepKind::kCancelAfterBytes) threshold = step.bytes;
     if (step.kind == StepKind::kKillClientAfterParts ||
-        step.kind == StepKind::kRewriteFileDuringUpload) {
-      uint64_t part = EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
+        step.kind == StepKind::kRewriteFileDuringUpload ||
+        step.kind == StepKind::kShrinkFileDuringUpload) {
+      uint64_t part = client::EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
       threshold = std::min<uint64_t>(part * static_cast<uint64_t>(step.parts), file_.size_bytes);
     }
 
@@ -483,8 +500,18 @@ class Run {
         rewrote = RewriteInPlace(file_path_, FileBytes(rewritten));
       };
     }
+    struct stat before_shrink {};
+    bool shrunk = false;
+    if (step.kind == StepKind::kShrinkFileDuringUpload) {
+      relay->rewrite = [this, threshold, &before_shrink, &shrunk] {
+        shrunk = ShrinkInPlace(file_path_, threshold, before_shrink);
+      };
+      relay->restore = [this, &before_shrink, &shrunk] {
+        if (shrunk && RestoreInPlace(file_path_, file_bytes_, before_shrink)) shrunk = false;
+      };
+    }
     if (step.delete_record_after_parts) {
-      uint64_t part = EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
+      uint64_t part = client::EffectivePartSize(file_.size_bytes, scenario_.upload.part_size_bytes);
       relay->delete_at = std::min<uint64_t>(
           part * static_cast<uint64_t>(*step.delete_record_after_parts), file_.size_bytes);
       protocol::MutexLock lock(relay->mu);
@@ -509,6 +536,11 @@ class Run {
       if (relay->delete_record && total >= relay->delete_at) {
         relay->delete_record();
         relay->delete_record = nullptr;
+      }
+      if (relay->fired && relay->restore) {
+        relay->restore();
+        relay->restore = nullptr;
+        return;
       }
       if (relay->fired || total < threshold) return;
       if (relay->rewrite) {
@@ -553,7 +585,10 @@ class Run {
       protocol::MutexLock lock(relay->mu);
       relay->task = nullptr;
       record.progress = relay->progress;
+      if (relay->restore) relay->restore();  // no report came after the shrink
+      relay->restore = nullptr;
     }
+    if (shrunk) problems_.push_back("cannot put the shrunk file back");
     // The fake journals a request after answering it (or after dropping the connection), so
     // the last entries may land just after the client returns; abandoned parallel requests
     // take longer.

@@ -9,13 +9,14 @@
 namespace ossup::scenarios {
 namespace {
 
-constexpr protocol::NameTable<StepKind, 15> kStepNames = {{
+constexpr protocol::NameTable<StepKind, 16> kStepNames = {{
     {StepKind::kUpload, "upload"},
     {StepKind::kResume, "resume"},
     {StepKind::kCancelAfterBytes, "cancel-after-bytes"},
     {StepKind::kKillClientAfterParts, "kill-client-after-parts"},
     {StepKind::kRewriteFileDuringUpload, "rewrite-file-during-upload"},
     {StepKind::kKillClientDuringComplete, "kill-client-during-complete"},
+    {StepKind::kShrinkFileDuringUpload, "shrink-file-during-upload"},
     {StepKind::kAdvanceClock, "advance-clock"},
     {StepKind::kExpireUpload, "expire-upload"},
     {StepKind::kRestartServer, "restart-server"},
@@ -53,6 +54,7 @@ bool IsClientStep(StepKind kind) {
     case StepKind::kKillClientAfterParts:
     case StepKind::kRewriteFileDuringUpload:
     case StepKind::kKillClientDuringComplete:
+    case StepKind::kShrinkFileDuringUpload:
       return true;
     case StepKind::kAdvanceClock:
     case StepKind::kExpireUpload:

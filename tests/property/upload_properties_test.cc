@@ -44,32 +44,16 @@ struct Shape {
 rc::Gen<FaultSpec> GenFault(Storage storage) {
   return rc::gen::exec([storage] {
     std::vector<faults::ActionType> kinds;
-    for (auto t :
-         {faults::ActionType::kReset, faults::ActionType::kError, faults::ActionType::kDropResponse,
-          faults::ActionType::kTruncateResponse, faults::ActionType::kStall,
-          faults::ActionType::kExpireUpload, faults::ActionType::kCorruptChecksum,
-          faults::ActionType::kRestart, faults::ActionType::kCorruptEtag}) {
-      if (!GeneratedTargets(t, storage).empty()) kinds.push_back(t);
+    for (const faults::ActionSpec& action : faults::kActions) {
+      if (!GeneratedTargets(action.type, storage).empty()) kinds.push_back(action.type);
     }
     FaultSpec f;
     f.type = *rc::gen::elementOf(kinds);
     f.operation = *rc::gen::elementOf(GeneratedTargets(f.type, storage));
     f.nth = *rc::gen::inRange(1, 4);
     f.times = *rc::gen::inRange(1, 3);
-    const bool may_be_unlimited =
-        f.operation == protocol::Operation::kUploadPart &&
-        (f.type == faults::ActionType::kError || f.type == faults::ActionType::kReset ||
-         f.type == faults::ActionType::kDropResponse);
-    if (may_be_unlimited && *rc::gen::weightedElement<bool>({{5, false}, {1, true}})) f.times = 0;
-    if (f.type == faults::ActionType::kError &&
-        f.operation != protocol::Operation::kAbortMultipartUpload) {
-      f.non_retryable = *rc::gen::weightedElement<bool>({{3, false}, {1, true}});
-    }
-    if (f.type == faults::ActionType::kReset) f.after_bytes = *rc::gen::inRange<uint64_t>(0, kPart);
-    if (f.type == faults::ActionType::kTruncateResponse) {
-      f.after_bytes = *rc::gen::inRange<uint64_t>(0, 200);
-    }
-    if (f.type == faults::ActionType::kStall) f.stall_ms = *rc::gen::inRange<uint64_t>(1, 50);
+    faults::Rng parameters(*rc::gen::arbitrary<uint64_t>());
+    DrawFaultParameters(f, parameters);
     return f;
   });
 }
@@ -84,10 +68,11 @@ rc::Gen<StepSpec> GenStep(uint64_t size, Storage storage, Shape shape) {
       kinds.push_back(StepKind::kKillClientDuringComplete);
     }
     if (shape.server_events) {
-      for (auto k : {StepKind::kExpireUpload, StepKind::kRestartServer, StepKind::kAdvanceClock,
-                     StepKind::kRewriteFile, StepKind::kRewriteFileDuringUpload,
-                     StepKind::kTamperPart, StepKind::kForeignPart, StepKind::kPowerLoss,
-                     StepKind::kDamageRecordHeader, StepKind::kDamageRecordLine}) {
+      for (auto k :
+           {StepKind::kExpireUpload, StepKind::kRestartServer, StepKind::kAdvanceClock,
+            StepKind::kRewriteFile, StepKind::kRewriteFileDuringUpload,
+            StepKind::kShrinkFileDuringUpload, StepKind::kTamperPart, StepKind::kForeignPart,
+            StepKind::kPowerLoss, StepKind::kDamageRecordHeader, StepKind::kDamageRecordLine}) {
         kinds.push_back(k);
       }
     }
@@ -100,6 +85,7 @@ rc::Gen<StepSpec> GenStep(uint64_t size, Storage storage, Shape shape) {
         break;
       case StepKind::kKillClientAfterParts:
       case StepKind::kRewriteFileDuringUpload:
+      case StepKind::kShrinkFileDuringUpload:
       case StepKind::kTamperPart:
         step.amount = *rc::gen::inRange<uint64_t>(1, parts + 1);
         break;

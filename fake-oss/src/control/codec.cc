@@ -53,30 +53,15 @@ protocol::StatusOr<T> Decode(std::string_view text, F decode) {
   }
 }
 
+// A firing is {"plan", "rule", "action": the action's name} plus the action's own fields as a
+// plan writes them (kActions lists them per action).
 json FaultJson(const faults::Firing& firing) {
-  const faults::Action& action = firing.action;
   json j = {{"plan", firing.plan_id},
             {"rule", firing.rule_index},
-            {"action", std::string(faults::ActionTypeName(action.type))}};
-  switch (action.type) {
-    case faults::ActionType::kError:
-      j["status"] = action.http_status;
-      j["code"] = action.code;
-      break;
-    case faults::ActionType::kStall:
-      j["ms"] = action.stall_ms;
-      j["afterBytes"] = action.after_bytes;
-      break;
-    case faults::ActionType::kReset:
-    case faults::ActionType::kTruncateResponse:
-      j["afterBytes"] = action.after_bytes;
-      break;
-    case faults::ActionType::kDropResponse:
-    case faults::ActionType::kExpireUpload:
-    case faults::ActionType::kCorruptChecksum:
-    case faults::ActionType::kRestart:
-    case faults::ActionType::kCorruptEtag:
-      break;
+            {"action", std::string(faults::ActionTypeName(firing.action.type))}};
+  const json fields = json::parse(faults::ActionToJson(firing.action));
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    if (it.key() != "type") j[it.key()] = it.value();
   }
   return j;
 }
@@ -85,14 +70,15 @@ faults::Firing FiringFromJson(const json& f) {
   faults::Firing firing;
   firing.plan_id = f.at("plan").get<std::string>();
   firing.rule_index = f.at("rule").get<size_t>();
-  const std::string name = f.at("action").get<std::string>();
-  auto type = faults::ActionTypeFromName(name);
-  if (!type) throw std::invalid_argument("unknown fault action \"" + name + "\"");
-  firing.action.type = *type;
-  if (f.contains("status")) firing.action.http_status = f.at("status").get<int>();
-  if (f.contains("code")) firing.action.code = f.at("code").get<std::string>();
-  if (f.contains("ms")) firing.action.stall_ms = f.at("ms").get<uint64_t>();
-  if (f.contains("afterBytes")) firing.action.after_bytes = f.at("afterBytes").get<uint64_t>();
+  json action = {{"type", f.at("action")}};
+  for (auto it = f.begin(); it != f.end(); ++it) {
+    if (it.key() != "plan" && it.key() != "rule" && it.key() != "action") {
+      action[it.key()] = it.value();
+    }
+  }
+  auto parsed = faults::ParseActionJson(action.dump());
+  if (!parsed.ok()) throw std::invalid_argument(parsed.error().message);
+  firing.action = *parsed;
   return firing;
 }
 

@@ -240,23 +240,7 @@ void Exchange::Finish() {
     res.set_header("x-oss-request-id", request_id);
     res.set_header("Date", protocol::FormatHttpDate(now));
     res.set_header("Server", "AliyunOSS");
-    if (FaultIs(faults::ActionType::kCorruptChecksum) && !error_) {
-      if (res.has_header("x-oss-hash-crc64ecma")) {
-        auto crc = protocol::ParseCrc64(res.get_header_value("x-oss-hash-crc64ecma"));
-        res.set_header("x-oss-hash-crc64ecma", protocol::Crc64ToString(crc.value_or(0) ^ 1));
-      }
-    } else if (FaultIs(faults::ActionType::kCorruptEtag) && !error_) {
-      if (res.has_header("ETag")) {
-        std::string etag = res.get_header_value("ETag");
-        size_t at = etag.size() > 1 && etag[0] == '"' ? 1 : 0;
-        if (at < etag.size()) etag[at] = etag[at] == '0' ? '1' : '0';
-        res.set_header("ETag", etag);
-      }
-    } else if (FaultIs(faults::ActionType::kDropResponse)) {
-      Kill();
-    } else if (FaultIs(faults::ActionType::kTruncateResponse)) {
-      truncate_after = PrepareTruncation();
-    }
+    truncate_after = ApplyFaultToResponse();
   }
   entry.http_status = killed_ ? 0 : res.status;
   ctx.journal.Record(entry);

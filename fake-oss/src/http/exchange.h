@@ -112,6 +112,11 @@ class Exchange {
                      std::string content_type);
   void SetError(protocol::Error error);
 
+  /// Carries out the armed fault's before-the-operation part (fault_actions.cc): error,
+  /// reset before the body, expire-upload, restart. False when the request ends here (an
+  /// error is set or the connection is gone); `reads_body`: the operation reads a body.
+  bool ApplyFaultBeforeOperation(bool reads_body);
+
   /// Completes and sends the response: error document, common headers, pending stall,
   /// response-side faults (corrupt-checksum, drop-response, truncate-response), journal (before
   /// the response goes out, so a client that has the answer finds the entry).
@@ -121,6 +126,10 @@ class Exchange {
   /// How many body bytes a truncate-response fault lets through (the body is made at least one
   /// byte long, so the cut is observable). nullopt after a reset (HEAD has no body to cut).
   std::optional<uint64_t> PrepareTruncation();
+  /// Carries out the armed fault's response-side part (fault_actions.cc) on `res` before it
+  /// goes out: corrupt-checksum, corrupt-etag, drop-response, truncate-response. Returns how
+  /// many body bytes to send for a truncation.
+  std::optional<uint64_t> ApplyFaultToResponse();
 
   std::optional<protocol::Error> error_;
   bool body_too_large_ = false;

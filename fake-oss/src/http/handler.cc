@@ -153,25 +153,7 @@ void Handler::ServeOss(Exchange& ex) {
   // A request served inline was admitted while no plan was installed (Server's InlinePolicy):
   // it is not offered to a plan installed since, whose faults may block.
   if (ex.connection.may_block()) ex.ArmFault(ctx_.injector.Decide(facts));
-  if (ex.fault) {
-    const faults::Action& action = ex.fault->action;
-    switch (action.type) {
-      case faults::ActionType::kError: {
-        return ex.SetError(errors::Injected(action.code, action.http_status, action.message));
-      }
-      case faults::ActionType::kReset:
-        if (action.after_bytes == 0 || !ReadsBody(ex.op)) return ex.Kill();
-        break;
-      case faults::ActionType::kExpireUpload:
-        ctx_.service.ExpireUpload(ex.entry.upload_id);
-        break;
-      case faults::ActionType::kRestart:
-        ctx_.restart();
-        break;
-      default:
-        break;
-    }
-  }
+  if (!ex.ApplyFaultBeforeOperation(ReadsBody(ex.op))) return;
   auto status = Dispatch(ex);
   if (!status.ok()) ex.SetError(status.error());
 }

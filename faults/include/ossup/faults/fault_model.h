@@ -2,7 +2,9 @@
 // server has stored afterwards, and what a correct resumable-upload client must do about it.
 //
 // The injector (injector.h) only decides; fake-oss carries the action out at one of four hook
-// points in a request's life, and writes the firing to its journal next to the request:
+// points in a request's life, and writes the firing to its journal next to the request. Each
+// action's hook, server effect and client duty are columns of its row in kActions
+// (actions.h); the zones below explain them, with the first actions of each kind:
 //
 //   1. before the operation runs   error, reset (afterBytes = 0), stall, expire-upload, restart
 //   2. while reading the body      reset (afterBytes = N), stall (afterBytes = N)
@@ -58,47 +60,9 @@
 
 namespace ossup::faults {
 
-/// What the server has done with the request's operation once an action ran.
-enum class ServerEffect {
-  kNotPerformed,  // nothing stored or changed
-  kPerformed,     // the operation took effect exactly as without the fault
-  kUploadLost,    // the request's upload (and its parts) no longer exists
-};
-
-/// What a correct client must end up doing when it meets the fault once.
-enum class ClientDuty {
-  kSurvive,             // retry or carry on; the upload must still succeed
-  kSurviveIfRetryable,  // error: survive when protocol::IsRetryable, else surface the error
-  kDetectAndSurvive,    // notice the bad checksum; never report success on it
-  kCannotResume,        // report CannotResumeUpload (or start over if allowed)
-};
-
-struct FaultTraits {
-  ServerEffect effect;
-  ClientDuty duty;
-};
+// ServerEffect, ClientDuty and FaultTraits are in actions.h, with each action's row.
 
 /// The model above, as data, for property tests' models.
-constexpr FaultTraits TraitsOf(ActionType type) {
-  switch (type) {
-    case ActionType::kError:
-      return {ServerEffect::kNotPerformed, ClientDuty::kSurviveIfRetryable};
-    case ActionType::kReset:
-      return {ServerEffect::kNotPerformed, ClientDuty::kSurvive};
-    case ActionType::kStall:
-      return {ServerEffect::kPerformed, ClientDuty::kSurvive};
-    case ActionType::kDropResponse:
-    case ActionType::kTruncateResponse:
-      return {ServerEffect::kPerformed, ClientDuty::kSurvive};
-    case ActionType::kCorruptChecksum:
-    case ActionType::kCorruptEtag:
-      return {ServerEffect::kPerformed, ClientDuty::kDetectAndSurvive};
-    case ActionType::kExpireUpload:
-      return {ServerEffect::kUploadLost, ClientDuty::kCannotResume};
-    case ActionType::kRestart:
-      return {ServerEffect::kPerformed, ClientDuty::kSurvive};
-  }
-  return {ServerEffect::kNotPerformed, ClientDuty::kSurvive};
-}
+constexpr FaultTraits TraitsOf(ActionType type) { return SpecOf(type).traits; }
 
 }  // namespace ossup::faults

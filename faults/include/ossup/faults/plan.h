@@ -13,18 +13,10 @@
 // accepted as an alias), bucket, key (glob with `*` and `?`, not empty), uploadId, partNumber
 // (1..10000), nth (only the Kth request that matches the other fields, counting from 1),
 // probability (0..1, drawn from the plan's seed).
-// Action types and fields:
-//   error              status (400..599; default: the code's OSS status, else 503),
-//                      code (default ServiceUnavailable), message (default: the code's)
-//   reset              afterBytes (request body bytes read before the RST; 0 = before body)
-//   drop-response      perform the operation, then reset instead of answering
-//   truncate-response  perform, send status, headers and afterBytes body bytes, then close
-//   stall              ms (required, at most 600000), afterBytes (pause after that many
-//                      request bytes, then carry on)
-//   expire-upload      the request's upload vanishes first, as if lifecycle aborted it
-//   corrupt-checksum   perform, but return a wrong x-oss-hash-crc64ecma (and ETag)
-//   corrupt-etag       perform, but return a wrong ETag (the checksum header stays right)
-//   restart            disk mode: reload all state from disk first, as after a crash
+// Action types and their fields: one row each in kActions (actions.h), described in
+// docs/faults.md; for instance error takes status (400..599; default: the code's OSS status,
+// else 503), code (default ServiceUnavailable) and message (default: the code's), and stall
+// requires ms (at most 600000).
 // A field that the action type does not use is an error. Limits: at most 1000 rules; strings
 // (bucket, key, uploadId, code, message) at most 1024 bytes.
 // Budget: "times": N (N >= 1, default 1) or "times": "unlimited".
@@ -41,22 +33,11 @@
 #include <string_view>
 #include <vector>
 
+#include "ossup/faults/actions.h"
 #include "ossup/protocol/operation.h"
 #include "ossup/protocol/status.h"
 
 namespace ossup::faults {
-
-enum class ActionType {
-  kError,
-  kReset,
-  kDropResponse,
-  kTruncateResponse,
-  kStall,
-  kExpireUpload,
-  kCorruptChecksum,
-  kRestart,
-  kCorruptEtag,
-};
 
 /// "error", "reset", "drop-response", ... (the JSON names).
 std::string_view ActionTypeName(ActionType type);
@@ -107,6 +88,9 @@ std::string PlanToJson(const Plan& plan);
 /// The JSON object for one action, as it appears in a plan ({"type": "reset", "afterBytes": 0}).
 /// Only the fields that the action type uses are written.
 std::string ActionToJson(const Action& action);
+/// Parses one action object as ActionToJson writes it (and as a plan's rule holds it), with
+/// ParsePlan's checks.
+protocol::StatusOr<Action> ParseActionJson(std::string_view json);
 
 /// Glob match with `*` (any run, including '/') and `?` (one byte).
 bool GlobMatch(std::string_view pattern, std::string_view text);

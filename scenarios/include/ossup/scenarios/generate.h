@@ -74,8 +74,14 @@ struct CaseSpec {
   friend bool operator==(const CaseSpec&, const CaseSpec&) = default;
 };
 
-/// Operations each fault kind is generated for.
+/// Operations each fault kind is generated for: the action's targets (faults/actions.h)
+/// among the requests of an upload; none for a disk-mode-only action in memory.
 std::vector<protocol::Operation> GeneratedTargets(faults::ActionType type, Storage storage);
+
+/// Draws the parameters of `f` for its type and operation (which are drawn already): the
+/// error's retryability, afterBytes, ms, and an unlimited budget on UploadPart (1 in 6) for
+/// the actions a fresh multipart upload must survive a few times.
+void DrawFaultParameters(FaultSpec& f, faults::Rng& rng);
 
 /// Interesting file sizes for a part size: 0, 1, part-1, part, part+1, k*part (k <= 6), ...
 std::vector<uint64_t> EdgeSizes(uint64_t part_size_bytes);

@@ -57,6 +57,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ossup/scenarios/runner.h"
@@ -64,8 +65,34 @@
 
 namespace ossup::scenarios {
 
+/// The properties above, in that order; PropertyName gives the name used above.
+enum class Property {
+  kSuccessMatchesFile,
+  kSuccessRemovesRecord,
+  kComplete200RemovesRecord,
+  kCancelDeleteRemovesBoth,
+  kCancelKeepKeepsBoth,
+  kFailureKeepsRecordAndUpload,
+  kFailureWithoutRecordAborts,
+  kRecordedPartsOnServer,
+  kNoStoredPartResent,
+  kResendBounded,
+  kLostUploadCannotResume,
+  kCannotResumeRemovesRecord,
+  kCompleteNamesAcknowledgedParts,
+  kProgressMonotone,
+  kLostCompleteAnswerNotFailure,
+  kCorruptAnswerCaught,
+  kPermanentErrorSurfaces,
+  kChangedFileNotSuccess,
+  kPartsCounted,
+  kNoUploadLeaked,
+};
+
+std::string_view PropertyName(Property property);
+
 struct Violation {
-  std::string property;  // one of the names above
+  std::string property;  // PropertyName of one of the properties above
   std::string where;     // "step 3 (upload)" or "end"
   std::string message;   // what was seen
 };

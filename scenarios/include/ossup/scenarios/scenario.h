@@ -38,6 +38,10 @@ enum class StepKind {
   /// Run it; once CompleteMultipartUpload has committed (its answer is dropped and the retry
   /// stalled), abandon it, keeping its record: a crash after the commit.
   kKillClientDuringComplete,
+  /// Run it; once `parts` parts are safe, the local file is cut short at the end of part
+  /// `parts` (same inode), and at the next progress report (or when the step ends) put back:
+  /// the same bytes and the same mtime. A read of a later part in between comes up short.
+  kShrinkFileDuringUpload,
   // Server and world events.
   kAdvanceClock,   // the fake's virtual clock moves `seconds` forward
   kExpireUpload,   // every in-progress upload of the scenario's object vanishes (lifecycle)
@@ -61,7 +65,8 @@ enum class StepKind {
 };
 
 /// "upload", "resume", "cancel-after-bytes", "kill-client-after-parts",
-/// "rewrite-file-during-upload", "kill-client-during-complete", "advance-clock",
+/// "rewrite-file-during-upload", "kill-client-during-complete", "shrink-file-during-upload",
+/// "advance-clock",
 /// "expire-upload", "restart-server", "rewrite-file", "tamper-part", "foreign-part",
 /// "power-loss", "damage-record-header", "damage-record-line".
 std::string_view StepKindName(StepKind kind);
@@ -118,7 +123,7 @@ struct ServerSpec {
 struct Step {
   StepKind kind = StepKind::kUpload;
   uint64_t bytes = 0;         // cancel-after-bytes
-  int parts = 0;              // kill-client-after-parts, rewrite-file-during-upload
+  int parts = 0;              // kill-client-after-parts, rewrite-/shrink-file-during-upload
   int part = 0;               // tamper-part, foreign-part: the part number
   int64_t seconds = 0;        // advance-clock (>= 0)
   uint64_t content_seed = 0;  // rewrite-file, rewrite-file-during-upload, tamper-part
