@@ -27,13 +27,9 @@ bool Exchange::ApplyFaultBeforeOperation(bool reads_body) {
   if (!fault) return true;
   const faults::Action& action = fault->action;
   switch (action.type) {
-    case faults::ActionType::kError: {
-      auto e = errors::Oss(action.code, action.http_status, "Injected fault.");
-      e.http_status = action.http_status;
-      if (!action.message.empty()) e.message = action.message;
-      SetError(std::move(e));
+    case faults::ActionType::kError:
+      SetError(errors::Injected(action.code, action.http_status, action.message));
       return false;
-    }
     case faults::ActionType::kReset:
       if (action.after_bytes == 0 || !reads_body) {
         Kill();
