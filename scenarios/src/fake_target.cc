@@ -171,6 +171,8 @@ class RemoteFake final : public FakeTarget {
         entry.http_status = e.at("status").get<int>();
         entry.error_code = e.at("errorCode").get<std::string>();
         entry.request_body_bytes = e.at("bytes").get<uint64_t>();
+        entry.arrived_us = e.value("arrivedUs", int64_t{0});
+        entry.latency_us = e.value("latencyUs", int64_t{0});
         if (!e.at("fault").is_null()) {
           const auto& f = e.at("fault");
           faults::Firing firing;
@@ -178,6 +180,10 @@ class RemoteFake final : public FakeTarget {
           firing.rule_index = f.at("rule").get<size_t>();
           auto type = faults::ActionTypeFromName(f.at("action").get<std::string>());
           if (type) firing.action.type = *type;
+          firing.action.after_bytes = f.value("afterBytes", uint64_t{0});
+          firing.action.stall_ms = f.value("ms", uint64_t{0});
+          firing.action.http_status = f.value("status", firing.action.http_status);
+          firing.action.code = f.value("code", firing.action.code);
           entry.fault = firing;
         }
         entries.push_back(std::move(entry));

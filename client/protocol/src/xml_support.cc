@@ -6,6 +6,7 @@
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/errors.h"
 #include "ossup/protocol/limits.h"
+#include "ossup/protocol/xml_escape.h"
 
 namespace ossup::protocol::xml_internal {
 namespace {
@@ -241,3 +242,34 @@ std::optional<XmlReader> XmlReader::Child(const char* name) {
 }
 
 }  // namespace ossup::protocol::xml_internal
+
+namespace ossup::protocol {
+
+std::string XmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace ossup::protocol

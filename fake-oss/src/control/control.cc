@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "control/ui_page.h"
 #include "journal/json_bytes.h"
 #include "ossup/faults/plan.h"
 #include "ossup/protocol/addressing.h"
@@ -120,6 +121,7 @@ void Control::Route(const std::string& method, const std::string& path, const st
       res.set_content(server_.CallbackPublicKeyPem(), "application/x-pem-file");
       return;
     }
+    if (IsUiPath(path)) return ServeUi(server_, method, path, res);
     if (path == "/_fake/reset" && method == "POST") {
       server_.Reset();
       return Reply(res, 200, {{"status", "ok"}});

@@ -8,6 +8,7 @@
 #include "ossup/protocol/acl.h"
 #include "ossup/protocol/status.h"
 #include "ossup/protocol/xml.h"
+#include "ossup/protocol/xml_escape.h"
 
 namespace ossup::fake::ops {
 
@@ -73,8 +74,7 @@ protocol::StatusOr<protocol::CannedAcl> ObjectAclFromHeaders(const Exchange& ex)
 /// MetaFromHeaders with the ObjectAclFromHeaders ACL and the StorageClassFromHeaders class.
 /// Errors in that order.
 protocol::StatusOr<ObjectMeta> NewObjectMetaFromHeaders(const Exchange& ex);
-/// Text escaped for an XML element's content (& < > " ').
-std::string XmlEscape(std::string_view text);
+using protocol::XmlEscape;
 /// PutObject and UploadPart need a Content-Length or chunked transfer encoding: 411
 /// MissingContentLength (EC 0017-00000101) otherwise, as OSS answers.
 protocol::Status CheckBodyLength(const Exchange& ex);

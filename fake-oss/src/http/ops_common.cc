@@ -101,33 +101,6 @@ protocol::StatusOr<ObjectMeta> NewObjectMetaFromHeaders(const Exchange& ex) {
   return meta;
 }
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 protocol::StatusOr<ObjectMeta> MetaFromHeaders(const Exchange& ex) {
   return MetaFromFields(ex.wire.headers);
 }

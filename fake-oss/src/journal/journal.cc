@@ -38,11 +38,11 @@ void Journal::Clear() {
 std::string Journal::ToJson(const std::vector<JournalEntry>& entries, uint64_t arrivals) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& e : entries) {
-    nlohmann::json j = {{"sequence", e.sequence},        {"arrival", e.arrival},
-                        {"requestId", e.request_id},     {"method", e.method},
-                        {"operation", e.operation},      {"partNumber", nullptr},
-                        {"status", e.http_status},       {"errorCode", e.error_code},
-                        {"bytes", e.request_body_bytes}, {"fault", nullptr}};
+    nlohmann::json j = {
+        {"sequence", e.sequence},  {"arrival", e.arrival},      {"requestId", e.request_id},
+        {"method", e.method},      {"operation", e.operation},  {"partNumber", nullptr},
+        {"status", e.http_status}, {"errorCode", e.error_code}, {"bytes", e.request_body_bytes},
+        {"fault", nullptr},        {"arrivedUs", e.arrived_us}, {"latencyUs", e.latency_us}};
     SetBytesField(j, "bucket", e.bucket);
     SetBytesField(j, "key", e.key);
     SetBytesField(j, "uploadId", e.upload_id);
@@ -72,6 +72,10 @@ std::string Journal::ToJson(const std::vector<JournalEntry>& entries, uint64_t a
     list.push_back(std::move(j));
   }
   return DumpJson(nlohmann::json{{"arrivals", arrivals}, {"entries", list}});
+}
+
+std::string JournalToJson(const std::vector<JournalEntry>& entries, uint64_t arrivals) {
+  return Journal::ToJson(entries, arrivals);
 }
 
 }  // namespace ossup::fake
