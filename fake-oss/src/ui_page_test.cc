@@ -30,10 +30,13 @@ TEST_F(UiPageTest, ThePageIsSelfContainedWithTheTimelineInlined) {
   EXPECT_NE(page.body.find("var OssupTimeline"), std::string::npos);
   EXPECT_NE(page.body.find(".fault-marker"), std::string::npos);
   EXPECT_EQ(page.body.find("/*OSSUP_TIMELINE"), std::string::npos);
-  // Nothing is fetched from elsewhere: no src= or href= attribute, no http(s) URL but SVG's
-  // namespace name.
+  // Nothing is fetched from elsewhere: no src= attribute, the one href= is the inline icon
+  // (data:), and no http(s) URL but SVG's namespace name.
   EXPECT_EQ(page.body.find(" src="), std::string::npos);
-  EXPECT_EQ(page.body.find(" href="), std::string::npos);
+  const size_t href = page.body.find(" href=");
+  ASSERT_NE(href, std::string::npos);
+  EXPECT_EQ(page.body.compare(href, 14, " href=\"data:,\""), 0);
+  EXPECT_EQ(page.body.find(" href=", href + 1), std::string::npos);
   std::string rest = page.body;
   for (size_t at; (at = rest.find("http://www.w3.org/2000/svg")) != std::string::npos;) {
     rest.erase(at, 26);

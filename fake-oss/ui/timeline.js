@@ -120,7 +120,7 @@ var OssupTimeline = (function () {
     var partCount = Object.keys(parts).length;
     var maxPart = Math.max.apply(null, [0].concat(Object.keys(parts).map(Number)));
     var partLaneWidth = partCount > MAX_PART_LANES ? Math.ceil(maxPart / MAX_PART_LANES) : 1;
-    var lanes = ["client"];
+    var lanes = events.length ? ["client"] : [];
     var seen = {};
     entries.slice().sort(function (a, b) {
       return (a.partNumber == null ? 0 : a.partNumber) - (b.partNumber == null ? 0 : b.partNumber);

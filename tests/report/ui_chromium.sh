@@ -42,5 +42,7 @@ expect "its part 1" '<tr><td>1</td><td>102400</td>'
 expect "its part 2" '<tr><td>2</td><td>102400</td>'
 expect "the journal's UploadPart requests on the timeline" '<td>UploadPart</td><td>2</td>'
 expect "the refresh status" 'id="status"[^>]*>updated '
+# Viewing the page sends no OSS request (no /favicon.ico journaled as an unknown operation).
+if grep -q '<td>Unknown</td>' "$work/ui.dom"; then echo "the page made an OSS request"; fail=1; fi
 [ "$fail" = 0 ] || { echo "--- DOM"; head -c 3000 "$work/ui.dom"; echo; tail -20 "$work/chromium.log"; }
 exit "$fail"

@@ -64,7 +64,11 @@ std::string RenderJunitXml(const std::vector<ScenarioResult>& results, const std
              "\nreplay: " + XmlEscape(r.replay_command) + "</failure>\n";
     }
     xml += "    <system-out>replay: " + XmlEscape(r.replay_command);
-    if (!r.report_file.empty()) xml += "\nreport: " + XmlEscape(r.report_file);
+    if (!r.report_file.empty()) {
+      // The attachment line is how Jenkins and GitLab attach a file to a test case.
+      xml += "\nreport: " + XmlEscape(r.report_file) + "\n[[ATTACHMENT|" +
+             XmlEscape(r.report_file) + "]]";
+    }
     xml += "</system-out>\n  </testcase>\n";
   }
   return xml + "</testsuite>\n</testsuites>\n";

@@ -44,8 +44,9 @@ std::string RenderScenarioReport(const Scenario& scenario, const RunReport& repo
 std::string RenderReportIndex(const std::vector<ScenarioResult>& results, const std::string& title);
 
 /// JUnit XML: one <testsuite name=`suite`> with a <testcase> per scenario; a failing one
-/// carries <failure message=reason> with the reason and the replay command; every testcase
-/// names its report in <system-out> when it has one.
+/// carries <failure message=reason> with the reason and the replay command; every testcase's
+/// <system-out> holds its replay command and, when it has a report, "report: PATH" and
+/// "[[ATTACHMENT|PATH]]" (how Jenkins and GitLab attach a file to a test case).
 std::string RenderJunitXml(const std::vector<ScenarioResult>& results, const std::string& suite);
 
 /// Writes RenderScenarioReport(...) to `path` (a property suite's failure beside its saved
