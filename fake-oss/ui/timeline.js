@@ -221,6 +221,10 @@ var OssupTimeline = (function () {
         var tick = node(svg, "line", { x1: ex, x2: ex, y1: laneY[lane] + (big ? 2 : 6), y2: laneY[lane] + LANE - (big ? 2 : 6),
                                        stroke: eventColour(ev.kind), "stroke-width": big ? 2 : 1 });
         node(tick, "title", {}, ev.kind + ": " + ev.text);
+        // A server event (expire-upload, restart-server, ...) is named where it happened.
+        if (serverStep) {
+          node(svg, "text", { x: ex + 3, y: laneY.server + 9, "class": "step-label" }, steps[ev.step].name);
+        }
       });
     }
 
