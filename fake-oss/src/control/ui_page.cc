@@ -36,7 +36,7 @@ bool IsUiPath(const std::string& path) {
 
 void ServeUi(const Server& server, const std::string& method, const std::string& path,
              Response& res) {
-  if (method != "GET") return Answer(res, 405, {{"error", "the live page answers GET only"}});
+  if (method != "GET") return Answer(res, 404, {{"error", "no such control endpoint"}});
   if (path == "/_fake/ui" || path == "/_fake/ui/") {
     static const std::string kPage = BuildPage();
     res.status = 200;

@@ -17,8 +17,8 @@ namespace ossup::fake {
 /// True for /_fake/ui and every path under it.
 bool IsUiPath(const std::string& path);
 
-/// The answer to a /_fake/ui request: 200 for the page and the bucket list, 405 for another
-/// method than GET, 404 for another path under /_fake/ui.
+/// The answer to a /_fake/ui request: 200 for the page and the bucket list; 404 (as for any
+/// unknown control endpoint) for another method than GET or another path under /_fake/ui.
 void ServeUi(const Server& server, const std::string& method, const std::string& path,
              Response& res);
 
