@@ -177,6 +177,12 @@ void Server::SetClock(protocol::TimePoint t) {
 
 std::vector<UploadSnapshot> Server::ListUploads() const { return impl_->service.Uploads(); }
 
+std::vector<std::string> Server::ListBucketNames() const {
+  std::vector<std::string> names;
+  for (const auto& bucket : impl_->service.ListBuckets()) names.push_back(bucket.name);
+  return names;
+}
+
 bool Server::ExpireUpload(const std::string& upload_id) {
   return impl_->service.ExpireUpload(upload_id);
 }

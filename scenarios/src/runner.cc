@@ -11,6 +11,7 @@
 #include <random>
 #include <thread>
 
+#include "event_log.h"
 #include "fake_target.h"
 #include "ossup/client/client.h"
 #include "ossup/client/part_size.h"
@@ -250,7 +251,7 @@ class Run {
     options.connect_timeout = std::chrono::seconds(5);
     options.io_timeout = std::chrono::seconds(20);
     options.retry_policy = FastRetry();
-    options.record_storage = record_storage_;
+    options.record_storage = recording_storage_;
     return client::Client::Create(std::move(options));
   }
 
@@ -323,6 +324,22 @@ class Run {
     }
   }
 
+  /// The step's outcome and, for a resume, the parts it reconciled, as client events.
+  void LogStepEnd(const StepRecord& record, const std::string& what) {
+    if (!record.outcome) return;
+    std::string text = what + ": " + std::string(OutcomeName(*record.outcome));
+    if (!record.step.expect.empty()) text += " (expected " + OutcomeList(record.step.expect) + ")";
+    if (!record.error.empty()) text += " " + record.error;
+    if (record.resumed) {
+      events_.Add(ClientEvent::Kind::kResume, "resumed: " + std::to_string(record.parts_skipped) +
+                                                  " part(s) already on the server kept, " +
+                                                  std::to_string(record.parts_uploaded) +
+                                                  " sent, of " +
+                                                  std::to_string(record.parts_total));
+    }
+    events_.Add(ClientEvent::Kind::kStepEnd, text);
+  }
+
   void Judge(const std::string& what, bool ok, const std::string& reason) {
     report_.verdicts.push_back({what, ok, ok ? "" : reason});
   }
@@ -335,11 +352,15 @@ class Run {
     record.file_size_bytes = file_.size_bytes;
     const std::string what =
         "step " + std::to_string(index + 1) + " (" + std::string(StepKindName(step.kind)) + ")";
+    events_.SetStep(index);
+    events_.Add(ClientEvent::Kind::kStepStart, what);
+    record.started_us = internal::MonotonicMicros();
     if (IsClientStep(step.kind)) {
       RunClientStep(step, record, what);
     } else {
       if (auto s = RunServerEvent(step, record); !s.ok()) {
         Judge(what, false, s.error().ToString());
+        record.ended_us = internal::MonotonicMicros();
         report_.steps.push_back(std::move(record));
         return false;
       }
@@ -351,6 +372,8 @@ class Run {
         Judge(what, record.uploads_touched > 0, "there was no upload to put the part into");
       }
     }
+    record.ended_us = internal::MonotonicMicros();
+    LogStepEnd(record, what);
     report_.steps.push_back(std::move(record));
     return true;
   }
@@ -530,7 +553,10 @@ class Run {
         file_.size_bytes > 0 &&
         file_.size_bytes >=
             scenario_.upload.simple_upload_threshold_bytes.value_or(request.part_size_bytes);
-    request.progress = [relay, threshold, multipart](uint64_t, uint64_t total, uint64_t) {
+    request.progress = [relay, threshold, multipart, log = &events_](uint64_t, uint64_t total,
+                                                                     uint64_t size) {
+      log->Add(ClientEvent::Kind::kProgress,
+               "progress " + std::to_string(total) + " of " + std::to_string(size) + " bytes");
       protocol::MutexLock lock(relay->mu);
       relay->progress.push_back(total);
       if (relay->delete_record && total >= relay->delete_at) {
@@ -554,7 +580,11 @@ class Run {
       while (relay->task == nullptr) {
         if (!relay->cv.WaitUntil(relay->mu, deadline)) break;  // timed out
       }
-      if (relay->task) relay->task->Cancel();
+      if (relay->task) {
+        log->Add(ClientEvent::Kind::kCancel,
+                 "Cancel() at " + std::to_string(total) + " bytes sent");
+        relay->task->Cancel();
+      }
     };
 
     auto client = MakeClient();
@@ -576,6 +606,7 @@ class Run {
             ? WaitForCommitThenCancel(task, record.arrival_begin)
             : task.WaitFor(std::chrono::duration_cast<std::chrono::milliseconds>(kStepDeadline));
     if (!finished) {
+      events_.Add(ClientEvent::Kind::kCancel, "Cancel(): the step deadline passed");
       task.Cancel();
       task.Wait();
       Judge(what, false, "did not finish within the step deadline");
@@ -669,6 +700,8 @@ class Run {
         if (e.arrival > arrival_begin &&
             e.operation == protocol::Operation::kCompleteMultipartUpload && e.fault &&
             e.fault->action.type == faults::ActionType::kDropResponse) {
+          events_.Add(ClientEvent::Kind::kCancel,
+                      "Cancel() after the Complete committed (request " + e.request_id + ")");
           task.Cancel();
           crash_stall_ends_ =
               std::chrono::steady_clock::now() + std::chrono::milliseconds(kCrashStallMs + 200);
@@ -788,12 +821,17 @@ class Run {
         break;
       }
     }
+    events_.SetStep(std::nullopt);
+    events_.Add(ClientEvent::Kind::kVerdict, report_.passed ? "PASS" : "FAIL: " + report_.reason);
+    report_.events = events_.Events();
   }
 
   const Scenario& scenario_;
   const RunOptions& options_;
   TempDir dir_;
   RunReport report_;
+  /// Declared before every client and storage that logs into it, so it outlives them.
+  internal::EventLog events_;
   fs::path file_path_;
   fs::path record_dir_;
   FileSpec file_;
@@ -804,6 +842,9 @@ class Run {
   /// Shared by every client of the run, so power-loss can drop what none of them synced.
   std::shared_ptr<client::PowerLossRecordStorage> record_storage_ =
       std::make_shared<client::PowerLossRecordStorage>();
+  /// What the clients get: record_storage_, with each record write logged in events_.
+  std::shared_ptr<internal::RecordingStorage> recording_storage_ =
+      std::make_shared<internal::RecordingStorage>(record_storage_, events_);
   std::vector<std::string> problems_;
   std::optional<std::chrono::steady_clock::time_point> crash_stall_ends_;
 };

@@ -22,6 +22,7 @@
 #include "ossup/protocol/limits.h"
 #include "ossup/scenarios/codec.h"
 #include "ossup/scenarios/generate.h"
+#include "ossup/scenarios/report.h"
 #include "ossup/scenarios/runner.h"
 
 namespace ossup::scenarios {
@@ -181,6 +182,13 @@ void CheckCase(const CaseSpec& spec) {
     (void)SaveScenarioFile(path.string(), scenario);
     RC_LOG() << "scenario written to " << path.string() << "; replay it with: oss-scenario run "
              << path.string() << "\n";
+    auto page = path;
+    page.replace_extension(".html");
+    const ScenarioResult result{name, false, report.reason, 0, "oss-scenario run " + path.string(),
+                                ""};
+    if (WriteScenarioReport(page.string(), scenario, report, result).ok()) {
+      RC_LOG() << "report written to " << page.string() << "\n";
+    }
   }
   RC_FAIL(DescribeCase(spec) + "\n" + report.reason +
           (reproduces ? "" : "\n(a race: did not fail on every replay; not saved)"));

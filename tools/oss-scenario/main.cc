@@ -1,7 +1,9 @@
 // oss-scenario: replays scenario files against a fake OSS, or fuzzes generated scenarios.
 //
-//   oss-scenario run FILE... [--endpoint URL] [--bucket B] [--keep]
+//   oss-scenario run FILE... [--endpoint URL] [--bucket B] [--keep] [--report DIR] [--junit F]
 //       One line per scenario: "PASS name" or "FAIL name: reason". Exit 1 if any fails.
+//       --report DIR writes one self-contained HTML page per scenario and DIR/index.html;
+//       --junit F writes JUnit XML (ossup/scenarios/report.h, docs/scenarios.md).
 //   oss-scenario fuzz --seed S --count N [--out DIR]
 //       Runs N generated scenarios (case i uses seed S+i), checks the named properties, shrinks
 //       each failing case (keeping the same kind of failure) and writes it to
@@ -10,29 +12,95 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <set>
 
 #include "build_info.h"
 #include "ossup/faults/rng.h"
 #include "ossup/scenarios/codec.h"
 #include "ossup/scenarios/generate.h"
 #include "ossup/scenarios/properties.h"
+#include "ossup/scenarios/report.h"
 #include "ossup/scenarios/runner.h"
 
 namespace {
 
 using namespace ossup::scenarios;
 
-int RunFiles(const std::vector<std::string>& files, const RunOptions& options, bool verbose) {
+/// Where `run` writes its reports; empty = none.
+struct ReportOutputs {
+  std::string dir;
+  std::string junit;
+};
+
+bool WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) std::cerr << "oss-scenario: cannot write " << path << std::endl;
+  return static_cast<bool>(out);
+}
+
+/// The index and the JUnit file; false when one could not be written.
+bool WriteRunOutputs(const std::vector<ScenarioResult>& results, const ReportOutputs& outputs) {
+  bool ok = true;
+  if (!outputs.dir.empty()) {
+    ok = WriteText(outputs.dir + "/index.html", RenderReportIndex(results, "oss-scenario run")) &&
+         ok;
+  }
+  if (!outputs.junit.empty()) {
+    std::vector<ScenarioResult> linked = results;
+    if (!outputs.dir.empty()) {
+      for (auto& r : linked) {
+        if (!r.report_file.empty()) r.report_file = outputs.dir + "/" + r.report_file;
+      }
+    }
+    ok = WriteText(outputs.junit, RenderJunitXml(linked, "oss-scenario")) && ok;
+  }
+  return ok;
+}
+
+int RunFiles(const std::vector<std::string>& files, const RunOptions& options, bool verbose,
+             const ReportOutputs& outputs) {
   int failed = 0;
+  std::vector<ScenarioResult> results;
+  std::set<std::string> pages;
+  double writing_seconds = 0;  // rendering and writing the reports
+  if (!outputs.dir.empty()) std::filesystem::create_directories(outputs.dir);
   for (const auto& path : files) {
+    ScenarioResult result;
+    result.replay_command = "oss-scenario run " + path;
     auto scenario = LoadScenarioFile(path);
     if (!scenario.ok()) {
       std::cout << "FAIL " << path << ": " << scenario.error().message << std::endl;
       ++failed;
+      result.name = path;
+      result.reason = scenario.error().message;
+      results.push_back(std::move(result));
       continue;
     }
+    const auto start = std::chrono::steady_clock::now();
     RunReport report = RunScenario(*scenario, options);
+    result.duration_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.name = report.name;
+    result.passed = report.passed;
+    result.reason = report.reason;
+    if (!outputs.dir.empty()) {
+      // Two scenarios of one name get two pages.
+      std::string page = ReportFileName(report.name);
+      for (int n = 2; !pages.insert(page).second; ++n) {
+        page = ReportFileName(report.name + "-" + std::to_string(n));
+      }
+      result.report_file = page;
+      const auto writing = std::chrono::steady_clock::now();
+      auto written = WriteScenarioReport(outputs.dir + "/" + page, *scenario, report, result);
+      if (!written.ok()) std::cerr << "oss-scenario: " << written.error().message << std::endl;
+      writing_seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - writing).count();
+    }
+    results.push_back(result);
     std::cout << SummaryLine(report) << std::endl;
     if (verbose || !report.passed) {
       for (const auto& step : report.steps) {
@@ -52,6 +120,11 @@ int RunFiles(const std::vector<std::string>& files, const RunOptions& options, b
       std::cout << "    bytes re-sent (journal): " << report.bytes_resent << "\n";
     }
     if (!report.passed) ++failed;
+  }
+  if (!WriteRunOutputs(results, outputs)) return 2;
+  if (!outputs.dir.empty()) {
+    std::cout << "reports: " << pages.size() << " pages and index.html in " << outputs.dir << ", "
+              << writing_seconds << " s rendering and writing them" << std::endl;
   }
   return failed == 0 ? 0 : 1;
 }
@@ -106,6 +179,10 @@ int Fuzz(uint64_t seed, uint64_t count, const std::string& out_dir, const std::s
       auto saved = SaveScenarioFile(path, minimal);
       std::cout << "  wrote " << (saved.ok() ? path : saved.ToString())
                 << "\n  replay: oss-scenario run " << path << std::endl;
+      ScenarioResult result{name, false, again.reason, 0, "oss-scenario run " + path, ""};
+      const std::string page = out_dir + "/" + name + ".html";
+      auto written = WriteScenarioReport(page, minimal, again, result);
+      std::cout << "  report: " << (written.ok() ? page : written.ToString()) << std::endl;
     }
   }
   const double seconds =
@@ -136,6 +213,10 @@ int main(int argc, char** argv) {
   run->add_option("--access-key-secret", options.access_key_secret, "remote fake's secret");
   run->add_flag("--keep", options.keep_temp, "keep each run's temporary directory");
   run->add_flag("-v,--verbose", verbose, "print every step's outcome");
+  ReportOutputs outputs;
+  run->add_option("--report", outputs.dir,
+                  "write one HTML report per scenario and index.html into this directory");
+  run->add_option("--junit", outputs.junit, "write JUnit XML (one testcase per scenario) here");
 
   auto* fuzz = app.add_subcommand("fuzz", "run generated scenarios");
   uint64_t seed = 0;
@@ -149,6 +230,6 @@ int main(int argc, char** argv) {
   fuzz->add_option("--endpoint", options.endpoint, "a running fake-oss; default in-process");
 
   CLI11_PARSE(app, argc, argv);
-  if (run->parsed()) return RunFiles(files, options, verbose);
+  if (run->parsed()) return RunFiles(files, options, verbose, outputs);
   return Fuzz(seed, count, out_dir, dump_dir, options);
 }

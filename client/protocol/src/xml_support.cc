@@ -6,6 +6,7 @@
 #include "ossup/protocol/addressing.h"
 #include "ossup/protocol/errors.h"
 #include "ossup/protocol/limits.h"
+#include "ossup/protocol/xml_escape.h"
 
 namespace ossup::protocol::xml_internal {
 namespace {
@@ -19,9 +20,16 @@ std::string_view Trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
-void AppendEscaped(std::string& out, std::string_view text) {
+// `escape_quotes`: also " and ' (for attribute values and HTML).
+void AppendEscaped(std::string& out, std::string_view text, bool escape_quotes = false) {
   for (const char c : text) {
     switch (c) {
+      case '"':
+        out += escape_quotes ? "&quot;" : "\"";
+        break;
+      case '\'':
+        out += escape_quotes ? "&apos;" : "'";
+        break;
       case '&':
         out += "&amp;";
         break;
@@ -241,3 +249,14 @@ std::optional<XmlReader> XmlReader::Child(const char* name) {
 }
 
 }  // namespace ossup::protocol::xml_internal
+
+namespace ossup::protocol {
+
+std::string XmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  xml_internal::AppendEscaped(out, text, /*escape_quotes=*/true);
+  return out;
+}
+
+}  // namespace ossup::protocol

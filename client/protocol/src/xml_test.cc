@@ -11,6 +11,7 @@
 
 #include "ossup/protocol/errors.h"
 #include "ossup/protocol/limits.h"
+#include "ossup/protocol/xml_escape.h"
 
 namespace ossup::protocol {
 namespace {
@@ -1103,6 +1104,12 @@ TEST(XmlLifecycle, StatusMustBeEnabledOrDisabledAndRulesMustExist) {
   ExpectMalformed(DecodeRule("<Status>Enabled</Status><AbortMultipartUpload><Days>x</Days>"
                              "</AbortMultipartUpload>"),
                   "bad days");
+}
+
+TEST(XmlEscape, WritesTheFiveMarkupCharactersAsEntities) {
+  EXPECT_EQ(XmlEscape(R"(a&b<c>d"e'f)"), "a&amp;b&lt;c&gt;d&quot;e&apos;f");
+  EXPECT_EQ(XmlEscape("plain \xe4\xb8\xad"), "plain \xe4\xb8\xad");
+  EXPECT_EQ(XmlEscape(""), "");
 }
 
 }  // namespace

@@ -97,6 +97,8 @@ json EntryJson(const JournalEntry& e) {
   SetBytesField(j, "key", e.key);
   SetBytesField(j, "uploadId", e.upload_id);
   if (e.part_number) j["partNumber"] = *e.part_number;
+  j["arrivedUs"] = e.arrived_us;
+  j["latencyUs"] = e.latency_us;
   if (e.fault) j["fault"] = FaultJson(*e.fault);
   return j;
 }
@@ -118,6 +120,8 @@ JournalEntry EntryFromJson(const json& e) {
   entry.http_status = e.at("status").get<int>();
   entry.error_code = e.at("errorCode").get<std::string>();
   entry.request_body_bytes = e.at("bytes").get<uint64_t>();
+  entry.arrived_us = e.value("arrivedUs", int64_t{0});
+  entry.latency_us = e.value("latencyUs", int64_t{0});
   if (!e.at("fault").is_null()) entry.fault = FiringFromJson(e.at("fault"));
   return entry;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "control/ui_page.h"
 #include "journal/json_bytes.h"
 #include "ossup/fake/control_codec.h"
 #include "ossup/faults/plan.h"
@@ -131,6 +132,12 @@ void GetJournal(const Call& call, Response& res) {
                   "application/json");
 }
 
+void UiPage(const Call& call, Response& res) { ServeUi(call.server, "GET", "/_fake/ui", res); }
+
+void UiBuckets(const Call& call, Response& res) {
+  ServeUi(call.server, "GET", "/_fake/ui/buckets", res);
+}
+
 void IssueSts(const Call& call, Response& res) {
   auto seconds = control::DecodeStsRequest(call.body);
   if (!seconds.ok()) return Fail(res, 400, seconds.error().message);
@@ -209,6 +216,8 @@ constexpr ControlRoute kRoutes[] = {
     {"POST", "/_fake/uploads/{}/expire", Access::kToken, ExpireUpload},
     {"POST", "/_fake/uploads/{}/parts/{}", Access::kToken, PutPart},
     {"GET", "/_fake/journal", Access::kToken, GetJournal},
+    {"GET", "/_fake/ui", Access::kToken, UiPage},
+    {"GET", "/_fake/ui/buckets", Access::kToken, UiBuckets},
     {"POST", "/_fake/sts", Access::kToken, IssueSts},
     {"POST", "/_fake/faults", Access::kToken, AddFaultPlan},
     {"GET", "/_fake/faults", Access::kToken, ListFaultPlans},

@@ -1,6 +1,7 @@
 #include "http/exchange.h"
 
 #include <algorithm>
+#include <chrono>
 #include <vector>
 
 #include "ossup/protocol/checksum.h"
@@ -13,6 +14,12 @@ namespace {
 
 constexpr size_t kBodyBufferBytes = 256 * 1024;
 
+int64_t MonotonicMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 Exchange::Exchange(Context& context, Connection& conn)
@@ -22,6 +29,7 @@ Exchange::Exchange(Context& context, Connection& conn)
       request_id(context.ids.NextRequestId()),
       now(context.clock.Now()) {
   entry.arrival = context.journal.Admit();
+  entry.arrived_us = MonotonicMicros();
   entry.request_id = request_id;
   entry.method = req.method;
 }
@@ -243,6 +251,7 @@ void Exchange::Finish() {
     truncate_after = ApplyFaultToResponse();
   }
   entry.http_status = killed_ ? 0 : res.status;
+  entry.latency_us = MonotonicMicros() - entry.arrived_us;
   ctx.journal.Record(entry);
   if (!killed_) connection.Send(res, truncate_after);
 }

@@ -8,6 +8,7 @@
 #include "ossup/protocol/acl.h"
 #include "ossup/protocol/status.h"
 #include "ossup/protocol/xml.h"
+#include "ossup/protocol/xml_escape.h"
 
 namespace ossup::fake::ops {
 

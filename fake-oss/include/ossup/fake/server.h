@@ -148,6 +148,11 @@ struct JournalEntry {
   uint64_t request_body_bytes = 0;
   /// The fault injected into this request, if any.
   std::optional<faults::Firing> fault;
+  /// When the request arrived, in microseconds of the machine's monotonic clock
+  /// (std::chrono::steady_clock), and how long until it was answered, cut or dropped: real
+  /// time, not the virtual clock, so a timeline can place it among its client's own events.
+  int64_t arrived_us = 0;
+  int64_t latency_us = 0;
 };
 
 struct StsCredential {
@@ -195,6 +200,8 @@ class Server {
   void AdvanceClock(std::chrono::seconds delta);
   void SetClock(protocol::TimePoint t);
   std::vector<UploadSnapshot> ListUploads() const;
+  /// Every bucket's name, ascending.
+  std::vector<std::string> ListBucketNames() const;
   /// Makes an upload vanish as a lifecycle rule would. False when it does not exist.
   bool ExpireUpload(const std::string& upload_id);
   /// Stores `bytes` as part `part_number` (1..10000) of an in-progress upload, replacing any

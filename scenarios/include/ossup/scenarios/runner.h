@@ -65,6 +65,28 @@ struct RunOptions {
   bool keep_temp = false;
 };
 
+/// Something the client or the runner did, placed on the same clock as the fake's journal
+/// (fake::JournalEntry::arrived_us), for the run report's timeline (report.h).
+struct ClientEvent {
+  enum class Kind {
+    kStepStart,        // a step begins (client step or server event)
+    kProgress,         // the progress callback: total bytes sent
+    kCheckpointWrite,  // the client wrote (or renamed into place) its checkpoint record
+    kCancel,           // the runner called Cancel() on the task (cancel and kill steps)
+    kResume,           // a step resumed: the parts it reconciled with the server
+    kStepEnd,          // a step ended: its outcome against what was expected
+    kVerdict,          // the run's verdict
+  };
+  int64_t at_us = 0;  // steady_clock microseconds, as the journal's arrived_us
+  /// The step's index; nullopt for the run's verdict.
+  std::optional<size_t> step;
+  Kind kind = Kind::kStepStart;
+  std::string text;
+};
+
+/// "step-start", "progress", "checkpoint-write", "cancel", "resume", "step-end", "verdict".
+std::string_view ClientEventKindName(ClientEvent::Kind kind);
+
 /// What one step did, for verdicts and for property checks.
 struct StepRecord {
   Step step;
@@ -97,6 +119,9 @@ struct StepRecord {
   uint64_t arrival_end = 0;
   /// The file size when the step ran.
   uint64_t file_size_bytes = 0;
+  /// When the step began and ended, on ClientEvent::at_us's clock.
+  int64_t started_us = 0;
+  int64_t ended_us = 0;
   /// Client steps: the checkpoint record as Client::ReadCheckpoint read it before and after
   /// the step; nullopt when there was none or it did not decode (record_* say whether a
   /// file existed).
@@ -131,6 +156,9 @@ struct RunReport {
   std::vector<StepRecord> steps;
   /// The fake's whole journal for the run, in order.
   std::vector<fake::JournalEntry> journal;
+  /// What the client and the runner did, in time order (progress, checkpoint writes,
+  /// cancels, resumes, outcomes, the verdict).
+  std::vector<ClientEvent> events;
   /// Final state.
   std::vector<fake::UploadSnapshot> uploads_left;
   bool record_exists = false;
