@@ -41,12 +41,12 @@ void EventLog::Add(ClientEvent::Kind kind, std::string text) {
   }
   event.kind = kind;
   event.text = std::move(text);
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   events_.push_back(std::move(event));
 }
 
 std::vector<ClientEvent> EventLog::Events() const {
-  std::lock_guard lock(mu_);
+  protocol::MutexLock lock(mu_);
   std::vector<ClientEvent> events = events_;
   std::stable_sort(events.begin(), events.end(),
                    [](const ClientEvent& a, const ClientEvent& b) { return a.at_us < b.at_us; });

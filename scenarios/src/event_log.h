@@ -6,12 +6,12 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ossup/client/record_storage.h"
+#include "ossup/protocol/mutex.h"
 #include "ossup/scenarios/runner.h"
 
 namespace ossup::scenarios::internal {
@@ -28,9 +28,9 @@ class EventLog {
   std::vector<ClientEvent> Events() const;
 
  private:
-  mutable std::mutex mu_;
+  mutable protocol::Mutex mu_;
   std::atomic<int64_t> step_{-1};
-  std::vector<ClientEvent> events_;
+  std::vector<ClientEvent> events_ OSSUP_GUARDED_BY(mu_);
 };
 
 /// Forwards to `inner`; each Write and Rename also becomes a kCheckpointWrite event.

@@ -78,8 +78,8 @@ TEST(ReportTest, ARunRecordsClientEventsOnTheJournalsClock) {
   const StepRecord& step = report.steps.at(0);
   for (const auto& e : report.journal) {
     if (e.arrival <= step.arrival_begin || e.arrival > step.arrival_end) continue;
-    EXPECT_GE(e.arrived_us, step.started_us) << e.operation;
-    EXPECT_LE(e.arrived_us + e.latency_us, step.ended_us) << e.operation;
+    EXPECT_GE(e.arrived_us, step.started_us) << protocol::OperationName(e.operation);
+    EXPECT_LE(e.arrived_us + e.latency_us, step.ended_us) << protocol::OperationName(e.operation);
   }
 }
 
