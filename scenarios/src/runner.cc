@@ -529,6 +529,7 @@ class Run {
       relay->rewrite = [this, threshold, &before_shrink, &shrunk] {
         shrunk = ShrinkInPlace(file_path_, threshold, before_shrink);
       };
+      protocol::MutexLock lock(relay->mu);
       relay->restore = [this, &before_shrink, &shrunk] {
         if (shrunk && RestoreInPlace(file_path_, file_bytes_, before_shrink)) shrunk = false;
       };
