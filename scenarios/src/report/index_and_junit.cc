@@ -16,16 +16,25 @@ std::string Seconds(double seconds) {
   return text;
 }
 
+struct RunTotals {
+  int failed = 0;
+  double seconds = 0;
+};
+
+RunTotals Totals(const std::vector<ScenarioResult>& results) {
+  RunTotals totals;
+  for (const auto& r : results) {
+    totals.failed += r.passed ? 0 : 1;
+    totals.seconds += r.duration_seconds;
+  }
+  return totals;
+}
+
 }  // namespace
 
 std::string RenderReportIndex(const std::vector<ScenarioResult>& results,
                               const std::string& title) {
-  int failed = 0;
-  double total = 0;
-  for (const auto& r : results) {
-    failed += r.passed ? 0 : 1;
-    total += r.duration_seconds;
-  }
+  const auto [failed, total] = Totals(results);
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
                      XmlEscape(title) + "</title><style>" + std::string(assets::kTimelineCss) +
                      "</style></head><body>\n<h1>" + XmlEscape(title) + "</h1>\n<p>" +
@@ -46,12 +55,7 @@ std::string RenderReportIndex(const std::vector<ScenarioResult>& results,
 }
 
 std::string RenderJunitXml(const std::vector<ScenarioResult>& results, const std::string& suite) {
-  int failed = 0;
-  double total = 0;
-  for (const auto& r : results) {
-    failed += r.passed ? 0 : 1;
-    total += r.duration_seconds;
-  }
+  const auto [failed, total] = Totals(results);
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n<testsuite name=\"" +
                     XmlEscape(suite) + "\" tests=\"" + std::to_string(results.size()) +
                     "\" failures=\"" + std::to_string(failed) + "\" errors=\"0\" time=\"" +
