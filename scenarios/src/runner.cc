@@ -251,7 +251,9 @@ class Run {
     options.connect_timeout = std::chrono::seconds(5);
     options.io_timeout = std::chrono::seconds(20);
     options.retry_policy = FastRetry();
-    options.record_storage = recording_storage_;
+    options.record_storage = options_.wrap_client_record_storage
+                                 ? options_.wrap_client_record_storage(recording_storage_)
+                                 : recording_storage_;
     return client::Client::Create(std::move(options));
   }
 

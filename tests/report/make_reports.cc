@@ -4,10 +4,9 @@
 //   report_fixture SCENARIO_FILE OUT_DIR
 //
 // OUT_DIR/passing.html: SCENARIO_FILE (it must fire a fault and pass) run as it is.
-// OUT_DIR/failing.html: the same run with a deliberately broken client, one that keeps its
-// checkpoint record after a successful upload: the run's result is changed to what such a
-// client leaves (a record after every successful step), and CheckProperties must then find
-// the real violation success-removes-record, which becomes the run's verdict.
+// OUT_DIR/failing.html: the same scenario, with every property checked, run by a deliberately
+// broken client: its checkpoint storage never removes a file, so it keeps its record after a
+// successful upload, and the run must fail with the property success-removes-record.
 // OUT_DIR/index.html and OUT_DIR/junit.xml list both. Exit 0 when all is written and the
 // failing run fails the way it must; 1 otherwise.
 #include <chrono>
@@ -23,34 +22,34 @@ using namespace ossup::scenarios;
 
 namespace {
 
-/// What a client that never removes its record after success would have left behind.
-RunReport WithRecordKeptAfterSuccess(RunReport report, Scenario& scenario) {
-  for (auto& step : report.steps) {
-    if (step.outcome == Outcome::kSucceeds) step.record_after = true;
+/// The checkpoint record storage of a deliberately broken client: it never removes a file, so
+/// the client keeps its record after a successful upload. Everything else is forwarded.
+class NeverRemovingStorage final : public ossup::client::RecordStorage {
+ public:
+  explicit NeverRemovingStorage(std::shared_ptr<RecordStorage> inner) : inner_(std::move(inner)) {}
+  ossup::protocol::StatusOr<Handle> Create(const std::string& path) override {
+    return inner_->Create(path);
   }
-  report.record_exists = true;
-  for (auto& v : report.verdicts) {
-    if (v.what == "check recordExists" && scenario.checks.record_exists == false) {
-      v = {v.what, false, "a checkpoint record exists"};
-    }
+  ossup::protocol::StatusOr<Handle> OpenForAppend(const std::string& path) override {
+    return inner_->OpenForAppend(path);
   }
-  scenario.checks.properties = true;
-  report.name += "-broken-client";
-  for (const Violation& v : CheckProperties(scenario, report)) {
-    report.verdicts.push_back({"property " + v.property + " at " + v.where, false, v.message});
+  ossup::protocol::Status Write(Handle handle, std::string_view data) override {
+    return inner_->Write(handle, data);
   }
-  report.passed = true;
-  for (const auto& v : report.verdicts) {
-    if (!v.ok && report.passed) {
-      report.passed = false;
-      report.reason = v.what + ": " + v.reason;
-    }
+  ossup::protocol::Status Sync(Handle handle) override { return inner_->Sync(handle); }
+  void Close(Handle handle) override { inner_->Close(handle); }
+  ossup::protocol::StatusOr<bool> Linked(Handle handle) override { return inner_->Linked(handle); }
+  ossup::protocol::Status Rename(const std::string& from, const std::string& to) override {
+    return inner_->Rename(from, to);
   }
-  for (auto& e : report.events) {
-    if (e.kind == ClientEvent::Kind::kVerdict) e.text = "FAIL: " + report.reason;
+  ossup::protocol::Status SyncDirectory(const std::string& directory) override {
+    return inner_->SyncDirectory(directory);
   }
-  return report;
-}
+  void Remove(const std::string&) override {}  // the bug
+
+ private:
+  std::shared_ptr<RecordStorage> inner_;
+};
 
 bool Write(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -82,8 +81,15 @@ int main(int argc, char** argv) {
     std::cerr << "the scenario must fire a fault and pass: " << SummaryLine(passing) << "\n";
     return 1;
   }
+  // The same scenario, checked by every property, run by the broken client.
   Scenario broken_scenario = *scenario;
-  RunReport failing = WithRecordKeptAfterSuccess(passing, broken_scenario);
+  broken_scenario.checks.properties = true;
+  RunOptions broken_options;
+  broken_options.wrap_client_record_storage = [](auto inner) {
+    return std::make_shared<NeverRemovingStorage>(std::move(inner));
+  };
+  RunReport failing = RunScenario(broken_scenario, broken_options);
+  failing.name += "-broken-client";
   bool broke = false;
   for (const auto& v : failing.verdicts) {
     broke = broke || (!v.ok && v.what.rfind("property success-removes-record", 0) == 0);

@@ -39,11 +39,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ossup/client/client.h"
+#include "ossup/client/record_storage.h"
 #include "ossup/fake/server.h"
 #include "ossup/scenarios/scenario.h"
 
@@ -63,6 +66,11 @@ struct RunOptions {
   std::string temp_root;
   /// Keep the temporary directory (file, record, disk data) for inspection.
   bool keep_temp = false;
+  /// Test hook: wraps the record storage the client is given, e.g. to run a deliberately
+  /// broken client (one that never removes its record) in a test of the properties or the
+  /// reports. Unset: the client gets the runner's storage as it is.
+  std::function<std::shared_ptr<client::RecordStorage>(std::shared_ptr<client::RecordStorage>)>
+      wrap_client_record_storage;
 };
 
 /// Something the client or the runner did, placed on the same clock as the fake's journal
