@@ -71,18 +71,27 @@ expect "temp directory is gone ($tempdir)" test ! -e "${tempdir:-/nonexistent-pa
 expect "nothing left in TMPDIR" test -z "$(ls -A "$WORK/tmp")"
 
 # --- Interrupted with SIGINT: the temp directory goes too --------------------------------
-mkdir "$WORK/tmp2"
-TMPDIR=$WORK/tmp2 "$DEMO" >"$WORK/out2.txt" 2>&1 &
-RUN_PID=$!
-for _ in $(seq 1 600); do
-  grep -q '^created ' "$WORK/out2.txt" && break
-  kill -0 "$RUN_PID" 2>/dev/null || break
-  sleep 0.05
+# The demo takes about half a second; on a loaded machine it may finish before the signal
+# lands. Such a run (exit 0 with "demo OK") proves nothing and is repeated, up to 5 times.
+for attempt in 1 2 3 4 5; do
+  rm -rf "$WORK/tmp2" && mkdir "$WORK/tmp2"
+  TMPDIR=$WORK/tmp2 "$DEMO" >"$WORK/out2.txt" 2>&1 &
+  RUN_PID=$!
+  for _ in $(seq 1 600); do
+    grep -q '^created ' "$WORK/out2.txt" && break
+    kill -0 "$RUN_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill -INT "$RUN_PID" 2>/dev/null
+  wait "$RUN_PID"
+  rc2=$?
+  RUN_PID=""
+  if [[ "$rc2" -eq 0 ]] && grep -q '^demo OK' "$WORK/out2.txt"; then
+    echo "attempt $attempt: the demo finished before SIGINT landed; again"
+    continue
+  fi
+  break
 done
-kill -INT "$RUN_PID" 2>/dev/null
-wait "$RUN_PID"
-rc2=$?
-RUN_PID=""
 expect "interrupted demo exits 130 (got $rc2)" test "$rc2" -eq 130
 expect "interrupted demo left nothing in TMPDIR" test -z "$(ls -A "$WORK/tmp2")"
 
