@@ -4,8 +4,6 @@
 #include "ossup/client/tree_upload.h"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
