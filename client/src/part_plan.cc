@@ -29,7 +29,6 @@ protocol::StatusOr<PartPlan> PlanParts(uint64_t file_size_bytes,
   }
   PartPlan plan;
   plan.file_size_bytes = file_size_bytes;
-  plan.part_size_bytes = requested_part_size_bytes;
   plan.part_size_bytes = EffectivePartSize(file_size_bytes, requested_part_size_bytes);
   if (plan.part_size_bytes != requested_part_size_bytes) {
     plan.grown = true;

@@ -1,11 +1,14 @@
 // Keep-alive connections: however the next request's timing falls (back to back, after a
 // pause, back to back again), it is answered on the same connection, whether the engine serves
 // requests inline on its I/O thread (memory mode, no fault plan) or on a handler thread (a
-// fault plan is installed, even one that never fires), with two handler threads.
+// fault plan is installed, even one that never fires), with two handler threads, and whether
+// the I/O threads poll after their last event (the default: back-to-back requests arrive while
+// they poll) or sleep at once (ServerOptions::io_idle_spin zero).
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>
+#include <tuple>
 
 #include "ossup/faults/plan.h"
 #include "test_support/test_client.h"
@@ -21,15 +24,18 @@ const std::string kGet = RawHead("GET", "/bkt/k", {});
 bool IsOk(const std::string& response) { return response.starts_with("HTTP/1.1 200"); }
 
 enum class Path { kInline, kHandlerThread };
+enum class Idle { kPoll, kSleep };
 
-class KeepAliveTest : public FakeOssTest, public ::testing::WithParamInterface<Path> {
+class KeepAliveTest : public FakeOssTest,
+                      public ::testing::WithParamInterface<std::tuple<Path, Idle>> {
  protected:
   void SetUp() override {
     ServerOptions options = DefaultOptions();
     options.anonymous = true;
     options.threads = 2;  // a handler stuck with a departed client would stall the next one
+    if (std::get<Idle>(GetParam()) == Idle::kSleep) options.io_idle_spin = {};
     StartServer(options);
-    if (GetParam() == Path::kHandlerThread) {
+    if (std::get<Path>(GetParam()) == Path::kHandlerThread) {
       auto plan = faults::ParsePlan(R"({"rules": [{"match": {"key": "never-*"},
                                       "action": {"type": "error", "code": "InternalError",
                                                  "status": 500}}]})");
@@ -72,11 +78,14 @@ TEST_P(KeepAliveTest, AClientThatLeavesFreesItsWorker) {
   EXPECT_TRUE(IsOk(last.ReadResponse()));
 }
 
-INSTANTIATE_TEST_SUITE_P(Paths, KeepAliveTest,
-                         ::testing::Values(Path::kInline, Path::kHandlerThread),
-                         [](const auto& info) {
-                           return info.param == Path::kInline ? "Inline" : "HandlerThread";
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Paths, KeepAliveTest,
+    ::testing::Combine(::testing::Values(Path::kInline, Path::kHandlerThread),
+                       ::testing::Values(Idle::kPoll, Idle::kSleep)),
+    [](const auto& info) {
+      return std::string(std::get<Path>(info.param) == Path::kInline ? "Inline" : "HandlerThread") +
+             (std::get<Idle>(info.param) == Idle::kPoll ? "Polling" : "Sleeping");
+    });
 
 }  // namespace
 }  // namespace ossup::fake::testing

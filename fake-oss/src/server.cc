@@ -28,6 +28,7 @@ EngineOptions ToEngineOptions(const ServerOptions& options, const GeneratedTls* 
   engine.host = options.host;
   engine.port = options.port;
   engine.io_threads = options.io_threads;
+  engine.idle_spin = options.io_idle_spin;
   engine.handler_threads = std::max(options.threads, 2);
   engine.keep_alive_timeout = options.keep_alive_timeout;
   engine.header_timeout = options.header_timeout;

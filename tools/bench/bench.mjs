@@ -257,6 +257,16 @@ const signedFakeOss = {
   ],
 };
 
+// fake-oss whose I/O threads sleep as soon as they are idle (--io-spin-us 0): its CPU per small
+// request is the work of the requests alone, without the polling between them (whose length
+// depends on how fast the load generator answers). Small requests only.
+const noSpinFakeOss = {
+  name: 'fake-oss (--io-spin-us 0)',
+  ours: true,
+  available: true,
+  command: port => [bin('fake-oss'), '--host', '127.0.0.1', '--port', port, '--anonymous', '--bucket', BUCKET, '--io-spin-us', '0'],
+};
+
 function scratchDir(prefix) {
   const base = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
   return mkdtempSync(path.join(base, `ossup-bench-${prefix}-`));
@@ -409,7 +419,7 @@ async function fakeSection() {
     const r = measure('startup', '--repeat', sizes.startupRepeat, '--settle-ms', sizes.settleMs, '--',
       bin('startup-floor'), '{port}');
     out.startup_floor = {
-      what: 'startup-floor (tools/bench/startup_floor.cc): same shared libraries as fake-oss, OpenSSL initialised, one thread, answers 200',
+      what: 'startup-floor (tools/bench/startup_floor.cc): same shared libraries as fake-oss (OpenSSL mapped, not initialised, as in fake-oss without TLS), one thread, answers 200',
       startup_ms: r.startup_ms,
       samples_startup_ms: r.samples_startup_ms,
       lifetime_cpu_ms: r.lifetime_cpu_ms,
@@ -456,10 +466,11 @@ async function fakeSection() {
   }
 
   // Small requests on one keep-alive connection.
+  const smallKinds = [...ingestKinds, noSpinFakeOss];
   for (const kindName of ['putget', 'initabort']) {
-    const samples = new Map(ingestKinds.map(k => [k.name, []]));
+    const samples = new Map(smallKinds.map(k => [k.name, []]));
     for (let r = 0; r < repeat; r++) {
-      for (const kind of ingestKinds) {
+      for (const kind of smallKinds) {
         const server = await startServer(kind);
         try {
           samples.get(kind.name).push(
@@ -522,8 +533,9 @@ async function fakeSection() {
 // ---------------------------------------------------------------------------------------------
 // Section 3: the client (ossup cp) against the hashing limit and against ali-oss
 
-// What ossup cp checks per byte, and what the bench compares: every mode but `none`.
-const OSSUP_MODES = ['crc64', 'md5+crc64'];
+// What ossup cp checks per byte. `none` checks nothing: it is the cost of moving the bytes
+// (read, send, HTTP, signing) that every mode pays, the floor under the other two.
+const OSSUP_MODES = ['crc64', 'md5+crc64', 'none'];
 
 /** `command args` pinned to `cpus` (taskset -c LIST) when `cpus` is set. */
 function pinned(cpus, command, args) {
@@ -601,8 +613,8 @@ function hashCpuSecondsPerGb(file, cpus) {
 /**
  * One layout of the client section: the server and the clients share every core
  * (`serverCpus` null), or the server is pinned to its own core and the clients to the others.
- * Each repeat runs, in turn: ossup --integrity crc64, ossup --integrity md5+crc64, ali-oss,
- * and MD5+CRC64 alone over the same file.
+ * Each repeat runs, in turn: ossup --integrity crc64, md5+crc64 and none, ali-oss, and MD5+CRC64
+ * alone over the same file.
  */
 async function clientLayout(file, serverCpus, clientCpus) {
   const kind = { ...signedFakeOss, name: 'fake-oss' };
@@ -653,6 +665,15 @@ async function clientLayout(file, serverCpus, clientCpus) {
         crc64_cpu_vs_ali_oss: ratio(ossup.crc64.client_cpu_seconds_per_gb, ali.client_cpu_seconds_per_gb),
         // ≤ 1.1: ossup md5+crc64's client CPU per GB over MD5+CRC64 alone on the same bytes.
         md5_crc64_cpu_vs_hashing: ratio(ossup['md5+crc64'].client_cpu_seconds_per_gb, hashCpu),
+        // What integrity costs beyond hashing: md5+crc64 over (MD5+CRC64 alone + ossup `none`,
+        // which moves the same bytes checking nothing). 1.0 means checking costs exactly the
+        // hashing; the socket copy and HTTP are in both sides.
+        md5_crc64_cpu_vs_hashing_plus_none: ratio(
+          ossup['md5+crc64'].client_cpu_seconds_per_gb,
+          hashCpu + ossup.none.client_cpu_seconds_per_gb
+        ),
+        // The share of the hashing that moving the bytes alone already costs.
+        none_cpu_vs_hashing: ratio(ossup.none.client_cpu_seconds_per_gb, hashCpu),
         // ≥ 1.5: ossup crc64's throughput over ali-oss's (its call alone; and whole processes).
         crc64_mb_per_s_vs_ali_oss: ratio(ossup.crc64.mb_per_s, ali.mb_per_s),
         crc64_vs_ali_oss_process_wall: ratio(ali.process_wall_seconds, ossup.crc64.process_wall_seconds),
@@ -816,6 +837,11 @@ function printFake(f) {
     `   fake-oss with V1 signatures checked: ingest ${signed(signedFakeOss.name).map(x => `${x.connections} conn ${fmt(x.mb_per_s)} MB/s`).join(', ')}; ` +
       signedSmall.map(x => (x.pairs_per_s ? `initabort ${fmt(x.pairs_per_s)} pairs/s` : `${x.kind} ${fmt(x.requests_per_s)} req/s`)).join(', ')
   );
+  const noSpin = f.small.filter(x => x.server === noSpinFakeOss.name);
+  console.log(
+    `   ${noSpinFakeOss.name}, I/O threads sleep at once: ` +
+      noSpin.map(x => `${x.kind} ${fmt(x.requests_per_s)} req/s, ${fmt(x.server_cpu_us_per_request, 1)} server CPU-us per request`).join('; ')
+  );
   const floor = f.startup_floor;
   console.log(
     `   startup-floor (linked like fake-oss, only answers): ${fmt(floor.startup_ms, 1)} ms to first answer, ` +
@@ -870,6 +896,10 @@ function printClient(c) {
         `${fmtRatio(l.goals.crc64_cpu_vs_ali_oss)} against the call alone (goal <= 0.35)`
     );
     console.log(`   ossup md5+crc64 / MD5+CRC64 alone: ${fmtRatio(l.goals.md5_crc64_cpu_vs_hashing)} (goal <= 1.1)`);
+    console.log(
+      `   ossup none / MD5+CRC64 alone: ${fmtRatio(l.goals.none_cpu_vs_hashing)} (moving the bytes alone); ` +
+        `ossup md5+crc64 / (MD5+CRC64 alone + ossup none): ${fmtRatio(l.goals.md5_crc64_cpu_vs_hashing_plus_none)}`
+    );
     console.log(
       `   ossup crc64 / ali-oss MB/s: ${fmtRatio(l.goals.crc64_mb_per_s_vs_ali_oss)} against the call, ` +
         `${fmtRatio(l.goals.crc64_vs_ali_oss_process_wall)} whole processes (goal >= 1.5); the CPU per byte allows ` +

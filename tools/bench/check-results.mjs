@@ -50,11 +50,12 @@ if (client) {
   if (client.peak_rss?.max_rss_mib !== null) number('client.peak_rss.max_rss_mib', client.peak_rss?.max_rss_mib);
   if (!client.layouts?.shared) problems.push('client.layouts.shared: missing');
   for (const [name, layout] of Object.entries(client.layouts ?? {})) {
-    for (const mode of ['crc64', 'md5+crc64']) {
+    for (const mode of ['crc64', 'md5+crc64', 'none']) {
       number(`client.layouts.${name}.ossup.${mode}.mb_per_s`, layout.ossup?.[mode]?.mb_per_s);
     }
     number(`client.layouts.${name}.md5_crc64_hash_cpu_seconds_per_gb`, layout.md5_crc64_hash_cpu_seconds_per_gb);
     number(`client.layouts.${name}.goals.crc64_mb_per_s_vs_ali_oss`, layout.goals?.crc64_mb_per_s_vs_ali_oss);
+    number(`client.layouts.${name}.goals.md5_crc64_cpu_vs_hashing_plus_none`, layout.goals?.md5_crc64_cpu_vs_hashing_plus_none);
   }
 }
 

@@ -1,8 +1,9 @@
 // startup-floor: the least a server linked like fake-oss does before it answers, to set
 // fake-oss's startup against. It has the same shared libraries (libssl, libcrypto, libtinyxml2,
-// libstdc++) and initialises OpenSSL as fake-oss does at start (Boost.Asio's TLS support does
-// so in a static constructor), starts one thread, listens on 127.0.0.1:PORT and answers every
-// connection `200 OK` with an empty body. Usage: startup-floor PORT.
+// libstdc++), starts one thread, listens on 127.0.0.1:PORT and answers every connection
+// `200 OK` with an empty body. Like fake-oss without TLS, it never initialises OpenSSL: with
+// OpenSSL 3 Boost.Asio's static initialiser calls nothing, and fake-oss's first use of
+// libcrypto is the first signature or digest it checks. Usage: startup-floor PORT.
 #include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <sys/socket.h>
@@ -32,8 +33,11 @@ void Serve(int listener) {
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
-  OPENSSL_init_ssl(0, nullptr);
-  tinyxml2::XMLDocument linked;  // keeps libtinyxml2 a dependency, as in fake-oss
+  // Referenced, not called: libssl (and through it libcrypto) and libtinyxml2 stay
+  // dependencies that the loader maps and relocates, as in fake-oss.
+  static auto* volatile keep_libssl = &OPENSSL_init_ssl;
+  (void)keep_libssl;
+  tinyxml2::XMLDocument linked;
   int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   int one = 1;
   ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);

@@ -3,10 +3,11 @@
 // The flags are a contract scripts rely on (fake-oss/README.md): --host, --port, --data-dir,
 // --access-key-id/--access-key-secret (repeatable pairs; also OSS_ACCESS_KEY_ID and
 // OSS_ACCESS_KEY_SECRET), --anonymous, --bucket (repeatable), --seed, --virtual-host-domain,
-// plus --default-bucket, --region, --faults, --chaos, --threads, --io-threads, --frozen-clock and
-// --version. The first stdout line is exactly `fake-oss listening on http://HOST:PORT`. Without
-// --seed the seed comes from the OS; the seed used is printed on stderr right after that line,
-// as `fake-oss: seed N (--seed N repeats this run's ids)`.
+// plus --default-bucket, --region, --faults, --chaos, --threads, --io-threads, --io-spin-us,
+// --frozen-clock and --version. The first stdout line is exactly
+// `fake-oss listening on http://HOST:PORT`. Without --seed the seed comes from the OS; the seed
+// used is printed on stderr right after that line, as
+// `fake-oss: seed N (--seed N repeats this run's ids)`.
 // HTTPS: --tls-cert FILE --tls-key FILE serve that certificate; --tls-self-signed CERT_OUT
 // generates a CA and a server certificate for HOST, 127.0.0.1, ::1 and localhost, and writes
 // the CA's PEM to CERT_OUT (complete before the first line is printed) for clients to trust.
@@ -114,6 +115,12 @@ int main(int argc, char** argv) {
                  "I/O threads serving all connections (0: the number of cores)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  int64_t io_spin_us = options.io_idle_spin.count();
+  app.add_option("--io-spin-us", io_spin_us,
+                 "Microseconds an I/O thread polls after its last event before it sleeps "
+                 "(0: at once)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_flag("--frozen-clock", frozen_clock,
                "The virtual clock moves only through /_fake/clock (default: follows real time)");
   std::string tls_cert, tls_key, tls_self_signed;
@@ -131,6 +138,7 @@ int main(int argc, char** argv) {
     options.tls = ossup::fake::TlsOptions{tls_cert, tls_key};
   }
   options.port = static_cast<uint16_t>(port);
+  options.io_idle_spin = std::chrono::microseconds(io_spin_us);
   if (const char* token = std::getenv("FAKE_OSS_CONTROL_TOKEN");
       token != nullptr && options.control_token.empty()) {
     options.control_token = token;

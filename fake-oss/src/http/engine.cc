@@ -41,6 +41,21 @@ protocol::StatusOr<std::unique_ptr<net::ssl::context>> MakeTlsContext(const Engi
   return context;
 }
 
+// Runs `io` until it is stopped, polling for `idle_spin` after its last event before each sleep
+// (EngineOptions::idle_spin).
+void RunIoThread(net::io_context& io, std::chrono::microseconds idle_spin) {
+  using Clock = std::chrono::steady_clock;
+  auto last_event = Clock::now();
+  while (!io.stopped()) {
+    if (io.poll() > 0) {
+      last_event = Clock::now();
+    } else if (Clock::now() - last_event >= idle_spin) {
+      io.run_one();
+      last_event = Clock::now();
+    }
+  }
+}
+
 }  // namespace
 
 struct Engine::Impl {
@@ -133,7 +148,8 @@ protocol::StatusOr<uint16_t> Engine::Start() {
   const uint16_t port = s.acceptor.local_endpoint().port();
   for (auto& context : s.core.contexts) {
     s.work.push_back(net::make_work_guard(*context));
-    s.io_threads.emplace_back([&io = *context] { io.run(); });
+    s.io_threads.emplace_back(
+        [&io = *context, spin = options.idle_spin] { RunIoThread(io, spin); });
   }
   s.Accept();
   s.started = true;
