@@ -117,8 +117,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   int64_t io_spin_us = options.io_idle_spin.count();
   app.add_option("--io-spin-us", io_spin_us,
-                 "Microseconds an I/O thread polls after its last event before it sleeps "
-                 "(0: at once)")
+                 "Microseconds an I/O thread polls for a connection's next request before "
+                 "it sleeps (0: at once)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_flag("--frozen-clock", frozen_clock,

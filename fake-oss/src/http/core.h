@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <chrono>
 #include <memory>
 #include <thread>
 #include <unordered_map>
@@ -18,6 +19,13 @@
 #include "ossup/protocol/mutex.h"
 
 namespace ossup::fake {
+
+/// When a connection served by this I/O thread last started waiting for its next request
+/// (after an answer, or once accepted). Set on the connection's strand, read by the I/O
+/// thread's loop, which polls for EngineOptions::idle_spin after it before sleeping: the
+/// next request of a ping-pong then arrives while the thread polls. Events of other kinds
+/// (body bytes, writes, timers) do not extend the polling.
+inline thread_local std::chrono::steady_clock::time_point awaiting_request_since{};
 
 /// The engine's handle on one live connection. Both calls post to the connection's strand.
 class SessionControl {

@@ -41,18 +41,13 @@ protocol::StatusOr<std::unique_ptr<net::ssl::context>> MakeTlsContext(const Engi
   return context;
 }
 
-// Runs `io` until it is stopped, polling for `idle_spin` after its last event before each sleep
-// (EngineOptions::idle_spin).
+// Runs `io` until it is stopped. Idle, it polls until EngineOptions::idle_spin has passed since
+// one of its connections started waiting for a request (awaiting_request_since), then sleeps.
 void RunIoThread(net::io_context& io, std::chrono::microseconds idle_spin) {
-  using Clock = std::chrono::steady_clock;
-  auto last_event = Clock::now();
   while (!io.stopped()) {
-    if (io.poll() > 0) {
-      last_event = Clock::now();
-    } else if (Clock::now() - last_event >= idle_spin) {
-      io.run_one();
-      last_event = Clock::now();
-    }
+    if (io.poll() > 0) continue;
+    if (std::chrono::steady_clock::now() - awaiting_request_since < idle_spin) continue;
+    io.run_one();
   }
 }
 

@@ -5,8 +5,9 @@
 //   (so an event wakes only the thread whose connection it concerns). Connections are dealt
 //   to them in turn; each gets its own strand there. Between requests a connection is only a
 //   pending read and a timer on that strand, so an idle keep-alive connection costs memory,
-//   never a thread. After its last event an I/O thread polls for EngineOptions::idle_spin
-//   before it sleeps, so a client answering within that window wakes no sleeping thread.
+//   never a thread. Once one of its connections waits for its next request, an I/O thread
+//   polls for EngineOptions::idle_spin before it sleeps, so a client sending its next request
+//   within that window wakes no sleeping thread.
 // - Once a request's header has arrived and its framing checked, the connection either serves
 //   it on its I/O thread or hands it to a handler thread:
 //   - inline, on the I/O thread, when the InlinePolicy says serving it cannot block and its
@@ -58,12 +59,12 @@ struct EngineOptions {
   uint16_t port = 0;
   /// 0: the number of cores.
   int io_threads = 0;
-  /// After its last event an I/O thread keeps polling its connections (epoll_wait with no
-  /// wait) for this long before it sleeps. A client that sends its next request within the
-  /// window, as a request ping-pong on one connection does, is served without waking a
-  /// sleeping thread: on a VM that wake-up costs tens of microseconds of CPU and latency per
-  /// request. The price is up to this much CPU per I/O thread after each burst of events.
-  /// Zero: sleep at once.
+  /// Once a connection has answered (or been accepted) and waits for its next request, its I/O
+  /// thread keeps polling (epoll_wait with no wait) for this long before it sleeps. A client
+  /// that sends its next request within the window, as a request ping-pong on one connection
+  /// does, is served without waking a sleeping thread: on a VM that wake-up costs tens of
+  /// microseconds of CPU and latency per request. The price: up to this much CPU per answer.
+  /// Body bytes, writes and timers do not start the polling. Zero: sleep at once.
   std::chrono::microseconds idle_spin{50};
   int handler_threads = 256;
   /// An idle keep-alive connection is closed (quietly) after this long.

@@ -430,6 +430,7 @@ class Session final : public Connection,
   void WaitForRequest() {
     if (closed_) return;
     if (core_.stopping || stop_requested_) return Close();
+    awaiting_request_since = std::chrono::steady_clock::now();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(core_.options.max_header_bytes));
     parser_->body_limit(boost::none);

@@ -88,10 +88,10 @@ struct ServerOptions {
   int threads = 256;
   /// I/O threads serving every connection; 0: the number of cores.
   int io_threads = 0;
-  /// How long an I/O thread polls after its last event before it sleeps: a client that sends
-  /// its next request within the window is served without a thread wake-up (tens of
-  /// microseconds per request on a VM), for up to this much CPU per I/O thread after each
-  /// burst of events. Zero: sleep at once.
+  /// How long an I/O thread polls, once a connection has answered and waits for its next
+  /// request, before it sleeps: a client that sends its next request within the window is
+  /// served without a thread wake-up (tens of microseconds per request on a VM), for up to
+  /// this much CPU per answer. Zero: sleep at once.
   std::chrono::microseconds io_idle_spin{50};
   /// From a request's first byte to the end of its header block; then RequestTimeout and the
   /// connection closes (slowloris).
