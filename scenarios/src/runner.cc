@@ -296,15 +296,6 @@ class Run {
     return mine;
   }
 
-  size_t JournalSize() {
-    auto journal = target_->Journal();
-    if (!journal.ok()) {
-      problems_.push_back("Journal: " + journal.error().ToString());
-      return 0;
-    }
-    return journal->size();
-  }
-
   uint64_t JournalArrivals() {
     auto arrivals = target_->JournalArrivals();
     if (!arrivals.ok()) {
@@ -314,14 +305,36 @@ class Run {
     return *arrivals;
   }
 
-  /// Waits until the journal stops growing (two equal readings `window` apart; at most 80
-  /// windows), so every request a step sent is counted in that step.
+  /// How far the fake's work has got: the sequence number of the last journaled request, and
+  /// whether every request that has reached the fake is journaled (none is being served). The
+  /// journal is read before the arrival count: every request is admitted before it is
+  /// journaled, so equality means nothing was in flight when the journal was read.
+  struct JournalProgress {
+    uint64_t last_sequence = 0;
+    bool settled = false;
+    bool operator==(const JournalProgress&) const = default;
+  };
+  JournalProgress ReadJournalProgress() {
+    auto journal = target_->Journal();
+    if (!journal.ok()) {
+      problems_.push_back("Journal: " + journal.error().ToString());
+      return {0, true};
+    }
+    const uint64_t last = journal->empty() ? 0 : journal->back().sequence;
+    return {last, last == JournalArrivals()};
+  }
+
+  /// Waits until no request is being served (every request that reached the fake has been
+  /// journaled: a killed client's abandoned part may still be stored after the client has
+  /// returned) and the journal has stopped growing (two equal readings `window` apart, for a
+  /// request still on its way to the fake); at most 80 windows. Every request a step sent is
+  /// then counted in that step, and none lands in the next one.
   void Quiesce(std::chrono::milliseconds window) {
-    size_t last = JournalSize();
+    JournalProgress last = ReadJournalProgress();
     for (int i = 0; i < 80; ++i) {
       std::this_thread::sleep_for(window);
-      size_t now = JournalSize();
-      if (now == last) return;
+      const JournalProgress now = ReadJournalProgress();
+      if (now.settled && now == last) return;
       last = now;
     }
   }
