@@ -50,8 +50,9 @@ class InProcessFake final : public FakeTarget {
                            const std::string& bytes) override {
     return server_.PutPart(upload_id, part_number, bytes);
   }
-  protocol::StatusOr<std::vector<fake::JournalEntry>> Journal() override {
-    return server_.Journal();
+  protocol::StatusOr<fake::control::JournalListing> Journal() override {
+    auto entries = server_.Journal();
+    return fake::control::JournalListing{server_.JournalArrivals(), std::move(entries)};
   }
   protocol::StatusOr<uint64_t> JournalArrivals() override { return server_.JournalArrivals(); }
   protocol::Status Restart() override {
@@ -122,25 +123,19 @@ class RemoteFake final : public FakeTarget {
                 fake::control::EncodePutPartRequest(bytes))
         .status();
   }
-  protocol::StatusOr<std::vector<fake::JournalEntry>> Journal() override {
-    auto listing = JournalListing();
-    if (!listing.ok()) return listing.error();
-    return std::move(listing->entries);
+  protocol::StatusOr<fake::control::JournalListing> Journal() override {
+    auto reply = Call("GET", "/_fake/journal");
+    if (!reply.ok()) return reply.error();
+    return Decoded("GET /_fake/journal", fake::control::DecodeJournal(*reply));
   }
   protocol::StatusOr<uint64_t> JournalArrivals() override {
-    auto listing = JournalListing();
+    auto listing = Journal();
     if (!listing.ok()) return listing.error();
     return listing->arrivals;
   }
   protocol::Status Restart() override { return Call("POST", "/_fake/restart").status(); }
 
  private:
-  protocol::StatusOr<fake::control::JournalListing> JournalListing() {
-    auto reply = Call("GET", "/_fake/journal");
-    if (!reply.ok()) return reply.error();
-    return Decoded("GET /_fake/journal", fake::control::DecodeJournal(*reply));
-  }
-
   std::string endpoint_;
   httplib::Client http_;
 };

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ossup/fake/control_codec.h"
 #include "ossup/fake/server.h"
 #include "ossup/faults/plan.h"
 #include "ossup/protocol/status.h"
@@ -28,7 +29,10 @@ class FakeTarget {
   /// fake::Server::PutPart: `bytes` become part `part_number` of the upload.
   virtual protocol::Status PutPart(const std::string& upload_id, int part_number,
                                    const std::string& bytes) = 0;
-  virtual protocol::StatusOr<std::vector<fake::JournalEntry>> Journal() = 0;
+  /// The journal's entries, then the arrival count, read in that order (GET /_fake/journal
+  /// reads them so too): `arrivals` equal to the last entry's sequence means no request was
+  /// being served when the entries were read.
+  virtual protocol::StatusOr<fake::control::JournalListing> Journal() = 0;
   /// fake::Server::JournalArrivals(): requests arriving later get a larger arrival number.
   virtual protocol::StatusOr<uint64_t> JournalArrivals() = 0;
   virtual protocol::Status Restart() = 0;

@@ -306,9 +306,7 @@ class Run {
   }
 
   /// How far the fake's work has got: the sequence number of the last journaled request, and
-  /// whether every request that has reached the fake is journaled (none is being served). The
-  /// journal is read before the arrival count: every request is admitted before it is
-  /// journaled, so equality means nothing was in flight when the journal was read.
+  /// whether every request that had reached the fake was journaled (none was being served).
   struct JournalProgress {
     uint64_t last_sequence = 0;
     bool settled = false;
@@ -320,8 +318,8 @@ class Run {
       problems_.push_back("Journal: " + journal.error().ToString());
       return {0, true};
     }
-    const uint64_t last = journal->empty() ? 0 : journal->back().sequence;
-    return {last, last == JournalArrivals()};
+    const uint64_t last = journal->entries.empty() ? 0 : journal->entries.back().sequence;
+    return {last, last == journal->arrivals};
   }
 
   /// Waits until no request is being served (every request that reached the fake has been
@@ -712,7 +710,7 @@ class Run {
       if (std::chrono::steady_clock::now() > deadline) return false;
       auto journal = target_->Journal();
       if (!journal.ok()) continue;
-      for (const auto& e : *journal) {
+      for (const auto& e : journal->entries) {
         if (e.arrival > arrival_begin &&
             e.operation == protocol::Operation::kCompleteMultipartUpload && e.fault &&
             e.fault->action.type == faults::ActionType::kDropResponse) {
@@ -773,7 +771,7 @@ class Run {
     }
     auto journal = target_->Journal();
     if (journal.ok()) {
-      report_.journal = std::move(*journal);
+      report_.journal = std::move(journal->entries);
     } else {
       problems_.push_back("Journal: " + journal.error().ToString());
     }

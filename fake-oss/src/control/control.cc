@@ -127,9 +127,12 @@ void PutPart(const Call& call, Response& res) {
 }
 
 void GetJournal(const Call& call, Response& res) {
+  // Entries before the count: every request is admitted before it is journaled, so a count
+  // equal to the last entry's sequence means none was being served when the entries were read.
+  auto entries = call.server.Journal();
+  const uint64_t arrivals = call.server.JournalArrivals();
   res.status = 200;
-  res.set_content(control::EncodeJournal({call.server.JournalArrivals(), call.server.Journal()}),
-                  "application/json");
+  res.set_content(control::EncodeJournal({arrivals, std::move(entries)}), "application/json");
 }
 
 void UiPage(const Call& call, Response& res) { ServeUi(call.server, "GET", "/_fake/ui", res); }

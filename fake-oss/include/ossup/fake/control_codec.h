@@ -43,7 +43,8 @@ protocol::StatusOr<std::string> DecodePlanCreated(std::string_view json);
 /// "method", "operation" (OperationName), "bucket", "key", "uploadId", "partNumber" (or null),
 /// "status", "errorCode", "bytes", "fault": null or {"plan", "rule", "action" (ActionTypeName),
 /// and per action: error "status", "code"; stall "ms", "afterBytes"; reset and
-/// truncate-response "afterBytes"}}]}.
+/// truncate-response "afterBytes"}}]}. `arrivals` is counted after the entries are read, so
+/// when it equals the last entry's sequence no request was being served at that moment.
 struct JournalListing {
   uint64_t arrivals = 0;
   std::vector<JournalEntry> entries;
